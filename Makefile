@@ -1,0 +1,61 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+# Each one creates or refreshes the virtual environment $(VENV) with plain venv + pip.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY_MINOR := $(shell $(PYTHON) -c 'import sys; print(sys.version_info[1])' 2>/dev/null)
+
+# durable_rules 2.0.28 calls PyEval_CallObject, removed in Python 3.13; its setup.py
+# overwrites CFLAGS, so the alias goes through CPPFLAGS, and pip's wheel cache is
+# bypassed so that a wheel built without it is never reused.
+ifeq ($(shell test "$(PY_MINOR)" -ge 13 2>/dev/null && echo yes),yes)
+export CPPFLAGS += -DPyEval_CallObject=PyObject_CallObject
+PIP_EXTRA := --no-cache-dir
+endif
+
+STAMP := $(VENV)/.installed
+SOURCES_OF_DEPS := pyproject.toml schemes/ami_ia_hdf/pyproject.toml
+
+.PHONY: demo test lint typecheck pytest docs bench test-all clean
+
+$(STAMP): $(SOURCES_OF_DEPS)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_EXTRA) --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing]" -e schemes/ami_ia_hdf --group dev
+	@touch $@
+
+demo: $(STAMP)
+	$(BIN)/grantrules call run --scheme ami-ia-hdf schemes/ami_ia_hdf/examples/call.jsonl
+
+test: $(STAMP) lint typecheck pytest docs
+
+lint: $(STAMP)
+	$(BIN)/ruff check src schemes tests bench
+	$(BIN)/ruff format --check src schemes tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src schemes/ami_ia_hdf/src
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest --cov --cov-report=term -p no:cacheprovider
+	$(BIN)/python -m coverage report --fail-under=100 \
+	  --include='*/grantrules/money.py,*/grantrules/dates.py,*/grantrules/parameters.py'
+
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+	$(BIN)/sphinx-build -W --keep-going -q -b doctest docs docs/_build/doctest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+# Runs the whole suite on every interpreter of 3.11, 3.12 and 3.13 that this machine has.
+test-all:
+	@for v in 3.11 3.12 3.13; do \
+	  if command -v python$$v >/dev/null 2>&1 && python$$v -c 'import sys' >/dev/null 2>&1; then \
+	    echo "== Python $$v"; $(MAKE) --no-print-directory test PYTHON=python$$v VENV=.venv-$$v || exit 1; \
+	  else echo "== Python $$v: not installed, skipped"; fi; \
+	done
+
+clean:
+	rm -rf .venv .venv-3.* docs/_build .coverage .pytest_cache .mypy_cache .ruff_cache
