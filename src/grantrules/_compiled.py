@@ -1,0 +1,297 @@
+"""A scheme version compiled once into closures, and the evaluation of one application.
+
+Compiling turns every expression into nested closures and precomputes, per language, the
+texts that do not depend on the application, so that an evaluation only runs closures and
+fills message templates.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from grantrules._format import pick
+from grantrules._version import __version__
+from grantrules.dates import DateRange
+from grantrules.decision import (
+    AmountResult,
+    CriterionResult,
+    Decision,
+    ObligationResult,
+    Provenance,
+)
+from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
+from grantrules.expressions import Compiled, Env, Field, Input, MissingInput, RenderContext
+from grantrules.money import Euro, Rate
+from grantrules.rules import Criterion, Outcome, Override, Severity
+
+__all__ = ["CompiledVersion", "compiled"]
+
+Getter = Callable[[Env], Any]
+_PARAM_CACHE_SIZE = 4096
+
+
+def json_value(value: Any) -> Any:
+    """A rule value as JSON data: amounts and rates as strings, dates ISO 8601."""
+    if isinstance(value, Euro | Rate):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, DateRange):
+        return {"start": value.start.isoformat(), "end": value.end.isoformat()}
+    if isinstance(value, tuple | list | frozenset):
+        return [json_value(v) for v in value]
+    return value
+
+
+def _getter(found: Input) -> Getter:
+    if found.kind == "param":
+        return lambda env: env.params.get(found.name)
+    if found.kind == "amount":
+        return lambda env: env.amounts.get(found.name)
+    read = Field(found.name).compile()
+
+    def field_or_none(env: Env) -> Any:
+        try:
+            return read(env, None)
+        except MissingInput:
+            return None
+
+    return field_or_none
+
+
+def _readable(inputs: frozenset[Input]) -> tuple[tuple[str, Getter], ...]:
+    """Getters for the inputs worth showing: not item fields nor whole collections."""
+    return tuple(
+        (i.name, _getter(i))
+        for i in sorted(inputs)
+        if i.kind != "collection" and "[]" not in i.name
+    )
+
+
+CompiledOverride = tuple[str, Compiled, Compiled]
+
+
+def _overrides(overrides: tuple[Override, ...]) -> tuple[CompiledOverride, ...]:
+    return tuple((o.label, o.when.compile(), o.then.compile()) for o in overrides)
+
+
+def _with_overrides(
+    owner: str, base: Compiled, overrides: tuple[CompiledOverride, ...], env: Env
+) -> tuple[Any, str | None]:
+    """The value of a rule with its labelled exceptions: (value, label of the one applied)."""
+    applying = [(label, then) for label, when, then in overrides if when(env, None)]
+    if not applying:
+        return base(env, None), None
+    results = [(label, then(env, None)) for label, then in applying]
+    first_label, first = results[0]
+    disagreeing = [label for label, value in results[1:] if value != first]
+    if disagreeing:
+        labels = ", ".join([first_label, *disagreeing])
+        raise ExceptionConflict(f"{owner}: exceptions {labels} both apply and disagree")
+    return first, "+".join(label for label, _ in results)
+
+
+class _CompiledCriterion:
+    __slots__ = ("applies", "condition", "criterion", "details", "inputs", "overrides", "wants")
+
+    def __init__(self, criterion: Criterion) -> None:
+        self.criterion = criterion
+        self.applies = criterion.applies_if.compile() if criterion.applies_if else None
+        self.condition = criterion.condition.compile()
+        self.overrides = _overrides(criterion.exceptions)
+        self.inputs = _readable(criterion.inputs())
+        self.details = tuple((name, e.compile()) for name, e in criterion.details.items())
+        # Rendering the rule costs time; do it only for templates that show it.
+        self.wants = any("{rule}" in text for text in criterion.passed.values())
+
+    def run(self, env: Env) -> tuple[Outcome, str | None, str | None]:
+        """(outcome, exception label, name of the missing input)."""
+        try:
+            if self.applies is not None and not self.applies(env, None):
+                return Outcome.NOT_APPLICABLE, None, None
+            held, label = _with_overrides(
+                f"criterion {self.criterion.id}", self.condition, self.overrides, env
+            )
+        except MissingInput as missing:
+            return Outcome.MISSING, None, missing.name
+        except GrantRulesError:
+            raise
+        except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            raise EvaluationError(f"criterion {self.criterion.id}: {exc}") from exc
+        return (Outcome.PASSED if held else Outcome.FAILED), label, None
+
+
+class _CompiledAmount:
+    __slots__ = ("formula", "id", "inputs", "overrides")
+
+    def __init__(self, amount: Any) -> None:
+        self.id = amount.id
+        self.formula = amount.formula.compile()
+        self.overrides = _overrides(amount.exceptions)
+        self.inputs = _readable(frozenset().union(*(e.inputs() for e in amount.expressions())))
+
+
+class CompiledVersion:
+    """One :class:`~grantrules.scheme.SchemeVersion`, ready to evaluate applications."""
+
+    def __init__(self, version: Any) -> None:
+        self.version = version
+        self.criteria = tuple(_CompiledCriterion(c) for c in version.criteria)
+        self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
+        self.obligations = tuple(
+            (o, o.applies_if.compile() if o.applies_if else None) for o in version.obligations
+        )
+        self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
+        self.labels = version.all_labels()
+        self._params: dict[datetime.date, dict[str, Any]] = {}
+        self._texts: dict[tuple[str, int], dict[str, str]] = {}
+
+    def params_at(self, on: datetime.date) -> dict[str, Any]:
+        """The parameters in force on ``on`` (cached: a call evaluates many on the same day)."""
+        params = self._params.get(on)
+        if params is None:
+            if len(self._params) >= _PARAM_CACHE_SIZE:
+                self._params.clear()
+            params = self._params[on] = dict(self.version.parameters.at(on))
+        return params
+
+    def texts(self, lang: str, params: Mapping[str, Any]) -> dict[str, str]:
+        """Rendered formulas and rules for ``lang`` with these parameter values (cached)."""
+        key = (lang, id(params))
+        found = self._texts.get(key)
+        if found is None:
+            ctx = RenderContext(lang, self.labels, params)
+            found = {f"amount:{a.id}": a.formula.render(ctx) for a in self.version.amounts}
+            found.update({f"criterion:{c.id}": c.render(ctx) for c in self.version.criteria})
+            self._texts[key] = found
+        return found
+
+    def _amounts(self, env: Env) -> dict[str, tuple[str | None, str | None]]:
+        notes: dict[str, tuple[str | None, str | None]] = {}
+        for amount in self.amounts:
+            try:
+                value, label = _with_overrides(
+                    f"amount {amount.id}", amount.formula, amount.overrides, env
+                )
+                notes[amount.id] = (label, None)
+            except MissingInput as missing:
+                value, notes[amount.id] = None, (None, missing.name)
+            except GrantRulesError:
+                raise
+            except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+                raise EvaluationError(f"amount {amount.id}: {exc}") from exc
+            if value is not None and not isinstance(value, Euro):
+                raise EvaluationError(f"amount {amount.id} gave {value!r}, not a Euro amount")
+            env.amounts[amount.id] = value
+        return notes
+
+    def decide(
+        self, scheme: Any, app: Any, on: datetime.date, lang: str
+    ) -> Decision:
+        params = self.params_at(on)
+        env = Env(app, params, {}, on)
+        notes = self._amounts(env)
+        texts = self.texts(lang, params)
+
+        criteria = []
+        for compiled in self.criteria:
+            criteria.append(self._criterion_result(compiled, env, lang, texts))
+        eligible = not any(c.blocks for c in criteria)
+
+        award_id = self.version.award
+        computed = env.amounts.get(award_id)
+        if eligible and computed is None:
+            raise EvaluationError(
+                f"the award could not be computed: input {notes[award_id][1]} is missing"
+            )
+        award = computed if eligible else Euro.ZERO
+
+        amounts = []
+        for amount in self.amounts:
+            value = env.amounts[amount.id]
+            inputs = {name: json_value(get(env)) for name, get in amount.inputs}
+            label, missing = notes[amount.id]
+            if amount.id == award_id and not eligible:
+                inputs["computed"] = json_value(value)
+                value, label = Euro.ZERO, "ineligible"
+            amounts.append(
+                AmountResult(amount.id, value, texts[f"amount:{amount.id}"], inputs, label, missing)
+            )
+
+        obligations = tuple(
+            ObligationResult(o.id, pick(o.text, lang), o.basis)
+            for o, applies in self.obligations
+            if eligible and (applies is None or _holds(applies, env))
+        )
+        derived = {name: json_value(_value_or_none(fn, env)) for name, fn in self.derived}
+        distribution = scheme.distribution or (None, None)
+        provenance = Provenance(
+            grantrules_version=__version__,
+            scheme=scheme.id,
+            distribution=distribution[0],
+            distribution_version=distribution[1],
+            scheme_version=self.version.valid_from.isoformat(),
+            evaluated_on=on.isoformat(),
+            overrides=dict(scheme.overrides),
+        )
+        return Decision(
+            scheme=scheme.id,
+            scheme_version=self.version.valid_from.isoformat(),
+            application=app.id,
+            evaluated_on=on,
+            eligible=eligible,
+            award=award,
+            amounts=tuple(amounts),
+            criteria=tuple(criteria),
+            obligations=obligations,
+            provenance=provenance,
+            derived=derived,
+            lang=lang,
+        )
+
+    def _criterion_result(
+        self, compiled: _CompiledCriterion, env: Env, lang: str, texts: Mapping[str, str]
+    ) -> CriterionResult:
+        criterion = compiled.criterion
+        outcome, label, missing = compiled.run(env)
+        values = {name: get(env) for name, get in compiled.inputs}
+        if outcome is not Outcome.NOT_APPLICABLE:
+            for name, fn in compiled.details:
+                values[name] = _value_or_none(fn, env)
+        if missing is not None:
+            values["missing"] = missing
+        if outcome is Outcome.PASSED and compiled.wants:
+            values["rule"] = texts[f"criterion:{criterion.id}"]
+        message = criterion.message(outcome.value, values, lang)
+        return CriterionResult(
+            id=criterion.id,
+            outcome=outcome,
+            severity=criterion.severity,
+            message=message,
+            basis=criterion.basis,
+            inputs={k: json_value(v) for k, v in values.items() if k != "rule"},
+            exception=label,
+        )
+
+
+def _value_or_none(fn: Compiled, env: Env) -> Any:
+    try:
+        return fn(env, None)
+    except MissingInput:
+        return None
+
+
+def _holds(fn: Compiled, env: Env) -> bool:
+    return bool(_value_or_none(fn, env))
+
+
+def compiled(version: Any) -> CompiledVersion:
+    """The compiled form of ``version``, built on first use and kept with the version."""
+    found = version._cache.get("compiled")
+    if found is None:
+        found = version._cache["compiled"] = CompiledVersion(version)
+    assert isinstance(found, CompiledVersion)
+    return found
+

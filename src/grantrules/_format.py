@@ -1,0 +1,62 @@
+"""Render any rule value (amount, rate, date, code list...) as French or English text."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from grantrules.errors import InvalidArgument
+
+__all__ = ["LANGS", "check_lang", "format_value", "pick"]
+
+LANGS = ("fr", "en")
+
+_BOOLS = {"fr": ("oui", "non"), "en": ("yes", "no")}
+_AND = {"fr": " et ", "en": " and "}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if grantrules speaks it, else raise :class:`InvalidArgument`."""
+    if lang not in LANGS:
+        raise InvalidArgument(f"unsupported language {lang!r}: expected one of {', '.join(LANGS)}")
+    return lang
+
+
+def pick(texts: Mapping[str, str], lang: str) -> str:
+    """Pick the text in ``lang``, falling back to French (the schemes' legal language)."""
+    return texts.get(lang) or texts.get("fr") or next(iter(texts.values()), "")
+
+
+def format_value(value: Any, lang: str) -> str:
+    """Format a value the way a règlement would write it.
+
+    >>> from grantrules.money import Euro
+    >>> format_value(Euro("70000.00"), "en")
+    '€70,000.00'
+    >>> format_value(("staff", "equipment"), "en")
+    'staff, equipment'
+    """
+    # Imported here so that the formatting helpers stay importable before money/dates.
+    from grantrules.dates import DateRange, format_date
+    from grantrules.money import Euro, Rate
+
+    if isinstance(value, Euro | Rate | DateRange):
+        return value.format(lang)
+    if isinstance(value, bool):
+        return _BOOLS[lang][0 if value else 1]
+    if isinstance(value, datetime.date):
+        return format_date(value, lang)
+    if isinstance(value, tuple | list | frozenset | set):
+        items = sorted(value) if isinstance(value, frozenset | set) else value
+        return ", ".join(format_value(v, lang) for v in items)
+    if value is None:
+        return "—"
+    return str(value)
+
+
+def join_and(parts: list[str], lang: str) -> str:
+    """Join parts as 'a, b et c' / 'a, b and c'."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + _AND[lang] + parts[-1]

@@ -1,0 +1,60 @@
+"""Evaluate one application against a scheme: a pure, deterministic function."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from grantrules._compiled import compiled
+from grantrules._format import check_lang
+from grantrules.decision import Decision
+from grantrules.errors import InvalidArgument
+from grantrules.scheme import Scheme
+
+__all__ = ["evaluate"]
+
+
+def evaluate(
+    scheme: Scheme,
+    application: Any,
+    on: datetime.date | None = None,
+    *,
+    lang: str = "fr",
+) -> Decision:
+    """Decide whether ``application`` is eligible to ``scheme`` and compute its award.
+
+    Args:
+        scheme: the scheme, e.g. ``load_scheme("ami-ia-hdf")``.
+        application: an instance of the scheme's application model, or its JSON document
+            (a mapping), which is validated first.
+        on: the evaluation date; defaults to the application's submission date.  The scheme
+            version in force on that date applies (the first version for earlier dates).
+        lang: the language of messages, ``"fr"`` or ``"en"``.
+
+    Returns:
+        The :class:`~grantrules.decision.Decision`, with every criterion's outcome and the
+        trace of every amount.
+
+    Raises:
+        ApplicationInvalid: the JSON document is invalid (every problem, with its path).
+        EvaluationError: a rule cannot be evaluated (for instance two exceptions conflict).
+    """
+    if not isinstance(scheme, Scheme):
+        raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
+    check_lang(lang)
+    if isinstance(application, Mapping):
+        from grantrules.serde import structure_application
+
+        application = structure_application(scheme, application)
+    elif not isinstance(application, scheme.application_type):
+        raise InvalidArgument(
+            f"expected a {scheme.application_type.__name__} or its JSON document, "
+            f"got {type(application).__name__}"
+        )
+    if on is None:
+        on = application.submitted_on
+    elif not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
+        raise InvalidArgument(f"on must be a datetime.date, got {on!r}")
+    version = scheme.version_at(on)
+    return compiled(version).decide(scheme, application, on, lang)

@@ -1,0 +1,842 @@
+"""Expressions: the typed, immutable AST that criteria and amounts are written in.
+
+A scheme author builds expressions with Python operators and a few helpers, so that a rule
+reads like the call's text::
+
+    >>> from grantrules.expressions import field, param, RenderContext
+    >>> rule = field("project.total").between(param("min_cost"), param("max_cost"))
+    >>> rule.render(RenderContext("en"))
+    'project.total is between min_cost and max_cost'
+    >>> sorted(str(i) for i in rule.inputs())
+    ['field:project.total', 'param:max_cost', 'param:min_cost']
+
+Every node can evaluate itself (through :meth:`Expr.compile`, which turns the tree into nested
+Python closures once, so that evaluation never walks the tree), list the inputs it reads and
+render itself in French or English.  Operators build nodes instead of computing: ``a == b`` is
+a :class:`Compare` node, hence nodes use identity for ``hash`` and :meth:`Expr.same_as` for
+structural equality.
+
+Money never meets a float: constants go through :func:`const`, which refuses floats, and a rate
+applies to an amount only through :meth:`Expr.of` with a named rounding.
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from grantrules._format import format_value, join_and, pick
+from grantrules.errors import EvaluationError, InvalidArgument
+from grantrules.money import DOWN, Euro, Rate, Rounding
+
+__all__ = [
+    "Env",
+    "Expr",
+    "Input",
+    "MissingInput",
+    "RenderContext",
+    "collection",
+    "const",
+    "count",
+    "field",
+    "list_of",
+    "maximum",
+    "minimum",
+    "param",
+    "sum_of",
+    "when",
+]
+
+Compiled = Callable[["Env", Any], Any]
+
+
+class MissingInput(Exception):  # noqa: N818 - a signal, not an error shown to users
+    """Raised inside evaluation when an optional input is absent; criteria report it as missing."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+@attrs.define(slots=True)
+class Env:
+    """What compiled expressions read: the application, parameters in force, computed amounts."""
+
+    app: Any
+    params: Mapping[str, Any]
+    amounts: dict[str, Any]
+    on: datetime.date
+
+
+@attrs.frozen(order=True)
+class Input:
+    """One input an expression reads.
+
+    ``kind`` is ``field`` (a dotted path; ``costs[].category`` for an item field),
+    ``collection`` (a collection that is summed or counted), ``param`` or ``amount``.
+    """
+
+    kind: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+
+@attrs.frozen
+class RenderContext:
+    """How to render: the language, labels of inputs, and optionally parameter values.
+
+    ``labels`` maps ``"field:applicant.siren"``, ``"amount:total_cost"`` or
+    ``"param:feder_rate"`` to ``{"fr": ..., "en": ...}``.  When ``params`` is given, parameters
+    render as their value on that date ("70 000,00 €"), else as their label.
+    """
+
+    lang: str = "fr"
+    labels: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    params: Mapping[str, Any] | None = None
+
+    def label(self, key: str, default: str) -> str:
+        texts = self.labels.get(key)
+        return pick(texts, self.lang) if texts else default
+
+    def words(self, fr: str, en: str) -> str:
+        return fr if self.lang == "fr" else en
+
+
+def const(value: Any) -> Expr:
+    """Wrap a Python value as an expression; expressions pass through unchanged.
+
+    Floats are refused: money and rates must be exact.
+
+    >>> const("60%").render(RenderContext("en"))
+    "'60%'"
+    """
+    if isinstance(value, Expr):
+        return value
+    if isinstance(value, float):
+        raise InvalidArgument(
+            f"the float {value!r} cannot be a rule constant: write amounts as Euro('...') "
+            "and rates as Rate('...')"
+        )
+    if isinstance(value, list | set | frozenset):
+        value = tuple(value)
+    return Const(value)
+
+
+class Expr:
+    """Base class of expression nodes, with the operators that build new nodes."""
+
+    __slots__ = ()
+    __hash__ = object.__hash__
+
+    def children(self) -> tuple[Expr, ...]:
+        return ()
+
+    def compile(self) -> Compiled:
+        """Turn this tree into a closure ``f(env, item)``; done once per scheme version."""
+        raise NotImplementedError
+
+    def render(self, ctx: RenderContext) -> str:
+        """This expression as words in ``ctx.lang``."""
+        raise NotImplementedError
+
+    def own_inputs(self) -> frozenset[Input]:
+        return frozenset()
+
+    def inputs(self) -> frozenset[Input]:
+        """Every field, parameter and amount this expression reads."""
+        found = set(self.own_inputs())
+        for child in self.children():
+            found |= child.inputs()
+        return frozenset(found)
+
+    def walk(self) -> Iterator[Expr]:
+        """This node and all its descendants, depth first."""
+        yield self
+        for child in self.children():
+            yield from child.walk()
+
+    def same_as(self, other: Expr) -> bool:
+        """Structural equality, recursively (``==`` builds a comparison node instead)."""
+        if type(self) is not type(other):
+            return False
+        mine = [getattr(self, a.name) for a in attrs.fields(type(self))]  # type: ignore[misc]
+        theirs = [getattr(other, a.name) for a in attrs.fields(type(other))]  # type: ignore[misc]
+        return all(_same(a, b) for a, b in zip(mine, theirs, strict=True))
+
+    def evaluate(self, app: Any, params: Mapping[str, Any] | None = None) -> Any:
+        """Evaluate once, without a scheme: handy in tests and at the REPL.
+
+        Compiles on every call; schemes compile once and reuse the closures.
+        """
+        on = getattr(app, "submitted_on", datetime.date.today())
+        return self.compile()(Env(app, params or {}, {}, on), None)
+
+    # Comparisons, logic and arithmetic build nodes.
+    def __eq__(self, other: object) -> Compare:  # type: ignore[override]
+        return Compare("eq", self, const(other))
+
+    def __ne__(self, other: object) -> Compare:  # type: ignore[override]
+        return Compare("ne", self, const(other))
+
+    def __lt__(self, other: Any) -> Compare:
+        return Compare("lt", self, const(other))
+
+    def __le__(self, other: Any) -> Compare:
+        return Compare("le", self, const(other))
+
+    def __gt__(self, other: Any) -> Compare:
+        return Compare("gt", self, const(other))
+
+    def __ge__(self, other: Any) -> Compare:
+        return Compare("ge", self, const(other))
+
+    def __and__(self, other: Expr) -> Expr:
+        return Logic("and", (self, const(other)))
+
+    def __or__(self, other: Expr) -> Expr:
+        return Logic("or", (self, const(other)))
+
+    def __invert__(self) -> Expr:
+        return Not(self)
+
+    def __add__(self, other: Any) -> Expr:
+        return Arith("add", self, const(other))
+
+    def __radd__(self, other: Any) -> Expr:
+        return Arith("add", const(other), self)
+
+    def __sub__(self, other: Any) -> Expr:
+        return Arith("sub", self, const(other))
+
+    def __rsub__(self, other: Any) -> Expr:
+        return Arith("sub", const(other), self)
+
+    def __mul__(self, other: Any) -> Expr:
+        raise InvalidArgument(
+            "multiplying in a rule must name its rounding: write rate.of(amount, rounding=DOWN)"
+        )
+
+    __rmul__ = __mul__
+
+    def __bool__(self) -> bool:
+        raise InvalidArgument(
+            "an expression has no truth value at definition time: use & | ~ instead of "
+            "and/or/not, and a.between(lo, hi) instead of lo <= a <= hi"
+        )
+
+    def between(self, low: Any, high: Any) -> Expr:
+        """``low <= self <= high``, both bounds inclusive."""
+        return Between(self, const(low), const(high))
+
+    def is_in(self, values: Any) -> Expr:
+        """Membership in a parameter's code list or a constant collection."""
+        return In(self, const(values))
+
+    def starts_with_any(self, *prefixes: str) -> Expr:
+        """The value (a code) starts with one of ``prefixes``."""
+        return StartsWith(self, tuple(prefixes))
+
+    def of(self, amount: Any, rounding: Rounding = DOWN) -> Expr:
+        """This rate applied to ``amount``, rounded to the cent as named (DOWN by default)."""
+        return ApplyRate(self, const(amount), rounding)
+
+    def is_set(self) -> Expr:
+        """True when the (optional) input is present; never reports it as missing."""
+        return IsSet(self)
+
+    def years_before(self, years: int) -> Expr:
+        """The date ``years`` years before this date (29 February becomes 28 February)."""
+        return ShiftDate(self, -years)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, Expr) and isinstance(b, Expr):
+        return a.same_as(b)
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and bool(a == b)
+
+
+def _binary_words(ctx: RenderContext, op: str) -> str:
+    fr, en = _COMPARE_WORDS[op]
+    return ctx.words(fr, en)
+
+
+_COMPARE_WORDS = {
+    "eq": ("est égal à", "equals"),
+    "ne": ("est différent de", "differs from"),
+    "lt": ("est inférieur à", "is less than"),
+    "le": ("est inférieur ou égal à", "is at most"),
+    "gt": ("est supérieur à", "is greater than"),
+    "ge": ("est supérieur ou égal à", "is at least"),
+}
+_COMPARE_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+}
+
+
+def _paren(child: Expr, ctx: RenderContext) -> str:
+    text = child.render(ctx)
+    return f"({text})" if isinstance(child, Logic | When) else text
+
+
+@attrs.frozen(eq=False)
+class Const(Expr):
+    """A constant: Euro, Rate, date, string, boolean, integer or a tuple of codes."""
+
+    value: Any
+
+    def compile(self) -> Compiled:
+        value = self.value
+        return lambda env, item: value
+
+    def render(self, ctx: RenderContext) -> str:
+        if isinstance(self.value, str):
+            return repr(self.value)
+        return format_value(self.value, ctx.lang)
+
+
+def _attr_chain(path: str) -> Callable[[Any], Any]:
+    getter = operator.attrgetter(path)
+
+    def get(obj: Any) -> Any:
+        try:
+            return getter(obj)
+        except AttributeError:
+            # An intermediate optional object is None: the input is missing, not a bug.
+            return None
+
+    return get
+
+
+@attrs.frozen(eq=False)
+class Field(Expr):
+    """A dotted path into the application, like ``applicant.legal_category``."""
+
+    path: str
+
+    def __getattr__(self, name: str) -> Field:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Field(f"{self.path}.{name}")
+
+    def own_inputs(self) -> frozenset[Input]:
+        return frozenset({Input("field", self.path)})
+
+    def compile(self) -> Compiled:
+        get, path = _attr_chain(self.path), self.path
+
+        def field_value(env: Env, item: Any) -> Any:
+            value = get(env.app)
+            if value is None:
+                raise MissingInput(path)
+            return value
+
+        return field_value
+
+    def render(self, ctx: RenderContext) -> str:
+        return ctx.label(f"field:{self.path}", self.path)
+
+
+@attrs.frozen(eq=False)
+class Param(Expr):
+    """A dated parameter, read on the evaluation date."""
+
+    name: str
+
+    def own_inputs(self) -> frozenset[Input]:
+        return frozenset({Input("param", self.name)})
+
+    def compile(self) -> Compiled:
+        name = self.name
+
+        def param_value(env: Env, item: Any) -> Any:
+            try:
+                return env.params[name]
+            except KeyError:
+                raise EvaluationError(
+                    f"parameter {name!r} has no value in force on {env.on.isoformat()}"
+                ) from None
+
+        return param_value
+
+    def render(self, ctx: RenderContext) -> str:
+        if ctx.params is not None and self.name in ctx.params:
+            return format_value(ctx.params[self.name], ctx.lang)
+        return ctx.label(f"param:{self.name}", self.name)
+
+
+@attrs.frozen(eq=False)
+class AmountRef(Expr):
+    """The value of another named amount of the scheme."""
+
+    id: str
+
+    def own_inputs(self) -> frozenset[Input]:
+        return frozenset({Input("amount", self.id)})
+
+    def compile(self) -> Compiled:
+        amount_id = self.id
+
+        def amount_value(env: Env, item: Any) -> Any:
+            value = env.amounts.get(amount_id)
+            if value is None:
+                raise MissingInput(amount_id)
+            return value
+
+        return amount_value
+
+    def render(self, ctx: RenderContext) -> str:
+        return ctx.label(f"amount:{self.id}", self.id)
+
+
+@attrs.frozen(eq=False)
+class Item(Expr):
+    """A field of the current item of a collection (``costs[].category``), or the item itself."""
+
+    collection: str
+    attr: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.collection}[]" + (f".{self.attr}" if self.attr else "")
+
+    def own_inputs(self) -> frozenset[Input]:
+        return frozenset({Input("field", self.key)})
+
+    def compile(self) -> Compiled:
+        attr, key = self.attr, self.key
+        if attr is None:
+            return lambda env, item: item
+        get = _attr_chain(attr)
+
+        def item_value(env: Env, item: Any) -> Any:
+            value = get(item)
+            if value is None:
+                raise MissingInput(key)
+            return value
+
+        return item_value
+
+    def render(self, ctx: RenderContext) -> str:
+        return ctx.label(f"field:{self.key}", self.key)
+
+
+class Collection:
+    """A collection of the application (``collection("costs")``): attributes are item fields.
+
+    >>> costs = collection("costs")
+    >>> costs.category.render(RenderContext("en"))
+    'costs[].category'
+    """
+
+    __slots__ = ("_path",)
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+
+    @property
+    def item(self) -> Item:
+        """The item itself, for collections of plain values such as a list of codes."""
+        return Item(self._path)
+
+    def __getattr__(self, name: str) -> Item:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return Item(self._path, name)
+
+
+def field(path: str) -> Field:
+    """A reference to an application field by dotted path."""
+    if not path or not all(part.isidentifier() for part in path.split(".")):
+        raise InvalidArgument(f"field path {path!r} must be dotted identifiers like 'a.b'")
+    return Field(path)
+
+
+def param(name: str) -> Param:
+    """A reference to a dated parameter."""
+    return Param(name)
+
+
+def collection(path: str) -> Collection:
+    """A collection field of the application whose items rules can sum, count or filter."""
+    field(path)  # validates the path
+    return Collection(path)
+
+
+@attrs.frozen(eq=False)
+class Compare(Expr):
+    """``left <op> right`` for op in eq, ne, lt, le, gt, ge."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
+    def compile(self) -> Compiled:
+        fn, left, right = _COMPARE_OPS[self.op], self.left.compile(), self.right.compile()
+        return lambda env, item: fn(left(env, item), right(env, item))
+
+    def render(self, ctx: RenderContext) -> str:
+        words = _binary_words(ctx, self.op)
+        return f"{_paren(self.left, ctx)} {words} {_paren(self.right, ctx)}"
+
+
+@attrs.frozen(eq=False)
+class Between(Expr):
+    """``low <= value <= high``, inclusive."""
+
+    value: Expr
+    low: Expr
+    high: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.value, self.low, self.high)
+
+    def compile(self) -> Compiled:
+        value, low, high = self.value.compile(), self.low.compile(), self.high.compile()
+        return lambda env, item: low(env, item) <= value(env, item) <= high(env, item)
+
+    def render(self, ctx: RenderContext) -> str:
+        v, lo, hi = (c.render(ctx) for c in self.children())
+        return ctx.words(f"{v} est compris entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
+
+
+@attrs.frozen(eq=False)
+class Logic(Expr):
+    """``and`` / ``or`` over operands, with Kleene logic for missing inputs.
+
+    A missing operand only makes the result missing when the other operands do not decide
+    it: ``False and <missing>`` is False.
+    """
+
+    op: str
+    operands: tuple[Expr, ...]
+
+    def __attrs_post_init__(self) -> None:
+        flat: list[Expr] = []
+        for operand in self.operands:
+            if isinstance(operand, Logic) and operand.op == self.op:
+                flat.extend(operand.operands)
+            else:
+                flat.append(operand)
+        object.__setattr__(self, "operands", tuple(flat))
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.operands
+
+    def compile(self) -> Compiled:
+        parts = tuple(o.compile() for o in self.operands)
+        decisive = self.op == "or"  # the value that settles the result on its own
+
+        def logic(env: Env, item: Any) -> bool:
+            missing: MissingInput | None = None
+            for part in parts:
+                try:
+                    if bool(part(env, item)) is decisive:
+                        return decisive
+                except MissingInput as exc:
+                    missing = missing or exc
+            if missing is not None:
+                raise missing
+            return not decisive
+
+        return logic
+
+    def render(self, ctx: RenderContext) -> str:
+        joiner = ctx.words(" et ", " and ") if self.op == "and" else ctx.words(" ou ", " or ")
+        return joiner.join(_paren(o, ctx) for o in self.operands)
+
+
+@attrs.frozen(eq=False)
+class Not(Expr):
+    operand: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+    def compile(self) -> Compiled:
+        inner = self.operand.compile()
+        return lambda env, item: not inner(env, item)
+
+    def render(self, ctx: RenderContext) -> str:
+        text = self.operand.render(ctx)
+        return ctx.words(f"il est faux que {text}", f"it is not the case that {text}")
+
+
+@attrs.frozen(eq=False)
+class In(Expr):
+    value: Expr
+    values: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.value, self.values)
+
+    def compile(self) -> Compiled:
+        value, values = self.value.compile(), self.values.compile()
+        return lambda env, item: value(env, item) in values(env, item)
+
+    def render(self, ctx: RenderContext) -> str:
+        v, vs = self.value.render(ctx), self.values.render(ctx)
+        return ctx.words(f"{v} fait partie de ({vs})", f"{v} is one of ({vs})")
+
+
+@attrs.frozen(eq=False)
+class StartsWith(Expr):
+    value: Expr
+    prefixes: tuple[str, ...]
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.value,)
+
+    def compile(self) -> Compiled:
+        value, prefixes = self.value.compile(), self.prefixes
+        return lambda env, item: str(value(env, item)).startswith(prefixes)
+
+    def render(self, ctx: RenderContext) -> str:
+        v = self.value.render(ctx)
+        options = ctx.words(" ou ", " or ").join(self.prefixes)
+        return ctx.words(f"{v} commence par {options}", f"{v} starts with {options}")
+
+
+@attrs.frozen(eq=False)
+class Arith(Expr):
+    """``left + right`` or ``left - right`` on amounts (or integers): exact, no rounding."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.left, self.right)
+
+    def compile(self) -> Compiled:
+        fn = operator.add if self.op == "add" else operator.sub
+        left, right = self.left.compile(), self.right.compile()
+        return lambda env, item: fn(left(env, item), right(env, item))
+
+    def render(self, ctx: RenderContext) -> str:
+        sign = "+" if self.op == "add" else "−"
+        return f"{_paren(self.left, ctx)} {sign} {_paren(self.right, ctx)}"
+
+
+@attrs.frozen(eq=False)
+class ApplyRate(Expr):
+    """A rate applied to an amount, rounded to the cent with a named rounding."""
+
+    rate: Expr
+    amount: Expr
+    rounding: Rounding
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.rate, self.amount)
+
+    def compile(self) -> Compiled:
+        rate, amount, rounding = self.rate.compile(), self.amount.compile(), self.rounding
+
+        def apply_rate(env: Env, item: Any) -> Euro:
+            r = rate(env, item)
+            if not isinstance(r, Rate):
+                raise EvaluationError(f"expected a rate to apply, got {r!r}")
+            result: Euro = r.apply(amount(env, item), rounding)
+            return result
+
+        return apply_rate
+
+    def render(self, ctx: RenderContext) -> str:
+        r, a = self.rate.render(ctx), _paren(self.amount, ctx)
+        how = self.rounding.label(ctx.lang)
+        return ctx.words(f"{r} de {a} ({how})", f"{r} of {a} ({how})")
+
+
+@attrs.frozen(eq=False)
+class Extremum(Expr):
+    """The least (``min``) or greatest (``max``) of its operands."""
+
+    op: str
+    operands: tuple[Expr, ...]
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.operands
+
+    def compile(self) -> Compiled:
+        fn, parts = (min if self.op == "min" else max), tuple(o.compile() for o in self.operands)
+        return lambda env, item: fn(p(env, item) for p in parts)
+
+    def render(self, ctx: RenderContext) -> str:
+        parts = join_and([o.render(ctx) for o in self.operands], ctx.lang)
+        if self.op == "min":
+            return ctx.words(f"le plus petit de {parts}", f"the least of {parts}")
+        return ctx.words(f"le plus grand de {parts}", f"the greatest of {parts}")
+
+
+def minimum(*operands: Any) -> Expr:
+    """The least of the operands, e.g. an award capped by a ceiling."""
+    return _extremum("min", operands)
+
+
+def maximum(*operands: Any) -> Expr:
+    """The greatest of the operands."""
+    return _extremum("max", operands)
+
+
+def _extremum(op: str, operands: Sequence[Any]) -> Expr:
+    if len(operands) < 2:
+        raise InvalidArgument(f"{op}imum() needs at least two operands, got {len(operands)}")
+    return Extremum(op, tuple(const(o) for o in operands))
+
+
+@attrs.frozen(eq=False)
+class Aggregate(Expr):
+    """Sum (of amounts), count or list of the items of a collection that satisfy ``where``."""
+
+    kind: str  # "sum" | "count" | "list"
+    collection: str
+    value: Expr | None
+    where: Expr | None
+
+    def children(self) -> tuple[Expr, ...]:
+        return tuple(e for e in (self.value, self.where) if e is not None)
+
+    def own_inputs(self) -> frozenset[Input]:
+        return frozenset({Input("collection", self.collection)})
+
+    def compile(self) -> Compiled:
+        items = Field(self.collection).compile()
+        value = self.value.compile() if self.value is not None else None
+        where = self.where.compile() if self.where is not None else None
+        kind = self.kind
+
+        def aggregate(env: Env, _: Any) -> Any:
+            selected = [i for i in items(env, None) if where is None or where(env, i)]
+            if kind == "count":
+                return len(selected)
+            assert value is not None
+            values = [value(env, i) for i in selected]
+            return Euro.sum(values) if kind == "sum" else tuple(values)
+
+        return aggregate
+
+    def render(self, ctx: RenderContext) -> str:
+        coll = ctx.label(f"field:{self.collection}", self.collection)
+        cond = ""
+        if self.where is not None:
+            cond = ctx.words(" pour lesquels ", " where ") + self.where.render(ctx)
+        if self.kind == "count":
+            return ctx.words(f"le nombre de {coll}{cond}", f"the number of {coll}{cond}")
+        assert self.value is not None
+        v = self.value.render(ctx)
+        if self.kind == "sum":
+            return ctx.words(f"la somme de {v} sur {coll}{cond}", f"the sum of {v} over {coll}{cond}")
+        return ctx.words(f"la liste de {v} sur {coll}{cond}", f"the list of {v} over {coll}{cond}")
+
+
+def _collection_of(*exprs: Expr | None) -> str:
+    names = {e.collection for x in exprs if x is not None for e in x.walk() if isinstance(e, Item)}
+    if len(names) != 1:
+        raise InvalidArgument(
+            "an aggregate must read the items of exactly one collection, "
+            f"found {sorted(names) or 'none'}"
+        )
+    return names.pop()
+
+
+def sum_of(value: Expr, where: Expr | None = None) -> Expr:
+    """The exact sum of ``value`` over the items of its collection that satisfy ``where``."""
+    return Aggregate("sum", _collection_of(value, where), value, where)
+
+
+def count(items: Collection | Expr, where: Expr | None = None) -> Expr:
+    """How many items of a collection satisfy ``where``."""
+    name = items._path if isinstance(items, Collection) else _collection_of(items, where)
+    return Aggregate("count", name, None, where)
+
+
+def list_of(value: Expr, where: Expr | None = None) -> Expr:
+    """The values of ``value`` over the items that satisfy ``where``, as a tuple."""
+    return Aggregate("list", _collection_of(value, where), value, where)
+
+
+@attrs.frozen(eq=False)
+class When(Expr):
+    """``then`` if ``condition`` holds, else ``otherwise``."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.condition, self.then, self.otherwise)
+
+    def compile(self) -> Compiled:
+        cond, then, other = (c.compile() for c in self.children())
+        return lambda env, item: then(env, item) if cond(env, item) else other(env, item)
+
+    def render(self, ctx: RenderContext) -> str:
+        c, t, o = (x.render(ctx) for x in self.children())
+        return ctx.words(f"{t} si {c}, sinon {o}", f"{t} if {c}, otherwise {o}")
+
+
+def when(condition: Expr, then: Any, otherwise: Any) -> Expr:
+    """A conditional expression."""
+    return When(condition, const(then), const(otherwise))
+
+
+@attrs.frozen(eq=False)
+class IsSet(Expr):
+    operand: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+    def compile(self) -> Compiled:
+        inner = self.operand.compile()
+
+        def is_set(env: Env, item: Any) -> bool:
+            try:
+                return inner(env, item) is not None
+            except MissingInput:
+                return False
+
+        return is_set
+
+    def render(self, ctx: RenderContext) -> str:
+        text = self.operand.render(ctx)
+        return ctx.words(f"{text} est renseigné", f"{text} is given")
+
+
+@attrs.frozen(eq=False)
+class ShiftDate(Expr):
+    """A date moved by a whole number of years (negative: before)."""
+
+    operand: Expr
+    years: int
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+    def compile(self) -> Compiled:
+        from grantrules.dates import add_years
+
+        inner, years = self.operand.compile(), self.years
+        return lambda env, item: add_years(inner(env, item), years)
+
+    def render(self, ctx: RenderContext) -> str:
+        text, n = _paren(self.operand, ctx), abs(self.years)
+        if self.years < 0:
+            return ctx.words(f"{n} ans avant {text}", f"{n} years before {text}")
+        return ctx.words(f"{n} ans après {text}", f"{n} years after {text}")
+

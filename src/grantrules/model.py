@@ -1,0 +1,127 @@
+"""The generic application model that schemes extend with their own fields.
+
+Every class is a frozen attrs class with keyword-only fields, so that a scheme can subclass
+one and add fields, or narrow a field's type (``category: Literal["staff", "other"]``).
+Validators here check what is an *input error* (a SIREN failing its Luhn check, a negative
+amount); whatever is a matter of eligibility (dates in order, costs in range) is a criterion.
+
+>>> Applicant(name="Ville de Lille", siren="215903501", legal_category="7210",
+...           commune_code="59350").siren
+'215903501'
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import attrs
+
+from grantrules.money import Euro
+
+__all__ = [
+    "Applicant",
+    "Application",
+    "CostLine",
+    "FinancingLine",
+    "Project",
+    "luhn_valid",
+]
+
+
+def luhn_valid(digits: str) -> bool:
+    """True when ``digits`` (all decimal digits) pass the Luhn check used by SIREN and SIRET.
+
+    >>> luhn_valid("215903501"), luhn_valid("215903502")
+    (True, False)
+    """
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _siren(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    if not (len(value) == 9 and value.isascii() and value.isdigit()):
+        raise ValueError(f"a SIREN is 9 digits, got {value!r}")
+    if not luhn_valid(value):
+        raise ValueError(f"SIREN {value!r} fails the Luhn check (a digit is probably mistyped)")
+
+
+def _pattern(regex: str, what: str) -> Any:
+    compiled = re.compile(regex)
+
+    def check(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+        if not compiled.fullmatch(value):
+            raise ValueError(f"expected {what}, got {value!r}")
+
+    return check
+
+
+def _not_blank(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    if not value.strip():
+        raise ValueError("must not be empty")
+
+
+def _not_negative(_: Any, attribute: attrs.Attribute[Euro], value: Euro) -> None:
+    if value < Euro.ZERO:
+        raise ValueError(f"must not be negative, got {value}")
+
+
+@attrs.frozen(kw_only=True)
+class Applicant:
+    """Who applies: a legal person identified by its SIREN."""
+
+    name: str = attrs.field(validator=_not_blank)
+    siren: str = attrs.field(validator=_siren)
+    legal_category: str = attrs.field(
+        validator=_pattern(r"\d{4}", "an INSEE legal category of 4 digits like '7210'")
+    )
+    commune_code: str = attrs.field(
+        validator=_pattern(r"(\d{2}|2A|2B)\d{3}", "an INSEE commune code like '59350'")
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Project:
+    """What is funded, and when it runs."""
+
+    title: str = attrs.field(validator=_not_blank)
+    description: str = ""
+    start_date: datetime.date
+    end_date: datetime.date
+    tags: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class CostLine:
+    """One line of the budget; amounts exclude VAT, which is given apart."""
+
+    category: str
+    label: str = attrs.field(validator=_not_blank)
+    amount_excl_vat: Euro = attrs.field(validator=_not_negative)
+    vat: Euro = attrs.field(default=Euro.ZERO, validator=_not_negative)
+    vat_recoverable: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class FinancingLine:
+    """One resource of the financing plan."""
+
+    source: str
+    amount: Euro = attrs.field(validator=_not_negative)
+    funder: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Application:
+    """An application to a scheme: applicant, project, budget and financing plan."""
+
+    id: str = attrs.field(validator=_not_blank)
+    submitted_on: datetime.date
+    applicant: Applicant
+    project: Project
+    costs: tuple[CostLine, ...] = ()
+    financing: tuple[FinancingLine, ...] = ()

@@ -1,0 +1,71 @@
+"""Find installed schemes through the ``grantrules.schemes`` entry-point group.
+
+A scheme distribution declares, in its ``pyproject.toml``::
+
+    [project.entry-points."grantrules.schemes"]
+    my-scheme = "my_package:scheme"
+
+where ``scheme`` is a :class:`~grantrules.scheme.Scheme` or a function without arguments that
+returns one.  Loading is lazy and cached: importing grantrules imports no scheme.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib.metadata import EntryPoint, entry_points
+
+import attrs
+
+from grantrules.errors import SchemeDefinitionError, SchemeNotFound
+from grantrules.scheme import Scheme
+
+__all__ = ["GROUP", "installed_schemes", "load_scheme"]
+
+GROUP = "grantrules.schemes"
+
+
+def _entry_points() -> dict[str, EntryPoint]:
+    return {ep.name: ep for ep in entry_points(group=GROUP)}
+
+
+def installed_schemes() -> tuple[str, ...]:
+    """The ids of the installed schemes, sorted.
+
+    >>> "ami-ia-hdf" in installed_schemes()
+    True
+    """
+    return tuple(sorted(_entry_points()))
+
+
+@functools.cache
+def load_scheme(scheme_id: str) -> Scheme:
+    """The installed scheme with this id.
+
+    >>> load_scheme("ami-ia-hdf").id
+    'ami-ia-hdf'
+
+    Raises:
+        SchemeNotFound: no installed scheme has this id (the message lists those installed).
+        SchemeDefinitionError: the entry point does not give a Scheme with this id.
+    """
+    found = _entry_points().get(scheme_id)
+    if found is None:
+        known = ", ".join(installed_schemes()) or "none"
+        raise SchemeNotFound(
+            f"no scheme {scheme_id!r} is installed (installed: {known}); install its "
+            "distribution, which declares it in the 'grantrules.schemes' entry-point group"
+        )
+    target = found.load()
+    scheme = target() if callable(target) and not isinstance(target, Scheme) else target
+    if not isinstance(scheme, Scheme):
+        raise SchemeDefinitionError(
+            f"entry point {found.value!r} of {scheme_id!r} gives {type(scheme).__name__}, "
+            "not a Scheme"
+        )
+    if scheme.id != scheme_id:
+        raise SchemeDefinitionError(
+            f"entry point {scheme_id!r} gives a scheme whose id is {scheme.id!r}"
+        )
+    if found.dist is not None and scheme.distribution is None:
+        scheme = attrs.evolve(scheme, distribution=(found.dist.name, found.dist.version))
+    return scheme

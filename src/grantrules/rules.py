@@ -1,0 +1,213 @@
+"""Criteria: eligibility conditions with a legal basis, messages and labelled exceptions.
+
+>>> from grantrules.basis import Basis
+>>> from grantrules.expressions import field, RenderContext
+>>> rule = Criterion(
+...     "applicant.adult",
+...     field("applicant.age") >= 18,
+...     basis=Basis("Règlement municipal", "art. 2"),
+...     failed={"fr": "Le demandeur a {applicant.age} ans.", "en": "The applicant is {applicant.age}."},
+... )
+>>> rule.render(RenderContext("en"))
+'applicant.age is at least 18'
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from grantrules._format import LANGS, format_value, pick
+from grantrules.basis import Basis
+from grantrules.errors import InvalidArgument, SchemeDefinitionError
+from grantrules.expressions import Expr, Input, RenderContext, const
+
+__all__ = [
+    "Criterion",
+    "Obligation",
+    "Outcome",
+    "Override",
+    "Severity",
+    "Texts",
+    "fill",
+]
+
+Texts = Mapping[str, str]
+
+
+class Outcome(enum.Enum):
+    """What a criterion concluded about one application."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_APPLICABLE = "not_applicable"
+    MISSING = "missing"
+
+
+class Severity(enum.Enum):
+    """A blocking criterion decides eligibility; a warning only informs the instructor."""
+
+    BLOCKING = "blocking"
+    WARNING = "warning"
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w.\[\]]*)\}")
+
+
+def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
+    """Fill ``{name}`` placeholders (dotted names allowed) with formatted values.
+
+    >>> from grantrules.money import Euro
+    >>> fill("Total: {total_cost}", {"total_cost": Euro("70000.00")}, "en")
+    'Total: €70,000.00'
+    """
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return format_value(values[name], lang) if name in values else match.group(0)
+
+    return _PLACEHOLDER.sub(replace, template)
+
+
+def _check_texts(owner: str, what: str, texts: Texts | None, required: bool = True) -> None:
+    if texts is None:
+        if required:
+            raise InvalidArgument(f"{owner}: the {what} message is required in {' and '.join(LANGS)}")
+        return
+    missing = [lang for lang in LANGS if not texts.get(lang)]
+    if missing:
+        raise InvalidArgument(f"{owner}: the {what} message lacks {', '.join(missing)}")
+
+
+@attrs.frozen(eq=False)
+class Override:
+    """A labelled exception in the Catala sense: when ``when`` holds, ``then`` replaces the rule.
+
+    For a criterion ``then`` is the condition that applies instead; for an amount it is the
+    formula.  When several overrides apply at once and disagree, evaluation fails with
+    :class:`~grantrules.errors.ExceptionConflict`; when two can be seen to conflict without
+    any application (same condition, different replacement), the scheme is refused at load.
+    """
+
+    label: str
+    when: Expr = attrs.field(converter=const)
+    then: Expr = attrs.field(converter=const)
+    basis: Basis | None = None
+
+    def render(self, ctx: RenderContext) -> str:
+        return ctx.words(
+            f"par exception ({self.label}), si {self.when.render(ctx)} : {self.then.render(ctx)}",
+            f"by exception ({self.label}), if {self.when.render(ctx)}: {self.then.render(ctx)}",
+        )
+
+
+def check_overrides(owner: str, overrides: tuple[Override, ...]) -> None:
+    """Refuse duplicate labels and overrides that conflict whatever the application."""
+    labels = [o.label for o in overrides]
+    if len(set(labels)) != len(labels):
+        raise SchemeDefinitionError(f"{owner}: duplicate exception labels in {labels}")
+    for i, first in enumerate(overrides):
+        for second in overrides[i + 1 :]:
+            if first.when.same_as(second.when) and not first.then.same_as(second.then):
+                raise SchemeDefinitionError(
+                    f"{owner}: exceptions {first.label!r} and {second.label!r} apply under the "
+                    "same condition and give different results; merge them or make one more "
+                    "specific"
+                )
+
+
+_DEFAULT_PASSED = {"fr": "Critère rempli : {rule}.", "en": "Criterion met: {rule}."}
+_DEFAULT_NOT_APPLICABLE = {
+    "fr": "Critère sans objet pour ce dossier.",
+    "en": "Criterion not applicable to this application.",
+}
+_MISSING = {
+    "fr": "Information manquante pour vérifier ce critère : {missing}.",
+    "en": "Information missing to check this criterion: {missing}.",
+}
+
+
+@attrs.frozen(eq=False)
+class Criterion:
+    """An eligibility condition.
+
+    Args:
+        id: stable dotted id (``project.cost_range``), used in decisions and test cases.
+        condition: a boolean expression; the criterion passes when it holds.
+        applies_if: when given and false, the outcome is ``not_applicable``.
+        severity: blocking criteria decide eligibility; warnings only inform.
+        basis: the legal basis (scheme text, regulation article).
+        failed, passed, not_applicable: French and English messages with ``{placeholders}``
+            filled from the inputs the criterion read (fields by dotted path, parameters,
+            amounts, and ``details``).
+        details: extra named values computed for messages (e.g. the list of rejected lines).
+        exceptions: labelled exceptions that replace ``condition`` when they apply.
+    """
+
+    id: str
+    condition: Expr = attrs.field(converter=const)
+    basis: Basis = attrs.field(kw_only=True)
+    failed: Texts = attrs.field(kw_only=True)
+    passed: Texts = attrs.field(kw_only=True, default=_DEFAULT_PASSED)
+    not_applicable: Texts = attrs.field(kw_only=True, default=_DEFAULT_NOT_APPLICABLE)
+    applies_if: Expr | None = attrs.field(kw_only=True, default=None)
+    severity: Severity = attrs.field(kw_only=True, default=Severity.BLOCKING)
+    details: Mapping[str, Expr] = attrs.field(kw_only=True, factory=dict)
+    exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=tuple)
+    title: Texts = attrs.field(kw_only=True, factory=dict)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.id or not all(p.isidentifier() for p in self.id.split(".")):
+            raise InvalidArgument(f"criterion id {self.id!r} must be dotted identifiers")
+        if not isinstance(self.basis, Basis):
+            raise InvalidArgument(f"criterion {self.id}: basis must be a Basis, got {self.basis!r}")
+        for what in ("failed", "passed", "not_applicable"):
+            _check_texts(f"criterion {self.id}", what, getattr(self, what))
+        check_overrides(f"criterion {self.id}", self.exceptions)
+
+    def expressions(self) -> tuple[Expr, ...]:
+        """Every expression of the criterion: condition, applicability, details, exceptions."""
+        found = [self.condition, *self.details.values()]
+        if self.applies_if is not None:
+            found.append(self.applies_if)
+        for override in self.exceptions:
+            found += [override.when, override.then]
+        return tuple(found)
+
+    def inputs(self) -> frozenset[Input]:
+        """Every field, parameter and amount the criterion may read."""
+        return frozenset().union(*(e.inputs() for e in self.expressions()))
+
+    def render(self, ctx: RenderContext) -> str:
+        """The criterion as a sentence of a règlement."""
+        text = self.condition.render(ctx)
+        if self.applies_if is not None:
+            cond = self.applies_if.render(ctx)
+            text = ctx.words(f"lorsque {cond} : {text}", f"when {cond}: {text}")
+        return text
+
+    def message(self, outcome: str, values: Mapping[str, Any], lang: str) -> str:
+        """The message for ``outcome`` in ``lang``, placeholders filled from ``values``."""
+        texts: Texts = {
+            "passed": self.passed,
+            "failed": self.failed,
+            "not_applicable": self.not_applicable,
+        }.get(outcome, _MISSING)
+        return fill(pick(texts, lang), values, lang)
+
+
+@attrs.frozen(eq=False)
+class Obligation:
+    """A duty attached to an award (publicity, reporting, keeping documents...)."""
+
+    id: str
+    text: Texts
+    basis: Basis
+    applies_if: Expr | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_texts(f"obligation {self.id}", "text", self.text)

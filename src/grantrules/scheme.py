@@ -1,0 +1,226 @@
+"""Schemes and their dated versions.
+
+A :class:`Scheme` is the stable identity of a grant programme (id, title, application model);
+its :class:`SchemeVersion` objects hold the rules in force from a date: parameters, criteria,
+amounts, obligations.  Metadata uses Aides-territoires' vocabulary so that a scheme can be
+listed in such a catalogue.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from grantrules.amounts import Amount, order_amounts
+from grantrules.errors import InvalidArgument, SchemeDefinitionError
+from grantrules.expressions import Expr
+from grantrules.model import Application
+from grantrules.parameters import ParameterSet
+from grantrules.rules import Criterion, Obligation, Texts
+
+__all__ = ["Metadata", "Perimeter", "Scheme", "SchemeVersion"]
+
+# Keys of the decision JSON that a scheme's derived values may not shadow.
+RESERVED_KEYS = frozenset(
+    {
+        "scheme",
+        "scheme_version",
+        "application",
+        "evaluated_on",
+        "eligible",
+        "award",
+        "amounts",
+        "criteria",
+        "obligations",
+        "provenance",
+        "traces",
+        "lang",
+    }
+)
+
+
+@attrs.frozen(kw_only=True)
+class Perimeter:
+    """Where a scheme applies, as Aides-territoires scales it (``region``, code ``32``)."""
+
+    scale: str
+    code: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class Metadata:
+    """Catalogue description of a scheme, named after Aides-territoires' aid fields."""
+
+    name: Texts
+    short_title: str | None = None
+    description: Texts = attrs.field(factory=dict)
+    targeted_audiences: tuple[str, ...] = ()
+    perimeter: Perimeter | None = None
+    aid_types: tuple[str, ...] = ("grant",)
+    destinations: tuple[str, ...] = ()
+    financers: tuple[str, ...] = ()
+    instructors: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    subvention_rate_lower_bound: int | None = None
+    subvention_rate_upper_bound: int | None = None
+    is_call_for_project: bool = False
+    recurrence: str | None = None
+    origin_url: str | None = None
+    open_questions: tuple[Texts, ...] = ()
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class SchemeVersion:
+    """The rules of a scheme in force from ``valid_from`` until the next version.
+
+    Construction checks the version is consistent: unique ids, the award is one of the
+    amounts, amounts form no cycle, every parameter a rule reads is defined, and derived
+    values do not shadow keys of the decision JSON.
+    """
+
+    valid_from: datetime.date
+    parameters: ParameterSet
+    criteria: tuple[Criterion, ...] = attrs.field(converter=tuple)
+    amounts: tuple[Amount, ...] = attrs.field(converter=order_amounts)
+    award: str
+    obligations: tuple[Obligation, ...] = attrs.field(default=(), converter=tuple)
+    derived: Mapping[str, Expr] = attrs.field(factory=dict)
+    labels: Mapping[str, Texts] = attrs.field(factory=dict)
+    note: str = ""
+    _cache: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        ids = [c.id for c in self.criteria]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise SchemeDefinitionError(f"criteria ids used twice: {duplicates}")
+        if self.award not in {a.id for a in self.amounts}:
+            raise SchemeDefinitionError(
+                f"the award {self.award!r} is not one of the amounts "
+                f"{sorted(a.id for a in self.amounts)}"
+            )
+        clash = RESERVED_KEYS & self.derived.keys()
+        if clash:
+            raise SchemeDefinitionError(f"derived values shadow decision keys: {sorted(clash)}")
+        unknown = {i.name for e in self.expressions() for i in e.inputs() if i.kind == "param"}
+        unknown -= set(self.parameters)
+        if unknown:
+            raise SchemeDefinitionError(
+                f"rules read parameters that are not defined: {sorted(unknown)}"
+            )
+
+    def expressions(self) -> tuple[Expr, ...]:
+        """Every expression of this version (for analysis: inputs, thresholds, rendering)."""
+        found: list[Expr] = []
+        for criterion in self.criteria:
+            found += criterion.expressions()
+        for amount in self.amounts:
+            found += amount.expressions()
+        found += [o.applies_if for o in self.obligations if o.applies_if is not None]
+        found += self.derived.values()
+        return tuple(found)
+
+    def all_labels(self) -> dict[str, Texts]:
+        """Labels of fields, parameters and amounts for rendering."""
+        merged: dict[str, Texts] = {}
+        for name in self.parameters:
+            description = self.parameters[name].description
+            if description:
+                merged[f"param:{name}"] = description
+        for amount in self.amounts:
+            merged.update(amount.labels())
+        merged.update(self.labels)
+        return merged
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise InvalidArgument(
+            f"no criterion {criterion_id!r}; known: {', '.join(c.id for c in self.criteria)}"
+        )
+
+    def amount(self, amount_id: str) -> Amount:
+        for amount in self.amounts:
+            if amount.id == amount_id:
+                return amount
+        raise InvalidArgument(
+            f"no amount {amount_id!r}; known: {', '.join(a.id for a in self.amounts)}"
+        )
+
+
+def _sorted_versions(versions: Any) -> tuple[SchemeVersion, ...]:
+    result = tuple(sorted(versions, key=lambda v: v.valid_from))
+    if not result:
+        raise SchemeDefinitionError("a scheme needs at least one version")
+    dates = [v.valid_from for v in result]
+    if len(set(dates)) != len(dates):
+        raise SchemeDefinitionError(f"two versions start on the same day: {dates}")
+    return result
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Scheme:
+    """A grant scheme: identity, application model and dated versions of its rules.
+
+    Args:
+        id: the registry id (``ami-ia-hdf``).
+        metadata: catalogue description (Aides-territoires vocabulary).
+        versions: rule sets, each in force from its ``valid_from``.
+        application_type: the scheme's application model (a subclass of
+            :class:`~grantrules.model.Application`).
+        process: the call life cycle (a ``grantrules.call.Process``); ``None`` for the default.
+        allocation: how a call allocates its envelope (``first_come_first_served`` or
+            ``ranked``).
+        distribution: the installed distribution that provides the scheme, with its version.
+        overrides: parameters overridden for a what-if simulation (recorded in decisions).
+    """
+
+    id: str
+    metadata: Metadata
+    versions: tuple[SchemeVersion, ...] = attrs.field(converter=_sorted_versions)
+    application_type: type[Application] = Application
+    process: Any = None
+    allocation: str = "first_come_first_served"
+    envelope_parameter: str | None = None
+    distribution: tuple[str, str] | None = None
+    overrides: Mapping[str, str] = attrs.field(factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.metadata.name.get("fr") or next(iter(self.metadata.name.values()))
+
+    def version_at(self, day: datetime.date) -> SchemeVersion:
+        """The version in force on ``day``; before the first version, the first one.
+
+        Using the first version for earlier dates makes "submitted before the call opened"
+        a failed criterion rather than a crash.
+        """
+        if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
+            raise InvalidArgument(f"expected a datetime.date, got {day!r}")
+        index = bisect.bisect_right([v.valid_from for v in self.versions], day) - 1
+        return self.versions[max(index, 0)]
+
+    def with_parameters(self, **values: Any) -> Scheme:
+        """A copy where parameters take the given values on every date (what-if simulation).
+
+        Values may be strings parsed according to each parameter's unit (``"50%"``,
+        ``"4000000.00"``).  The decisions of the copy record the overrides.
+        """
+        versions = []
+        for version in self.versions:
+            parameters = version.parameters
+            for name, value in values.items():
+                parameters = parameters.override(name, value)
+            versions.append(attrs.evolve(version, parameters=parameters))
+        recorded = {**self.overrides, **{k: _text(v) for k, v in values.items()}}
+        return attrs.evolve(self, versions=versions, overrides=recorded)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
