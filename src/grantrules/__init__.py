@@ -1,5 +1,90 @@
-"""grantrules: public grant schemes as declarative rules and exact money computations."""
+"""grantrules: public grant schemes as declarative rules and exact money computations.
+
+>>> from grantrules import Euro, Rate, DOWN
+>>> Rate("60%").apply(Euro("100000.01"), rounding=DOWN)
+Euro('60000.00')
+"""
 
 from grantrules._version import __version__
+from grantrules.amounts import Amount
+from grantrules.basis import Basis
+from grantrules.dates import DateRange
+from grantrules.decision import AmountResult, CriterionResult, Decision
+from grantrules.errors import (
+    ApplicationInvalid,
+    GrantRulesError,
+    InvalidArgument,
+    SchemeNotFound,
+)
+from grantrules.evaluate import evaluate
+from grantrules.expressions import (
+    collection,
+    const,
+    count,
+    field,
+    list_of,
+    maximum,
+    minimum,
+    param,
+    reference,
+    sum_of,
+    when,
+)
+from grantrules.model import Applicant, Application, CostLine, FinancingLine, Project
+from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding
+from grantrules.parameters import Parameter, ParameterSet, load_parameters
+from grantrules.registry import installed_schemes, load_scheme
+from grantrules.rules import Criterion, Obligation, Outcome, Override, Severity
+from grantrules.scheme import Metadata, Perimeter, Scheme, SchemeVersion
 
-__all__ = ["__version__"]
+__all__ = [
+    "DOWN",
+    "HALF_EVEN",
+    "HALF_UP",
+    "UP",
+    "Amount",
+    "AmountResult",
+    "Applicant",
+    "Application",
+    "ApplicationInvalid",
+    "Basis",
+    "CostLine",
+    "Criterion",
+    "CriterionResult",
+    "DateRange",
+    "Decision",
+    "Euro",
+    "FinancingLine",
+    "GrantRulesError",
+    "InvalidArgument",
+    "Metadata",
+    "Obligation",
+    "Outcome",
+    "Override",
+    "Parameter",
+    "ParameterSet",
+    "Perimeter",
+    "Project",
+    "Rate",
+    "Rounding",
+    "Scheme",
+    "SchemeNotFound",
+    "SchemeVersion",
+    "Severity",
+    "__version__",
+    "collection",
+    "const",
+    "count",
+    "evaluate",
+    "field",
+    "installed_schemes",
+    "list_of",
+    "load_parameters",
+    "load_scheme",
+    "maximum",
+    "minimum",
+    "param",
+    "reference",
+    "sum_of",
+    "when",
+]

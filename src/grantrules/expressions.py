@@ -47,6 +47,7 @@ __all__ = [
     "maximum",
     "minimum",
     "param",
+    "reference",
     "sum_of",
     "when",
 ]
@@ -123,9 +124,23 @@ def const(value: Any) -> Expr:
             f"the float {value!r} cannot be a rule constant: write amounts as Euro('...') "
             "and rates as Rate('...')"
         )
-    if isinstance(value, list | set | frozenset):
+    if isinstance(value, list):
         value = tuple(value)
+    elif isinstance(value, set):
+        value = frozenset(value)
     return Const(value)
+
+
+def reference(values: Any, label: Mapping[str, str]) -> Expr:
+    """Reference data (e.g. a list of 3,782 communes) as a constant that renders as its label.
+
+    >>> reference(frozenset({"59350"}), {"fr": "les communes", "en": "the communes"}).render(
+    ...     RenderContext("en"))
+    'the communes'
+    """
+    if not isinstance(values, frozenset | tuple):
+        raise InvalidArgument(f"reference data must be a frozenset or tuple, got {type(values)}")
+    return Const(values, dict(label))
 
 
 class Expr:
@@ -238,6 +253,10 @@ class Expr:
         """Membership in a parameter's code list or a constant collection."""
         return In(self, const(values))
 
+    def within(self, period: Any) -> Expr:
+        """The date lies inside a :class:`~grantrules.dates.DateRange` (bounds included)."""
+        return In(self, const(period), period=True)
+
     def starts_with_any(self, *prefixes: str) -> Expr:
         """The value (a code) starts with one of ``prefixes``."""
         return StartsWith(self, tuple(prefixes))
@@ -286,6 +305,17 @@ _COMPARE_OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+def de(text: str) -> str:
+    """French 'de' before a noun phrase, contracted as grammar requires (du, des, d')."""
+    if text.startswith("le "):
+        return "du " + text[3:]
+    if text.startswith("les "):
+        return "des " + text[4:]
+    if text[:1].lower() in "aeiouyéèh":
+        return "d'" + text
+    return "de " + text
+
+
 def _paren(child: Expr, ctx: RenderContext) -> str:
     text = child.render(ctx)
     return f"({text})" if isinstance(child, Logic | When) else text
@@ -296,12 +326,15 @@ class Const(Expr):
     """A constant: Euro, Rate, date, string, boolean, integer or a tuple of codes."""
 
     value: Any
+    label: Mapping[str, str] | None = None
 
     def compile(self) -> Compiled:
         value = self.value
         return lambda env, item: value
 
     def render(self, ctx: RenderContext) -> str:
+        if self.label:
+            return pick(self.label, ctx.lang)
         if isinstance(self.value, str):
             return repr(self.value)
         return format_value(self.value, ctx.lang)
@@ -579,8 +612,11 @@ class Not(Expr):
 
 @attrs.frozen(eq=False)
 class In(Expr):
+    """Membership of a value in a collection, or of a date in a period."""
+
     value: Expr
     values: Expr
+    period: bool = False
 
     def children(self) -> tuple[Expr, ...]:
         return (self.value, self.values)
@@ -591,6 +627,8 @@ class In(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         v, vs = self.value.render(ctx), self.values.render(ctx)
+        if self.period:
+            return ctx.words(f"{v} est compris {vs}", f"{v} falls {vs}")
         return ctx.words(f"{v} fait partie de ({vs})", f"{v} is one of ({vs})")
 
 
@@ -659,7 +697,7 @@ class ApplyRate(Expr):
     def render(self, ctx: RenderContext) -> str:
         r, a = self.rate.render(ctx), _paren(self.amount, ctx)
         how = self.rounding.label(ctx.lang)
-        return ctx.words(f"{r} de {a} ({how})", f"{r} of {a} ({how})")
+        return ctx.words(f"{r} {de(a)} ({how})", f"{r} of {a} ({how})")
 
 
 @attrs.frozen(eq=False)
@@ -679,8 +717,8 @@ class Extremum(Expr):
     def render(self, ctx: RenderContext) -> str:
         parts = join_and([o.render(ctx) for o in self.operands], ctx.lang)
         if self.op == "min":
-            return ctx.words(f"le plus petit de {parts}", f"the least of {parts}")
-        return ctx.words(f"le plus grand de {parts}", f"the greatest of {parts}")
+            return ctx.words(f"le plus petit {de(parts)}", f"the least of {parts}")
+        return ctx.words(f"le plus grand {de(parts)}", f"the greatest of {parts}")
 
 
 def minimum(*operands: Any) -> Expr:
@@ -736,12 +774,12 @@ class Aggregate(Expr):
         if self.where is not None:
             cond = ctx.words(" pour lesquels ", " where ") + self.where.render(ctx)
         if self.kind == "count":
-            return ctx.words(f"le nombre de {coll}{cond}", f"the number of {coll}{cond}")
+            return ctx.words(f"le nombre {de(coll)}{cond}", f"the number of {coll}{cond}")
         assert self.value is not None
         v = self.value.render(ctx)
         if self.kind == "sum":
-            return ctx.words(f"la somme de {v} sur {coll}{cond}", f"the sum of {v} over {coll}{cond}")
-        return ctx.words(f"la liste de {v} sur {coll}{cond}", f"the list of {v} over {coll}{cond}")
+            return ctx.words(f"la somme {de(v)} sur {coll}{cond}", f"the sum of {v} over {coll}{cond}")
+        return ctx.words(f"la liste {de(v)} sur {coll}{cond}", f"the list of {v} over {coll}{cond}")
 
 
 def _collection_of(*exprs: Expr | None) -> str:

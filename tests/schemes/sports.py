@@ -102,7 +102,7 @@ CRITERIA = (
     ),
     Criterion(
         "call.window",
-        field("submitted_on").is_in(param("window")),
+        field("submitted_on").within(param("window")),
         basis=Basis("Délibération du conseil municipal n° 2024-112", "art. 6"),
         failed={"fr": "Demande hors délai ({submitted_on}).", "en": "Late application ({submitted_on})."},
     ),
