@@ -24,7 +24,7 @@ from grantrules.decision import (
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
 from grantrules.expressions import Compiled, Env, Field, Input, MissingInput, RenderContext
 from grantrules.money import Euro, Rate
-from grantrules.rules import Criterion, Outcome, Override, Severity
+from grantrules.rules import Criterion, Outcome, Override
 
 __all__ = ["CompiledVersion", "compiled"]
 
@@ -98,7 +98,7 @@ class _CompiledCriterion:
 
     def __init__(self, criterion: Criterion) -> None:
         self.criterion = criterion
-        self.applies = criterion.applies_if.compile() if criterion.applies_if else None
+        self.applies = criterion.applies_if.compile() if criterion.applies_if is not None else None
         self.condition = criterion.condition.compile()
         self.overrides = _overrides(criterion.exceptions)
         self.inputs = _readable(criterion.inputs())
@@ -141,7 +141,8 @@ class CompiledVersion:
         self.criteria = tuple(_CompiledCriterion(c) for c in version.criteria)
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.obligations = tuple(
-            (o, o.applies_if.compile() if o.applies_if else None) for o in version.obligations
+            (o, o.applies_if.compile() if o.applies_if is not None else None)
+            for o in version.obligations
         )
         self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
         self.labels = version.all_labels()
@@ -187,10 +188,10 @@ class CompiledVersion:
             env.amounts[amount.id] = value
         return notes
 
-    def decide(
-        self, scheme: Any, app: Any, on: datetime.date, lang: str
-    ) -> Decision:
-        params = self.params_at(on)
+    def decide(self, scheme: Any, app: Any, on: datetime.date, lang: str) -> Decision:
+        # Before the first version, its parameters apply as on its first day: a too-early
+        # application then fails its criteria instead of crashing on a missing parameter.
+        params = self.params_at(max(on, self.version.valid_from))
         env = Env(app, params, {}, on)
         notes = self._amounts(env)
         texts = self.texts(lang, params)
@@ -201,12 +202,14 @@ class CompiledVersion:
         eligible = not any(c.blocks for c in criteria)
 
         award_id = self.version.award
-        computed = env.amounts.get(award_id)
-        if eligible and computed is None:
-            raise EvaluationError(
-                f"the award could not be computed: input {notes[award_id][1]} is missing"
-            )
-        award = computed if eligible else Euro.ZERO
+        computed: Euro | None = env.amounts.get(award_id)
+        award = Euro.ZERO
+        if eligible:
+            if computed is None:
+                raise EvaluationError(
+                    f"the award could not be computed: input {notes[award_id][1]} is missing"
+                )
+            award = computed
 
         amounts = []
         for amount in self.amounts:
@@ -294,4 +297,3 @@ def compiled(version: Any) -> CompiledVersion:
         found = version._cache["compiled"] = CompiledVersion(version)
     assert isinstance(found, CompiledVersion)
     return found
-

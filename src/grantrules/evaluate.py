@@ -44,7 +44,7 @@ def evaluate(
         raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
     check_lang(lang)
     if isinstance(application, Mapping):
-        from grantrules.serde import structure_application
+        from grantrules.serde import structure_application  # type: ignore[import-not-found,unused-ignore]
 
         application = structure_application(scheme, application)
     elif not isinstance(application, scheme.application_type):

@@ -55,7 +55,7 @@ __all__ = [
 Compiled = Callable[["Env", Any], Any]
 
 
-class MissingInput(Exception):  # noqa: N818 - a signal, not an error shown to users
+class MissingInput(Exception):
     """Raised inside evaluation when an optional input is absent; criteria report it as missing."""
 
     def __init__(self, name: str) -> None:
@@ -180,8 +180,8 @@ class Expr:
         """Structural equality, recursively (``==`` builds a comparison node instead)."""
         if type(self) is not type(other):
             return False
-        mine = [getattr(self, a.name) for a in attrs.fields(type(self))]  # type: ignore[misc]
-        theirs = [getattr(other, a.name) for a in attrs.fields(type(other))]  # type: ignore[misc]
+        mine = [getattr(self, a.name) for a in attrs.fields(type(self))]  # type: ignore[arg-type]
+        theirs = [getattr(other, a.name) for a in attrs.fields(type(other))]  # type: ignore[arg-type]
         return all(_same(a, b) for a, b in zip(mine, theirs, strict=True))
 
     def evaluate(self, app: Any, params: Mapping[str, Any] | None = None) -> Any:
@@ -257,21 +257,31 @@ class Expr:
         """The date lies inside a :class:`~grantrules.dates.DateRange` (bounds included)."""
         return In(self, const(period), period=True)
 
-    def starts_with_any(self, *prefixes: str) -> Expr:
-        """The value (a code) starts with one of ``prefixes``."""
-        return StartsWith(self, tuple(prefixes))
+    def starts_with_any(self, *prefixes: Any) -> Expr:
+        """The value (a code) starts with one of ``prefixes``: strings, or one code list."""
+        if len(prefixes) == 1 and isinstance(prefixes[0], Expr):
+            return StartsWith(self, prefixes[0])
+        if not prefixes or not all(isinstance(p, str) for p in prefixes):
+            raise InvalidArgument(
+                f"starts_with_any() takes strings or one expression: {prefixes!r}"
+            )
+        return StartsWith(self, Const(tuple(prefixes)))
 
     def of(self, amount: Any, rounding: Rounding = DOWN) -> Expr:
         """This rate applied to ``amount``, rounded to the cent as named (DOWN by default)."""
         return ApplyRate(self, const(amount), rounding)
 
+    def years_after(self, years: Any) -> Expr:
+        """The date ``years`` years after this date."""
+        return ShiftDate(self, const(years), 1)
+
     def is_set(self) -> Expr:
         """True when the (optional) input is present; never reports it as missing."""
         return IsSet(self)
 
-    def years_before(self, years: int) -> Expr:
+    def years_before(self, years: Any) -> Expr:
         """The date ``years`` years before this date (29 February becomes 28 February)."""
-        return ShiftDate(self, -years)
+        return ShiftDate(self, const(years), -1)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -634,20 +644,21 @@ class In(Expr):
 
 @attrs.frozen(eq=False)
 class StartsWith(Expr):
+    """The value, as text, starts with one of the prefixes (a code list)."""
+
     value: Expr
-    prefixes: tuple[str, ...]
+    prefixes: Expr
 
     def children(self) -> tuple[Expr, ...]:
-        return (self.value,)
+        return (self.value, self.prefixes)
 
     def compile(self) -> Compiled:
-        value, prefixes = self.value.compile(), self.prefixes
-        return lambda env, item: str(value(env, item)).startswith(prefixes)
+        value, prefixes = self.value.compile(), self.prefixes.compile()
+        return lambda env, item: str(value(env, item)).startswith(tuple(prefixes(env, item)))
 
     def render(self, ctx: RenderContext) -> str:
-        v = self.value.render(ctx)
-        options = ctx.words(" ou ", " or ").join(self.prefixes)
-        return ctx.words(f"{v} commence par {options}", f"{v} starts with {options}")
+        v, options = self.value.render(ctx), self.prefixes.render(ctx)
+        return ctx.words(f"{v} commence par ({options})", f"{v} starts with ({options})")
 
 
 @attrs.frozen(eq=False)
@@ -778,7 +789,9 @@ class Aggregate(Expr):
         assert self.value is not None
         v = self.value.render(ctx)
         if self.kind == "sum":
-            return ctx.words(f"la somme {de(v)} sur {coll}{cond}", f"the sum of {v} over {coll}{cond}")
+            return ctx.words(
+                f"la somme {de(v)} sur {coll}{cond}", f"the sum of {v} over {coll}{cond}"
+            )
         return ctx.words(f"la liste {de(v)} sur {coll}{cond}", f"the list of {v} over {coll}{cond}")
 
 
@@ -858,23 +871,23 @@ class IsSet(Expr):
 
 @attrs.frozen(eq=False)
 class ShiftDate(Expr):
-    """A date moved by a whole number of years (negative: before)."""
+    """A date moved by a whole number of years, forwards (``sign`` 1) or backwards (-1)."""
 
     operand: Expr
-    years: int
+    years: Expr
+    sign: int = 1
 
     def children(self) -> tuple[Expr, ...]:
-        return (self.operand,)
+        return (self.operand, self.years)
 
     def compile(self) -> Compiled:
         from grantrules.dates import add_years
 
-        inner, years = self.operand.compile(), self.years
-        return lambda env, item: add_years(inner(env, item), years)
+        inner, years, sign = self.operand.compile(), self.years.compile(), self.sign
+        return lambda env, item: add_years(inner(env, item), sign * years(env, item))
 
     def render(self, ctx: RenderContext) -> str:
-        text, n = _paren(self.operand, ctx), abs(self.years)
-        if self.years < 0:
+        text, n = _paren(self.operand, ctx), self.years.render(ctx)
+        if self.sign < 0:
             return ctx.words(f"{n} ans avant {text}", f"{n} years before {text}")
         return ctx.words(f"{n} ans après {text}", f"{n} years after {text}")
-

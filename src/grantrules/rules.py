@@ -6,7 +6,8 @@
 ...     "applicant.adult",
 ...     field("applicant.age") >= 18,
 ...     basis=Basis("Règlement municipal", "art. 2"),
-...     failed={"fr": "Le demandeur a {applicant.age} ans.", "en": "The applicant is {applicant.age}."},
+...     failed={"fr": "Le demandeur a {applicant.age} ans.",
+...             "en": "The applicant is {applicant.age}."},
 ... )
 >>> rule.render(RenderContext("en"))
 'applicant.age is at least 18'
@@ -76,7 +77,9 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
 def _check_texts(owner: str, what: str, texts: Texts | None, required: bool = True) -> None:
     if texts is None:
         if required:
-            raise InvalidArgument(f"{owner}: the {what} message is required in {' and '.join(LANGS)}")
+            raise InvalidArgument(
+                f"{owner}: the {what} message is required in {' and '.join(LANGS)}"
+            )
         return
     missing = [lang for lang in LANGS if not texts.get(lang)]
     if missing:

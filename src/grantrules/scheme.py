@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -74,6 +74,14 @@ class Metadata:
     open_questions: tuple[Texts, ...] = ()
 
 
+def _criteria(items: Iterable[Criterion]) -> tuple[Criterion, ...]:
+    return tuple(items)
+
+
+def _obligations(items: Iterable[Obligation]) -> tuple[Obligation, ...]:
+    return tuple(items)
+
+
 @attrs.frozen(kw_only=True, eq=False)
 class SchemeVersion:
     """The rules of a scheme in force from ``valid_from`` until the next version.
@@ -85,10 +93,10 @@ class SchemeVersion:
 
     valid_from: datetime.date
     parameters: ParameterSet
-    criteria: tuple[Criterion, ...] = attrs.field(converter=tuple)
+    criteria: tuple[Criterion, ...] = attrs.field(converter=_criteria)
     amounts: tuple[Amount, ...] = attrs.field(converter=order_amounts)
     award: str
-    obligations: tuple[Obligation, ...] = attrs.field(default=(), converter=tuple)
+    obligations: tuple[Obligation, ...] = attrs.field(default=(), converter=_obligations)
     derived: Mapping[str, Expr] = attrs.field(factory=dict)
     labels: Mapping[str, Texts] = attrs.field(factory=dict)
     note: str = ""

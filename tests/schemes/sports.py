@@ -80,7 +80,7 @@ CRITERIA = (
         applicant.legal_category.is_in(param("eligible_legal_categories")),
         basis=Basis("Délibération du conseil municipal n° 2024-112", "art. 1"),
         failed={
-            "fr": "La catégorie juridique {applicant.legal_category} n'est pas celle d'une association.",
+            "fr": "La catégorie juridique {applicant.legal_category} n'est pas associative.",
             "en": "Legal category {applicant.legal_category} is not an association.",
         },
     ),
@@ -104,7 +104,10 @@ CRITERIA = (
         "call.window",
         field("submitted_on").within(param("window")),
         basis=Basis("Délibération du conseil municipal n° 2024-112", "art. 6"),
-        failed={"fr": "Demande hors délai ({submitted_on}).", "en": "Late application ({submitted_on})."},
+        failed={
+            "fr": "Demande hors délai ({submitted_on}).",
+            "en": "Late application ({submitted_on}).",
+        },
     ),
     Criterion(
         "project.min_cost",
@@ -149,7 +152,10 @@ VERSION_2025 = SchemeVersion(
     obligations=OBLIGATIONS,
     derived={"size": when(total_cost >= Euro("10000.00"), "large", "small")},
     labels={
-        "field:applicant.legal_category": {"fr": "la catégorie juridique", "en": "the legal category"},
+        "field:applicant.legal_category": {
+            "fr": "la catégorie juridique",
+            "en": "the legal category",
+        },
         "field:applicant.members": {"fr": "le nombre d'adhérents", "en": "the membership"},
     },
 )
