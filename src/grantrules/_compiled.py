@@ -24,7 +24,7 @@ from grantrules.decision import (
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
 from grantrules.expressions import Compiled, Env, Field, Input, MissingInput, RenderContext
 from grantrules.money import Euro, Rate
-from grantrules.rules import Criterion, Outcome, Override
+from grantrules.rules import Criterion, Outcome, Override, Severity
 
 __all__ = ["CompiledVersion", "compiled"]
 
@@ -94,10 +94,20 @@ def _with_overrides(
 
 
 class _CompiledCriterion:
-    __slots__ = ("applies", "condition", "criterion", "details", "inputs", "overrides", "wants")
+    __slots__ = (
+        "applies",
+        "blocking",
+        "condition",
+        "criterion",
+        "details",
+        "inputs",
+        "overrides",
+        "wants",
+    )
 
     def __init__(self, criterion: Criterion) -> None:
         self.criterion = criterion
+        self.blocking = criterion.severity is Severity.BLOCKING
         self.applies = criterion.applies_if.compile() if criterion.applies_if is not None else None
         self.condition = criterion.condition.compile()
         self.overrides = _overrides(criterion.exceptions)
@@ -148,6 +158,8 @@ class CompiledVersion:
         self.labels = version.all_labels()
         self._params: dict[datetime.date, dict[str, Any]] = {}
         self._texts: dict[tuple[str, int], dict[str, str]] = {}
+        self._lang_obligations: dict[str, Any] = {}
+        self._provenances: dict[tuple[int, datetime.date], Provenance] = {}
 
     def params_at(self, on: datetime.date) -> dict[str, Any]:
         """The parameters in force on ``on`` (cached: a call evaluates many on the same day)."""
@@ -194,13 +206,11 @@ class CompiledVersion:
         params = self.params_at(max(on, self.version.valid_from))
         env = Env(app, params, {}, on)
         notes = self._amounts(env)
-        texts = self.texts(lang, params)
-
-        criteria = []
-        for compiled in self.criteria:
-            criteria.append(self._criterion_result(compiled, env, lang, texts))
-        eligible = not any(c.blocks for c in criteria)
-
+        outcomes = tuple(compiled.run(env) for compiled in self.criteria)
+        eligible = not any(
+            compiled.blocking and outcome[0] in _BLOCKING
+            for compiled, outcome in zip(self.criteria, outcomes, strict=True)
+        )
         award_id = self.version.award
         computed: Euro | None = env.amounts.get(award_id)
         award = Euro.ZERO
@@ -210,34 +220,10 @@ class CompiledVersion:
                     f"the award could not be computed: input {notes[award_id][1]} is missing"
                 )
             award = computed
-
-        amounts = []
-        for amount in self.amounts:
-            value = env.amounts[amount.id]
-            inputs = {name: json_value(get(env)) for name, get in amount.inputs}
-            label, missing = notes[amount.id]
-            if amount.id == award_id and not eligible:
-                inputs["computed"] = json_value(value)
-                value, label = Euro.ZERO, "ineligible"
-            amounts.append(
-                AmountResult(amount.id, value, texts[f"amount:{amount.id}"], inputs, label, missing)
-            )
-
         obligations = tuple(
-            ObligationResult(o.id, pick(o.text, lang), o.basis)
-            for o, applies in self.obligations
+            result
+            for result, applies in self._obligations(lang)
             if eligible and (applies is None or _holds(applies, env))
-        )
-        derived = {name: json_value(_value_or_none(fn, env)) for name, fn in self.derived}
-        distribution = scheme.distribution or (None, None)
-        provenance = Provenance(
-            grantrules_version=__version__,
-            scheme=scheme.id,
-            distribution=distribution[0],
-            distribution_version=distribution[1],
-            scheme_version=self.version.valid_from.isoformat(),
-            evaluated_on=on.isoformat(),
-            overrides=dict(scheme.overrides),
         )
         return Decision(
             scheme=scheme.id,
@@ -246,37 +232,111 @@ class CompiledVersion:
             evaluated_on=on,
             eligible=eligible,
             award=award,
-            amounts=tuple(amounts),
-            criteria=tuple(criteria),
             obligations=obligations,
-            provenance=provenance,
-            derived=derived,
+            provenance=self._provenance(scheme, on),
+            explanation=_Explanation(self, env, outcomes, notes, eligible, lang),
+            derived={name: json_value(_value_or_none(fn, env)) for name, fn in self.derived},
             lang=lang,
         )
 
-    def _criterion_result(
-        self, compiled: _CompiledCriterion, env: Env, lang: str, texts: Mapping[str, str]
-    ) -> CriterionResult:
-        criterion = compiled.criterion
-        outcome, label, missing = compiled.run(env)
-        values = {name: get(env) for name, get in compiled.inputs}
-        if outcome is not Outcome.NOT_APPLICABLE:
-            for name, fn in compiled.details:
-                values[name] = _value_or_none(fn, env)
-        if missing is not None:
-            values["missing"] = missing
-        if outcome is Outcome.PASSED and compiled.wants:
-            values["rule"] = texts[f"criterion:{criterion.id}"]
-        message = criterion.message(outcome.value, values, lang)
-        return CriterionResult(
-            id=criterion.id,
-            outcome=outcome,
-            severity=criterion.severity,
-            message=message,
-            basis=criterion.basis,
-            inputs={k: json_value(v) for k, v in values.items() if k != "rule"},
-            exception=label,
+    def _obligations(self, lang: str) -> tuple[tuple[ObligationResult, Compiled | None], ...]:
+        found = self._lang_obligations.get(lang)
+        if found is None:
+            found = self._lang_obligations[lang] = tuple(
+                (ObligationResult(o.id, pick(o.text, lang), o.basis), applies)
+                for o, applies in self.obligations
+            )
+        return found
+
+    def _provenance(self, scheme: Any, on: datetime.date) -> Provenance:
+        key = (id(scheme), on)
+        found = self._provenances.get(key)
+        if found is None:
+            if len(self._provenances) >= _PARAM_CACHE_SIZE:
+                self._provenances.clear()
+            distribution = scheme.distribution or (None, None)
+            found = self._provenances[key] = Provenance(
+                grantrules_version=__version__,
+                scheme=scheme.id,
+                distribution=distribution[0],
+                distribution_version=distribution[1],
+                scheme_version=self.version.valid_from.isoformat(),
+                evaluated_on=on.isoformat(),
+                overrides=dict(scheme.overrides),
+            )
+        return found
+
+
+_BLOCKING = (Outcome.FAILED, Outcome.MISSING)
+Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
+
+
+class _Explanation:
+    """What one evaluation read, kept to build its explanations when they are asked for."""
+
+    __slots__ = ("eligible", "env", "lang", "notes", "outcomes", "version")
+
+    def __init__(
+        self,
+        version: CompiledVersion,
+        env: Env,
+        outcomes: Outcomes,
+        notes: dict[str, tuple[str | None, str | None]],
+        eligible: bool,
+        lang: str,
+    ) -> None:
+        self.version, self.env, self.outcomes = version, env, outcomes
+        self.notes, self.eligible, self.lang = notes, eligible, lang
+
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        texts = self.version.texts(self.lang, self.env.params)
+        return tuple(
+            _criterion_result(compiled, outcome, self.env, self.lang, texts)
+            for compiled, outcome in zip(self.version.criteria, self.outcomes, strict=True)
         )
+
+    def amounts(self) -> tuple[AmountResult, ...]:
+        env, award_id = self.env, self.version.version.award
+        texts = self.version.texts(self.lang, env.params)
+        results = []
+        for amount in self.version.amounts:
+            value = env.amounts[amount.id]
+            inputs = {name: json_value(get(env)) for name, get in amount.inputs}
+            label, missing = self.notes[amount.id]
+            if amount.id == award_id and not self.eligible:
+                inputs["computed"] = json_value(value)
+                value, label = Euro.ZERO, "ineligible"
+            formula = texts[f"amount:{amount.id}"]
+            results.append(AmountResult(amount.id, value, formula, inputs, label, missing))
+        return tuple(results)
+
+
+def _criterion_result(
+    compiled: _CompiledCriterion,
+    result: tuple[Outcome, str | None, str | None],
+    env: Env,
+    lang: str,
+    texts: Mapping[str, str],
+) -> CriterionResult:
+    criterion = compiled.criterion
+    outcome, label, missing = result
+    values = {name: get(env) for name, get in compiled.inputs}
+    if outcome is not Outcome.NOT_APPLICABLE:
+        for name, fn in compiled.details:
+            values[name] = _value_or_none(fn, env)
+    if missing is not None:
+        values["missing"] = missing
+    if outcome is Outcome.PASSED and compiled.wants:
+        values["rule"] = texts[f"criterion:{criterion.id}"]
+    return CriterionResult(
+        id=criterion.id,
+        outcome=outcome,
+        severity=criterion.severity,
+        message=criterion.message(outcome.value, values, lang),
+        basis=criterion.basis,
+        inputs={k: json_value(v) for k, v in values.items() if k != "rule"},
+        exception=label,
+    )
 
 
 def _value_or_none(fn: Compiled, env: Env) -> Any:

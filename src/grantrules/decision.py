@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -165,13 +165,41 @@ _CORE_KEYS = (
 )
 
 
-@attrs.frozen
+class Explanation(Protocol):
+    """Builds a decision's explanations on demand from what the evaluation read."""
+
+    def criteria(self) -> tuple[CriterionResult, ...]: ...
+
+    def amounts(self) -> tuple[AmountResult, ...]: ...
+
+
 class Decision:
     """The explained result of evaluating one application.
 
     ``eligible`` is true when no blocking criterion failed or lacked an input; ``award`` is
     the designated amount when eligible and ``0.00`` otherwise.
+
+    The explanations (``criteria`` with their messages and inputs, ``amounts`` with their
+    traces) are built from the evaluation record the first time they are read, then kept:
+    a call that only needs verdicts and awards does not pay for messages it never shows.
+    Decisions are immutable and compare equal when their JSON forms are equal.
     """
+
+    __slots__ = (
+        "_amounts",
+        "_criteria",
+        "_explanation",
+        "application",
+        "award",
+        "derived",
+        "eligible",
+        "evaluated_on",
+        "lang",
+        "obligations",
+        "provenance",
+        "scheme",
+        "scheme_version",
+    )
 
     scheme: str
     scheme_version: str
@@ -179,12 +207,82 @@ class Decision:
     evaluated_on: datetime.date
     eligible: bool
     award: Euro
-    amounts: tuple[AmountResult, ...]
-    criteria: tuple[CriterionResult, ...]
     obligations: tuple[ObligationResult, ...]
     provenance: Provenance
-    derived: Mapping[str, Json] = attrs.field(factory=dict)
-    lang: str = "fr"
+    derived: Mapping[str, Json]
+    lang: str
+    _criteria: tuple[CriterionResult, ...] | None
+    _amounts: tuple[AmountResult, ...] | None
+    _explanation: Explanation | None
+
+    def __init__(
+        self,
+        *,
+        scheme: str,
+        scheme_version: str,
+        application: str,
+        evaluated_on: datetime.date,
+        eligible: bool,
+        award: Euro,
+        obligations: tuple[ObligationResult, ...],
+        provenance: Provenance,
+        criteria: tuple[CriterionResult, ...] | None = None,
+        amounts: tuple[AmountResult, ...] | None = None,
+        explanation: Explanation | None = None,
+        derived: Mapping[str, Json] | None = None,
+        lang: str = "fr",
+    ) -> None:
+        if explanation is None and (criteria is None or amounts is None):
+            raise InvalidArgument("a Decision needs its criteria and amounts, or an explanation")
+        setter = object.__setattr__
+        for name, value in (
+            ("scheme", scheme),
+            ("scheme_version", scheme_version),
+            ("application", application),
+            ("evaluated_on", evaluated_on),
+            ("eligible", eligible),
+            ("award", award),
+            ("obligations", obligations),
+            ("provenance", provenance),
+            ("derived", dict(derived or {})),
+            ("lang", lang),
+            ("_criteria", criteria),
+            ("_amounts", amounts),
+            ("_explanation", explanation),
+        ):
+            setter(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Decision is immutable: cannot set {name}")
+
+    @property
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        """Every criterion's outcome, message, basis and inputs, in the scheme's order."""
+        if self._criteria is None:
+            assert self._explanation is not None
+            object.__setattr__(self, "_criteria", self._explanation.criteria())
+        assert self._criteria is not None
+        return self._criteria
+
+    @property
+    def amounts(self) -> tuple[AmountResult, ...]:
+        """Every amount with its value and the trace of how it was computed."""
+        if self._amounts is None:
+            assert self._explanation is not None
+            object.__setattr__(self, "_amounts", self._explanation.amounts())
+        assert self._amounts is not None
+        return self._amounts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return self.to_json() == other.to_json()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        verdict = "eligible" if self.eligible else "ineligible"
+        return f"<Decision {self.scheme} {self.application}: {verdict}, award {self.award}>"
 
     @property
     def failed(self) -> tuple[CriterionResult, ...]:

@@ -1,0 +1,502 @@
+"""Exact money: :class:`Euro` amounts, :class:`Rate` fractions and named :class:`Rounding`.
+
+An amount is a :class:`~decimal.Decimal` quantised to the cent and never a float: floats cannot
+hold most cents exactly, so every constructor rejects them and says how to write the value
+instead.  Multiplying an amount by anything but a whole number needs a rounding, so that rounding
+is always named (``DOWN`` for aid amounts unless the call's text says otherwise).
+
+>>> from grantrules.money import Euro, Rate, DOWN
+>>> Rate("60%").apply(Euro("150000.00"), rounding=DOWN)
+Euro('90000.00')
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import decimal
+import enum
+import numbers
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import ClassVar, NoReturn, Self
+
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_percent,
+    get_group_symbol,
+    parse_decimal,
+)
+
+from grantrules.errors import InvalidArgument, InvalidMoney
+
+__all__ = ["DOWN", "HALF_EVEN", "HALF_UP", "UP", "Euro", "Rate", "Rounding"]
+
+_LOCALES = {"fr": "fr_FR", "en": "en"}
+
+# Money arithmetic must not depend on whatever precision or traps the caller's decimal context
+# holds: with an unbounded precision every sum and product of amounts is exact, and only
+# ``quantize`` (with its explicit rounding) ever discards digits.
+_EXACT = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+_CENT = Decimal("0.01")
+# Inputs beyond a quadrillion euros are certainly a unit mistake, and refusing them keeps a
+# hostile Decimal("1E+999999999") from making ``quantize`` allocate a billion digits.
+_MAX_INTEGER_DIGITS = 16
+_AMOUNT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]{1,2})?")
+_RATE_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)[ \u00a0\u202f]?%")
+_RATE_FRACTION = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_SPACES = (" ", "\u00a0", "\u202f")
+
+
+def _check_lang(lang: object) -> str:
+    if not isinstance(lang, str) or lang not in _LOCALES:
+        raise InvalidArgument(
+            f"unknown language {lang!r}: expected one of {', '.join(map(repr, _LOCALES))}"
+        )
+    return lang
+
+
+def _babel_locale(lang: str) -> str:
+    """Map a grantrules language code ("fr" or "en") to the Babel locale used for rendering."""
+    return _LOCALES[_check_lang(lang)]
+
+
+def _describe(value: object) -> str:
+    """Name a value and its type for an error message, e.g. ``the float 30000.0``."""
+    return f"the {type(value).__name__} {value!r}"
+
+
+class Rounding(enum.Enum):
+    """How an exact product is brought back to the cent.
+
+    Each value is the matching :mod:`decimal` constant.  ``DOWN`` truncates towards zero,
+    which for the (non-negative) aid amounts means never awarding more than the exact figure.
+
+    >>> Rounding.HALF_UP.label("en")
+    'rounded half up'
+    """
+
+    DOWN = decimal.ROUND_DOWN
+    HALF_UP = decimal.ROUND_HALF_UP
+    HALF_EVEN = decimal.ROUND_HALF_EVEN
+    UP = decimal.ROUND_UP
+
+    def label(self, lang: str = "fr") -> str:
+        """Return the short wording used when rendering a rule, in ``lang`` ("fr" or "en").
+
+        >>> DOWN.label("fr")
+        "arrondi à l'inférieur"
+        """
+        return _ROUNDING_LABELS[_check_lang(lang)][self]
+
+
+_ROUNDING_LABELS = {
+    "fr": {
+        Rounding.DOWN: "arrondi à l'inférieur",
+        Rounding.HALF_UP: "arrondi au plus proche",
+        Rounding.HALF_EVEN: "arrondi au plus proche (au pair)",
+        Rounding.UP: "arrondi au supérieur",
+    },
+    "en": {
+        Rounding.DOWN: "rounded down",
+        Rounding.HALF_UP: "rounded half up",
+        Rounding.HALF_EVEN: "rounded half to even",
+        Rounding.UP: "rounded up",
+    },
+}
+
+DOWN = Rounding.DOWN
+HALF_UP = Rounding.HALF_UP
+HALF_EVEN = Rounding.HALF_EVEN
+UP = Rounding.UP
+
+
+def _check_rounding(rounding: object) -> Rounding:
+    if not isinstance(rounding, Rounding):
+        raise InvalidArgument(
+            f"expected a Rounding such as DOWN or HALF_UP, got {_describe(rounding)}; "
+            "import them with `from grantrules.money import DOWN, HALF_UP, HALF_EVEN, UP`"
+        )
+    return rounding
+
+
+def _check_size(value: Decimal) -> Decimal:
+    if value and value.adjusted() >= _MAX_INTEGER_DIGITS:
+        raise InvalidMoney(
+            f"expected an amount below 10**{_MAX_INTEGER_DIGITS} euros, got {value!r}: "
+            "check the unit and the number of digits"
+        )
+    return value
+
+
+def _cents(amount: Decimal, rounding: Rounding = Rounding.HALF_EVEN) -> Decimal:
+    amount = amount.quantize(_CENT, rounding=rounding.value, context=_EXACT)
+    # Normalise -0.00 to 0.00 so that str() and format() never show a negative zero.
+    return amount if amount else abs(amount)
+
+
+def _amount_from(value: object) -> Decimal:
+    """Validate any accepted input and return the exact Decimal it stands for."""
+    expected = 'expected an amount as a string like "1200.00", an int or a Decimal'
+    if isinstance(value, float):
+        raise InvalidMoney(
+            f"{expected}, got {_describe(value)}: floats cannot hold cents exactly, "
+            f'write the amount as a string instead, e.g. Euro("{value:.2f}")'
+        )
+    if isinstance(value, str):
+        if not _AMOUNT_TEXT.fullmatch(value):
+            raise InvalidMoney(
+                f"{expected}, got the string {value!r}: write digits with an optional leading "
+                '"-" and at most 2 decimals after a "." (use Euro.parse for "1 200,00 €")'
+            )
+        return _check_size(Decimal(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _check_size(Decimal(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidMoney(f"expected a finite amount, got {value!r}")
+        _check_size(value)
+        if value.quantize(_CENT, rounding=decimal.ROUND_DOWN, context=_EXACT) != value:
+            raise InvalidMoney(
+                f"expected at most 2 decimals (whole cents), got {value!r}: round it first, "
+                "e.g. Euro(Decimal(...).quantize(Decimal('0.01'), ROUND_DOWN)), "
+                "or use Euro.scale with a named rounding"
+            )
+        return value
+    raise InvalidMoney(f"{expected}, got {_describe(value)}")
+
+
+class _Exact:
+    """Immutable holder of one Decimal, comparable only with values of its own class."""
+
+    __slots__ = ("_d",)
+    _d: Decimal
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(
+            f"{type(self).__name__} is immutable: cannot set {name!r}, build a new value instead"
+        )
+
+    def __delattr__(self, name: str) -> NoReturn:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[type[_Exact], tuple[str]]:
+        return (type(self), (format(self._d, "f"),))
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is type(self):
+            return self._d == other._d
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._d))
+
+    def __lt__(self, other: Self) -> bool:
+        if type(other) is type(self):
+            return self._d < other._d
+        return NotImplemented
+
+    def __le__(self, other: Self) -> bool:
+        if type(other) is type(self):
+            return self._d <= other._d
+        return NotImplemented
+
+    def __gt__(self, other: Self) -> bool:
+        if type(other) is type(self):
+            return self._d > other._d
+        return NotImplemented
+
+    def __ge__(self, other: Self) -> bool:
+        if type(other) is type(self):
+            return self._d >= other._d
+        return NotImplemented
+
+
+class Euro(_Exact):
+    """An exact amount of euros, always quantised to the cent.
+
+    Accepts a strict string (``"150000.00"``, ``"12"``, ``"-12.5"``), an int, a finite
+    Decimal with at most 2 decimals, or another Euro.  Floats and booleans are refused.
+
+    >>> Euro("150000") + Euro("0.5")
+    Euro('150000.50')
+    >>> Euro("150000.00").format("fr")
+    '150\\u202f000,00\\xa0€'
+    """
+
+    __slots__ = ()
+    ZERO: ClassVar[Euro]
+
+    def __init__(self, value: Euro | Decimal | int | str) -> None:
+        amount = value._d if isinstance(value, Euro) else _cents(_amount_from(value))
+        object.__setattr__(self, "_d", amount)
+
+    @classmethod
+    def _of(cls, amount: Decimal, rounding: Rounding = Rounding.HALF_EVEN) -> Euro:
+        """Build from an internal Decimal, skipping input validation."""
+        result = object.__new__(cls)
+        object.__setattr__(result, "_d", _cents(amount, rounding))
+        return result
+
+    @property
+    def amount(self) -> Decimal:
+        """The amount as a Decimal with exactly two decimals.
+
+        >>> Euro(12).amount
+        Decimal('12.00')
+        """
+        return self._d
+
+    @classmethod
+    def sum(cls, amounts: Iterable[Euro]) -> Euro:
+        """Add up ``amounts`` exactly; the sum of nothing is ``Euro.ZERO``.
+
+        >>> Euro.sum([Euro("0.10"), Euro("0.20")])
+        Euro('0.30')
+        """
+        total = Decimal(0)
+        for amount in amounts:
+            if not isinstance(amount, Euro):
+                _refuse("add", amount)
+            total = _EXACT.add(total, amount._d)
+        return cls._of(total)
+
+    def times(self, n: int) -> Euro:
+        """Multiply by a whole number, exactly.
+
+        >>> Euro("19.99").times(3)
+        Euro('59.97')
+        """
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise InvalidArgument(
+                f"Euro.times expects an int, got {_describe(n)}; "
+                "for a fraction use Rate.apply(amount, rounding=...) or Euro.scale"
+            )
+        return Euro._of(_EXACT.multiply(self._d, Decimal(n)))
+
+    def scale(self, factor: Decimal, rounding: Rounding) -> Euro:
+        """Multiply by an exact Decimal ``factor`` and round to the cent with ``rounding``.
+
+        >>> Euro("100.00").scale(Decimal("0.333"), rounding=DOWN)
+        Euro('33.30')
+        """
+        if isinstance(factor, int) and not isinstance(factor, bool):
+            factor = Decimal(factor)
+        if not isinstance(factor, Decimal) or not factor.is_finite():
+            raise InvalidArgument(
+                f"Euro.scale expects a finite Decimal factor, got {_describe(factor)}; "
+                'write it as Decimal("0.6")'
+            )
+        return Euro._of(_EXACT.multiply(self._d, factor), _check_rounding(rounding))
+
+    def __add__(self, other: Euro) -> Euro:
+        if isinstance(other, Euro):
+            return Euro._of(_EXACT.add(self._d, other._d))
+        _refuse_numbers("add", other)
+        return NotImplemented
+
+    def __radd__(self, other: int) -> Euro:
+        # The builtin sum() starts from the int 0; accepting exactly that keeps sum(euros) usable.
+        if type(other) is int and other == 0:
+            return self
+        _refuse_numbers("add", other)
+        return NotImplemented
+
+    def __sub__(self, other: Euro) -> Euro:
+        if isinstance(other, Euro):
+            return Euro._of(_EXACT.subtract(self._d, other._d))
+        _refuse_numbers("subtract", other)
+        return NotImplemented
+
+    def __rsub__(self, other: object) -> Euro:
+        _refuse_numbers("subtract", other)
+        return NotImplemented
+
+    def __mul__(self, other: int) -> Euro:
+        if isinstance(other, int) and not isinstance(other, bool):
+            return self.times(other)
+        if isinstance(other, numbers.Number | Rate | Euro | str):
+            raise InvalidArgument(
+                f"cannot multiply {self!r} by {_describe(other)}: only whole numbers are exact; "
+                "use rate.apply(amount, rounding=DOWN) or amount.scale(Decimal(...), rounding=...) "
+                "so that the rounding is explicit"
+            )
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __neg__(self) -> Euro:
+        return Euro._of(-self._d)
+
+    def __abs__(self) -> Euro:
+        return Euro._of(abs(self._d))
+
+    def __bool__(self) -> bool:
+        return bool(self._d)
+
+    def __str__(self) -> str:
+        return format(self._d, "f")
+
+    def __repr__(self) -> str:
+        return f"Euro('{self}')"
+
+    def format(self, lang: str = "fr") -> str:
+        """Render for people with Babel, in ``lang`` ("fr" or "en").
+
+        >>> Euro("150000").format("en")
+        '€150,000.00'
+        """
+        return format_currency(self._d, "EUR", locale=_babel_locale(lang))
+
+    @classmethod
+    def parse(cls, text: str, lang: str = "fr") -> Euro:
+        """Read back an amount written as :meth:`format` writes it.
+
+        Ordinary and no-break spaces are all accepted as French thousands separators.
+
+        >>> Euro.parse("150 000,00 €")
+        Euro('150000.00')
+        """
+        locale = _babel_locale(lang)
+        if not isinstance(text, str):
+            raise InvalidArgument(f"Euro.parse expects a string, got {_describe(text)}")
+        number = text.replace("€", "").strip()
+        group = get_group_symbol(locale=locale)
+        if group in _SPACES:
+            for space in _SPACES:
+                number = number.replace(space, group)
+        try:
+            value = parse_decimal(number, locale=locale, strict=True)
+        except NumberFormatError:
+            raise InvalidMoney(
+                f"cannot read {text!r} as an amount in {lang!r}: expected text like "
+                f'"{Euro("1234.56").format(lang)}"'
+            ) from None
+        return cls(value)
+
+
+Euro.ZERO = Euro(0)
+
+
+def _refuse(verb: str, other: object) -> NoReturn:
+    raise InvalidArgument(
+        f"cannot {verb} {_describe(other)} and a Euro: wrap the amount first, "
+        'e.g. Euro("1200.00") (floats are refused, write amounts as strings)'
+    )
+
+
+def _refuse_numbers(verb: str, other: object) -> None:
+    # Plain numbers get a helpful error; any other type may implement the reflected operator
+    # (an expression node, say), so the caller gives it its chance by returning NotImplemented.
+    if isinstance(other, numbers.Number | str | Rate):
+        _refuse(verb, other)
+
+
+class Rate(_Exact):
+    """An exact fraction between 0 and 1, such as a co-financing rate.
+
+    Accepts ``"60%"``, ``"60 %"``, ``"12.5%"``, ``"0.6"``, a Decimal, the ints 0 and 1, or
+    another Rate.  Floats and booleans are refused.
+
+    >>> Rate("60%") == Rate("0.6") == Rate(Decimal("0.60"))
+    True
+    >>> Rate("12.5%").apply(Euro("1000.01"))
+    Euro('125.00')
+    """
+
+    __slots__ = ()
+
+    def __init__(self, value: Rate | Decimal | int | str) -> None:
+        object.__setattr__(self, "_d", _rate_from(value))
+
+    @property
+    def value(self) -> Decimal:
+        """The fraction, e.g. ``Decimal('0.6')``.
+
+        >>> Rate("60%").value
+        Decimal('0.6')
+        """
+        return self._d
+
+    @property
+    def percent(self) -> Decimal:
+        """The rate in percent, e.g. ``Decimal('60')``.
+
+        >>> Rate("0.125").percent
+        Decimal('12.5')
+        """
+        return _tidy(self._d.scaleb(2, context=_EXACT))
+
+    def apply(self, amount: Euro, rounding: Rounding = DOWN) -> Euro:
+        """Return ``amount`` times this rate, rounded to the cent with ``rounding``.
+
+        >>> Rate("60%").apply(Euro("0.05"), rounding=HALF_UP)
+        Euro('0.03')
+        """
+        if not isinstance(amount, Euro):
+            raise InvalidArgument(
+                f"Rate.apply expects a Euro, got {_describe(amount)}; "
+                'wrap it first, e.g. Euro("1200.00")'
+            )
+        return amount.scale(self._d, rounding)
+
+    def __str__(self) -> str:
+        return f"{format(self.percent, 'f')}%"
+
+    def __repr__(self) -> str:
+        return f"Rate('{format(self._d, 'f')}')"
+
+    def format(self, lang: str = "fr") -> str:
+        """Render for people with Babel, keeping every decimal of the rate.
+
+        >>> Rate("12.5%").format("en")
+        '12.5%'
+        """
+        return format_percent(self._d, locale=_babel_locale(lang), decimal_quantization=False)
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (``60``, not ``6E+1``)."""
+    value = _EXACT.normalize(value) if value else Decimal(0)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite by construction
+    return value.quantize(Decimal(1), context=_EXACT) if exponent > 0 else value
+
+
+def _rate_from(value: object) -> Decimal:
+    expected = 'expected a rate like "60%" or "0.6", a Decimal or the int 0 or 1'
+    if isinstance(value, Rate):
+        return value._d
+    if isinstance(value, float):
+        raise InvalidMoney(
+            f"{expected}, got {_describe(value)}: floats are inexact, "
+            f'write the rate as a string instead, e.g. Rate("{value}")'
+        )
+    if isinstance(value, str):
+        if match := _RATE_PERCENT.fullmatch(value):
+            fraction = Decimal(match[1]).scaleb(-2, context=_EXACT)
+        elif _RATE_FRACTION.fullmatch(value):
+            fraction = Decimal(value)
+        else:
+            raise InvalidMoney(f"{expected}, got the string {value!r}")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        fraction = Decimal(value)
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidMoney(f"{expected}, got {value!r}: a rate must be a finite number")
+        fraction = value
+    else:
+        raise InvalidMoney(f"{expected}, got {_describe(value)}")
+    if not 0 <= fraction <= 1:
+        raise InvalidMoney(
+            f"expected a rate between 0 and 1 (0% to 100%), got {value!r}: "
+            'write percentages with a "%" sign, e.g. Rate("60%")'
+        )
+    return _tidy(fraction)

@@ -1,0 +1,26 @@
+"""Shared test configuration."""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _trap_float_operations() -> Iterator[None]:
+    """Make any float slipping into Decimal arithmetic fail the test.
+
+    ``Decimal(0.1)`` and ``Decimal("1") < 0.5`` are silently inexact by default; trapping
+    FloatOperation turns such a mix into an exception, so a float leaking into money code
+    cannot pass unnoticed.  The previous setting is restored because the context is shared by
+    every test running in the thread.
+    """
+    context = decimal.getcontext()
+    saved = context.traps[decimal.FloatOperation]
+    context.traps[decimal.FloatOperation] = True
+    try:
+        yield
+    finally:
+        context.traps[decimal.FloatOperation] = saved
