@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from grantrules._codegen import fast, fast_version
 from grantrules._format import pick
 from grantrules._version import __version__
 from grantrules.dates import DateRange
@@ -100,6 +101,8 @@ class _CompiledCriterion:
         "condition",
         "criterion",
         "details",
+        "fast_applies",
+        "fast_condition",
         "inputs",
         "overrides",
         "wants",
@@ -110,6 +113,8 @@ class _CompiledCriterion:
         self.blocking = criterion.severity is Severity.BLOCKING
         self.applies = criterion.applies_if.compile() if criterion.applies_if is not None else None
         self.condition = criterion.condition.compile()
+        self.fast_applies = fast(criterion.applies_if) if criterion.applies_if is not None else None
+        self.fast_condition = fast(criterion.condition)
         self.overrides = _overrides(criterion.exceptions)
         self.inputs = _readable(criterion.inputs())
         self.details = tuple((name, e.compile()) for name, e in criterion.details.items())
@@ -118,6 +123,13 @@ class _CompiledCriterion:
 
     def run(self, env: Env) -> tuple[Outcome, str | None, str | None]:
         """(outcome, exception label, name of the missing input)."""
+        if not self.overrides:
+            try:
+                if self.fast_applies is not None and not self.fast_applies(env):
+                    return _NOT_APPLICABLE
+                return _PASSED if self.fast_condition(env) else _FAILED
+            except Exception:  # the full evaluation below decides and reports
+                pass
         try:
             if self.applies is not None and not self.applies(env, None):
                 return Outcome.NOT_APPLICABLE, None, None
@@ -133,12 +145,18 @@ class _CompiledCriterion:
         return (Outcome.PASSED if held else Outcome.FAILED), label, None
 
 
+_PASSED = (Outcome.PASSED, None, None)
+_FAILED = (Outcome.FAILED, None, None)
+_NOT_APPLICABLE = (Outcome.NOT_APPLICABLE, None, None)
+
+
 class _CompiledAmount:
-    __slots__ = ("formula", "id", "inputs", "overrides")
+    __slots__ = ("fast", "formula", "id", "inputs", "overrides")
 
     def __init__(self, amount: Any) -> None:
         self.id = amount.id
         self.formula = amount.formula.compile()
+        self.fast = fast(amount.formula) if not amount.exceptions else None
         self.overrides = _overrides(amount.exceptions)
         self.inputs = _readable(frozenset().union(*(e.inputs() for e in amount.expressions())))
 
@@ -155,11 +173,39 @@ class CompiledVersion:
             for o in version.obligations
         )
         self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
+        self.fast_all = self._fast_all(version)
         self.labels = version.all_labels()
         self._params: dict[datetime.date, dict[str, Any]] = {}
         self._texts: dict[tuple[str, int], dict[str, str]] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._provenances: dict[tuple[int, datetime.date], Provenance] = {}
+
+    @staticmethod
+    def _fast_all(version: Any) -> Any:
+        # Labelled exceptions need their own evaluation order; such versions go rule by rule.
+        if any(a.exceptions for a in version.amounts) or any(
+            c.exceptions for c in version.criteria
+        ):
+            return None
+        return fast_version(
+            [(a.id, a.formula) for a in version.amounts],
+            [(c.applies_if, c.condition) for c in version.criteria],
+            (_PASSED, _FAILED, _NOT_APPLICABLE),
+        )
+
+    def _evaluate(self, env: Env) -> tuple[dict[str, Any], Outcomes]:
+        """Amounts (as notes) and criteria outcomes, by the fastest correct route."""
+        if self.fast_all is not None:
+            try:
+                outcomes = self.fast_all(env)
+            except Exception:  # rule-by-rule evaluation decides and reports
+                env.amounts.clear()
+            else:
+                if all(isinstance(v, Euro) for v in env.amounts.values()):
+                    return _NO_NOTES, outcomes
+                env.amounts.clear()
+        notes = self._amounts(env)
+        return notes, tuple(compiled.run(env) for compiled in self.criteria)
 
     def params_at(self, on: datetime.date) -> dict[str, Any]:
         """The parameters in force on ``on`` (cached: a call evaluates many on the same day)."""
@@ -184,6 +230,15 @@ class CompiledVersion:
     def _amounts(self, env: Env) -> dict[str, tuple[str | None, str | None]]:
         notes: dict[str, tuple[str | None, str | None]] = {}
         for amount in self.amounts:
+            if amount.fast is not None:
+                try:
+                    value = env.amounts[amount.id] = amount.fast(env)
+                except Exception:  # the full evaluation below decides and reports
+                    pass
+                else:
+                    if isinstance(value, Euro):
+                        notes[amount.id] = _NO_NOTE
+                        continue
             try:
                 value, label = _with_overrides(
                     f"amount {amount.id}", amount.formula, amount.overrides, env
@@ -205,8 +260,7 @@ class CompiledVersion:
         # application then fails its criteria instead of crashing on a missing parameter.
         params = self.params_at(max(on, self.version.valid_from))
         env = Env(app, params, {}, on)
-        notes = self._amounts(env)
-        outcomes = tuple(compiled.run(env) for compiled in self.criteria)
+        notes, outcomes = self._evaluate(env)
         eligible = not any(
             compiled.blocking and outcome[0] in _BLOCKING
             for compiled, outcome in zip(self.criteria, outcomes, strict=True)
@@ -268,6 +322,8 @@ class CompiledVersion:
 
 
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
+_NO_NOTE: tuple[str | None, str | None] = (None, None)
+_NO_NOTES: dict[str, tuple[str | None, str | None]] = {}
 Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
 
 
@@ -302,7 +358,7 @@ class _Explanation:
         for amount in self.version.amounts:
             value = env.amounts[amount.id]
             inputs = {name: json_value(get(env)) for name, get in amount.inputs}
-            label, missing = self.notes[amount.id]
+            label, missing = self.notes.get(amount.id, _NO_NOTE)
             if amount.id == award_id and not self.eligible:
                 inputs["computed"] = json_value(value)
                 value, label = Euro.ZERO, "ineligible"

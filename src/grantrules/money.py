@@ -112,6 +112,9 @@ _ROUNDING_LABELS = {
     },
 }
 
+# Enum attribute access is slow on hot paths; quantize reads the mode from here.
+_MODES = {rounding: rounding.value for rounding in Rounding}
+
 DOWN = Rounding.DOWN
 HALF_UP = Rounding.HALF_UP
 HALF_EVEN = Rounding.HALF_EVEN
@@ -137,7 +140,7 @@ def _check_size(value: Decimal) -> Decimal:
 
 
 def _cents(amount: Decimal, rounding: Rounding = Rounding.HALF_EVEN) -> Decimal:
-    amount = amount.quantize(_CENT, rounding=rounding.value, context=_EXACT)
+    amount = amount.quantize(_CENT, rounding=_MODES[rounding], context=_EXACT)
     # Normalise -0.00 to 0.00 so that str() and format() never show a negative zero.
     return amount if amount else abs(amount)
 
@@ -245,6 +248,13 @@ class Euro(_Exact):
         object.__setattr__(result, "_d", _cents(amount, rounding))
         return result
 
+    @classmethod
+    def _exact(cls, amount: Decimal) -> Euro:
+        """Wrap a Decimal already in cents, such as a sum or difference of amounts."""
+        result = object.__new__(cls)
+        object.__setattr__(result, "_d", amount)
+        return result
+
     @property
     def amount(self) -> Decimal:
         """The amount as a Decimal with exactly two decimals.
@@ -266,7 +276,7 @@ class Euro(_Exact):
             if not isinstance(amount, Euro):
                 _refuse("add", amount)
             total = _EXACT.add(total, amount._d)
-        return cls._of(total)
+        return cls._of(total) if not total else cls._exact(total)
 
     def times(self, n: int) -> Euro:
         """Multiply by a whole number, exactly.
@@ -298,7 +308,9 @@ class Euro(_Exact):
 
     def __add__(self, other: Euro) -> Euro:
         if isinstance(other, Euro):
-            return Euro._of(_EXACT.add(self._d, other._d))
+            # A sum of cents is in cents: no rounding, and x + y is never -0.00 here.
+            total = _EXACT.add(self._d, other._d)
+            return Euro._exact(total) if total else Euro._of(total)
         _refuse_numbers("add", other)
         return NotImplemented
 
@@ -311,7 +323,8 @@ class Euro(_Exact):
 
     def __sub__(self, other: Euro) -> Euro:
         if isinstance(other, Euro):
-            return Euro._of(_EXACT.subtract(self._d, other._d))
+            difference = _EXACT.subtract(self._d, other._d)
+            return Euro._exact(difference) if difference else Euro._of(difference)
         _refuse_numbers("subtract", other)
         return NotImplemented
 
