@@ -363,11 +363,22 @@ def _attr_chain(path: str) -> Callable[[Any], Any]:
     return get
 
 
+def _dotted(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    # Paths end up in generated source (see _codegen): only identifiers may pass.
+    if not isinstance(value, str) or not all(p.isidentifier() for p in value.split(".")):
+        raise InvalidArgument(f"{attribute.name} {value!r} must be dotted identifiers like 'a.b'")
+
+
+def _identifier(_: Any, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None and not (isinstance(value, str) and value.isidentifier()):
+        raise InvalidArgument(f"{attribute.name} {value!r} must be an identifier")
+
+
 @attrs.frozen(eq=False)
 class Field(Expr):
     """A dotted path into the application, like ``applicant.legal_category``."""
 
-    path: str
+    path: str = attrs.field(validator=_dotted)
 
     def __getattr__(self, name: str) -> Field:
         if name.startswith("_"):
@@ -448,8 +459,8 @@ class AmountRef(Expr):
 class Item(Expr):
     """A field of the current item of a collection (``costs[].category``), or the item itself."""
 
-    collection: str
-    attr: str | None = None
+    collection: str = attrs.field(validator=_dotted)
+    attr: str | None = attrs.field(default=None, validator=_identifier)
 
     @property
     def key(self) -> str:
@@ -753,7 +764,7 @@ class Aggregate(Expr):
     """Sum (of amounts), count or list of the items of a collection that satisfy ``where``."""
 
     kind: str  # "sum" | "count" | "list"
-    collection: str
+    collection: str = attrs.field(validator=_dotted)
     value: Expr | None
     where: Expr | None
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import types
+import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -199,6 +201,24 @@ class Scheme:
     distribution: tuple[str, str] | None = None
     overrides: Mapping[str, str] = attrs.field(factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        problems = sorted(
+            {
+                f"{path}: {problem}"
+                for version in self.versions
+                for expr in version.expressions()
+                for found in expr.inputs()
+                if found.kind in ("field", "collection")
+                for path in [found.name]
+                if (problem := _path_problem(self.application_type, path))
+            }
+        )
+        if problems:
+            raise SchemeDefinitionError(
+                f"scheme {self.id}: rules read fields that {self.application_type.__name__} "
+                "does not have: " + "; ".join(problems)
+            )
+
     @property
     def title(self) -> str:
         return self.metadata.name.get("fr") or next(iter(self.metadata.name.values()))
@@ -232,3 +252,31 @@ class Scheme:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
+
+
+def _path_problem(model: type, path: str) -> str | None:
+    """Why ``path`` (``costs[].category``) does not name a field of ``model``, or None."""
+    current: Any = model
+    for part in path.split("."):
+        name, item = (part[:-2], True) if part.endswith("[]") else (part, False)
+        current = _strip_optional(current)
+        if not attrs.has(current):
+            return f"{name!r} is read inside a value that has no fields"
+        hints = typing.get_type_hints(current)
+        if name not in hints:
+            known = ", ".join(a.name for a in attrs.fields(current))
+            return f"no field {name!r} in {current.__name__} (fields: {known})"
+        current = _strip_optional(hints[name])
+        if item:
+            args = typing.get_args(current)
+            if typing.get_origin(current) is not tuple or not args:
+                return f"{name!r} is not a collection"
+            current = args[0]
+    return None
+
+
+def _strip_optional(tp: Any) -> Any:
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if typing.get_origin(tp) in (types.UnionType, typing.Union) and len(args) == 1:
+        return args[0]
+    return tp
