@@ -566,3 +566,21 @@ def test_docstring_examples() -> None:
     results = doctest.testmod(grantrules.money, optionflags=doctest.ELLIPSIS)
     assert results.attempted > 0
     assert results.failed == 0
+
+
+@given(
+    st.decimals(
+        min_value=Decimal("-1e13"),
+        max_value=Decimal("1e13"),
+        places=2,
+        allow_nan=False,
+        allow_infinity=False,
+    ),
+    st.sampled_from([("fr", "fr_FR"), ("en", "en")]),
+)
+def test_format_is_exactly_babels(value: Decimal, langs: tuple[str, str]) -> None:
+    from babel.numbers import format_currency
+
+    lang, locale = langs
+    amount = Euro(value)
+    assert amount.format(lang) == format_currency(amount.amount, "EUR", locale=locale)

@@ -246,7 +246,7 @@ def fast_version(
         if applies is not None:
             verdict = f"({verdict} if {_src(applies, g)} else {not_applicable})"
         results.append(verdict)
-    lines.append("    return (" + ", ".join(results) + ",)")
+    lines.append("    return (" + "".join(f"{r}, " for r in results) + ")")
     exec(compile("\n".join(lines), "<scheme version>", "exec"), g.namespace)
     function: Fast = g.namespace["_fast"]
     return function

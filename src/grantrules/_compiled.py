@@ -175,10 +175,10 @@ class CompiledVersion:
         self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
         self.fast_all = self._fast_all(version)
         self.labels = version.all_labels()
-        self._params: dict[datetime.date, dict[str, Any]] = {}
-        self._texts: dict[tuple[str, int], dict[str, str]] = {}
+        self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
+        self._texts: dict[tuple[str, Any], dict[str, str]] = {}
         self._lang_obligations: dict[str, Any] = {}
-        self._provenances: dict[tuple[int, datetime.date], Provenance] = {}
+        self._provenances: dict[tuple[Any, ...], Provenance] = {}
 
     @staticmethod
     def _fast_all(version: Any) -> Any:
@@ -209,16 +209,27 @@ class CompiledVersion:
 
     def params_at(self, on: datetime.date) -> dict[str, Any]:
         """The parameters in force on ``on`` (cached: a call evaluates many on the same day)."""
-        params = self._params.get(on)
-        if params is None:
+        found = self._params.get(on)
+        if found is None:
             if len(self._params) >= _PARAM_CACHE_SIZE:
                 self._params.clear()
-            params = self._params[on] = dict(self.version.parameters.at(on))
-        return params
+                self._texts.clear()
+            params = dict(self.version.parameters.at(on))
+            # Texts are cached by parameter values, so that days with equal values share them.
+            values = tuple((name, repr(value)) for name, value in sorted(params.items()))
+            found = self._params[on] = (params, values)
+        return found[0]
 
-    def texts(self, lang: str, params: Mapping[str, Any]) -> dict[str, str]:
-        """Rendered formulas and rules for ``lang`` with these parameter values (cached)."""
-        key = (lang, id(params))
+    def params_key(self, on: datetime.date) -> tuple[tuple[str, str], ...]:
+        """The parameter values in force on ``on`` as a hashable key."""
+        self.params_at(on)
+        key: tuple[tuple[str, str], ...] = self._params[on][1]
+        return key
+
+    def texts(self, lang: str, on: datetime.date) -> dict[str, str]:
+        """Rendered formulas and rules for ``lang`` with the parameters of ``on`` (cached)."""
+        params = self.params_at(on)
+        key = (lang, self.params_key(on))
         found = self._texts.get(key)
         if found is None:
             ctx = RenderContext(lang, self.labels, params)
@@ -258,8 +269,8 @@ class CompiledVersion:
     def decide(self, scheme: Any, app: Any, on: datetime.date, lang: str) -> Decision:
         # Before the first version, its parameters apply as on its first day: a too-early
         # application then fails its criteria instead of crashing on a missing parameter.
-        params = self.params_at(max(on, self.version.valid_from))
-        env = Env(app, params, {}, on)
+        params_day = max(on, self.version.valid_from)
+        env = Env(app, self.params_at(params_day), {}, on)
         notes, outcomes = self._evaluate(env)
         eligible = not any(
             compiled.blocking and outcome[0] in _BLOCKING
@@ -288,7 +299,7 @@ class CompiledVersion:
             award=award,
             obligations=obligations,
             provenance=self._provenance(scheme, on),
-            explanation=_Explanation(self, env, outcomes, notes, eligible, lang),
+            explanation=_Explanation(self, env, outcomes, notes, eligible, lang, params_day),
             derived={name: json_value(_value_or_none(fn, env)) for name, fn in self.derived},
             lang=lang,
         )
@@ -303,7 +314,7 @@ class CompiledVersion:
         return found
 
     def _provenance(self, scheme: Any, on: datetime.date) -> Provenance:
-        key = (id(scheme), on)
+        key = (scheme.id, scheme.distribution, tuple(sorted(scheme.overrides.items())), on)
         found = self._provenances.get(key)
         if found is None:
             if len(self._provenances) >= _PARAM_CACHE_SIZE:
@@ -330,7 +341,7 @@ Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
 class _Explanation:
     """What one evaluation read, kept to build its explanations when they are asked for."""
 
-    __slots__ = ("eligible", "env", "lang", "notes", "outcomes", "version")
+    __slots__ = ("day", "eligible", "env", "lang", "notes", "outcomes", "version")
 
     def __init__(
         self,
@@ -340,12 +351,13 @@ class _Explanation:
         notes: dict[str, tuple[str | None, str | None]],
         eligible: bool,
         lang: str,
+        day: datetime.date,
     ) -> None:
         self.version, self.env, self.outcomes = version, env, outcomes
-        self.notes, self.eligible, self.lang = notes, eligible, lang
+        self.notes, self.eligible, self.lang, self.day = notes, eligible, lang, day
 
     def criteria(self) -> tuple[CriterionResult, ...]:
-        texts = self.version.texts(self.lang, self.env.params)
+        texts = self.version.texts(self.lang, self.day)
         return tuple(
             _criterion_result(compiled, outcome, self.env, self.lang, texts)
             for compiled, outcome in zip(self.version.criteria, self.outcomes, strict=True)
@@ -353,7 +365,7 @@ class _Explanation:
 
     def amounts(self) -> tuple[AmountResult, ...]:
         env, award_id = self.env, self.version.version.award
-        texts = self.version.texts(self.lang, env.params)
+        texts = self.version.texts(self.lang, self.day)
         results = []
         for amount in self.version.amounts:
             value = env.amounts[amount.id]

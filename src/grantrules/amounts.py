@@ -24,7 +24,7 @@ from grantrules.basis import Basis
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.expressions import AmountRef, ApplyRate, Compiled, Expr, Input, RenderContext, const
 from grantrules.money import Rounding
-from grantrules.rules import Override, check_overrides
+from grantrules.rules import Override, check_overrides, overrides
 
 __all__ = ["Amount", "order_amounts"]
 
@@ -48,7 +48,7 @@ class Amount(Expr):
     basis: Basis = attrs.field(kw_only=True)
     rounding: Rounding | None = attrs.field(kw_only=True, default=None)
     label: Mapping[str, str] = attrs.field(kw_only=True, factory=dict)
-    exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=tuple)
+    exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=overrides)
 
     def __attrs_post_init__(self) -> None:
         if not self.id.isidentifier():

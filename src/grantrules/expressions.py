@@ -297,13 +297,15 @@ def _binary_words(ctx: RenderContext, op: str) -> str:
     return ctx.words(fr, en)
 
 
+# French verbs rather than adjectives: « la date de fin dépasse la date de dépôt » needs no
+# gender agreement, which labels do not carry.
 _COMPARE_WORDS = {
-    "eq": ("est égal à", "equals"),
-    "ne": ("est différent de", "differs from"),
-    "lt": ("est inférieur à", "is less than"),
-    "le": ("est inférieur ou égal à", "is at most"),
-    "gt": ("est supérieur à", "is greater than"),
-    "ge": ("est supérieur ou égal à", "is at least"),
+    "eq": ("égale", "equals"),
+    "ne": ("diffère de", "differs from"),
+    "lt": ("reste en deçà de", "is less than"),
+    "le": ("ne dépasse pas", "is at most"),
+    "gt": ("dépasse", "is greater than"),
+    "ge": ("atteint au moins", "is at least"),
 }
 _COMPARE_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -327,8 +329,9 @@ def de(text: str) -> str:
 
 
 def _paren(child: Expr, ctx: RenderContext) -> str:
+    # Brackets wherever a compound child would make the sentence ambiguous.
     text = child.render(ctx)
-    return f"({text})" if isinstance(child, Logic | When) else text
+    return f"({text})" if isinstance(child, Logic | When | Not | Arith) else text
 
 
 @attrs.frozen(eq=False)
@@ -566,7 +569,7 @@ class Between(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         v, lo, hi = (c.render(ctx) for c in self.children())
-        return ctx.words(f"{v} est compris entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
+        return ctx.words(f"{v} se situe entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
 
 
 @attrs.frozen(eq=False)
@@ -627,7 +630,7 @@ class Not(Expr):
         return lambda env, item: not inner(env, item)
 
     def render(self, ctx: RenderContext) -> str:
-        text = self.operand.render(ctx)
+        text = _paren(self.operand, ctx)
         return ctx.words(f"il est faux que {text}", f"it is not the case that {text}")
 
 
@@ -649,8 +652,13 @@ class In(Expr):
     def render(self, ctx: RenderContext) -> str:
         v, vs = self.value.render(ctx), self.values.render(ctx)
         if self.period:
-            return ctx.words(f"{v} est compris {vs}", f"{v} falls {vs}")
-        return ctx.words(f"{v} fait partie de ({vs})", f"{v} is one of ({vs})")
+            # A period renders as its dates ("du … au …") or as its label ("la période …").
+            dated = vs.startswith(("du ", "from "))
+            return ctx.words(
+                f"{v} se situe {vs}" if dated else f"{v} se situe dans {vs}",
+                f"{v} falls {vs}" if dated else f"{v} falls within {vs}",
+            )
+        return ctx.words(f"{v} figure parmi ({vs})", f"{v} is one of ({vs})")
 
 
 @attrs.frozen(eq=False)
@@ -823,8 +831,8 @@ def sum_of(value: Expr, where: Expr | None = None) -> Expr:
 
 def count(items: Collection | Expr, where: Expr | None = None) -> Expr:
     """How many items of a collection satisfy ``where``."""
-    name = items._path if isinstance(items, Collection) else _collection_of(items, where)
-    return Aggregate("count", name, None, where)
+    first = items.item if isinstance(items, Collection) else items
+    return Aggregate("count", _collection_of(first, where), None, where)
 
 
 def list_of(value: Expr, where: Expr | None = None) -> Expr:
@@ -877,7 +885,7 @@ class IsSet(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         text = self.operand.render(ctx)
-        return ctx.words(f"{text} est renseigné", f"{text} is given")
+        return ctx.words(f"{text} : renseigné", f"{text} is given")
 
 
 @attrs.frozen(eq=False)

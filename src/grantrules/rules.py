@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -108,6 +108,11 @@ class Override:
         )
 
 
+def overrides(items: Iterable[Override]) -> tuple[Override, ...]:
+    """The exceptions of a rule as a tuple (an attrs converter mypy can type)."""
+    return tuple(items)
+
+
 def check_overrides(owner: str, overrides: tuple[Override, ...]) -> None:
     """Refuse duplicate labels and overrides that conflict whatever the application."""
     labels = [o.label for o in overrides]
@@ -160,7 +165,7 @@ class Criterion:
     applies_if: Expr | None = attrs.field(kw_only=True, default=None)
     severity: Severity = attrs.field(kw_only=True, default=Severity.BLOCKING)
     details: Mapping[str, Expr] = attrs.field(kw_only=True, factory=dict)
-    exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=tuple)
+    exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=overrides)
     title: Texts = attrs.field(kw_only=True, factory=dict)
 
     def __attrs_post_init__(self) -> None:

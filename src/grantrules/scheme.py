@@ -186,7 +186,10 @@ class Scheme:
             :class:`~grantrules.model.Application`).
         process: the call life cycle (a ``grantrules.call.Process``); ``None`` for the default.
         allocation: how a call allocates its envelope (``first_come_first_served`` or
-            ``ranked``).
+            ``ranked_by_score``).
+        portfolio: rules across the applications of a call (``grantrules.call`` portfolio
+            rules such as ``DeMinimis``), run by the call engine besides its defaults.
+        envelope_parameter: the parameter holding a call's envelope.
         distribution: the installed distribution that provides the scheme, with its version.
         overrides: parameters overridden for a what-if simulation (recorded in decisions).
     """
@@ -198,6 +201,7 @@ class Scheme:
     process: Any = None
     allocation: str = "first_come_first_served"
     envelope_parameter: str | None = None
+    portfolio: tuple[Any, ...] = ()
     distribution: tuple[str, str] | None = None
     overrides: Mapping[str, str] = attrs.field(factory=dict)
 

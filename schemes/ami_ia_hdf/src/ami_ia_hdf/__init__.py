@@ -13,7 +13,8 @@ from importlib.resources import files
 
 from ami_ia_hdf import rules
 from ami_ia_hdf.model import AmiApplication
-from grantrules import Metadata, Perimeter, Scheme, SchemeVersion
+from grantrules import Euro, Metadata, Perimeter, Scheme, SchemeVersion
+from grantrules.call import DeMinimis
 from grantrules.parameters import parse_parameters
 
 __all__ = ["AmiApplication", "scheme"]
@@ -129,7 +130,21 @@ def scheme() -> Scheme:
         application_type=AmiApplication,
         allocation="first_come_first_served",
         envelope_parameter="envelope",
+        portfolio=(
+            # De minimis is cumulated across the call's awards too, not only per application.
+            DeMinimis(
+                ceiling=_euro(parameters["de_minimis_ceiling"].at(version.valid_from)),
+                sgei_ceiling=_euro(parameters["de_minimis_sgei_ceiling"].at(version.valid_from)),
+                years=int(str(parameters["de_minimis_years"].at(version.valid_from))),
+            ),
+        ),
     )
+
+
+def _euro(value: object) -> Euro:
+    if not isinstance(value, Euro):
+        raise TypeError(f"expected an amount parameter, got {value!r}")
+    return value
 
 
 LABELS = {

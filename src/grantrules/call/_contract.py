@@ -1,0 +1,105 @@
+"""What the call engine needs from the evaluation core, as protocols.
+
+The call engine does not import the evaluator: any callable taking an application's JSON
+document and returning an object with ``eligible``, ``award`` and ``to_json()`` will do (the
+core's ``Decision`` does).  The evaluator may raise
+:class:`~grantrules.errors.ApplicationInvalid` for a document it cannot evaluate.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+
+from grantrules.errors import ApplicationInvalid, Problem
+from grantrules.money import Euro
+
+__all__ = ["DecisionLike", "Evaluator", "Scorer", "Submission", "read_submission"]
+
+
+@runtime_checkable
+class DecisionLike(Protocol):
+    """The part of an evaluation result the call engine reads."""
+
+    @property
+    def eligible(self) -> bool:
+        """Whether the application meets every criterion."""
+
+    @property
+    def award(self) -> Euro:
+        """The aid amount if eligible."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The full decision, stored in the journal next to the evaluation event."""
+
+
+class Evaluator(Protocol):
+    """Evaluate one application document (may raise ``ApplicationInvalid``)."""
+
+    def __call__(self, document: Mapping[str, Any], /) -> DecisionLike: ...
+
+
+class Scorer(Protocol):
+    """Give an application its ranking score (``None``: not scored)."""
+
+    def __call__(
+        self, document: Mapping[str, Any], decision: DecisionLike, /
+    ) -> Decimal | None: ...
+
+
+class AwardRecomputer(Protocol):
+    """Recompute an award from the final eligible cost (used by ``revise_cost``)."""
+
+    def __call__(self, document: Mapping[str, Any], final_eligible_cost: Euro, /) -> Euro: ...
+
+
+@attrs.frozen
+class Submission:
+    """The fields of an application document the call engine itself relies on."""
+
+    id: str
+    submitted_on: datetime.date
+    siren: str
+    name: str
+
+
+def _text(document: Mapping[str, Any], path: str, problems: list[Problem]) -> str:
+    node: Any = document
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, Mapping) else None
+    if not isinstance(node, str) or not node.strip():
+        problems.append(Problem(f"$.{path}", "expected a non-empty string", "missing-field"))
+        return ""
+    return node
+
+
+def read_submission(document: object) -> Submission:
+    """Read and check the contract fields of an application document.
+
+    Raises:
+        ApplicationInvalid: listing every missing or malformed field with its JSON path.
+
+    >>> read_submission({"id": "A1", "submitted_on": "2025-03-14",
+    ...                  "applicant": {"siren": "215903501", "name": "Lille"}}).submitted_on
+    datetime.date(2025, 3, 14)
+    """
+    if not isinstance(document, Mapping):
+        raise ApplicationInvalid([Problem("$", "expected a JSON object", "not-an-object")])
+    problems: list[Problem] = []
+    app_id = _text(document, "id", problems)
+    day = _text(document, "submitted_on", problems)
+    siren = _text(document, "applicant.siren", problems)
+    name = _text(document, "applicant.name", problems)
+    submitted_on = datetime.date.min
+    if day:
+        try:
+            submitted_on = datetime.date.fromisoformat(day)
+        except ValueError:
+            problems.append(Problem("$.submitted_on", f"expected an ISO date, got {day!r}"))
+    if problems:
+        raise ApplicationInvalid(problems)
+    return Submission(app_id, submitted_on, siren, name)

@@ -1,0 +1,248 @@
+"""The hardened durable_rules adapter that runs a :class:`~grantrules.call.process.Process`.
+
+durable_rules 2.0.28 has failure modes that must never reach users (see DESIGN.md): joins on
+another fact's field give wrong answers or crash, non-matching events stay pending and fire later,
+exceptions in actions are swallowed, sessions are capped at 1,024 per ruleset, and every ``Host``
+starts two timer threads that call into the (lock-free) C core.  This module therefore:
+
+* builds the statechart *definition dict* itself from :class:`Process` objects (never the
+  module-level ``durable.lang`` registry) and checks it with :func:`check_chart` before
+  compiling: single-message patterns of constant equality tests only, each naming an ``event``
+  (so no pattern can match the session state record), no priorities, counts, caps or timers;
+* runs it on a private :class:`_QuietHost` (no timer threads: we never use timers or async
+  actions, and a background ``dispatch`` could otherwise run an action concurrently with ours),
+  one per process, behind a :class:`threading.Lock`;
+* checks in Python that an event is allowed *before* posting anything (:class:`TransitionRefused`);
+* restores a session to the stored status with an explicit ``$restore`` transition out of a
+  ``$boot`` start state (the status lives in the journal, not in durable_rules), posts the event
+  chain, and after every post checks ``state['exception']``, that nothing is left pending, and
+  that the chart context names exactly the status the process definition predicts;
+* deletes the session when done, so at most one session is ever alive.
+
+Each real status also gets a ``$hold`` transition to a ``$sink`` status that is never posted: it
+keeps the chart context of a status without outgoing transitions readable (durable_rules drops
+the context of a status nothing can leave).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from durable import engine
+from durable.engine import MessageNotHandledException, MessageObservedException
+
+from grantrules.call.process import RESERVED_KEYS, GuardValue, Process
+from grantrules.errors import CallError, SchemeDefinitionError, TransitionRefused
+
+__all__ = ["Lifecycle", "check_chart", "compile_chart", "lifecycle_for"]
+
+_RULESET = "lifecycle"
+_BOOT, _SINK, _RESTORE, _HOLD = "$boot", "$sink", "$restore", "$hold"
+_TRIGGER_KEYS = frozenset({"all", "to"})
+
+Event = tuple[str, Mapping[str, GuardValue]]
+
+
+class _QuietHost(engine.Host):  # type: ignore[misc]
+    """A Host without the two background timer threads (we use neither timers nor queues)."""
+
+    def _run(self) -> None:
+        return None
+
+
+def _pattern(event: str, guard: Iterable[tuple[str, GuardValue]]) -> dict[str, Any]:
+    tests: list[dict[str, Any]] = [{"event": event}, *({k: v} for k, v in guard)]
+    return {"all": [{"m": {"$and": tests}}]}
+
+
+def compile_chart(process: Process) -> dict[str, Any]:
+    """Build the durable_rules statechart definition of ``process`` (not yet checked).
+
+    >>> from grantrules.call.process import DEFAULT_PROCESS
+    >>> sorted(compile_chart(DEFAULT_PROCESS)["$boot"])[:2]
+    ['restore_closed', 'restore_committed']
+    """
+    chart: dict[str, Any] = {
+        _BOOT: {
+            f"restore_{state}": {**_pattern(_RESTORE, [("state", state)]), "to": state}
+            for state in process.states
+        },
+        _SINK: {},
+    }
+    for state in process.states:
+        triggers: dict[str, Any] = {"hold": {**_pattern(_HOLD, []), "to": _SINK}}
+        for index, tr in enumerate(process.transitions):
+            if tr.source == state:
+                triggers[f"t{index}"] = {**_pattern(tr.event, tr.guard), "to": tr.target}
+        chart[state] = triggers
+    return chart
+
+
+def _refuse(where: str, why: str) -> SchemeDefinitionError:
+    return SchemeDefinitionError(f"statechart rule {where}: {why}; it is not compiled")
+
+
+def _check_test(where: str, test: object) -> str | None:
+    """Check one ``{field: constant}`` test; return the field name."""
+    if not isinstance(test, dict) or len(test) != 1:
+        raise _refuse(where, f"expected one {{field: constant}} test, got {test!r}")
+    ((key, value),) = test.items()
+    if not isinstance(key, str) or key.startswith("$") or key in RESERVED_KEYS - {"event"}:
+        # '$'-operators ($gt, $nex, $t ...), timers and the engine's own record keys.
+        raise _refuse(where, f"the test {test!r} uses an operator or a reserved field")
+    if type(value) not in (str, bool, int):
+        # A dict value such as {"first": "siren"} references another fact's field (a join).
+        raise _refuse(where, f"{key!r} must be compared with a constant, not {value!r}")
+    return key if key == "event" else None
+
+
+def check_chart(chart: Mapping[str, Any]) -> None:
+    """Refuse any rule durable_rules 2.0.28 cannot run safely.
+
+    Raises:
+        SchemeDefinitionError: on joins (several patterns, references to another fact's field),
+            patterns without an ``event`` test (which could match the session state record),
+            priorities (negative ones reorder the chart), counts, caps, timers, actions.
+
+    >>> check_chart({"s": {"t": {"all": [{"m": {"$and": [{"event": "a"}]}}], "to": "s",
+    ...                           "pri": -1}}})
+    Traceback (most recent call last):
+    ...
+    grantrules.errors.SchemeDefinitionError: statechart rule s.t: unsupported keys ['pri']; ...
+    """
+    for state, triggers in chart.items():
+        if not isinstance(triggers, dict):
+            raise _refuse(str(state), "expected a mapping of triggers")
+        for name, trigger in triggers.items():
+            where = f"{state}.{name}"
+            extra = sorted(set(trigger) - _TRIGGER_KEYS)
+            if extra:
+                raise _refuse(where, f"unsupported keys {extra}")
+            patterns = trigger.get("all")
+            if not isinstance(patterns, list) or len(patterns) != 1:
+                raise _refuse(where, "exactly one message pattern is allowed (no joins)")
+            (pattern,) = patterns
+            if not isinstance(pattern, dict) or list(pattern) != ["m"]:
+                raise _refuse(where, f"expected a single pattern named 'm', got {pattern!r}")
+            tests = pattern["m"].get("$and") if isinstance(pattern["m"], dict) else None
+            if not isinstance(tests, list) or len(pattern["m"]) != 1:
+                raise _refuse(where, "expected {'$and': [tests...]}")
+            if "event" not in {_check_test(where, test) for test in tests}:
+                raise _refuse(where, "every pattern must test 'event' (or it may match the state)")
+            if trigger.get("to") not in chart:
+                raise _refuse(where, f"unknown target status {trigger.get('to')!r}")
+
+
+class Lifecycle:
+    """A process compiled on its own durable_rules Host; thread-safe.
+
+    >>> from grantrules.call.process import DEFAULT_PROCESS
+    >>> lifecycle_for(DEFAULT_PROCESS).run("submitted", [("evaluated", {"outcome": "eligible"})])
+    ['eligible']
+    """
+
+    def __init__(self, process: Process) -> None:
+        self.process = process
+        chart = compile_chart(process)
+        check_chart(chart)
+        self._lock = threading.Lock()
+        self._host = _QuietHost({f"{_RULESET}$state": chart})
+        self._sids = itertools.count()
+        self._keys = {tr.event: process.guard_keys(tr.event) for tr in process.transitions}
+        self.posts = 0
+
+    def plan(self, start: str, events: Sequence[Event]) -> list[str]:
+        """Return the statuses ``events`` lead to from ``start`` in Python, posting nothing.
+
+        Raises:
+            TransitionRefused: if an event is not allowed in the status it would reach.
+        """
+        if start not in self.process.states:
+            raise CallError(f"unknown status {start!r} for process {self.process.name!r}")
+        path, state = [], start
+        for event, fields in events:
+            target = self.process.target(state, event, fields)
+            if target is None:
+                raise TransitionRefused(_refusal(self.process, state, event, fields))
+            path.append(target)
+            state = target
+        return path
+
+    def run(self, start: str, events: Sequence[Event]) -> list[str]:
+        """Run ``events`` from ``start`` through durable_rules; return the statuses reached.
+
+        Raises:
+            TransitionRefused: an event is not allowed (checked before anything is posted).
+            CallError: durable_rules disagreed with the process definition or failed.
+        """
+        return self.run_many([(start, events)])[0]
+
+    def run_many(self, chains: Iterable[tuple[str, Sequence[Event]]]) -> list[list[str]]:
+        """Run several independent chains (one session each) under one lock acquisition."""
+        planned = [(start, events, self.plan(start, events)) for start, events in chains]
+        with self._lock:
+            return [self._drive(start, events, path) for start, events, path in planned]
+
+    def _drive(self, start: str, events: Sequence[Event], path: list[str]) -> list[str]:
+        if not events:
+            return []
+        sid = f"s{next(self._sids)}"
+        try:
+            self._post(sid, {"event": _RESTORE, "state": start})
+            for (event, fields), expected in zip(events, path, strict=True):
+                keys = self._keys[event]
+                self._post(sid, {"event": event, **{k: fields[k] for k in keys if k in fields}})
+                self._expect(sid, expected, event)
+        finally:
+            self._host.delete_state(_RULESET, sid)
+        return path
+
+    def _post(self, sid: str, message: dict[str, Any]) -> None:
+        self.posts += 1
+        try:
+            self._host.post(_RULESET, {"sid": sid, **message})
+        except (MessageNotHandledException, MessageObservedException) as error:
+            raise CallError(
+                f"durable_rules did not handle {message!r} although the process "
+                f"{self.process.name!r} allows it ({type(error).__name__}); nothing was written"
+            ) from None
+        exception = self._host.get_state(_RULESET, sid).get("exception")
+        if exception:
+            raise CallError(f"durable_rules raised inside an action: {exception}")
+
+    def _expect(self, sid: str, expected: str, event: str) -> None:
+        facts = self._host.get_facts(_RULESET, sid)
+        pending = self._host.get_pending_events(_RULESET, sid)
+        contexts = [r.get("label") for r in facts + pending if r.get("chart") == 1]
+        leftovers = [r for r in facts + pending if r.get("chart") != 1]
+        if contexts != [expected] or leftovers:
+            raise CallError(
+                f"statechart {self.process.name!r} reached {contexts} after {event!r} "
+                f"(left pending: {leftovers}) where the process definition says {expected!r}; "
+                "nothing was written"
+            )
+
+
+def _refusal(process: Process, state: str, event: str, fields: Mapping[str, Any]) -> str:
+    allowed = sorted({tr.describe() for tr in process.transitions if tr.source == state})
+    shown = ", ".join(f"{k}={v}" for k, v in fields.items())
+    return (
+        f"{event!r}{f' ({shown})' if shown else ''} is not allowed in status {state!r}; "
+        f"allowed from {state!r}: {'; '.join(allowed) or 'nothing (final status)'}"
+    )
+
+
+_CACHE: dict[Process, Lifecycle] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def lifecycle_for(process: Process) -> Lifecycle:
+    """Return the (cached) compiled lifecycle of ``process``: one Host per process."""
+    with _CACHE_LOCK:
+        found = _CACHE.get(process)
+        if found is None:
+            found = _CACHE[process] = Lifecycle(process)
+        return found

@@ -1,0 +1,301 @@
+"""The call journal: one SQLite file per call, append-only, one transaction per command.
+
+Layout (schema version :data:`SCHEMA_VERSION`, kept in ``PRAGMA user_version``; the file is
+marked with ``PRAGMA application_id`` and a ``meta`` row ``format = grantrules-call``):
+
+* ``meta(key, value)``: envelope, allocation policy and process definition of the call;
+* ``events(seq, ts, kind, application_id, payload, decision)``: the source of truth; ``payload``
+  is JSON with amounts as strings, ``decision`` the evaluator's decision JSON;
+* ``ledger(seq, application_id, entry, cents)``: commitments, releases and payments in integer
+  cents, written in the same transaction as their event so that the envelope can be checked in
+  SQL inside that transaction (never from an in-memory cache).
+
+Triggers make both tables append-only.  Writers take ``BEGIN IMMEDIATE`` so concurrent commands
+on one file serialise; WAL mode lets readers proceed meanwhile.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from grantrules.errors import JournalError
+
+__all__ = ["SCHEMA_VERSION", "Event", "Journal", "LedgerEntry"]
+
+SCHEMA_VERSION = 1
+_APPLICATION_ID = 0x47524E54  # "GRNT": lets `file` and our own check recognise a call file.
+_FORMAT = "grantrules-call"
+_BUSY_TIMEOUT_S = 30.0
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    ts TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    application_id TEXT,
+    payload TEXT NOT NULL,
+    decision TEXT
+) STRICT;
+CREATE INDEX events_by_application ON events (application_id, seq);
+CREATE TABLE ledger (
+    seq INTEGER NOT NULL REFERENCES events (seq),
+    application_id TEXT NOT NULL,
+    entry TEXT NOT NULL CHECK (entry IN ('commit', 'release', 'pay')),
+    cents INTEGER NOT NULL CHECK (cents > 0)
+) STRICT;
+CREATE INDEX ledger_by_application ON ledger (application_id);
+CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the events table is append-only'); END;
+CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the events table is append-only'); END;
+CREATE TRIGGER ledger_append_only_u BEFORE UPDATE ON ledger
+    BEGIN SELECT RAISE(ABORT, 'the ledger table is append-only'); END;
+CREATE TRIGGER ledger_append_only_d BEFORE DELETE ON ledger
+    BEGIN SELECT RAISE(ABORT, 'the ledger table is append-only'); END;
+"""
+
+
+@attrs.frozen
+class LedgerEntry:
+    """A money movement attached to an event: ``commit``, ``release`` or ``pay``, in cents."""
+
+    entry: str
+    cents: int
+
+
+@attrs.frozen
+class Event:
+    """One journal record.  ``payload`` amounts are strings such as ``"60000.00"``."""
+
+    seq: int
+    ts: str
+    kind: str
+    application_id: str | None
+    payload: Mapping[str, Any]
+    decision: Mapping[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The event as JSON-ready data."""
+        data = attrs.asdict(self, recurse=False)
+        data["payload"], data["decision"] = dict(self.payload), self.decision
+        return data
+
+
+@attrs.frozen
+class NewEvent:
+    """An event to append, with its ledger entries."""
+
+    kind: str
+    application_id: str | None
+    payload: Mapping[str, Any]
+    decision: Mapping[str, Any] | None = None
+    ledger: tuple[LedgerEntry, ...] = ()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class Journal:
+    """An open call file.  Use :meth:`create` or :meth:`open`."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+        self._in_transaction = False
+
+    @classmethod
+    def create(cls, path: str | os.PathLike[str], meta: Mapping[str, str]) -> Journal:
+        """Create a new call file at ``path`` (which must not exist).
+
+        Raises:
+            JournalError: if the file exists or cannot be created.
+        """
+        target = Path(path)
+        if target.exists():
+            raise JournalError(
+                f"{target}: file exists; open it with Call.open or choose a new path"
+            )
+        # Build the file under a temporary name and move it in place once complete, so that a
+        # crash during creation never leaves a half-initialised call file behind.
+        building = target.with_name(f".{target.name}.{os.getpid()}.creating")
+        try:
+            db = _connect(building)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(
+                f"BEGIN; {_SCHEMA} PRAGMA application_id = {_APPLICATION_ID}; "
+                f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            )
+            with db:
+                db.execute("BEGIN")
+                db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [("format", _FORMAT), *meta.items()],
+                )
+            db.close()
+            if target.exists():
+                raise JournalError(f"{target}: file appeared while the call was being created")
+            os.replace(building, target)
+        except sqlite3.Error as error:
+            raise JournalError(f"{target}: cannot create the call file: {error}") from None
+        finally:
+            for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
+                leftover.unlink(missing_ok=True)
+        return cls.open(target)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> Journal:
+        """Open an existing call file, refusing foreign, corrupted or newer files.
+
+        Raises:
+            JournalError: with a message naming the file and what is wrong with it.
+        """
+        target = Path(path)
+        if not target.is_file():
+            raise JournalError(f"{target}: no such call file")
+        try:
+            db = _connect(target)
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise JournalError(f"{target}: not a grantrules call file ({error})") from None
+        if app_id != _APPLICATION_ID:
+            db.close()
+            raise JournalError(
+                f"{target}: not a grantrules call file (SQLite application_id {app_id:#x}, "
+                f"expected {_APPLICATION_ID:#x}); create calls with `grantrules call run`"
+            )
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise JournalError(
+                f"{target}: written by a newer grantrules (schema {version}, this one reads up "
+                f"to {SCHEMA_VERSION}); upgrade grantrules to open it"
+            )
+        journal = cls(target, db)
+        journal._verify()
+        return journal
+
+    def _verify(self) -> None:
+        try:
+            problems = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
+            fmt = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise JournalError(f"{self.path}: corrupted call file ({error})") from None
+        if problems != ["ok"]:
+            self._db.close()
+            raise JournalError(f"{self.path}: corrupted call file: {'; '.join(problems)}")
+        if fmt is None or fmt[0] != _FORMAT:
+            self._db.close()
+            raise JournalError(f"{self.path}: the meta table does not identify a grantrules call")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def meta(self) -> dict[str, str]:
+        """The ``meta`` table as a dict."""
+        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run a command in one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
+        if self._in_transaction:
+            raise JournalError("nested transaction: a command is already running on this call")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise JournalError(f"{self.path}: cannot start a transaction: {error}") from None
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._db.rollback()
+            raise
+        else:
+            try:
+                self._db.commit()
+            except sqlite3.Error as error:
+                self._db.rollback()
+                raise JournalError(f"{self.path}: commit failed: {error}") from None
+        finally:
+            self._in_transaction = False
+
+    def append(self, events: Iterable[NewEvent]) -> list[Event]:
+        """Append ``events`` (inside :meth:`transaction`); return them with their ``seq``."""
+        if not self._in_transaction:
+            raise JournalError("events can only be appended inside a transaction")
+        ts = _now()
+        cur = self._db.cursor()
+        written, ledger_rows = [], []
+        for new in events:
+            payload = json.dumps(new.payload, ensure_ascii=False, separators=(",", ":"))
+            decision = None if new.decision is None else json.dumps(new.decision)
+            cur.execute(
+                "INSERT INTO events (ts, kind, application_id, payload, decision) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (ts, new.kind, new.application_id, payload, decision),
+            )
+            seq = cur.lastrowid
+            assert seq is not None  # an INSERT always sets it
+            ledger_rows += [(seq, new.application_id, e.entry, e.cents) for e in new.ledger]
+            written.append(Event(seq, ts, new.kind, new.application_id, new.payload, new.decision))
+        cur.executemany(
+            "INSERT INTO ledger (seq, application_id, entry, cents) VALUES (?, ?, ?, ?)",
+            ledger_rows,
+        )
+        return written
+
+    def events(self, after: int = 0) -> Iterator[Event]:
+        """Yield the events with ``seq > after`` in order."""
+        try:
+            rows = self._db.execute(
+                "SELECT seq, ts, kind, application_id, payload, decision FROM events "
+                "WHERE seq > ? ORDER BY seq",
+                (after,),
+            )
+            for seq, ts, kind, app, payload, decision in rows:
+                yield Event(
+                    seq,
+                    ts,
+                    kind,
+                    app,
+                    json.loads(payload),
+                    None if decision is None else json.loads(decision),
+                )
+        except (sqlite3.DatabaseError, json.JSONDecodeError) as error:
+            raise JournalError(f"{self.path}: unreadable event: {error}") from None
+
+    def ledger_totals(self) -> dict[str, int]:
+        """Sum the ledger in SQL: cents per entry kind (``commit``, ``release``, ``pay``)."""
+        rows = self._db.execute("SELECT entry, SUM(cents) FROM ledger GROUP BY entry")
+        totals = {"commit": 0, "release": 0, "pay": 0}
+        totals.update({entry: int(total) for entry, total in rows})
+        return totals
+
+    def overdrawn_applications(self) -> list[str]:
+        """Applications whose payments exceed their net commitment (must always be empty)."""
+        rows = self._db.execute(
+            "SELECT application_id FROM ledger GROUP BY application_id HAVING "
+            "SUM(CASE entry WHEN 'commit' THEN cents WHEN 'release' THEN -cents ELSE 0 END) < "
+            "SUM(CASE entry WHEN 'pay' THEN cents ELSE 0 END) OR "
+            "SUM(CASE entry WHEN 'commit' THEN cents WHEN 'release' THEN -cents ELSE 0 END) < 0"
+        )
+        return [row[0] for row in rows]
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so the sqlite3 module never opens
+    # a deferred transaction that would fail to upgrade to a write lock under contention.
+    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    db.execute("PRAGMA synchronous=FULL")
+    return db

@@ -1,0 +1,256 @@
+"""Portfolio rules: checks across the applications of a call, in Python over the projection.
+
+durable_rules 2.0.28 cannot be trusted with joins between facts, so rules that look at several
+applications at once (same applicant twice, cumulated de minimis aid, quotas) are plain objects
+evaluated here.  Each is data: an id, message templates in French and English, a legal basis and
+its parameters.  A scheme adds its own by passing any object with ``id`` and ``check(items)``.
+
+>>> SameApplicant().id
+'portfolio.same_applicant'
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+import attrs
+
+from grantrules.basis import Basis
+from grantrules.call.projection import ApplicationStatus
+from grantrules.errors import InvalidMoney
+from grantrules.money import Euro
+
+__all__ = [
+    "Basis",
+    "DeMinimis",
+    "Flag",
+    "Item",
+    "MaxPerGroup",
+    "PortfolioRule",
+    "SameApplicant",
+    "check_portfolio",
+]
+
+
+_ONE_APPLICATION = Basis("Règlement de l'appel", "une candidature par porteur")
+_DE_MINIMIS = Basis(
+    "Règlement (UE) 2023/2831 de la Commission (de minimis)",
+    "art. 3, paragraphe 2",
+    "https://eur-lex.europa.eu/eli/reg/2023/2831/oj",
+    reliability="verified",
+)
+
+
+@attrs.frozen
+class Flag:
+    """A portfolio finding on one or more applications; ``blocking`` ones are not allocated."""
+
+    id: str
+    applications: tuple[str, ...]
+    message_fr: str
+    message_en: str
+    basis: Basis
+    blocking: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "id": self.id,
+            "applications": list(self.applications),
+            "message_fr": self.message_fr,
+            "message_en": self.message_en,
+            "basis": self.basis.to_dict(),
+            "blocking": self.blocking,
+        }
+
+
+@attrs.frozen
+class Item:
+    """What a portfolio rule sees of one application: its status and document."""
+
+    status: ApplicationStatus
+    document: Mapping[str, Any]
+    open: bool
+
+
+class PortfolioRule(Protocol):
+    """Any rule over the whole call."""
+
+    @property
+    def id(self) -> str:
+        """Stable rule id, e.g. ``portfolio.same_applicant``."""
+
+    def check(self, items: Sequence[Item]) -> Iterable[Flag]:
+        """The flags this rule raises."""
+
+
+_LOST = frozenset({"ineligible", "invalid", "rejected", "withdrawn", "decommitted"})
+
+
+def _counts(item: Item) -> bool:
+    """Whether an application's award counts as (prospective) aid: eligible and not lost."""
+    return item.status.outcome == "eligible" and item.status.status not in _LOST
+
+
+@attrs.frozen
+class SameApplicant:
+    """The same SIREN with two or more open applications in one call."""
+
+    id: str = "portfolio.same_applicant"
+    basis: Basis = _ONE_APPLICATION
+    message_fr: str = "Le porteur {siren} a {count} candidatures ouvertes : {applications}."
+    message_en: str = "Applicant {siren} has {count} open applications: {applications}."
+    blocking: bool = False
+
+    def check(self, items: Sequence[Item]) -> Iterable[Flag]:
+        """Flag each SIREN with several open applications."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for item in items:
+            if item.open:
+                groups[item.status.siren].append(item.status.id)
+        for siren, ids in groups.items():
+            if len(ids) > 1:
+                values = {"siren": siren, "count": len(ids), "applications": ", ".join(ids)}
+                yield Flag(
+                    self.id,
+                    tuple(ids),
+                    self.message_fr.format(**values),
+                    self.message_en.format(**values),
+                    self.basis,
+                    self.blocking,
+                )
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _prior_aid(document: Mapping[str, Any], since: datetime.date) -> Euro | None:
+    """Prior de minimis aid granted after ``since``; ``None`` if the list is unreadable."""
+    total = Euro.ZERO
+    items = (document.get("applicant") or {}).get("prior_de_minimis") or []
+    try:
+        for aid in items:
+            if datetime.date.fromisoformat(aid["granted_on"]) > since:
+                total += Euro(aid["amount"])
+    except (KeyError, TypeError, ValueError, InvalidMoney):
+        return None
+    return total
+
+
+@attrs.frozen
+class DeMinimis:
+    """Awards of the call plus prior de minimis aid over ``years`` may not exceed ``ceiling``.
+
+    Only applicants with ``applicant.economic_activity`` true are concerned.  Awards counted are
+    those of eligible applications not rejected, withdrawn or decommitted.  Applicants with
+    ``applicant.sgei`` true use ``sgei_ceiling`` when it is given (Regulation 2023/2832).
+    """
+
+    ceiling: Euro
+    years: int = 3
+    id: str = "portfolio.de_minimis"
+    basis: Basis = _DE_MINIMIS
+    sgei_ceiling: Euro | None = None
+    message_fr: str = (
+        "Le porteur {siren} cumulerait {total} d'aides de minimis sur {years} ans "
+        "(plafond {ceiling}) : {applications}."
+    )
+    message_en: str = (
+        "Applicant {siren} would cumulate {total} of de minimis aid over {years} years "
+        "(ceiling {ceiling}): {applications}."
+    )
+    blocking: bool = True
+
+    def check(self, items: Sequence[Item]) -> Iterable[Flag]:
+        """Flag each SIREN whose cumulated aid exceeds the ceiling."""
+        groups: dict[str, list[Item]] = defaultdict(list)
+        for item in items:
+            activity = (item.document.get("applicant") or {}).get("economic_activity")
+            if activity is True and _counts(item):
+                groups[item.status.siren].append(item)
+        for siren, group in groups.items():
+            latest = max(group, key=lambda i: (i.status.submitted_on, i.status.submission))
+            since = _years_before(latest.status.submitted_on, self.years)
+            prior = _prior_aid(latest.document, since)
+            awarded = Euro.sum(i.status.committed or i.status.award for i in group)
+            total = None if prior is None else prior + awarded
+            sgei = (latest.document.get("applicant") or {}).get("sgei") is True
+            ceiling = self.sgei_ceiling if sgei and self.sgei_ceiling is not None else self.ceiling
+            if total is None or total > ceiling:
+                values = {
+                    "siren": siren,
+                    "total": "?" if total is None else str(total),
+                    "years": self.years,
+                    "ceiling": str(ceiling),
+                    "applications": ", ".join(i.status.id for i in group),
+                }
+                yield Flag(
+                    self.id,
+                    tuple(i.status.id for i in group),
+                    self.message_fr.format(**values),
+                    self.message_en.format(**values),
+                    self.basis,
+                    self.blocking,
+                )
+
+
+@attrs.frozen
+class MaxPerGroup:
+    """At most ``maximum`` eligible applications per value of a document field.
+
+    ``path`` is a dotted path (``applicant.commune_code``); ``key_length`` keeps only the first
+    characters of its value (2 turns a commune code into its département for mainland France).
+    """
+
+    id: str
+    path: str
+    maximum: int
+    basis: Basis
+    message_fr: str = "{count} projets pour {key} (au plus {maximum}) : {applications}."
+    message_en: str = "{count} projects for {key} (at most {maximum}): {applications}."
+    key_length: int | None = None
+    blocking: bool = False
+
+    def _key(self, document: Mapping[str, Any]) -> str | None:
+        node: Any = document
+        for part in self.path.split("."):
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if not isinstance(node, str):
+            return None
+        return node[: self.key_length] if self.key_length else node
+
+    def check(self, items: Sequence[Item]) -> Iterable[Flag]:
+        """Flag groups above the maximum."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for item in items:
+            key = self._key(item.document)
+            if key is not None and _counts(item):
+                groups[key].append(item.status.id)
+        for key, ids in groups.items():
+            if len(ids) > self.maximum:
+                values = {
+                    "key": key,
+                    "count": len(ids),
+                    "maximum": self.maximum,
+                    "applications": ", ".join(ids),
+                }
+                yield Flag(
+                    self.id,
+                    tuple(ids),
+                    self.message_fr.format(**values),
+                    self.message_en.format(**values),
+                    self.basis,
+                    self.blocking,
+                )
+
+
+def check_portfolio(rules: Iterable[PortfolioRule], items: Sequence[Item]) -> tuple[Flag, ...]:
+    """Run every rule over ``items``."""
+    return tuple(flag for rule in rules for flag in rule.check(items))

@@ -1,0 +1,214 @@
+"""The state of a call as a projection of its journal, and :func:`replay`.
+
+Every figure here is derived from events only, so rebuilding from an empty projection
+(:func:`replay`) must give exactly the live state; the tests check it after every command.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from grantrules.call._contract import read_submission
+from grantrules.call.journal import Event
+from grantrules.call.ledger import Ledger
+from grantrules.call.process import Process
+from grantrules.errors import ApplicationInvalid, JournalError
+from grantrules.money import Euro
+
+__all__ = ["ApplicationStatus", "CallState", "Projection", "replay"]
+
+# The amount each event moves, by ledger entry kind; events not listed move no money.
+_COMMITS, _PAYS = {"committed", "promoted"}, {"paid"}
+
+
+@attrs.frozen
+class ApplicationStatus:
+    """One application as the call sees it."""
+
+    id: str
+    applicant: str
+    siren: str
+    submitted_on: datetime.date
+    submission: int
+    status: str
+    outcome: str | None = None
+    award: Euro = Euro.ZERO
+    score: Decimal | None = None
+    committed: Euro = Euro.ZERO
+    paid: Euro = Euro.ZERO
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready data, amounts as strings."""
+        return {
+            "id": self.id,
+            "applicant": self.applicant,
+            "siren": self.siren,
+            "submitted_on": self.submitted_on.isoformat(),
+            "status": self.status,
+            "outcome": self.outcome,
+            "award": str(self.award),
+            "score": None if self.score is None else str(self.score),
+            "committed": str(self.committed),
+            "paid": str(self.paid),
+        }
+
+
+@attrs.frozen
+class CallState:
+    """Statuses, awards and the ledger at one point of the journal (comparable with ``==``)."""
+
+    ledger: Ledger
+    applications: tuple[ApplicationStatus, ...]
+    last_seq: int
+
+    def by_status(self) -> dict[str, int]:
+        """How many applications are in each status."""
+        counts: dict[str, int] = {}
+        for app in self.applications:
+            counts[app.status] = counts.get(app.status, 0) + 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            **self.ledger.to_json(),
+            "statuses": self.by_status(),
+            "applications": [a.to_json() for a in self.applications],
+        }
+
+
+@attrs.define
+class _App:
+    status: ApplicationStatus
+    document: Mapping[str, Any]
+    commitments: Euro = Euro.ZERO
+    released: Euro = Euro.ZERO
+
+
+def _euro(payload: Mapping[str, Any], key: str, event: Event) -> Euro:
+    try:
+        return Euro(payload[key])
+    except (KeyError, ValueError, TypeError) as error:
+        raise JournalError(
+            f"event {event.seq} ({event.kind}): bad amount {key!r}: {error}"
+        ) from None
+
+
+class Projection:
+    """Applies events one by one, checking each transition against the process."""
+
+    def __init__(self, process: Process, envelope: Euro) -> None:
+        self.process = process
+        self.envelope = envelope
+        self.apps: dict[str, _App] = {}
+        self.commitments = self.released = self.paid = Euro.ZERO
+        self.last_seq = 0
+
+    def app(self, app_id: str) -> _App:
+        """The live record of ``app_id`` (``KeyError`` if unknown)."""
+        return self.apps[app_id]
+
+    def apply_all(self, events: Iterable[Event]) -> None:
+        """Apply ``events`` in order."""
+        for event in events:
+            self.apply(event)
+
+    def apply(self, event: Event) -> None:
+        """Apply one event.
+
+        Raises:
+            JournalError: the journal holds an event the process does not allow.
+        """
+        if event.seq <= self.last_seq:
+            raise JournalError(f"event {event.seq} applied out of order after {self.last_seq}")
+        self.last_seq = event.seq
+        if event.application_id is None:
+            if event.kind == "call_created":
+                self.envelope = _euro(event.payload, "envelope", event)
+            return
+        if event.kind == "submitted":
+            self._submit(event)
+            return
+        record = self.apps.get(event.application_id)
+        if record is None:
+            raise JournalError(f"event {event.seq}: unknown application {event.application_id!r}")
+        target = self.process.target(record.status.status, event.kind, event.payload)
+        if target is None:
+            raise JournalError(
+                f"event {event.seq}: {event.kind!r} is not allowed in status "
+                f"{record.status.status!r} of {event.application_id!r}"
+            )
+        self._money(record, event)
+        changes = self._changes(record, event)
+        record.status = attrs.evolve(
+            record.status,
+            status=target,
+            committed=record.commitments - record.released,
+            **changes,
+        )
+
+    def _submit(self, event: Event) -> None:
+        try:
+            sub = read_submission(event.payload["document"])
+        except (KeyError, ApplicationInvalid) as error:
+            raise JournalError(f"event {event.seq}: bad submission: {error}") from None
+        if sub.id in self.apps:
+            raise JournalError(f"event {event.seq}: application {sub.id!r} submitted twice")
+        status = ApplicationStatus(
+            sub.id, sub.name, sub.siren, sub.submitted_on, event.seq, self.process.initial
+        )
+        self.apps[sub.id] = _App(status, event.payload["document"])
+
+    def _money(self, record: _App, event: Event) -> None:
+        payload = event.payload
+        if event.kind in _COMMITS:
+            amount = _euro(payload, "amount", event)
+            record.commitments += amount
+            self.commitments += amount
+        if "released" in payload:
+            amount = _euro(payload, "released", event)
+            record.released += amount
+            self.released += amount
+        if event.kind in _PAYS:
+            amount = _euro(payload, "amount", event)
+            self.paid += amount
+
+    def _changes(self, record: _App, event: Event) -> dict[str, Any]:
+        payload, kind = event.payload, event.kind
+        if kind == "evaluated":
+            score = payload.get("score")
+            return {
+                "outcome": payload["outcome"],
+                "award": _euro(payload, "award", event),
+                "score": None if score is None else Decimal(score),
+            }
+        if kind == "scored":
+            return {"score": Decimal(payload["score"])}
+        if kind in ("committed", "promoted"):
+            return {"award": _euro(payload, "amount", event)}
+        if kind == "cost_revised":
+            return {"award": _euro(payload, "award", event)}
+        if kind == "paid":
+            return {"paid": record.status.paid + _euro(payload, "amount", event)}
+        return {}
+
+    def ledger(self) -> Ledger:
+        """The ledger figures."""
+        return Ledger(self.envelope, self.commitments, self.released, self.paid)
+
+    def state(self) -> CallState:
+        """A frozen snapshot."""
+        apps = sorted((r.status for r in self.apps.values()), key=lambda a: a.submission)
+        return CallState(self.ledger(), tuple(apps), self.last_seq)
+
+
+def replay(events: Iterable[Event], process: Process, envelope: Euro) -> CallState:
+    """Rebuild the state of a call from its events alone."""
+    projection = Projection(process, envelope)
+    projection.apply_all(events)
+    return projection.state()

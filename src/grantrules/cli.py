@@ -1,0 +1,386 @@
+"""The ``grantrules`` command: list, document and evaluate installed schemes.
+
+stdout carries only results (reports, decision JSON, schemas, Markdown); errors and progress
+go to stderr.  Exit codes:
+
+* 0: done (for ``evaluate``: every application was evaluated, eligible or not);
+* 1: invalid input: the application file cannot be read or is invalid (every problem is
+  printed on stderr, one ``path: message`` per line), a JSON Lines file has invalid lines
+  (their error records are in the output, in order), or a scheme fails to load;
+* 2: usage error: unknown option or scheme (the installed ones are listed), a ``--on`` date
+  or ``--set`` override that cannot be read, or a FILE that does not exist (as click does
+  for any missing path; an existing path that is not a readable file, such as a directory,
+  is invalid input, 1).
+
+A SCHEME is an installed scheme id (``grantrules schemes`` lists them) or, for scheme
+authors working on a scheme that is not installed, an import path ``package.module:NAME``.
+
+>>> from click.testing import CliRunner
+>>> CliRunner().invoke(main, ["--version"]).output.startswith("grantrules")
+True
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import importlib
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+import click
+
+from grantrules._version import __version__
+from grantrules.dates import parse_date
+from grantrules.decision import Decision
+from grantrules.errors import ApplicationInvalid, GrantRulesError, SchemeNotFound
+from grantrules.evaluate import evaluate
+from grantrules.i18n import LANGS, default_lang, message
+from grantrules.money import Euro
+from grantrules.registry import installed_schemes, load_scheme
+from grantrules.render import decision_text, scheme_markdown, scheme_text
+from grantrules.schema import json_schema
+from grantrules.scheme import Scheme
+from grantrules.serde import parse_application
+
+__all__ = ["main"]
+
+_PROGRESS_EVERY = 1000
+
+
+class _Failed(click.ClickException):
+    """Invalid input or a broken scheme: the message on stderr and exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+class SchemeType(click.ParamType):  # type: ignore[type-arg]
+    """An installed scheme id, or ``package.module:NAME`` for a scheme under development."""
+
+    name = "scheme"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, Scheme):
+            return value
+        try:
+            return _import_scheme(value) if ":" in value else load_scheme(value)
+        except SchemeNotFound as exc:
+            self.fail(str(exc), param, ctx)
+        except GrantRulesError as exc:
+            raise _Failed(str(exc)) from None
+        except Exception as exc:  # a broken scheme package must not show a traceback
+            reason = f"{type(exc).__name__}: {exc}"
+            text = message("cli.scheme_broken", default_lang(), scheme=value, reason=reason)
+            raise _Failed(text) from None
+
+
+def _import_scheme(target: str) -> Scheme:
+    module_name, _, attribute = target.partition(":")
+    try:
+        found = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise SchemeNotFound(f"cannot import the scheme {target!r}: {exc}") from None
+    scheme = found() if callable(found) and not isinstance(found, Scheme) else found
+    if not isinstance(scheme, Scheme):
+        raise SchemeNotFound(f"{target!r} is a {type(scheme).__name__}, not a Scheme")
+    return scheme
+
+
+class DateType(click.ParamType):  # type: ignore[type-arg]
+    """A strict ISO date, ``YYYY-MM-DD``."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(value)
+        except GrantRulesError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+SCHEME = SchemeType()
+DATE = DateType()
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=default_lang,
+    show_default="fr, or $GRANTRULES_LANG",
+    help="Language of texts and number formats.",
+)
+_ON = click.option(
+    "--on", type=DATE, default=None, help="Only the rules in force on this day (YYYY-MM-DD)."
+)
+
+
+@contextlib.contextmanager
+def _expected_errors() -> Iterator[None]:
+    """Turn grantrules' errors into a message on stderr and exit status 1, never a traceback."""
+    try:
+        yield
+    except ApplicationInvalid as exc:
+        raise _Failed("\n".join(str(p) for p in exc.problems)) from None
+    except GrantRulesError as exc:
+        raise _Failed(f"{type(exc).code}: {exc}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grantrules")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Public grant schemes as declarative rules: evaluate applications, document schemes."""
+    # The call commands load schemes through this factory (no global registry).
+    ctx.ensure_object(dict).setdefault("make_evaluator", _call_evaluator)
+
+
+@main.command("schemes")
+def schemes_command() -> None:
+    """List the installed schemes: id, title, versions and distribution."""
+    ids = installed_schemes()
+    if not ids:
+        click.echo(message("cli.no_schemes", default_lang()), err=True)
+    for scheme_id in ids:
+        try:
+            scheme = load_scheme(scheme_id)
+        except Exception as exc:  # one broken scheme must not hide the others
+            reason = f"{type(exc).__name__}: {exc}"
+            text = message("cli.scheme_broken", default_lang(), scheme=scheme_id, reason=reason)
+            click.echo(text, err=True)
+            continue
+        versions = ", ".join(v.valid_from.isoformat() for v in scheme.versions)
+        dist = " ".join(scheme.distribution) if scheme.distribution else "-"
+        click.echo(f"{scheme.id}\t{scheme.title}\t{versions}\t{dist}")
+
+
+@main.command("show")
+@click.argument("scheme", type=SCHEME)
+@_ON
+@_LANG
+def show_command(scheme: Scheme, on: datetime.date | None, lang: str) -> None:
+    """Print a scheme's criteria, amounts and parameters with their legal bases."""
+    with _expected_errors():
+        click.echo(scheme_text(scheme, lang, on), nl=False)
+
+
+@main.command("docs")
+@click.argument("scheme", type=SCHEME)
+@_ON
+@_LANG
+def docs_command(scheme: Scheme, on: datetime.date | None, lang: str) -> None:
+    """Print a scheme as a Markdown règlement (for the documentation)."""
+    with _expected_errors():
+        click.echo(scheme_markdown(scheme, lang, on), nl=False)
+
+
+@main.command("schema")
+@click.argument("scheme", type=SCHEME)
+def schema_command(scheme: Scheme) -> None:
+    """Print the JSON Schema (Draft 2020-12) of a scheme's application documents."""
+    with _expected_errors():
+        click.echo(json.dumps(json_schema(scheme), ensure_ascii=False, indent=2))
+
+
+def _overrides(scheme: Scheme, assignments: tuple[str, ...]) -> Scheme:
+    values: dict[str, str] = {}
+    for assignment in assignments:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got {assignment!r}", param_hint="--set")
+        values[name.strip()] = value.strip()
+    if not values:
+        return scheme
+    try:
+        return scheme.with_parameters(**values)
+    except GrantRulesError as exc:
+        raise click.BadParameter(str(exc), param_hint="--set") from None
+
+
+class _Output:
+    """Writes decisions in the chosen format; remembers what went wrong for the exit status."""
+
+    def __init__(self, scheme: Scheme, fmt: str, lang: str, on: datetime.date | None) -> None:
+        self.scheme, self.fmt, self.lang, self.on = scheme, fmt, lang, on
+        self.invalid = 0
+
+    def decide(self, text: str | bytes, source: str) -> None:
+        application = parse_application(self.scheme, text, source)
+        decision = evaluate(self.scheme, application, self.on, lang=self.lang)
+        if self.fmt == "json":
+            click.echo(json.dumps(decision.to_json(), ensure_ascii=False))
+        else:
+            click.echo(decision_text(decision, self.lang, scheme=self.scheme), nl=False)
+
+    def line(self, number: int, text: str) -> None:
+        try:
+            if self.fmt == "text" and number > 1:
+                click.echo()
+            self.decide(text, f"line {number}")
+        except ApplicationInvalid as exc:
+            self.invalid += 1
+            self.error(number, exc.code, exc.problems, str(exc))
+        except GrantRulesError as exc:
+            self.invalid += 1
+            self.error(number, type(exc).code, (), str(exc))
+
+    def error(self, number: int, code: str, problems: Any, text: str) -> None:
+        if self.fmt == "json":
+            record: dict[str, Any] = {"line": number, "error": code}
+            if problems:
+                record["problems"] = [
+                    {"path": p.path, "message": p.message, "code": p.code} for p in problems
+                ]
+            else:
+                record["message"] = text
+            click.echo(json.dumps(record, ensure_ascii=False))
+            return
+        if problems:
+            click.echo(message("cli.line_invalid", self.lang, line=number))
+            click.echo("\n".join(f"  {p}" for p in problems))
+        else:
+            click.echo(message("cli.line_error", self.lang, line=number, message=text))
+
+
+def _read(path: Path, lang: str) -> bytes:
+    if path.is_dir():
+        _fail(message("cli.directory", lang, path=path))
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        _fail(message("cli.unreadable", lang, path=path, reason=exc.strerror or exc))
+
+
+def _fail(text: str) -> NoReturn:
+    raise _Failed(text)
+
+
+def _lines(path: Path, out: _Output, progress: bool) -> None:
+    start, count = time.perf_counter(), 0
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        _fail(message("cli.unreadable", out.lang, path=path, reason=exc.strerror or exc))
+    with stream:
+        for count, raw in enumerate(stream, start=1):
+            if raw.strip():
+                out.line(count, raw.decode("utf-8", errors="replace"))
+            if progress and count % _PROGRESS_EVERY == 0:
+                rate = round(count / max(time.perf_counter() - start, 1e-9))
+                click.echo(message("cli.progress", out.lang, count=count, rate=rate), err=True)
+    if out.invalid:
+        _fail(message("cli.lines_invalid", out.lang, bad=out.invalid, total=count))
+
+
+@main.command("evaluate")
+@click.option("--scheme", "scheme", type=SCHEME, required=True, help="Scheme id (or module:NAME).")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A report for people, or the decision JSON.",
+)
+@_LANG
+@click.option(
+    "--on",
+    type=DATE,
+    default=None,
+    help="Evaluation date (YYYY-MM-DD); defaults to each application's submission.",
+)
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help='Override a parameter for a what-if simulation, e.g. --set grant_rate="50%".',
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Report progress on stderr (default: when stderr is a terminal).",
+)
+def evaluate_command(
+    scheme: Scheme,
+    file: Path,
+    fmt: str,
+    lang: str,
+    on: datetime.date | None,
+    assignments: tuple[str, ...],
+    progress: bool | None,
+) -> None:
+    """Evaluate the application in FILE (.json), or one per line of a JSON Lines FILE (.jsonl).
+
+    For JSON Lines, the output has one decision per line, in order; an invalid line gives
+    an error record {"line": N, "error": ..., "problems": [...]} and the others go on; the
+    exit status is then 1.  Exit status 2 for a usage error (unknown scheme, bad --on or
+    --set, FILE missing), 1 for invalid input, 0 when everything was evaluated.
+    """
+    scheme = _overrides(scheme, assignments)
+    out = _Output(scheme, fmt, lang, on)
+    with _expected_errors():
+        if file.suffix.lower() in (".jsonl", ".ndjson"):
+            if progress is None:
+                progress = sys.stderr.isatty()
+            _lines(file, out, progress)
+        else:
+            try:
+                out.decide(_read(file, lang), str(file))
+            except ApplicationInvalid as exc:
+                head = message("cli.problems", lang, source=file, count=len(exc.problems))
+                _fail("\n".join([head, *(str(p) for p in exc.problems)]))
+
+
+def _call_evaluator(
+    scheme_id: str, overrides: Mapping[str, str]
+) -> tuple[Callable[[Mapping[str, Any]], Decision], Euro, dict[str, Any]]:
+    """What ``grantrules call`` needs from a scheme: evaluator, envelope, process and policy.
+
+    The envelope is the latest value of the scheme's ``envelope_parameter`` (zero when the
+    scheme has none: give it with ``--set envelope=...``).
+    """
+    from grantrules.call.allocation import policy_from_json
+
+    scheme = _import_scheme(scheme_id) if ":" in scheme_id else load_scheme(scheme_id)
+    if overrides:
+        scheme = scheme.with_parameters(**overrides)
+    envelope = Euro.ZERO
+    if scheme.envelope_parameter is not None:
+        value = scheme.versions[-1].parameters[scheme.envelope_parameter].values[-1].value
+        envelope = value if isinstance(value, Euro) else Euro.ZERO
+    from grantrules.call.portfolio import SameApplicant
+
+    extra: dict[str, Any] = {
+        "policy": policy_from_json({"policy": scheme.allocation}),
+        # Every call flags an applicant with two open applications; schemes add their own.
+        "portfolio_rules": (SameApplicant(), *scheme.portfolio),
+    }
+    if scheme.process is not None:
+        extra["process"] = scheme.process
+
+    def evaluator(document: Mapping[str, Any]) -> Decision:
+        return evaluate(scheme, document)
+
+    return evaluator, envelope, extra
+
+
+def _mount_call() -> None:
+    # The call engine's commands live with it; the command works without them.
+    try:
+        from grantrules.call.cli import call
+    except ImportError:
+        return
+    main.add_command(call)
+
+
+_mount_call()

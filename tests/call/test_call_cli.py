@@ -1,0 +1,122 @@
+"""The `call` command group, driven through click's runner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from call_support import fake_evaluator, make_document
+from click.testing import CliRunner
+
+from grantrules.call import SameApplicant
+from grantrules.call.cli import call
+from grantrules.errors import SchemeNotFound
+from grantrules.money import Euro
+
+
+def factory(scheme: str, overrides: Mapping[str, str]) -> tuple[Any, Euro, dict[str, Any]]:
+    if scheme != "fake":
+        raise SchemeNotFound(f"no scheme {scheme!r}; installed: fake")
+    return fake_evaluator, Euro("1000.00"), {"portfolio_rules": [SameApplicant()]}
+
+
+OBJ = {"make_evaluator": factory}
+
+
+@pytest.fixture
+def applications(tmp_path: Path) -> Path:
+    path = tmp_path / "apps.jsonl"
+    docs = [make_document(i, award=a, day=i) for i, a in enumerate(["400", "700", "300"])]
+    docs.append(make_document(3, eligible=False, siren=docs[0]["applicant"]["siren"]))
+    path.write_text("\n".join(json.dumps(d) for d in docs) + "\n\n")
+    return path
+
+
+def invoke(*args: str, obj: object = OBJ) -> Any:
+    return CliRunner().invoke(call, list(args), obj=obj)
+
+
+def test_run_text_and_report(applications: Path, tmp_path: Path) -> None:
+    db, report = tmp_path / "c.db", tmp_path / "report.md"
+    result = invoke(
+        "run", "--scheme", "fake", str(applications), "--db", str(db), "--report", str(report)
+    )
+    assert result.exit_code == 0, result.output
+    assert "A00001       Applicant 1  eligible    700.00  waitlisted" in result.stdout
+    assert "remaining     300.00" in result.stdout
+    assert "## Applications" in report.read_text()
+    status = invoke("status", str(db), "--format", "json")
+    assert json.loads(status.stdout)["committed"] == "700.00"
+
+
+def test_run_json_with_envelope_override(applications: Path) -> None:
+    result = invoke(
+        "run", "--scheme", "fake", str(applications), "--format", "json", "--set", "envelope=500"
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["envelope"] == "500.00"
+    assert data["funded"] == {"count": "1", "amount": "400.00"}
+    assert data["ineligible"]["count"] == "1"
+    assert {"id": "A00002", "status": "waitlisted", "award": "300.00"} in data["applications"]
+
+
+def test_commands_on_a_call_file(applications: Path, tmp_path: Path) -> None:
+    db = str(tmp_path / "c.db")
+    assert invoke("run", "--scheme", "fake", str(applications), "--db", db).exit_code == 0
+    assert invoke("decide", db, "A00001", "rejected").stdout == "A00001: rejected\n"
+    assert "partly_paid, paid 50.50 of 400.00" in invoke("pay", db, "A00000", "50.50").stdout
+    refused = invoke("pay", db, "A00000", "5000.00")
+    assert refused.exit_code == 1
+    assert "exceeds what is committed" in refused.stderr
+    assert "Traceback" not in refused.output
+    assert invoke("withdraw", db, "A00002").stdout == "A00002: withdrawn\n"
+    events = invoke("events", db, "--format", "json").stdout.splitlines()
+    assert json.loads(events[-1])["kind"] == "withdrawn"
+    assert "withdrawn" in invoke("events", db).stdout
+    replay = invoke("replay", db)
+    assert replay.exit_code == 0
+    assert "replay: consistent" in replay.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("status", "missing.db"), 1, "no such call file"),
+        (("decide", "{db}", "A00001", "maybe"), 2, "Invalid value"),
+        (("pay", "{db}", "A00000", "1.234"), 1, "at most 2 decimals"),
+        (("run", "--scheme", "nope", "{apps}"), 1, "installed: fake"),
+        (("run", "--scheme", "fake", "{apps}", "--set", "envelope"), 2, "KEY=VALUE"),
+        (("run", "--scheme", "fake", "{apps}", "--set", "envelope=1.5.5"), 1, "amount"),
+        (("run", "--scheme", "fake", "{apps}", "--db", "{db}", "--set", "envelope=1"), 1, "exists"),
+        (("run", "--scheme", "fake", "{float}"), 1, "decimal point"),
+        (("run", "--scheme", "fake", "{garbage}"), 1, "not a JSON document"),
+        (("status", "{garbage}"), 1, "not a grantrules call file"),
+    ],
+)
+def test_errors(
+    applications: Path, tmp_path: Path, args: tuple[str, ...], code: int, message: str
+) -> None:
+    db = tmp_path / "c.db"
+    invoke("run", "--scheme", "fake", str(applications), "--db", str(db))
+    (tmp_path / "float.jsonl").write_text('{"id": "A", "award": 1.5}\n')
+    (tmp_path / "garbage.jsonl").write_text("not json\n")
+    paths = {
+        "db": db,
+        "apps": applications,
+        "float": tmp_path / "float.jsonl",
+        "garbage": tmp_path / "garbage.jsonl",
+    }
+    result = invoke(*(a.format(**paths) for a in args))
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_without_a_scheme_loader_the_command_says_so(applications: Path) -> None:
+    result = invoke("run", "--scheme", "fake", str(applications), obj=None)
+    assert result.exit_code == 1
+    assert "no scheme loader" in result.stderr

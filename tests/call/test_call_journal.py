@@ -1,0 +1,119 @@
+"""The SQLite journal: creation, refusal of foreign or corrupted files, append-only."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from grantrules.call.journal import SCHEMA_VERSION, Journal, LedgerEntry, NewEvent
+from grantrules.errors import JournalError
+
+
+def test_create_append_read(tmp_path: Path) -> None:
+    journal = Journal.create(tmp_path / "c.db", {"envelope": "10.00"})
+    assert journal.meta()["format"] == "grantrules-call"
+    with journal.transaction():
+        written = journal.append(
+            [
+                NewEvent("submitted", "A", {"document": {"x": "1"}}),
+                NewEvent(
+                    "committed", "A", {"amount": "5.00"}, ledger=(LedgerEntry("commit", 500),)
+                ),
+            ]
+        )
+    assert [e.seq for e in written] == [1, 2]
+    assert [e.payload for e in journal.events()] == [{"document": {"x": "1"}}, {"amount": "5.00"}]
+    assert [e.kind for e in journal.events(after=1)] == ["committed"]
+    assert journal.ledger_totals() == {"commit": 500, "release": 0, "pay": 0}
+    assert journal.overdrawn_applications() == []
+    journal.close()
+    assert os.listdir(tmp_path) == ["c.db"]
+
+
+def test_existing_file_is_not_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "c.db").write_text("keep me")
+    with pytest.raises(JournalError, match="file exists"):
+        Journal.create(tmp_path / "c.db", {})
+    assert (tmp_path / "c.db").read_text() == "keep me"
+
+
+def test_rollback_writes_nothing(tmp_path: Path) -> None:
+    journal = Journal.create(tmp_path / "c.db", {})
+
+    def failing_command() -> None:
+        with journal.transaction():
+            journal.append([NewEvent("submitted", "A", {})])
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing_command()
+    assert list(journal.events()) == []
+    with pytest.raises(JournalError, match="inside a transaction"):
+        journal.append([NewEvent("submitted", "A", {})])
+
+
+def test_append_only(tmp_path: Path) -> None:
+    journal = Journal.create(tmp_path / "c.db", {})
+    with journal.transaction():
+        journal.append([NewEvent("paid", "A", {}, ledger=(LedgerEntry("pay", 1),))])
+    db = sqlite3.connect(tmp_path / "c.db")
+    for sql in ("UPDATE events SET kind = 'x'", "DELETE FROM events", "DELETE FROM ledger"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute(sql)
+    db.close()
+
+
+def test_random_bytes_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "noise.db"
+    path.write_bytes(os.urandom(8192))
+    with pytest.raises(JournalError, match="not a grantrules call file"):
+        Journal.open(path)
+
+
+def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE events (x)")
+    db.commit()
+    db.close()
+    with pytest.raises(JournalError, match="application_id"):
+        Journal.open(path)
+
+
+def test_newer_and_damaged_files_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    Journal.create(path, {}).close()
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    with pytest.raises(JournalError, match="newer grantrules"):
+        Journal.open(path)
+    with pytest.raises(JournalError, match="no such call file"):
+        Journal.open(tmp_path / "missing.db")
+
+
+def test_missing_meta_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    Journal.create(path, {}).close()
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE meta")
+    db.commit()
+    db.close()
+    with pytest.raises(JournalError, match=r"corrupted|does not identify"):
+        Journal.open(path)
+
+
+def test_truncated_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    journal = Journal.create(path, {})
+    with journal.transaction():
+        journal.append([NewEvent("submitted", f"A{i}", {"pad": "x" * 500}) for i in range(200)])
+    journal.close()
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] + os.urandom(4096))
+    with pytest.raises(JournalError):
+        Journal.open(path)

@@ -1,0 +1,119 @@
+"""The durable_rules adapter: compile-time refusals, transitions, and a stress test."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import attrs
+import pytest
+
+from grantrules.call._rete import Lifecycle, check_chart, compile_chart, lifecycle_for
+from grantrules.call.process import DEFAULT_PROCESS, Process, Transition
+from grantrules.errors import CallError, SchemeDefinitionError, TransitionRefused
+
+GOOD = {"all": [{"m": {"$and": [{"event": "go"}]}}], "to": "s"}
+
+
+def test_default_chart_passes_the_checks() -> None:
+    chart = compile_chart(DEFAULT_PROCESS)
+    check_chart(chart)
+    assert set(DEFAULT_PROCESS.states) <= set(chart)
+    assert len(chart["$boot"]) == len(DEFAULT_PROCESS.states)
+
+
+@pytest.mark.parametrize(
+    ("trigger", "match"),
+    [
+        ({**GOOD, "pri": -1}, "unsupported keys"),
+        ({**GOOD, "count": 2}, "unsupported keys"),
+        ({**GOOD, "run": "action"}, "unsupported keys"),
+        # A join on another fact's field (the probe_joins.py pattern).
+        (
+            {
+                "all": [{"first": {"t": "app"}}, {"second": {"siren": {"first": "siren"}}}],
+                "to": "s",
+            },
+            "exactly one message pattern",
+        ),
+        (
+            {"all": [{"m": {"$and": [{"event": "go"}, {"siren": {"first": "siren"}}]}}], "to": "s"},
+            "constant",
+        ),
+        ({"all": [{"m": {"$and": [{"event": "go"}, {"$gt": {"x": 1}}]}}], "to": "s"}, "operator"),
+        ({"all": [{"m": {"$and": [{"event": "go"}, {"$t": "timer"}]}}], "to": "s"}, "operator"),
+        # Without an event test the pattern could match the session state record.
+        ({"all": [{"m": {"$and": [{"label": "x"}]}}], "to": "s"}, "reserved"),
+        ({"all": [{"m": {"$and": [{"x": 1}]}}], "to": "s"}, "must test 'event'"),
+        ({"all": [{"m": {"$and": [{"event": 0.5}]}}], "to": "s"}, "constant"),
+        ({"all": [{"m": {"$or": [{"event": "go"}]}}], "to": "s"}, r"\$and"),
+        ({"all": [{"x": {"$and": [{"event": "go"}]}}], "to": "s"}, "named 'm'"),
+        ({**GOOD, "to": "nowhere"}, "unknown target"),
+    ],
+)
+def test_unsafe_rules_are_refused(trigger: dict[str, Any], match: str) -> None:
+    with pytest.raises(SchemeDefinitionError, match=match):
+        check_chart({"s": {"t": trigger}})
+
+
+def test_events_run_through_durable_rules() -> None:
+    lifecycle = lifecycle_for(DEFAULT_PROCESS)
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("evaluated", {"outcome": "eligible"}),
+        ("decided", {"decision": "selected", "by": "x"}),
+        ("committed", {}),
+        ("paid", {}),
+        ("paid", {}),
+        ("closed", {}),
+    ]
+    path = lifecycle.run("submitted", events)
+    assert path == ["eligible", "selected", "committed", "partly_paid", "partly_paid", "closed"]
+    assert lifecycle.run("committed", []) == []
+
+
+def test_refused_event_posts_nothing() -> None:
+    lifecycle = lifecycle_for(DEFAULT_PROCESS)
+    before = lifecycle.posts
+    with pytest.raises(TransitionRefused, match="not allowed in status 'eligible'"):
+        lifecycle.run("submitted", [("evaluated", {"outcome": "eligible"}), ("paid", {})])
+    assert lifecycle.posts == before
+    with pytest.raises(CallError, match="unknown status"):
+        lifecycle.run("nowhere", [])
+
+
+def test_disagreement_with_the_engine_fails_loudly() -> None:
+    """If durable_rules reached another status than the definition says, we refuse."""
+    t = Transition
+    real = Process("flip", "a", ("a", "b", "c"), ("b", "c"), (t("go", "a", "b"), t("x", "a", "c")))
+    lifecycle = Lifecycle(real)
+    lifecycle.process = attrs.evolve(real, transitions=(t("go", "a", "c"), t("x", "a", "b")))
+    with pytest.raises(CallError, match=r"reached \['b'\] after 'go'"):
+        lifecycle.run("a", [("go", {})])
+
+
+def _random_walk(rng: random.Random, process: Process) -> tuple[list[tuple[str, Any]], str]:
+    state, events = process.initial, []
+    while state not in process.finals and len(events) < 8:
+        options = [tr for tr in process.transitions if tr.source == state]
+        tr = rng.choice(options)
+        events.append((tr.event, dict(tr.guard)))
+        state = tr.target
+    return events, state
+
+
+def test_stress_thousands_of_sessions_follow_the_process() -> None:
+    rng = random.Random(7)
+    lifecycle = lifecycle_for(DEFAULT_PROCESS)
+    walks = [_random_walk(rng, DEFAULT_PROCESS) for _ in range(3000)]
+    starts = [rng.choice(DEFAULT_PROCESS.states) for _ in range(300)]
+    paths = lifecycle.run_many(("submitted", events) for events, _ in walks)
+    for (events, final), path in zip(walks, paths, strict=True):
+        assert path[-1] == final
+        assert len(path) == len(events)
+    # Restoring every status works, and final statuses refuse everything.
+    for start in starts:
+        for tr in DEFAULT_PROCESS.transitions:
+            if tr.source == start:
+                assert lifecycle.run(start, [(tr.event, dict(tr.guard))]) == [tr.target]
+    # Sessions were deleted: far more than 1,024 ran without MemoryError.
+    assert lifecycle.run("submitted", [("withdrawn", {})]) == ["withdrawn"]
