@@ -794,7 +794,7 @@ def test_nested_subtraction_renders_unambiguously() -> None:
         ),
         (
             count(lines, where=lines.category == "travel"),
-            "le nombre de lines pour lesquels lines[].category égale 'travel'",
+            "le nombre de lines dont lines[].category égale 'travel'",
             "the number of lines where lines[].category equals 'travel'",
         ),
         (

@@ -802,7 +802,7 @@ class Aggregate(Expr):
         coll = ctx.label(f"field:{self.collection}", self.collection)
         cond = ""
         if self.where is not None:
-            cond = ctx.words(" pour lesquels ", " where ") + self.where.render(ctx)
+            cond = ctx.words(" dont ", " where ") + self.where.render(ctx)
         if self.kind == "count":
             return ctx.words(f"le nombre {de(coll)}{cond}", f"the number of {coll}{cond}")
         assert self.value is not None
@@ -857,7 +857,8 @@ class When(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         c, t, o = (x.render(ctx) for x in self.children())
-        return ctx.words(f"{t} si {c}, sinon {o}", f"{t} if {c}, otherwise {o}")
+        si = "s'" if c.startswith(("il ", "ils ")) else "si "
+        return ctx.words(f"{t} {si}{c}, sinon {o}", f"{t} if {c}, otherwise {o}")
 
 
 def when(condition: Expr, then: Any, otherwise: Any) -> Expr:

@@ -170,7 +170,10 @@ LABELS = {
     "field:project.use_cases[]": {"fr": "le cas d'usage", "en": "the use case"},
     "field:costs[].amount_excl_vat": {"fr": "le montant HT", "en": "the amount excluding VAT"},
     "field:costs[].vat": {"fr": "la TVA", "en": "the VAT"},
-    "field:costs[].vat_recoverable": {"fr": "la TVA récupérable", "en": "the VAT is recoverable"},
+    "field:costs[].vat_recoverable": {
+        "fr": "la TVA est récupérable",
+        "en": "the VAT is recoverable",
+    },
     "field:costs[].category": {"fr": "la catégorie", "en": "the category"},
     "field:costs[].label": {"fr": "le libellé", "en": "the label"},
     "field:financing[].amount": {"fr": "le montant", "en": "the amount"},
