@@ -52,11 +52,17 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-# Runs the whole suite on every interpreter of 3.11, 3.12 and 3.13 that this machine has.
+# Runs the whole suite on every interpreter of 3.11, 3.12 and 3.13 that this machine has
+# (on PATH, or installed by pyenv without being selected).
 test-all:
 	@for v in 3.11 3.12 3.13; do \
-	  if command -v python$$v >/dev/null 2>&1 && python$$v -c 'import sys' >/dev/null 2>&1; then \
-	    echo "== Python $$v"; $(MAKE) --no-print-directory test PYTHON=python$$v VENV=.venv-$$v || exit 1; \
+	  py=$$(command -v python$$v 2>/dev/null); \
+	  if [ -z "$$py" ] || ! $$py -c 'import sys' >/dev/null 2>&1; then \
+	    py=$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$v.*/bin/python$$v 2>/dev/null | tail -n 1); \
+	  fi; \
+	  if [ -n "$$py" ] && $$py -c 'import sys' >/dev/null 2>&1; then \
+	    echo "== Python $$v ($$py)"; \
+	    $(MAKE) --no-print-directory test PYTHON=$$py VENV=.venv-$$v || exit 1; \
 	  else echo "== Python $$v: not installed, skipped"; fi; \
 	done
 

@@ -62,10 +62,11 @@ def _getter(found: Input) -> Getter:
     return field_or_none
 
 
-def _readable(inputs: frozenset[Input]) -> tuple[tuple[str, Getter], ...]:
-    """Getters for the inputs worth showing: not item fields nor whole collections."""
+def _readable(inputs: frozenset[Input]) -> tuple[tuple[str, Getter, bool], ...]:
+    """(name, getter, is a parameter) for the inputs worth showing: not item fields nor
+    whole collections."""
     return tuple(
-        (i.name, _getter(i))
+        (i.name, _getter(i), i.kind == "param")
         for i in sorted(inputs)
         if i.kind != "collection" and "[]" not in i.name
     )
@@ -176,7 +177,7 @@ class CompiledVersion:
         self.fast_all = self._fast_all(version)
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
-        self._texts: dict[tuple[str, Any], dict[str, str]] = {}
+        self._texts: dict[tuple[str, Any], dict[str, Any]] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._provenances: dict[tuple[Any, ...], Provenance] = {}
 
@@ -225,6 +226,15 @@ class CompiledVersion:
         self.params_at(on)
         key: tuple[tuple[str, str], ...] = self._params[on][1]
         return key
+
+    def params_json(self, on: datetime.date) -> dict[str, Any]:
+        """The parameters in force on ``on`` as JSON values (cached with the texts)."""
+        key = ("json", self.params_key(on))
+        found = self._texts.get(key)
+        if found is None:
+            found = {k: json_value(v) for k, v in self.params_at(on).items()}
+            self._texts[key] = found
+        return found
 
     def texts(self, lang: str, on: datetime.date) -> dict[str, str]:
         """Rendered formulas and rules for ``lang`` with the parameters of ``on`` (cached)."""
@@ -358,8 +368,9 @@ class _Explanation:
 
     def criteria(self) -> tuple[CriterionResult, ...]:
         texts = self.version.texts(self.lang, self.day)
+        params = self.version.params_json(self.day)
         return tuple(
-            _criterion_result(compiled, outcome, self.env, self.lang, texts)
+            _criterion_result(compiled, outcome, self.env, self.lang, texts, params)
             for compiled, outcome in zip(self.version.criteria, self.outcomes, strict=True)
         )
 
@@ -369,7 +380,11 @@ class _Explanation:
         results = []
         for amount in self.version.amounts:
             value = env.amounts[amount.id]
-            inputs = {name: json_value(get(env)) for name, get in amount.inputs}
+            params = self.version.params_json(self.day)
+            inputs = {
+                name: params[name] if is_param else json_value(get(env))
+                for name, get, is_param in amount.inputs
+            }
             label, missing = self.notes.get(amount.id, _NO_NOTE)
             if amount.id == award_id and not self.eligible:
                 inputs["computed"] = json_value(value)
@@ -385,10 +400,11 @@ def _criterion_result(
     env: Env,
     lang: str,
     texts: Mapping[str, str],
+    params: Mapping[str, Any],
 ) -> CriterionResult:
     criterion = compiled.criterion
     outcome, label, missing = result
-    values = {name: get(env) for name, get in compiled.inputs}
+    values = {name: get(env) for name, get, _ in compiled.inputs}
     if outcome is not Outcome.NOT_APPLICABLE:
         for name, fn in compiled.details:
             values[name] = _value_or_none(fn, env)
@@ -402,7 +418,9 @@ def _criterion_result(
         severity=criterion.severity,
         message=criterion.message(outcome.value, values, lang),
         basis=criterion.basis,
-        inputs={k: json_value(v) for k, v in values.items() if k != "rule"},
+        inputs={
+            k: params[k] if k in params else json_value(v) for k, v in values.items() if k != "rule"
+        },
         exception=label,
     )
 

@@ -6,7 +6,9 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from grantrules.dates import DateRange, format_date
 from grantrules.errors import InvalidArgument
+from grantrules.money import Euro, Rate
 
 __all__ = ["LANGS", "check_lang", "format_value", "pick"]
 
@@ -37,10 +39,6 @@ def format_value(value: Any, lang: str) -> str:
     >>> format_value(("staff", "equipment"), "en")
     'staff, equipment'
     """
-    # Imported here so that the formatting helpers stay importable before money/dates.
-    from grantrules.dates import DateRange, format_date
-    from grantrules.money import Euro, Rate
-
     if isinstance(value, Euro | Rate | DateRange):
         return value.format(lang)
     if isinstance(value, bool):
