@@ -24,6 +24,7 @@ from grantrules.money import Euro
 from grantrules.rules import Outcome, Severity
 
 __all__ = [
+    "DECISION_KEYS",
     "AmountResult",
     "CriterionResult",
     "Decision",
@@ -149,7 +150,7 @@ class Provenance:
         )
 
 
-_CORE_KEYS = (
+DECISION_KEYS = (
     "scheme",
     "scheme_version",
     "application",
@@ -332,7 +333,7 @@ class Decision:
     @classmethod
     def from_json(cls, data: Mapping[str, Json]) -> Decision:
         """Read back what :meth:`to_json` wrote."""
-        missing = [k for k in _CORE_KEYS if k not in data]
+        missing = [k for k in DECISION_KEYS if k not in data]
         if missing:
             raise InvalidArgument(f"not a decision document: missing keys {missing}")
         traces = data["traces"]
@@ -361,6 +362,6 @@ class Decision:
                 for o in data["obligations"]
             ),
             provenance=Provenance.from_json(data["provenance"]),
-            derived={k: v for k, v in data.items() if k not in _CORE_KEYS},
+            derived={k: v for k, v in data.items() if k not in DECISION_KEYS},
             lang=data["lang"],
         )

@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 
 from grantrules.amounts import Amount, order_amounts
+from grantrules.decision import DECISION_KEYS
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.expressions import Expr
 from grantrules.model import Application
@@ -27,22 +28,7 @@ from grantrules.rules import Criterion, Obligation, Texts
 __all__ = ["Metadata", "Perimeter", "Scheme", "SchemeVersion"]
 
 # Keys of the decision JSON that a scheme's derived values may not shadow.
-RESERVED_KEYS = frozenset(
-    {
-        "scheme",
-        "scheme_version",
-        "application",
-        "evaluated_on",
-        "eligible",
-        "award",
-        "amounts",
-        "criteria",
-        "obligations",
-        "provenance",
-        "traces",
-        "lang",
-    }
-)
+RESERVED_KEYS = frozenset(DECISION_KEYS)
 
 
 @attrs.frozen(kw_only=True)
