@@ -1,0 +1,310 @@
+"""The funding invariants: properties every scheme's decisions must have, whatever the scheme.
+
+Each invariant is a named, documented :class:`Invariant` in :data:`INVARIANTS`; run them all
+with :func:`check_invariants`, one with :meth:`Invariant.run`, or the single-application ones on
+an application you already have with :func:`check_application`.  The pytest plugin runs them
+as test items with ``pytest --grantrules-scheme=ID``.
+
+The invariants are generic: they find what they need in the scheme itself.
+
+* Amount ids: the total and eligible costs are the amounts named by :class:`Config`
+  (``total_cost`` and ``eligible_cost`` by default).
+* The rate, the base it applies to and the ceilings come from walking the award amount's
+  formula (see :mod:`grantrules.testing._award`): the ``rate.of(base)`` node of each branch
+  and the other operands of the ``minimum(...)`` above it.
+* An *ineligible cost line* is a line whose category is not in the code list parameter named
+  by ``Config.eligible_categories`` (``eligible_categories``), or, when the scheme has no such
+  parameter, a line that the eligible-cost sum's own filter leaves out.
+
+>>> from grantrules.testing.invariants import INVARIANTS
+>>> INVARIANTS["award_non_negative"].description
+'The award is never negative.'
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+import hypothesis
+from hypothesis import given
+from hypothesis import strategies as st
+
+from grantrules.errors import EvaluationError, InvalidArgument
+from grantrules.scheme import Scheme
+from grantrules.testing import _checks, _stateful
+from grantrules.testing._subject import Config, InvariantViolation, Subject
+from grantrules.testing.strategies import applications
+
+__all__ = [
+    "INVARIANTS",
+    "Config",
+    "Invariant",
+    "InvariantViolation",
+    "Subject",
+    "check_application",
+    "check_invariants",
+]
+
+
+Check = Callable[[Subject, Any], None]
+Strategy = Callable[[Subject], st.SearchStrategy[Any]]
+Runner = Callable[[Subject, hypothesis.settings | None], Callable[[], None]]
+
+
+def _applications_of(subject: Subject) -> st.SearchStrategy[Any]:
+    return applications(subject.scheme, subject.config.on)
+
+
+def _always(subject: Subject) -> str | None:
+    return None
+
+
+def _needs_call(subject: Subject) -> str | None:
+    return None if _stateful.call_available() else "grantrules.call is not available"
+
+
+@attrs.frozen
+class Invariant:
+    """A named property of a scheme's decisions.
+
+    Attributes:
+        name: stable identifier, used for test ids and selection.
+        description: what holds, in one sentence.
+        check: ``check(subject, example)`` raises :class:`InvariantViolation` when it fails.
+        strategy: what examples to draw (applications of the scheme by default).
+        applies: returns why the invariant does not apply to a scheme, or None.
+        runner: builds the test itself, for invariants that are not a plain property
+            (the state machine over a call).
+    """
+
+    name: str
+    description: str
+    check: Check
+    strategy: Strategy = _applications_of
+    applies: Callable[[Subject], str | None] = _always
+    runner: Runner | None = None
+
+    def test(
+        self, subject: Subject, settings: hypothesis.settings | None = None
+    ) -> Callable[[], None]:
+        """A Hypothesis test function checking this invariant on ``subject``."""
+        if self.runner is not None:
+            return self.runner(subject, settings)
+        check, total = self.check, self.name == "evaluation_total"
+
+        def run_one(example: Any) -> None:
+            try:
+                check(subject, example)
+            except EvaluationError:
+                if total:
+                    raise
+                # Crashes are the business of `evaluation_total`; the other invariants look
+                # at the applications that do get a decision.
+                hypothesis.reject()
+
+        run_one.__name__ = f"check_{self.name}"
+        run_one.__qualname__ = f"{self.name}[{subject.scheme.id}]"
+        digest = f"grantrules:{subject.scheme.id}:{self.name}".encode()
+        run_one._hypothesis_internal_add_digest = digest  # type: ignore[attr-defined]
+        test = given(self.strategy(subject))(run_one)
+        return settings(test) if settings is not None else test
+
+    def run(
+        self,
+        scheme: Scheme,
+        *,
+        config: Config | None = None,
+        settings: hypothesis.settings | None = None,
+    ) -> str | None:
+        """Check the invariant on many generated examples; return why it was skipped, if so.
+
+        Raises:
+            InvariantViolation: on the smallest example Hypothesis found.
+        """
+        subject = Subject(scheme, config or Config())
+        reason = self.applies(subject)
+        if reason is not None:
+            return reason
+        self.test(subject, settings)()
+        return None
+
+
+def _invariant(
+    name: str,
+    description: str,
+    strategy: Strategy = _applications_of,
+    applies: Callable[[Subject], str | None] = _always,
+) -> Invariant:
+    return Invariant(name, description, getattr(_checks, name), strategy, applies)
+
+
+#: Every invariant, by name, in the order they run.
+INVARIANTS: Mapping[str, Invariant] = {
+    invariant.name: invariant
+    for invariant in (
+        _invariant(
+            "evaluation_total",
+            "Every valid application gets a decision: evaluation never raises.",
+        ),
+        _invariant("award_non_negative", "The award is never negative."),
+        _invariant("award_whole_cents", "The award and every amount are whole cents."),
+        _invariant("award_zero_when_ineligible", "The award is 0.00 when ineligible."),
+        _invariant(
+            "award_within_rate",
+            "The award never exceeds the rate applied to the eligible base (exact product).",
+            applies=_checks.needs_rate_and_base,
+        ),
+        _invariant(
+            "award_within_ceilings",
+            "The award never exceeds any ceiling of the award formula.",
+            applies=_checks.needs_ceilings,
+        ),
+        _invariant(
+            "rounding_never_favours_beneficiary",
+            "The award never exceeds the exact product of its rate and base, capped.",
+            applies=_checks.needs_rate,
+        ),
+        _invariant(
+            "rounding_loses_less_than_a_cent",
+            "Rounding takes less than one cent off the exact capped product.",
+            applies=_checks.needs_rate,
+        ),
+        _invariant(
+            "eligible_base_within_total",
+            "The eligible base never exceeds the total cost.",
+            applies=_checks.needs_costs,
+        ),
+        _invariant(
+            "ineligible_line_irrelevant",
+            "Removing an ineligible cost line changes neither the eligible base nor the award.",
+            applies=_checks.needs_line_eligibility,
+        ),
+        _invariant(
+            "more_eligible_cost_never_lowers_award",
+            "Adding eligible cost never lowers the eligible base nor the award.",
+            strategy=_checks.with_extra_cost,
+            applies=_checks.needs_line_eligibility,
+        ),
+        _invariant("deterministic", "Evaluating twice gives the same decision."),
+        _invariant(
+            "order_independent",
+            "The order of cost and financing lines does not change the decision.",
+            strategy=_checks.with_permutations,
+        ),
+        _invariant(
+            "application_json_round_trip",
+            "An application survives a JSON round trip, and so does its decision.",
+            applies=_checks.needs_serde,
+        ),
+        _invariant(
+            "decision_json_round_trip",
+            "A decision survives a JSON round trip, in every language.",
+        ),
+        _invariant(
+            "failed_criteria_explained",
+            "Every failed criterion carries a basis and a filled message in each language.",
+        ),
+        _invariant(
+            "envelope_never_exceeded",
+            "Awards committed first come, first served never exceed the envelope.",
+            strategy=_checks.with_envelope,
+        ),
+        Invariant(
+            "envelope_never_exceeded_in_call",
+            "In a call (the real engine: submissions, allocation, withdrawals), commitments "
+            "never exceed the envelope.",
+            _checks.envelope_never_exceeded,
+            applies=_needs_call,
+            runner=_stateful.run_envelope_machine,
+        ),
+    )
+}
+
+
+def _select(names: Iterable[str] | None) -> list[Invariant]:
+    if names is None:
+        return list(INVARIANTS.values())
+    if isinstance(names, str):
+        raise InvalidArgument(f"invariants: expected a list of names, got the string {names!r}")
+    chosen = list(names)
+    unknown = [n for n in chosen if n not in INVARIANTS]
+    if unknown:
+        raise InvalidArgument(
+            f"invariants: unknown {', '.join(map(repr, unknown))}; known: {', '.join(INVARIANTS)}"
+        )
+    return [INVARIANTS[n] for n in chosen]
+
+
+def check_invariants(
+    scheme: Scheme,
+    *,
+    invariants: Iterable[str] | None = None,
+    config: Config | None = None,
+    settings: hypothesis.settings | None = None,
+    max_examples: int | None = None,
+) -> dict[str, str]:
+    """Run invariants on ``scheme``; return each one's status (``passed`` or why skipped).
+
+    Args:
+        scheme: the scheme to check.
+        invariants: names of the invariants to run; all by default.
+        config: where to find costs, categories and ceilings (see :class:`Config`).
+        settings: Hypothesis settings; the active profile's by default.
+        max_examples: overrides ``settings.max_examples``.
+
+    Raises:
+        ExceptionGroup: of :class:`InvariantViolation`, one per failing invariant.
+
+    >>> check_invariants(load_scheme("ami-ia-hdf"), max_examples=20)  # doctest: +SKIP
+    {'award_non_negative': 'passed', ...}
+    """
+    if not isinstance(scheme, Scheme):
+        raise InvalidArgument(f"scheme: expected a Scheme, got {type(scheme).__name__}")
+    base = settings if settings is not None else hypothesis.settings()
+    changes: dict[str, Any] = {"report_multiple_bugs": False}
+    if max_examples is not None:
+        changes["max_examples"] = max_examples
+    chosen = hypothesis.settings(base, **changes)
+    statuses: dict[str, str] = {}
+    failures: list[InvariantViolation] = []
+    for invariant in _select(invariants):
+        try:
+            reason = invariant.run(scheme, config=config, settings=chosen)
+        except InvariantViolation as violation:
+            failures.append(violation)
+            statuses[invariant.name] = "failed"
+        else:
+            statuses[invariant.name] = "passed" if reason is None else f"skipped: {reason}"
+    if failures:
+        raise ExceptionGroup(
+            f"{len(failures)} invariant(s) fail on scheme {scheme.id!r}: "
+            + ", ".join(f.invariant for f in failures),
+            failures,
+        )
+    return statuses
+
+
+def check_application(scheme: Scheme, application: Any, config: Config | None = None) -> None:
+    """Check every single-application invariant on one application you already have.
+
+    Raises:
+        ExceptionGroup: of :class:`InvariantViolation`, one per failing invariant.
+
+    >>> check_application(scheme, my_application)  # doctest: +SKIP
+    """
+    subject = Subject(scheme, config or Config())
+    failures: list[InvariantViolation] = []
+    for invariant in INVARIANTS.values():
+        single = invariant.strategy is _applications_of and invariant.runner is None
+        if not single or invariant.applies(subject):
+            continue
+        try:
+            invariant.check(subject, application)
+        except InvariantViolation as violation:
+            failures.append(violation)
+    if failures:
+        raise ExceptionGroup(f"{len(failures)} invariant(s) fail on {application.id!r}", failures)
