@@ -3,6 +3,8 @@
 >>> from grantrules import Euro, Rate, DOWN
 >>> Rate("60%").apply(Euro("100000.01"), rounding=DOWN)
 Euro('60000.00')
+
+.. versionadded:: 0.1
 """
 
 from grantrules._version import __version__

@@ -9,6 +9,8 @@ reads its computed value, so that amounts form a graph (checked acyclic when the
 >>> total = Amount("total_cost", sum_of(costs.amount), basis=Basis("Règlement", "art. 4"))
 >>> total.formula.render(RenderContext("en"))
 'the sum of costs[].amount over costs'
+
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -41,6 +43,27 @@ class Amount(Expr):
             must name this same rounding, so that the rule's rounding is stated once and true.
         label: how texts name it ({"fr": "le coût total", "en": "the total cost"}).
         exceptions: labelled exceptions replacing the formula when they apply.
+
+    Raises:
+        InvalidArgument: the id is not an identifier, ``basis`` is not a Basis or ``label``
+            lacks a language.
+        SchemeDefinitionError: a rate application rounds otherwise than ``rounding`` says, or
+            two exceptions conflict whatever the application.
+
+    >>> from grantrules.expressions import collection, minimum, param, sum_of, RenderContext
+    >>> from grantrules.money import DOWN
+    >>> costs = collection("costs")
+    >>> total = Amount("total_cost", sum_of(costs.amount_excl_vat),
+    ...                basis=Basis("AMI IA Hauts-de-France"),
+    ...                label={"fr": "le coût total", "en": "the total cost"})
+    >>> award = Amount("award", minimum(param("feder_rate").of(total), param("ceiling")),
+    ...                basis=Basis("AMI IA Hauts-de-France"), rounding=DOWN)
+    >>> award.formula.render(RenderContext("fr", total.labels()))
+    "le plus petit de feder_rate du coût total (arrondi à l'inférieur) et ceiling"
+    >>> sorted(award.depends_on())
+    ['total_cost']
+
+    .. versionadded:: 0.1
     """
 
     id: str
@@ -89,11 +112,39 @@ class Amount(Expr):
         )
 
     def labels(self) -> dict[str, Mapping[str, str]]:
+        """The amount's label keyed for :class:`~grantrules.expressions.RenderContext`.
+
+        >>> Amount("total_cost", 0, basis=Basis("Règlement"),
+        ...        label={"fr": "le coût total", "en": "the total cost"}).labels()
+        {'amount:total_cost': {'fr': 'le coût total', 'en': 'the total cost'}}
+        """
         return {f"amount:{self.id}": self.label} if self.label else {}
 
 
 def order_amounts(amounts: Iterable[Amount]) -> tuple[Amount, ...]:
-    """Amounts in an order where each comes after those it reads; cycles are refused."""
+    """Amounts in an order where each comes after those it reads; cycles are refused.
+
+    :class:`~grantrules.scheme.SchemeVersion` orders its amounts so on construction.
+
+    Args:
+        amounts: the amounts of one scheme version, in any order.
+
+    Returns:
+        The same amounts, each after every amount it reads.
+
+    Raises:
+        SchemeDefinitionError: two amounts share an id, an amount reads an unknown amount, or
+            the amounts form a cycle.
+
+    >>> from grantrules.expressions import collection, param, sum_of
+    >>> basis = Basis("AMI IA Hauts-de-France")
+    >>> total = Amount("total_cost", sum_of(collection("costs").amount_excl_vat), basis=basis)
+    >>> award = Amount("award", param("feder_rate").of(total), basis=basis)
+    >>> [amount.id for amount in order_amounts([award, total])]
+    ['total_cost', 'award']
+
+    .. versionadded:: 0.1
+    """
     by_id: dict[str, Amount] = {}
     for amount in amounts:
         if amount.id in by_id:

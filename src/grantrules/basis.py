@@ -54,6 +54,8 @@ class Basis:
 
     >>> Basis("AMI IA Hauts-de-France", reliability="press").to_dict()
     {'title': 'AMI IA Hauts-de-France', 'reliability': 'press'}
+
+    .. versionadded:: 0.1
     """
 
     title: str = attrs.field(validator=_valid_title)

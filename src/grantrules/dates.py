@@ -63,6 +63,8 @@ def parse_date(text: str) -> date:
 
     Raises:
         InvalidArgument: ``text`` is not a string or not a real ``YYYY-MM-DD`` date.
+
+    .. versionadded:: 0.1
     """
     if not isinstance(text, str):
         raise InvalidArgument(
@@ -94,6 +96,8 @@ def add_years(day: date, n: int) -> date:
 
     >>> add_years(date(2024, 2, 29), 1)
     datetime.date(2025, 2, 28)
+
+    .. versionadded:: 0.1
     """
     _check_date(day)
     year = day.year + _check_int(n, "n")
@@ -107,6 +111,8 @@ def years_before(day: date, n: int) -> date:
 
     >>> years_before(date(2025, 3, 14), 3)
     datetime.date(2022, 3, 14)
+
+    .. versionadded:: 0.1
     """
     return add_years(day, -_check_int(n, "n"))
 
@@ -116,6 +122,8 @@ def add_months(day: date, n: int) -> date:
 
     >>> add_months(date(2024, 3, 31), -1)
     datetime.date(2024, 2, 29)
+
+    .. versionadded:: 0.1
     """
     _check_date(day)
     year, month = _shift_month(day.year, day.month, _check_int(n, "n"))
@@ -129,6 +137,8 @@ def days_between(a: date, b: date) -> int:
 
     >>> days_between(date(2024, 2, 28), date(2024, 3, 1))
     2
+
+    .. versionadded:: 0.1
     """
     return (_check_date(b, "b") - _check_date(a, "a")).days
 
@@ -149,6 +159,8 @@ def months_between(a: date, b: date) -> int:
 
     >>> months_between(date(2024, 11, 1), date(2027, 12, 31))
     37
+
+    .. versionadded:: 0.1
     """
     _check_date(a, "a")
     _check_date(b, "b")
@@ -164,6 +176,8 @@ def format_date(day: date, lang: str = "fr") -> str:
 
     >>> format_date(date(2024, 11, 1)), format_date(date(2024, 11, 1), "en")
     ('1er novembre 2024', '1 November 2024')
+
+    .. versionadded:: 0.1
     """
     return _format_date(_check_date(day), lang)
 
@@ -188,6 +202,8 @@ class DateRange:
     >>> period = DateRange(date(2024, 11, 1), date(2027, 12, 31))
     >>> date(2027, 12, 31) in period, period.months
     (True, 38)
+
+    .. versionadded:: 0.1
     """
 
     start: date = attrs.field(validator=_valid_date)

@@ -8,6 +8,14 @@ as :class:`~grantrules.money.Euro`, inputs as JSON values), so that ``to_json`` 
      "evaluated_on": "2025-03-14", "eligible": true, "award": "60000.00",
      "amounts": {"total_cost": "100000.00", ...}, "criteria": [...], "obligations": [...],
      "provenance": {...}, "traces": {...}, "lang": "fr", <derived values>}
+
+>>> from grantrules.evaluate import evaluate
+>>> from grantrules.serde import _example_scheme, _example_document
+>>> decision = evaluate(_example_scheme(), _example_document())
+>>> Decision.from_json(decision.to_json()) == decision
+True
+
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -37,7 +45,21 @@ Json = Any
 
 @attrs.frozen
 class CriterionResult:
-    """One criterion's outcome, message, basis and the inputs it read."""
+    """One criterion's outcome, message, basis and the inputs it read.
+
+    ``inputs`` maps each field, parameter or amount the criterion read to its JSON value;
+    ``exception`` is the label of the exception that applied, if any.
+
+    >>> from grantrules.evaluate import evaluate
+    >>> from grantrules.serde import _example_scheme, _example_document
+    >>> result = evaluate(_example_scheme(), _example_document(), lang="en").criteria[0]
+    >>> result.id, result.outcome, result.inputs
+    ('cost.positive', <Outcome.PASSED: 'passed'>, {'total': '1200.00'})
+    >>> result.message
+    'Criterion met: total is greater than €0.00.'
+
+    .. versionadded:: 0.1
+    """
 
     id: str
     outcome: Outcome
@@ -49,10 +71,24 @@ class CriterionResult:
 
     @property
     def blocks(self) -> bool:
-        """True when this result makes the application ineligible."""
+        """True when this result makes the application ineligible.
+
+        That is, a blocking criterion that failed or lacked an input.
+
+        >>> result = CriterionResult("project.duration", Outcome.MISSING, Severity.BLOCKING,
+        ...                          "Information manquante.", Basis("Règlement"), {})
+        >>> result.blocks, attrs.evolve(result, severity=Severity.WARNING).blocks
+        (True, False)
+        """
         return self.severity is Severity.BLOCKING and self.outcome in _BLOCKING_OUTCOMES
 
     def to_json(self) -> dict[str, Json]:
+        """The result as in the decision JSON's ``criteria`` list.
+
+        >>> CriterionResult("cost.positive", Outcome.PASSED, Severity.BLOCKING, "Critère rempli.",
+        ...                 Basis("Règlement", "art. 4"), {"total": "1200.00"}).to_json()["basis"]
+        {'title': 'Règlement', 'article': 'art. 4'}
+        """
         data: dict[str, Json] = {
             "id": self.id,
             "outcome": self.outcome.value,
@@ -67,6 +103,13 @@ class CriterionResult:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Json]) -> CriterionResult:
+        """Read back what :meth:`to_json` wrote.
+
+        >>> result = CriterionResult("cost.positive", Outcome.FAILED, Severity.BLOCKING,
+        ...                          "Aucun coût.", Basis("Règlement"), {"total": "0.00"})
+        >>> CriterionResult.from_json(result.to_json()) == result
+        True
+        """
         return cls(
             id=data["id"],
             outcome=Outcome(data["outcome"]),
@@ -85,7 +128,16 @@ _BLOCKING_OUTCOMES = (Outcome.FAILED, Outcome.MISSING)
 class AmountResult:
     """One amount's value with the trace of how it was computed.
 
-    ``value`` is ``None`` when an input was missing (``missing`` names it).
+    ``value`` is ``None`` when an input was missing (``missing`` names it).  ``formula`` is
+    the formula in words, in the decision's language, and ``inputs`` the values it read.
+
+    >>> from grantrules.evaluate import evaluate
+    >>> from grantrules.serde import _example_scheme, _example_document
+    >>> award = evaluate(_example_scheme(), _example_document(), lang="en").amounts[-1]
+    >>> award.id, award.value, award.formula
+    ('award', Euro('600.00'), '50% of total (rounded down)')
+
+    .. versionadded:: 0.1
     """
 
     id: str
@@ -96,6 +148,11 @@ class AmountResult:
     missing: str | None = None
 
     def trace_json(self) -> dict[str, Json]:
+        """The trace as in the decision JSON's ``traces`` (the value goes to ``amounts``).
+
+        >>> AmountResult("award", None, "50% of total", {}, missing="costs").trace_json()
+        {'formula': '50% of total', 'inputs': {}, 'missing': 'costs'}
+        """
         data: dict[str, Json] = {"formula": self.formula, "inputs": dict(self.inputs)}
         if self.exception is not None:
             data["exception"] = self.exception
@@ -106,17 +163,45 @@ class AmountResult:
 
 @attrs.frozen
 class ObligationResult:
+    """An obligation that applies to an eligible application, its text in the decision's
+    language.
+
+    >>> ObligationResult("publicity", "Mentionner le soutien de l'Union européenne.",
+    ...                  Basis("Règlement (UE) 2021/1060", "art. 50")).to_json()["id"]
+    'publicity'
+
+    .. versionadded:: 0.1
+    """
+
     id: str
     text: str
     basis: Basis
 
     def to_json(self) -> dict[str, Json]:
+        """The obligation as in the decision JSON's ``obligations`` list.
+
+        >>> reporting = ObligationResult("reporting", "Rapport final sous 3 mois.", Basis("CPO"))
+        >>> reporting.to_json()
+        {'id': 'reporting', 'text': 'Rapport final sous 3 mois.', 'basis': {'title': 'CPO'}}
+        """
         return {"id": self.id, "text": self.text, "basis": self.basis.to_dict()}
 
 
 @attrs.frozen
 class Provenance:
-    """Where a decision comes from, so that it can be reproduced."""
+    """Where a decision comes from, so that it can be reproduced.
+
+    The grantrules version, the scheme and the distribution (with its version) that provides
+    it, the scheme version applied, the evaluation date and any what-if parameter overrides.
+
+    >>> from grantrules.evaluate import evaluate
+    >>> from grantrules.serde import _example_scheme, _example_document
+    >>> provenance = evaluate(_example_scheme(), _example_document()).provenance
+    >>> provenance.scheme, provenance.scheme_version, provenance.evaluated_on
+    ('example', '2025-01-01', '2025-03-14')
+
+    .. versionadded:: 0.1
+    """
 
     grantrules_version: str
     scheme: str
@@ -127,6 +212,12 @@ class Provenance:
     overrides: Mapping[str, str] = attrs.field(factory=dict)
 
     def to_json(self) -> dict[str, Json]:
+        """The provenance as in the decision JSON (``grantrules_version`` as ``grantrules``).
+
+        >>> Provenance("0.1.0", "ami-ia-hdf", "grantrules-ami-ia-hdf", "2024.11.0",
+        ...            "2024-11-01", "2025-03-14", {"feder_rate": "50%"}).to_json()["overrides"]
+        {'feder_rate': '50%'}
+        """
         return {
             "grantrules": self.grantrules_version,
             "scheme": self.scheme,
@@ -139,6 +230,13 @@ class Provenance:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Json]) -> Provenance:
+        """Read back what :meth:`to_json` wrote.
+
+        >>> provenance = Provenance("0.1.0", "ami-ia-hdf", None, None, "2024-11-01",
+        ...                         "2025-03-14")
+        >>> Provenance.from_json(provenance.to_json()) == provenance
+        True
+        """
         return cls(
             grantrules_version=data["grantrules"],
             scheme=data["scheme"],
@@ -150,6 +248,7 @@ class Provenance:
         )
 
 
+#: The keys of the decision JSON, in order; a scheme's derived values may not use them.
 DECISION_KEYS = (
     "scheme",
     "scheme_version",
@@ -184,6 +283,21 @@ class Decision:
     traces) are built from the evaluation record the first time they are read, then kept:
     a call that only needs verdicts and awards does not pay for messages it never shows.
     Decisions are immutable and compare equal when their JSON forms are equal.
+
+    Build one with :func:`~grantrules.evaluate.evaluate`, or read one back with
+    :meth:`from_json`.
+
+    >>> from grantrules.evaluate import evaluate
+    >>> from grantrules.serde import _example_scheme, _example_document
+    >>> decision = evaluate(_example_scheme(), _example_document())
+    >>> decision
+    <Decision example A-1: eligible, award 600.00>
+    >>> decision.eligible, decision.award, decision.failed
+    (True, Euro('600.00'), ())
+    >>> decision.to_json()["amounts"]
+    {'total': '1200.00', 'award': '600.00'}
+
+    .. versionadded:: 0.1
     """
 
     __slots__ = (
@@ -300,12 +414,33 @@ class Decision:
         )
 
     def criterion(self, criterion_id: str) -> CriterionResult:
+        """The result of the criterion ``criterion_id``.
+
+        Raises:
+            InvalidArgument: the decision has no such criterion.
+
+        >>> from grantrules.evaluate import evaluate
+        >>> from grantrules.serde import _example_scheme, _example_document
+        >>> decision = evaluate(_example_scheme(), _example_document())
+        >>> decision.criterion("cost.positive").outcome
+        <Outcome.PASSED: 'passed'>
+        """
         for result in self.criteria:
             if result.id == criterion_id:
                 return result
         raise InvalidArgument(f"the decision has no criterion {criterion_id!r}")
 
     def amount(self, amount_id: str) -> Euro | None:
+        """The value of the amount ``amount_id``; ``None`` when an input was missing.
+
+        Raises:
+            InvalidArgument: the decision has no such amount.
+
+        >>> from grantrules.evaluate import evaluate
+        >>> from grantrules.serde import _example_scheme, _example_document
+        >>> evaluate(_example_scheme(), _example_document()).amount("total")
+        Euro('1200.00')
+        """
         for result in self.amounts:
             if result.id == amount_id:
                 return result.value

@@ -1,4 +1,11 @@
-"""Evaluate one application against a scheme: a pure, deterministic function."""
+"""Evaluate one application against a scheme: a pure, deterministic function.
+
+>>> from grantrules.serde import _example_scheme, _example_document
+>>> evaluate(_example_scheme(), _example_document())
+<Decision example A-1: eligible, award 600.00>
+
+.. versionadded:: 0.1
+"""
 
 from __future__ import annotations
 
@@ -39,6 +46,19 @@ def evaluate(
     Raises:
         ApplicationInvalid: the JSON document is invalid (every problem, with its path).
         EvaluationError: a rule cannot be evaluated (for instance two exceptions conflict).
+        InvalidArgument: ``scheme`` is not a Scheme, ``application`` not of its model, or
+            ``on`` or ``lang`` invalid.
+
+    >>> from grantrules.serde import _example_scheme, _example_document
+    >>> scheme, document = _example_scheme(), _example_document()
+    >>> decision = evaluate(scheme, document, lang="en")
+    >>> decision.eligible, decision.award
+    (True, Euro('600.00'))
+    >>> refused = evaluate(scheme, {**document, "costs": []}, lang="en")
+    >>> refused.award, [result.message for result in refused.failed]
+    (Euro('0.00'), ['No cost.'])
+
+    .. versionadded:: 0.1
     """
     if not isinstance(scheme, Scheme):
         raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")

@@ -18,6 +18,8 @@ structural equality.
 
 Money never meets a float: constants go through :func:`const`, which refuses floats, and a rate
 applies to an amount only through :meth:`Expr.of` with a named rounding.
+
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -56,7 +58,21 @@ Compiled = Callable[["Env", Any], Any]
 
 
 class MissingInput(Exception):
-    """Raised inside evaluation when an optional input is absent; criteria report it as missing."""
+    """Raised inside evaluation when an optional input is absent; criteria report it as missing.
+
+    ``name`` is the input's dotted path.  Evaluating a scheme catches it: a criterion that read
+    the input has the outcome ``missing``, an amount the value ``None``.
+
+    >>> from types import SimpleNamespace
+    >>> project = SimpleNamespace(title="Jumeau numérique du réseau de chaleur", end_date=None)
+    >>> try:
+    ...     field("project.end_date").evaluate(SimpleNamespace(project=project))
+    ... except MissingInput as missing:
+    ...     print(missing.name)
+    project.end_date
+
+    .. versionadded:: 0.1
+    """
 
     def __init__(self, name: str) -> None:
         super().__init__(name)
@@ -65,7 +81,18 @@ class MissingInput(Exception):
 
 @attrs.define(slots=True)
 class Env:
-    """What compiled expressions read: the application, parameters in force, computed amounts."""
+    """What compiled expressions read: the application, parameters in force, computed amounts.
+
+    ``on`` is the evaluation date.  Schemes build one per evaluation; build one yourself only to
+    call a closure returned by :meth:`Expr.compile`.
+
+    >>> env = Env(app=None, params={"feder_rate": Rate("60%")}, amounts={},
+    ...           on=datetime.date(2025, 3, 14))
+    >>> param("feder_rate").of(Euro("75000.00")).compile()(env, None)
+    Euro('45000.00')
+
+    .. versionadded:: 0.1
+    """
 
     app: Any
     params: Mapping[str, Any]
@@ -79,6 +106,12 @@ class Input:
 
     ``kind`` is ``field`` (a dotted path; ``costs[].category`` for an item field),
     ``collection`` (a collection that is summed or counted), ``param`` or ``amount``.
+
+    >>> rule = field("applicant.legal_category").is_in(param("eligible_legal_categories"))
+    >>> [str(i) for i in sorted(rule.inputs())]
+    ['field:applicant.legal_category', 'param:eligible_legal_categories']
+
+    .. versionadded:: 0.1
     """
 
     kind: str
@@ -95,6 +128,15 @@ class RenderContext:
     ``labels`` maps ``"field:applicant.siren"``, ``"amount:total_cost"`` or
     ``"param:feder_rate"`` to ``{"fr": ..., "en": ...}``.  When ``params`` is given, parameters
     render as their value on that date ("70 000,00 €"), else as their label.
+
+    >>> rule = field("project.total_cost") <= param("ceiling")
+    >>> labels = {"field:project.total_cost": {"fr": "le coût total", "en": "the total cost"}}
+    >>> rule.render(RenderContext("fr", labels))
+    'le coût total ne dépasse pas ceiling'
+    >>> rule.render(RenderContext("en", labels, params={"ceiling": Euro("200000.00")}))
+    'the total cost is at most €200,000.00'
+
+    .. versionadded:: 0.1
     """
 
     lang: str = "fr"
@@ -116,6 +158,8 @@ def const(value: Any) -> Expr:
 
     >>> const("60%").render(RenderContext("en"))
     "'60%'"
+
+    .. versionadded:: 0.1
     """
     if isinstance(value, Expr):
         return value
@@ -137,6 +181,8 @@ def reference(values: Any, label: Mapping[str, str]) -> Expr:
     >>> reference(frozenset({"59350"}), {"fr": "les communes", "en": "the communes"}).render(
     ...     RenderContext("en"))
     'the communes'
+
+    .. versionadded:: 0.1
     """
     if not isinstance(values, frozenset | tuple):
         raise InvalidArgument(f"reference data must be a frozenset or tuple, got {type(values)}")
@@ -144,7 +190,21 @@ def reference(values: Any, label: Mapping[str, str]) -> Expr:
 
 
 class Expr:
-    """Base class of expression nodes, with the operators that build new nodes."""
+    """Base class of expression nodes, with the operators that build new nodes.
+
+    Comparisons (``==``, ``<``...), ``&``, ``|``, ``~``, ``+`` and ``-`` build nodes instead of
+    computing; multiplying is refused, since a rate applies only through :meth:`of` with a
+    named rounding.  :meth:`same_as` compares two trees.
+
+    >>> rule = (field("applicant.legal_category") == "7210") & (field("project.months") <= 36)
+    >>> rule.render(RenderContext("en"))
+    "applicant.legal_category equals '7210' and project.months is at most 36"
+    >>> rule.same_as((field("applicant.legal_category") == "7210")
+    ...              & (field("project.months") <= 36))
+    True
+
+    .. versionadded:: 0.1
+    """
 
     __slots__ = ()
     __hash__ = object.__hash__
@@ -515,19 +575,60 @@ class Collection:
 
 
 def field(path: str) -> Field:
-    """A reference to an application field by dotted path."""
+    """A reference to an application field by dotted path.
+
+    Attributes extend the path: ``field("applicant").siren`` is ``field("applicant.siren")``.
+    A field that is ``None`` (or read through a ``None`` value) is a missing input.
+
+    Raises:
+        InvalidArgument: ``path`` is not dotted identifiers.
+
+    >>> from types import SimpleNamespace
+    >>> app = SimpleNamespace(applicant=SimpleNamespace(commune_code="59350"))
+    >>> (field("applicant").commune_code == "59350").evaluate(app)
+    True
+
+    .. versionadded:: 0.1
+    """
     if not path or not all(part.isidentifier() for part in path.split(".")):
         raise InvalidArgument(f"field path {path!r} must be dotted identifiers like 'a.b'")
     return Field(path)
 
 
 def param(name: str) -> Param:
-    """A reference to a dated parameter."""
+    """A reference to a dated parameter.
+
+    It reads the value in force on the evaluation date; the scheme refuses, when it loads, a
+    rule reading a parameter that its parameter set does not define.
+
+    >>> from types import SimpleNamespace
+    >>> app = SimpleNamespace(submitted_on=datetime.date(2025, 3, 14))
+    >>> param("feder_rate").evaluate(app, {"feder_rate": Rate("60%")})
+    Rate('0.6')
+    >>> param("ceiling").render(RenderContext("en", params={"ceiling": Euro("200000.00")}))
+    '€200,000.00'
+
+    .. versionadded:: 0.1
+    """
     return Param(name)
 
 
 def collection(path: str) -> Collection:
-    """A collection field of the application whose items rules can sum, count or filter."""
+    """A collection field of the application whose items rules can sum, count or filter.
+
+    Its attributes are the fields of one item (``costs.category``); ``costs.item`` is the item
+    itself, for a collection of plain values.
+
+    Raises:
+        InvalidArgument: ``path`` is not dotted identifiers.
+
+    >>> costs = collection("costs")
+    >>> sum_of(costs.amount_excl_vat, where=costs.category == "staff").render(
+    ...     RenderContext("en"))
+    "the sum of costs[].amount_excl_vat over costs where costs[].category equals 'staff'"
+
+    .. versionadded:: 0.1
+    """
     field(path)  # validates the path
     return Collection(path)
 
@@ -752,12 +853,37 @@ class Extremum(Expr):
 
 
 def minimum(*operands: Any) -> Expr:
-    """The least of the operands, e.g. an award capped by a ceiling."""
+    """The least of the operands, e.g. an award capped by a ceiling.
+
+    Raises:
+        InvalidArgument: fewer than two operands.
+
+    >>> from types import SimpleNamespace
+    >>> award = minimum(param("feder_rate").of(field("eligible_cost")), param("ceiling"))
+    >>> award.evaluate(SimpleNamespace(eligible_cost=Euro("450000.00")),
+    ...                {"feder_rate": Rate("60%"), "ceiling": Euro("200000.00")})
+    Euro('200000.00')
+
+    .. versionadded:: 0.1
+    """
     return _extremum("min", operands)
 
 
 def maximum(*operands: Any) -> Expr:
-    """The greatest of the operands."""
+    """The greatest of the operands.
+
+    Raises:
+        InvalidArgument: fewer than two operands.
+
+    >>> from types import SimpleNamespace
+    >>> gap = maximum(field("total_cost") - field("resources"), Euro.ZERO)
+    >>> gap.evaluate(SimpleNamespace(total_cost=Euro("80000.00"), resources=Euro("95000.00")))
+    Euro('0.00')
+    >>> gap.render(RenderContext("en"))
+    'the greatest of total_cost − resources and €0.00'
+
+    .. versionadded:: 0.1
+    """
     return _extremum("max", operands)
 
 
@@ -825,18 +951,62 @@ def _collection_of(*exprs: Expr | None) -> str:
 
 
 def sum_of(value: Expr, where: Expr | None = None) -> Expr:
-    """The exact sum of ``value`` over the items of its collection that satisfy ``where``."""
+    """The exact sum of ``value`` over the items of its collection that satisfy ``where``.
+
+    The sum of no item is ``Euro.ZERO``.
+
+    Raises:
+        InvalidArgument: ``value`` and ``where`` do not read the items of exactly one collection.
+
+    >>> from types import SimpleNamespace
+    >>> costs = collection("costs")
+    >>> app = SimpleNamespace(costs=(
+    ...     SimpleNamespace(category="staff", amount_excl_vat=Euro("45000.00")),
+    ...     SimpleNamespace(category="travel", amount_excl_vat=Euro("2500.00"))))
+    >>> sum_of(costs.amount_excl_vat).evaluate(app)
+    Euro('47500.00')
+    >>> sum_of(costs.amount_excl_vat, where=costs.category != "travel").evaluate(app)
+    Euro('45000.00')
+
+    .. versionadded:: 0.1
+    """
     return Aggregate("sum", _collection_of(value, where), value, where)
 
 
 def count(items: Collection | Expr, where: Expr | None = None) -> Expr:
-    """How many items of a collection satisfy ``where``."""
+    """How many items of a collection satisfy ``where``.
+
+    ``items`` is the collection (``collection("costs")``) or an expression on its items.
+
+    >>> from types import SimpleNamespace
+    >>> costs = collection("costs")
+    >>> app = SimpleNamespace(costs=(
+    ...     SimpleNamespace(category="staff", amount_excl_vat=Euro("45000.00")),
+    ...     SimpleNamespace(category="travel", amount_excl_vat=Euro("2500.00"))))
+    >>> count(costs, where=costs.amount_excl_vat >= Euro("10000.00")).evaluate(app)
+    1
+
+    .. versionadded:: 0.1
+    """
     first = items.item if isinstance(items, Collection) else items
     return Aggregate("count", _collection_of(first, where), None, where)
 
 
 def list_of(value: Expr, where: Expr | None = None) -> Expr:
-    """The values of ``value`` over the items that satisfy ``where``, as a tuple."""
+    """The values of ``value`` over the items that satisfy ``where``, as a tuple.
+
+    Useful in a criterion's ``details``, to name the rejected lines in its message.
+
+    >>> from types import SimpleNamespace
+    >>> costs = collection("costs")
+    >>> app = SimpleNamespace(costs=(
+    ...     SimpleNamespace(label="Data scientist", category="staff"),
+    ...     SimpleNamespace(label="Salon VivaTech", category="travel")))
+    >>> list_of(costs.label, where=~costs.category.is_in(("staff",))).evaluate(app)
+    ('Salon VivaTech',)
+
+    .. versionadded:: 0.1
+    """
     return Aggregate("list", _collection_of(value, where), value, where)
 
 
@@ -862,7 +1032,20 @@ class When(Expr):
 
 
 def when(condition: Expr, then: Any, otherwise: Any) -> Expr:
-    """A conditional expression."""
+    """A conditional expression: ``then`` where ``condition`` holds, else ``otherwise``.
+
+    ``then`` and ``otherwise`` may be expressions or constants (floats are refused).
+
+    >>> from types import SimpleNamespace
+    >>> rate = when(field("applicant.legal_category").starts_with_any("72"),
+    ...             Rate("80%"), Rate("60%"))
+    >>> rate.evaluate(SimpleNamespace(applicant=SimpleNamespace(legal_category="7210")))
+    Rate('0.8')
+    >>> rate.render(RenderContext("en"))
+    '80% if applicant.legal_category starts with (72), otherwise 60%'
+
+    .. versionadded:: 0.1
+    """
     return When(condition, const(then), const(otherwise))
 
 

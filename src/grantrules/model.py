@@ -8,6 +8,8 @@ amount); whatever is a matter of eligibility (dates in order, costs in range) is
 >>> Applicant(name="Ville de Lille", siren="215903501", legal_category="7210",
 ...           commune_code="59350").siren
 '215903501'
+
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def luhn_valid(digits: str) -> bool:
 
     >>> luhn_valid("215903501"), luhn_valid("215903502")
     (True, False)
+
+    .. versionadded:: 0.1
     """
     total = 0
     for index, char in enumerate(reversed(digits)):
@@ -72,7 +76,23 @@ def _not_negative(_: Any, attribute: attrs.Attribute[Euro], value: Euro) -> None
 
 @attrs.frozen(kw_only=True)
 class Applicant:
-    """Who applies: a legal person identified by its SIREN."""
+    """Who applies: a legal person identified by its SIREN.
+
+    The SIREN must be 9 digits passing the Luhn check, ``legal_category`` an INSEE legal
+    category of 4 digits (``7210`` for a commune) and ``commune_code`` an INSEE commune code.
+
+    >>> lille = Applicant(name="Ville de Lille", siren="215903501", legal_category="7210",
+    ...                   commune_code="59350")
+    >>> lille.legal_category
+    '7210'
+    >>> try:
+    ...     attrs.evolve(lille, siren="215903502")
+    ... except ValueError as error:
+    ...     print(error)
+    SIREN '215903502' fails the Luhn check (a digit is probably mistyped)
+
+    .. versionadded:: 0.1
+    """
 
     name: str = attrs.field(validator=_not_blank)
     siren: str = attrs.field(validator=_siren)
@@ -86,7 +106,18 @@ class Applicant:
 
 @attrs.frozen(kw_only=True)
 class Project:
-    """What is funded, and when it runs."""
+    """What is funded, and when it runs.
+
+    Whether the dates are in order, or the project short enough, is a criterion of the scheme.
+
+    >>> project = Project(title="Assistant de rédaction des délibérations",
+    ...                   start_date=datetime.date(2025, 6, 1),
+    ...                   end_date=datetime.date(2026, 5, 31))
+    >>> (project.end_date - project.start_date).days
+    364
+
+    .. versionadded:: 0.1
+    """
 
     title: str = attrs.field(validator=_not_blank)
     description: str = ""
@@ -97,7 +128,19 @@ class Project:
 
 @attrs.frozen(kw_only=True)
 class CostLine:
-    """One line of the budget; amounts exclude VAT, which is given apart."""
+    """One line of the budget; amounts exclude VAT, which is given apart.
+
+    ``category`` is free text here; schemes narrow it (``Literal["staff", ...]``) or check it
+    against a code list parameter.  Amounts cannot be negative.
+
+    >>> server = CostLine(category="equipment", label="Serveur d'inférence",
+    ...                   amount_excl_vat=Euro("40000.00"), vat=Euro("8000.00"),
+    ...                   vat_recoverable=True)
+    >>> server.amount_excl_vat + server.vat
+    Euro('48000.00')
+
+    .. versionadded:: 0.1
+    """
 
     category: str
     label: str = attrs.field(validator=_not_blank)
@@ -108,7 +151,13 @@ class CostLine:
 
 @attrs.frozen(kw_only=True)
 class FinancingLine:
-    """One resource of the financing plan."""
+    """One resource of the financing plan.
+
+    >>> FinancingLine(source="feder", amount=Euro("60000.00"))
+    FinancingLine(source='feder', amount=Euro('60000.00'), funder=None)
+
+    .. versionadded:: 0.1
+    """
 
     source: str
     amount: Euro = attrs.field(validator=_not_negative)
@@ -117,7 +166,29 @@ class FinancingLine:
 
 @attrs.frozen(kw_only=True)
 class Application:
-    """An application to a scheme: applicant, project, budget and financing plan."""
+    """An application to a scheme: applicant, project, budget and financing plan.
+
+    Schemes subclass it (and the classes it holds) to add their own fields; read one from
+    its JSON document with :func:`grantrules.serde.structure_application`.
+
+    >>> application = Application(
+    ...     id="AMI-IA-2025-0001",
+    ...     submitted_on=datetime.date(2025, 3, 14),
+    ...     applicant=Applicant(name="Ville de Lille", siren="215903501",
+    ...                         legal_category="7210", commune_code="59350"),
+    ...     project=Project(title="Assistant de rédaction des délibérations",
+    ...                     start_date=datetime.date(2025, 6, 1),
+    ...                     end_date=datetime.date(2026, 5, 31)),
+    ...     costs=(CostLine(category="staff", label="Cheffe de projet 0,5 ETP",
+    ...                     amount_excl_vat=Euro("30000.00")),
+    ...            CostLine(category="equipment", label="Serveur d'inférence",
+    ...                     amount_excl_vat=Euro("40000.00"))),
+    ... )
+    >>> Euro.sum(line.amount_excl_vat for line in application.costs)
+    Euro('70000.00')
+
+    .. versionadded:: 0.1
+    """
 
     id: str = attrs.field(validator=_not_blank)
     submitted_on: datetime.date

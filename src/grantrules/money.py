@@ -86,6 +86,10 @@ class Rounding(enum.Enum):
 
     >>> Rounding.HALF_UP.label("en")
     'rounded half up'
+    >>> [Euro("0.05").scale(Decimal("0.5"), rounding) for rounding in (DOWN, HALF_EVEN, UP)]
+    [Euro('0.02'), Euro('0.02'), Euro('0.03')]
+
+    .. versionadded:: 0.1
     """
 
     DOWN = decimal.ROUND_DOWN
@@ -120,9 +124,14 @@ _ROUNDING_LABELS = {
 # Enum attribute access is slow on hot paths; quantize reads the mode from here.
 _MODES = {rounding: rounding.value for rounding in Rounding}
 
+#: Truncate towards zero: an aid amount is then never more than the exact figure.  The
+#: default of :meth:`Rate.apply` and of rate applications in rules.
 DOWN = Rounding.DOWN
+#: Round to the nearest cent, a half cent away from zero (``0.005`` becomes ``0.01``).
 HALF_UP = Rounding.HALF_UP
+#: Round to the nearest cent, a half cent to the even cent (``0.005`` becomes ``0.00``).
 HALF_EVEN = Rounding.HALF_EVEN
+#: Round away from zero, to the next cent (``0.001`` becomes ``0.01``).
 UP = Rounding.UP
 
 
@@ -237,6 +246,8 @@ class Euro(_Exact):
     Euro('150000.50')
     >>> Euro("150000.00").format("fr")
     '150\\u202f000,00\\xa0€'
+
+    .. versionadded:: 0.1
     """
 
     __slots__ = ()
@@ -438,6 +449,8 @@ class Rate(_Exact):
     True
     >>> Rate("12.5%").apply(Euro("1000.01"))
     Euro('125.00')
+
+    .. versionadded:: 0.1
     """
 
     __slots__ = ()

@@ -87,6 +87,7 @@ __all__ = [
     "parse_value",
 ]
 
+#: The Python types a parameter value may have, one per unit (see :data:`UNITS`).
 ParamValue: TypeAlias = Euro | Rate | int | bool | str | date | DateRange | tuple[str, ...]
 
 #: Each unit and how its values are written, as error messages quote it.
@@ -178,6 +179,8 @@ def parse_value(unit: str, text: str) -> ParamValue:
 
     >>> parse_value("codes", "A, B")
     ('A', 'B')
+
+    .. versionadded:: 0.1
     """
     _check_unit(unit)
     if not isinstance(text, str):
@@ -248,6 +251,8 @@ class DatedValue:
 
     >>> DatedValue(date(2024, 11, 1), Rate("60%"), "rate", Basis("AMI")).value
     Rate('0.6')
+
+    .. versionadded:: 0.1
     """
 
     start: date = attrs.field(validator=_valid_start)
@@ -284,6 +289,8 @@ class Parameter:
     ...                                      Basis("AMI")),), "EUR")
     >>> p.at(date(2025, 1, 1)).format("en")
     '€200,000.00'
+
+    .. versionadded:: 0.1
     """
 
     name: str
@@ -335,6 +342,9 @@ class Parameter:
 
         Raises:
             ParameterNotInForce: ``day`` is before the first value or after ``until``.
+
+        >>> str(_example()["feder_rate"].dated_at(date(2025, 3, 14)).basis)
+        'AMI IA Hauts-de-France'
         """
         _check_date(day)
         if self.until is not None and day > self.until:
@@ -387,6 +397,8 @@ class ParameterSet:
 
     >>> sorted(_example().at(date(2025, 3, 14)).items())
     [('feder_rate', Rate('0.6'))]
+
+    .. versionadded:: 0.1
     """
 
     parameters: Mapping[str, Parameter] = attrs.field(converter=_freeze, hash=False)
@@ -423,6 +435,9 @@ class ParameterSet:
         """The value of every parameter in force on ``day``; the others are left out.
 
         Reading one parameter that is not in force raises, through :meth:`Parameter.at`.
+
+        >>> _example().at(date(2025, 3, 14)), _example().at(date(2024, 1, 1))
+        ({'feder_rate': Rate('0.6')}, {})
         """
         _check_date(day)
         snapshot: dict[str, ParamValue] = {}
@@ -455,9 +470,35 @@ class ParameterSet:
 def load_parameters(path: str | Path) -> ParameterSet:
     """Read a parameter file in the format described in this module's documentation.
 
+    Args:
+        path: the TOML file, as a string or a :class:`~pathlib.Path`.
+
+    Returns:
+        The :class:`ParameterSet` of every parameter the file defines.
+
     Raises:
         OSError: the file cannot be read.
         ParameterError: the file is not valid UTF-8 TOML in the expected format.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder, "parametres.toml")
+    ...     _ = path.write_text('''
+    ... [ceiling]
+    ... unit = "EUR"
+    ... description = { fr = "Plafond de l'aide", en = "Aid ceiling" }
+    ... [[ceiling.values]]
+    ... from = 2024-11-01
+    ... value = "200000.00"
+    ... basis = { title = "AMI IA Hauts-de-France" }
+    ... ''', encoding="utf-8")
+    ...     params = load_parameters(path)
+    >>> params["ceiling"].at(date(2025, 3, 14))
+    Euro('200000.00')
+    >>> params["ceiling"].description["fr"]
+    "Plafond de l'aide"
+
+    .. versionadded:: 0.1
     """
     path = Path(path)
     try:
@@ -472,6 +513,8 @@ def parse_parameters(text: str, source: str) -> ParameterSet:
 
     >>> len(parse_parameters("", source="empty.toml"))
     0
+
+    .. versionadded:: 0.1
     """
     if not isinstance(text, str):
         raise InvalidArgument(f"expected the TOML text as a string, got {_describe(text)}")

@@ -7,6 +7,11 @@ A scheme distribution declares, in its ``pyproject.toml``::
 
 where ``scheme`` is a :class:`~grantrules.scheme.Scheme` or a function without arguments that
 returns one.  Loading is lazy and cached: importing grantrules imports no scheme.
+
+>>> load_scheme("ami-ia-hdf") is load_scheme("ami-ia-hdf")
+True
+
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from grantrules.scheme import Scheme
 
 __all__ = ["GROUP", "installed_schemes", "load_scheme"]
 
+#: The entry-point group in which scheme distributions declare their schemes.
 GROUP = "grantrules.schemes"
 
 
@@ -33,6 +39,8 @@ def installed_schemes() -> tuple[str, ...]:
 
     >>> "ami-ia-hdf" in installed_schemes()
     True
+
+    .. versionadded:: 0.1
     """
     return tuple(sorted(_entry_points()))
 
@@ -41,12 +49,15 @@ def installed_schemes() -> tuple[str, ...]:
 def load_scheme(scheme_id: str) -> Scheme:
     """The installed scheme with this id.
 
-    >>> load_scheme("ami-ia-hdf").id
-    'ami-ia-hdf'
-
     Raises:
         SchemeNotFound: no installed scheme has this id (the message lists those installed).
         SchemeDefinitionError: the entry point does not give a Scheme with this id.
+
+    >>> scheme = load_scheme("ami-ia-hdf")
+    >>> scheme.id, scheme.distribution[0]
+    ('ami-ia-hdf', 'grantrules-ami-ia-hdf')
+
+    .. versionadded:: 0.1
     """
     found = _entry_points().get(scheme_id)
     if found is None:

@@ -11,6 +11,8 @@
 ... )
 >>> rule.render(RenderContext("en"))
 'applicant.age is at least 18'
+
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -37,11 +39,24 @@ __all__ = [
     "fill",
 ]
 
+#: A text in each language, keyed by ``"fr"`` and ``"en"``: messages, titles, labels.
 Texts = Mapping[str, str]
 
 
 class Outcome(enum.Enum):
-    """What a criterion concluded about one application."""
+    """What a criterion concluded about one application.
+
+    ``MISSING`` means an input the criterion needs is absent; like ``FAILED``, it makes the
+    application ineligible when the criterion is blocking.  The values are those of the
+    decision JSON.
+
+    >>> [outcome.value for outcome in Outcome]
+    ['passed', 'failed', 'not_applicable', 'missing']
+    >>> Outcome("not_applicable")
+    <Outcome.NOT_APPLICABLE: 'not_applicable'>
+
+    .. versionadded:: 0.1
+    """
 
     PASSED = "passed"
     FAILED = "failed"
@@ -50,7 +65,13 @@ class Outcome(enum.Enum):
 
 
 class Severity(enum.Enum):
-    """A blocking criterion decides eligibility; a warning only informs the instructor."""
+    """A blocking criterion decides eligibility; a warning only informs the instructor.
+
+    >>> Severity("warning"), Severity.BLOCKING.value
+    (<Severity.WARNING: 'warning'>, 'blocking')
+
+    .. versionadded:: 0.1
+    """
 
     BLOCKING = "blocking"
     WARNING = "warning"
@@ -65,6 +86,8 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
     >>> from grantrules.money import Euro
     >>> fill("Total: {total_cost}", {"total_cost": Euro("70000.00")}, "en")
     'Total: €70,000.00'
+
+    .. versionadded:: 0.1
     """
 
     def replace(match: re.Match[str]) -> str:
@@ -94,6 +117,15 @@ class Override:
     formula.  When several overrides apply at once and disagree, evaluation fails with
     :class:`~grantrules.errors.ExceptionConflict`; when two can be seen to conflict without
     any application (same condition, different replacement), the scheme is refused at load.
+
+    >>> from grantrules.expressions import field, RenderContext
+    >>> from grantrules.money import Rate
+    >>> qpv = Override("quartier_prioritaire", field("project.in_qpv"), Rate("80%"),
+    ...                basis=Basis("Règlement d'intervention", "art. 7"))
+    >>> qpv.render(RenderContext("en"))
+    'by exception (quartier_prioritaire), if project.in_qpv: 80%'
+
+    .. versionadded:: 0.1
     """
 
     label: str
@@ -154,6 +186,28 @@ class Criterion:
             amounts, and ``details``).
         details: extra named values computed for messages (e.g. the list of rejected lines).
         exceptions: labelled exceptions that replace ``condition`` when they apply.
+        title: a short French and English name for reports (optional).
+
+    Raises:
+        InvalidArgument: the id is not dotted identifiers, ``basis`` is not a Basis or a
+            message lacks a language.
+        SchemeDefinitionError: two exceptions share a label, or conflict whatever the
+            application.
+
+    >>> from grantrules.expressions import field, RenderContext
+    >>> public_body = Criterion(
+    ...     "applicant.public_body",
+    ...     field("applicant.legal_category").starts_with_any("72", "73"),
+    ...     basis=Basis("AMI IA Hauts-de-France", "Bénéficiaires"),
+    ...     failed={"fr": "La catégorie juridique {applicant.legal_category} est exclue.",
+    ...             "en": "Legal category {applicant.legal_category} is excluded."},
+    ... )
+    >>> public_body.render(RenderContext("fr"))
+    'applicant.legal_category commence par (72, 73)'
+    >>> public_body.message("failed", {"applicant.legal_category": "5710"}, "fr")
+    'La catégorie juridique 5710 est exclue.'
+
+    .. versionadded:: 0.1
     """
 
     id: str
@@ -187,7 +241,15 @@ class Criterion:
         return tuple(found)
 
     def inputs(self) -> frozenset[Input]:
-        """Every field, parameter and amount the criterion may read."""
+        """Every field, parameter and amount the criterion may read.
+
+        >>> from grantrules.expressions import field, param
+        >>> rule = Criterion("project.duration", field("project.months") <= param("max_months"),
+        ...                  basis=Basis("Règlement"),
+        ...                  failed={"fr": "Trop long.", "en": "Too long."})
+        >>> sorted(str(i) for i in rule.inputs())
+        ['field:project.months', 'param:max_months']
+        """
         return frozenset().union(*(e.inputs() for e in self.expressions()))
 
     def render(self, ctx: RenderContext) -> str:
@@ -199,7 +261,21 @@ class Criterion:
         return text
 
     def message(self, outcome: str, values: Mapping[str, Any], lang: str) -> str:
-        """The message for ``outcome`` in ``lang``, placeholders filled from ``values``."""
+        """The message for ``outcome`` in ``lang``, placeholders filled from ``values``.
+
+        ``outcome`` is an :class:`Outcome` value; ``missing`` has a standard message naming
+        the ``{missing}`` input.
+
+        >>> from grantrules.expressions import field
+        >>> rule = Criterion("project.duration", field("project.months") <= 36,
+        ...                  basis=Basis("Règlement"),
+        ...                  failed={"fr": "{project.months} mois, c'est trop.",
+        ...                          "en": "{project.months} months is too long."})
+        >>> rule.message("failed", {"project.months": 48}, "en")
+        '48 months is too long.'
+        >>> rule.message("missing", {"missing": "project.months"}, "en")
+        'Information missing to check this criterion: project.months.'
+        """
         texts: Texts = {
             "passed": self.passed,
             "failed": self.failed,
@@ -210,7 +286,25 @@ class Criterion:
 
 @attrs.frozen(eq=False)
 class Obligation:
-    """A duty attached to an award (publicity, reporting, keeping documents...)."""
+    """A duty attached to an award (publicity, reporting, keeping documents...).
+
+    Every obligation whose ``applies_if`` holds (all when it is ``None``) is listed in the
+    decision of an eligible application.
+
+    Raises:
+        InvalidArgument: ``text`` lacks a language.
+
+    >>> publicity = Obligation(
+    ...     "publicity",
+    ...     {"fr": "Mentionner le soutien de l'Union européenne.",
+    ...      "en": "Acknowledge the support of the European Union."},
+    ...     Basis("Règlement (UE) 2021/1060", "art. 50"),
+    ... )
+    >>> publicity.text["en"]
+    'Acknowledge the support of the European Union.'
+
+    .. versionadded:: 0.1
+    """
 
     id: str
     text: Texts

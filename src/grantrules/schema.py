@@ -35,6 +35,7 @@ from grantrules.scheme import Scheme
 
 __all__ = ["DRAFT", "METADATA_KEY", "json_schema"]
 
+#: The JSON Schema dialect of the generated schemas, their ``$schema``.
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: The attrs metadata key under which a field may give its own schema keywords.
 METADATA_KEY = "json_schema"
@@ -206,6 +207,8 @@ def json_schema(scheme: Scheme) -> dict[str, Any]:
     '^[0-9]{9}$'
     >>> schema["additionalProperties"], schema["required"][:2]
     (False, ['id', 'submitted_on'])
+
+    .. versionadded:: 0.1
     """
     if not isinstance(scheme, Scheme):
         raise InvalidArgument(f"expected a Scheme, got the {type(scheme).__name__} {scheme!r}")

@@ -4,6 +4,15 @@ A :class:`Scheme` is the stable identity of a grant programme (id, title, applic
 its :class:`SchemeVersion` objects hold the rules in force from a date: parameters, criteria,
 amounts, obligations.  Metadata uses Aides-territoires' vocabulary so that a scheme can be
 listed in such a catalogue.
+
+>>> from grantrules.registry import load_scheme
+>>> scheme = load_scheme("ami-ia-hdf")
+>>> scheme.metadata.perimeter
+Perimeter(scale='region', code='32', name='Hauts-de-France')
+>>> scheme.version_at(datetime.date(2025, 3, 14)).valid_from
+datetime.date(2024, 11, 1)
+
+.. versionadded:: 0.1
 """
 
 from __future__ import annotations
@@ -33,7 +42,13 @@ RESERVED_KEYS = frozenset(DECISION_KEYS)
 
 @attrs.frozen(kw_only=True)
 class Perimeter:
-    """Where a scheme applies, as Aides-territoires scales it (``region``, code ``32``)."""
+    """Where a scheme applies, as Aides-territoires scales it (``region``, code ``32``).
+
+    >>> Perimeter(scale="region", code="32", name="Hauts-de-France").name
+    'Hauts-de-France'
+
+    .. versionadded:: 0.1
+    """
 
     scale: str
     code: str
@@ -42,7 +57,24 @@ class Perimeter:
 
 @attrs.frozen(kw_only=True)
 class Metadata:
-    """Catalogue description of a scheme, named after Aides-territoires' aid fields."""
+    """Catalogue description of a scheme, named after Aides-territoires' aid fields.
+
+    Only ``name`` (its texts by language) is required; the fields keep Aides-territoires'
+    names and values (``targeted_audiences=("commune", "epci")``, ``aid_types=("grant",)``).
+
+    >>> metadata = Metadata(
+    ...     name={"fr": "AMI Intelligence artificielle des collectivités",
+    ...           "en": "AI call for local authorities"},
+    ...     short_title="AMI IA HdF",
+    ...     targeted_audiences=("commune", "epci"),
+    ...     perimeter=Perimeter(scale="region", code="32", name="Hauts-de-France"),
+    ...     is_call_for_project=True,
+    ... )
+    >>> metadata.aid_types, metadata.perimeter.code
+    (('grant',), '32')
+
+    .. versionadded:: 0.1
+    """
 
     name: Texts
     short_title: str | None = None
@@ -77,6 +109,28 @@ class SchemeVersion:
     Construction checks the version is consistent: unique ids, the award is one of the
     amounts, amounts form no cycle, every parameter a rule reads is defined, and derived
     values do not shadow keys of the decision JSON.
+
+    Raises:
+        SchemeDefinitionError: the version is inconsistent (the message says how).
+
+    >>> from grantrules.amounts import Amount
+    >>> from grantrules.basis import Basis
+    >>> from grantrules.expressions import collection, param, sum_of
+    >>> from grantrules.parameters import _example
+    >>> basis = Basis("AMI IA Hauts-de-France")
+    >>> total = Amount("total_cost", sum_of(collection("costs").amount_excl_vat), basis=basis)
+    >>> award = Amount("award", param("feder_rate").of(total), basis=basis)
+    >>> version = SchemeVersion(valid_from=datetime.date(2024, 11, 1), parameters=_example(),
+    ...                         criteria=[], amounts=[award, total], award="award")
+    >>> [amount.id for amount in version.amounts]
+    ['total_cost', 'award']
+    >>> try:
+    ...     attrs.evolve(version, award="grant")
+    ... except SchemeDefinitionError as error:
+    ...     print(error)
+    the award 'grant' is not one of the amounts ['award', 'total_cost']
+
+    .. versionadded:: 0.1
     """
 
     valid_from: datetime.date
@@ -111,7 +165,13 @@ class SchemeVersion:
             )
 
     def expressions(self) -> tuple[Expr, ...]:
-        """Every expression of this version (for analysis: inputs, thresholds, rendering)."""
+        """Every expression of this version (for analysis: inputs, thresholds, rendering).
+
+        >>> from grantrules.serde import _example_scheme
+        >>> version = _example_scheme().versions[0]
+        >>> sorted({str(i) for e in version.expressions() for i in e.inputs()})
+        ['amount:total', 'collection:costs', 'field:costs[].amount_excl_vat']
+        """
         found: list[Expr] = []
         for criterion in self.criteria:
             found += criterion.expressions()
@@ -122,7 +182,17 @@ class SchemeVersion:
         return tuple(found)
 
     def all_labels(self) -> dict[str, Texts]:
-        """Labels of fields, parameters and amounts for rendering."""
+        """Labels of fields, parameters and amounts for rendering.
+
+        Parameters are labelled by their description, amounts by their label, and the
+        version's own ``labels`` come last, so that they win.
+
+        >>> from grantrules.registry import load_scheme
+        >>> version = load_scheme("ami-ia-hdf").versions[0]
+        >>> labels = version.all_labels()
+        >>> sorted(labels["param:feder_rate"])
+        ['en', 'fr']
+        """
         merged: dict[str, Texts] = {}
         for name in self.parameters:
             description = self.parameters[name].description
@@ -134,6 +204,15 @@ class SchemeVersion:
         return merged
 
     def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with this id.
+
+        Raises:
+            InvalidArgument: no criterion has this id (the message lists them).
+
+        >>> from grantrules.serde import _example_scheme
+        >>> str(_example_scheme().versions[0].criterion("cost.positive").basis)
+        'Example'
+        """
         for criterion in self.criteria:
             if criterion.id == criterion_id:
                 return criterion
@@ -142,6 +221,15 @@ class SchemeVersion:
         )
 
     def amount(self, amount_id: str) -> Amount:
+        """The amount with this id.
+
+        Raises:
+            InvalidArgument: no amount has this id (the message lists them).
+
+        >>> from grantrules.serde import _example_scheme
+        >>> sorted(_example_scheme().versions[0].amount("award").depends_on())
+        ['total']
+        """
         for amount in self.amounts:
             if amount.id == amount_id:
                 return amount
@@ -178,6 +266,26 @@ class Scheme:
         envelope_parameter: the parameter holding a call's envelope.
         distribution: the installed distribution that provides the scheme, with its version.
         overrides: parameters overridden for a what-if simulation (recorded in decisions).
+
+    Raises:
+        SchemeDefinitionError: no version, two versions on one day, or rules reading fields
+            that ``application_type`` does not have.
+
+    >>> from grantrules.amounts import Amount
+    >>> from grantrules.basis import Basis
+    >>> from grantrules.expressions import collection, sum_of
+    >>> from grantrules.parameters import ParameterSet
+    >>> total = Amount("total_cost", sum_of(collection("costs").amount_excl_vat),
+    ...                basis=Basis("Règlement"))
+    >>> version = SchemeVersion(valid_from=datetime.date(2025, 1, 1),
+    ...                         parameters=ParameterSet({}), criteria=[], amounts=[total],
+    ...                         award="total_cost")
+    >>> scheme = Scheme(id="cout-total", metadata=Metadata(name={"fr": "Coût total"}),
+    ...                 versions=[version])
+    >>> scheme.title, scheme.application_type.__name__
+    ('Coût total', 'Application')
+
+    .. versionadded:: 0.1
     """
 
     id: str
@@ -211,6 +319,12 @@ class Scheme:
 
     @property
     def title(self) -> str:
+        """The French name of the scheme, else its first name.
+
+        >>> from grantrules.serde import _example_scheme
+        >>> _example_scheme().title
+        'Exemple'
+        """
         return self.metadata.name.get("fr") or next(iter(self.metadata.name.values()))
 
     def version_at(self, day: datetime.date) -> SchemeVersion:
@@ -218,6 +332,13 @@ class Scheme:
 
         Using the first version for earlier dates makes "submitted before the call opened"
         a failed criterion rather than a crash.
+
+        Raises:
+            InvalidArgument: ``day`` is not a ``datetime.date``.
+
+        >>> from grantrules.serde import _example_scheme
+        >>> _example_scheme().version_at(datetime.date(2020, 1, 1)).valid_from
+        datetime.date(2025, 1, 1)
         """
         if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
             raise InvalidArgument(f"expected a datetime.date, got {day!r}")
@@ -229,6 +350,19 @@ class Scheme:
 
         Values may be strings parsed according to each parameter's unit (``"50%"``,
         ``"4000000.00"``).  The decisions of the copy record the overrides.
+
+        Raises:
+            UnknownParameter: a name is not a parameter of every version.
+            InvalidMoney: an amount or rate value cannot be read (``"150%"``).
+            InvalidArgument: another value does not fit the parameter's unit.
+
+        >>> from grantrules.registry import load_scheme
+        >>> what_if = load_scheme("ami-ia-hdf").with_parameters(feder_rate="50%")
+        >>> what_if.overrides
+        {'feder_rate': '50%'}
+        >>> what_if.version_at(datetime.date(2025, 3, 14)).parameters["feder_rate"].at(
+        ...     datetime.date(2025, 3, 14))
+        Rate('0.5')
         """
         versions = []
         for version in self.versions:

@@ -1,4 +1,7 @@
-"""A decision as a report an instructor can paste: verdict, reasons, amounts, duties."""
+"""A decision as a report an instructor can paste: verdict, reasons, amounts, duties.
+
+.. versionadded:: 0.1
+"""
 
 from __future__ import annotations
 
@@ -194,7 +197,18 @@ def _rest(decision: Decision, ctx: _Context) -> list[Block]:
 
 
 def decision_blocks(decision: Decision, lang: str, scheme: Scheme | None = None) -> list[Block]:
-    """The report of ``decision`` as blocks (see :func:`decision_text`)."""
+    """The report of ``decision`` as blocks (see :func:`decision_text`).
+
+    Headings, paragraphs, lists and tables that :func:`~grantrules.render._blocks.to_text` and
+    :func:`~grantrules.render._blocks.to_markdown` write out.
+
+    >>> from grantrules.evaluate import evaluate
+    >>> from grantrules.serde import _example_scheme, _example_document
+    >>> decision_blocks(evaluate(_example_scheme(), _example_document()), "en")[0]
+    Heading(level=1, text=('Application A-1',))
+
+    .. versionadded:: 0.1
+    """
     if not isinstance(decision, Decision):
         raise InvalidArgument(f"expected a Decision, got the {type(decision).__name__}")
     ctx = _Context(decision, check_lang(lang), scheme)
@@ -219,6 +233,8 @@ def decision_text(decision: Decision, lang: str = "fr", *, scheme: Scheme | None
     >>> report = decision_text(evaluate(_example_scheme(), _example_document()), "fr")
     >>> next(line for line in report.splitlines() if line.startswith("Montant"))
     "Montant de l'aide : 600,00\\xa0€"
+
+    .. versionadded:: 0.1
     """
     return to_text(decision_blocks(decision, lang, scheme), lang)
 
@@ -231,5 +247,7 @@ def decision_markdown(decision: Decision, lang: str = "fr", *, scheme: Scheme | 
     >>> print(decision_markdown(evaluate(_example_scheme(), _example_document()), "en")
     ...       .splitlines()[0])
     # Application A-1
+
+    .. versionadded:: 0.1
     """
     return to_markdown(decision_blocks(decision, lang, scheme))

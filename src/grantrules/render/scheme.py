@@ -1,4 +1,7 @@
-"""A scheme as a *règlement*: catalogue sheet, rules in words, amounts, dated parameters."""
+"""A scheme as a *règlement*: catalogue sheet, rules in words, amounts, dated parameters.
+
+.. versionadded:: 0.1
+"""
 
 from __future__ import annotations
 
@@ -209,7 +212,14 @@ def _version(version: SchemeVersion, lang: str, on: datetime.date | None) -> lis
 
 
 def scheme_blocks(scheme: Scheme, lang: str = "fr", on: datetime.date | None = None) -> list[Block]:
-    """The règlement of ``scheme`` as blocks (see :func:`scheme_markdown`)."""
+    """The règlement of ``scheme`` as blocks (see :func:`scheme_markdown`).
+
+    >>> from grantrules.serde import _example_scheme
+    >>> scheme_blocks(_example_scheme(), "fr")[0]
+    Heading(level=1, text=('Exemple',))
+
+    .. versionadded:: 0.1
+    """
     if not isinstance(scheme, Scheme):
         raise InvalidArgument(f"expected a Scheme, got the {type(scheme).__name__}")
     check_lang(lang)
@@ -249,6 +259,8 @@ def scheme_markdown(scheme: Scheme, lang: str = "fr", on: datetime.date | None =
     >>> from grantrules.serde import _example_scheme
     >>> print(scheme_markdown(_example_scheme(), "en").splitlines()[0])
     # Example
+
+    .. versionadded:: 0.1
     """
     return to_markdown(scheme_blocks(scheme, lang, on))
 
@@ -259,5 +271,7 @@ def scheme_text(scheme: Scheme, lang: str = "fr", on: datetime.date | None = Non
     >>> from grantrules.serde import _example_scheme
     >>> print(scheme_text(_example_scheme(), "en").splitlines()[1])
     =======
+
+    .. versionadded:: 0.1
     """
     return to_text(scheme_blocks(scheme, lang, on), lang)

@@ -18,7 +18,18 @@ __all__ = ["Config", "InvariantViolation", "Subject"]
 
 
 class InvariantViolation(GrantRulesError, AssertionError):
-    """An invariant does not hold; ``example`` is the (shrunk) input that shows it."""
+    """An invariant does not hold; ``example`` is the (shrunk) input that shows it.
+
+    Also an :class:`AssertionError`, so that pytest reports it as a test failure.
+
+    >>> violation = InvariantViolation("award_non_negative", "the award is -0.01")
+    >>> print(violation)
+    [award_non_negative] the award is -0.01
+    >>> violation.invariant, isinstance(violation, AssertionError)
+    ('award_non_negative', True)
+
+    .. versionadded:: 0.1
+    """
 
     code = "invariant-violated"
 
@@ -42,6 +53,12 @@ class Config:
         ceilings: parameters that cap the award, besides those the award formula shows.
         languages: the languages every message must exist in.
         on: the evaluation date; by default each application's submission date.
+
+    >>> config = Config(eligible_cost="eligible_base", ceilings=("ceiling",))
+    >>> config.total_cost, config.eligible_cost, config.ceilings
+    ('total_cost', 'eligible_base', ('ceiling',))
+
+    .. versionadded:: 0.1
     """
 
     total_cost: str = "total_cost"
@@ -57,7 +74,18 @@ class Config:
 
 @attrs.frozen(eq=False, repr=False)
 class Subject:
-    """A scheme under test, with the configuration and helpers the checks share."""
+    """A scheme under test, with the configuration and helpers the checks share.
+
+    >>> from grantrules.serde import _example_scheme, _example_document, structure_application
+    >>> subject = Subject(_example_scheme())
+    >>> application = structure_application(subject.scheme, _example_document())
+    >>> subject.decide(application)
+    <Decision example A-1: eligible, award 600.00>
+    >>> subject.has_amount("total"), subject.has_amount("total_cost")
+    (True, False)
+
+    .. versionadded:: 0.1
+    """
 
     scheme: Scheme
     config: Config = Config()
@@ -74,8 +102,15 @@ class Subject:
         return evaluate(self.scheme, app, on=self.config.on, lang=lang)
 
     def amounts(self, decision: Decision) -> dict[str, Euro | None]:
-        """The decision's amounts as computed, the award included even when ineligible."""
+        """The decision's amounts as computed, the award included even when ineligible.
+
+        >>> from grantrules.serde import _example_scheme, _example_document
+        >>> subject = Subject(_example_scheme())
+        >>> subject.amounts(evaluate(subject.scheme, _example_document()))
+        {'total': Euro('1200.00'), 'award': Euro('600.00')}
+        """
         return computed_amounts(decision)
 
     def has_amount(self, amount_id: str) -> bool:
+        """Whether every version of the scheme has an amount with this id."""
         return all(amount_id in {a.id for a in v.amounts} for v in self.scheme.versions)

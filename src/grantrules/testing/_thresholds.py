@@ -67,6 +67,14 @@ class Hint:
     fail, and None when the rule that gave it does not decide eligibility (a warning, an
     amount formula, a filter).  A ``speculative`` value comes from a guess (an amount
     parameter the award formula does not use, met with its rates): only free examples use it.
+
+    >>> hint = Hint(Euro("70000.00"), passes=True)
+    >>> hint.describe()
+    '70000.00 (passes)'
+    >>> sorted([Hint(Euro("0.00"), passes=False), Hint(Euro("0.01")), hint])[0].passes
+    False
+
+    .. versionadded:: 0.1
     """
 
     value: Any = attrs.field(order=repr)
@@ -74,6 +82,11 @@ class Hint:
     speculative: bool = False
 
     def describe(self) -> str:
+        """The value and what it does, for reports: ``69999.99 (fails)``.
+
+        >>> Hint(Euro("69999.99"), passes=False, speculative=True).describe()
+        '69999.99 (fails, speculative)'
+        """
         mark = {True: "passes", False: "fails", None: "neutral"}[self.passes]
         return f"{self.value} ({mark}{', speculative' if self.speculative else ''})"
 
@@ -100,6 +113,18 @@ class Thresholds:
         year_shifts: the ``n`` of every ``years_before(n)`` in the rules.
         aggregates: sums that generation can aim at, by key (``amount:total_cost``).
         links: sums compared with an amount, that generation makes (nearly) equal.
+
+    Built by :func:`find_thresholds`; keys are those of
+    :class:`~grantrules.expressions.Input` (``amount:total_cost``, ``field:costs[].category``).
+
+    >>> from grantrules.serde import _example_scheme
+    >>> thresholds = find_thresholds(_example_scheme())
+    >>> thresholds.describe()[0]
+    'amount:total: 0.01 (passes), 0.00 (fails)'
+    >>> [hint.value for hint in thresholds.for_key("amount:total", passing=True)]
+    [Euro('0.01')]
+
+    .. versionadded:: 0.1
     """
 
     hints: Mapping[str, tuple[Hint, ...]]
@@ -110,14 +135,27 @@ class Thresholds:
     links: tuple[SumLink, ...]
 
     def for_key(self, key: str, *, passing: bool = False) -> tuple[Hint, ...]:
-        """The hints of ``key``; with ``passing``, only those that pass or are neutral."""
+        """The hints of ``key``; with ``passing``, only those that pass or are neutral.
+
+        Speculative hints are left out with ``passing``; an unknown key has no hints.
+
+        >>> from grantrules.serde import _example_scheme
+        >>> find_thresholds(_example_scheme()).for_key("field:project.title")
+        ()
+        """
         found = self.hints.get(key, ())
         if passing:
             return tuple(h for h in found if h.passes is not False and not h.speculative)
         return found
 
     def describe(self) -> list[str]:
-        """One line per input: the values found, for reports and debugging."""
+        """One line per input: the values found, for reports and debugging.
+
+        >>> from grantrules.serde import _example_scheme
+        >>> print("\\n".join(find_thresholds(_example_scheme()).describe()))
+        amount:total: 0.01 (passes), 0.00 (fails)
+        dates: 2024-12-31, 2025-01-01, 2025-01-02
+        """
         lines = [
             f"{key}: "
             + ", ".join(h.describe() for h in hints[:12])
@@ -557,9 +595,23 @@ def find_thresholds(scheme: Scheme, on: datetime.date | None = None) -> Threshol
     With ``on``, only the version and parameter values in force on that day count; without,
     every version and every dated value does.
 
-    >>> from grantrules.testing.strategies import find_thresholds  # doctest: +SKIP
-    >>> find_thresholds(scheme).for_key("amount:total_cost")  # doctest: +SKIP
-    (Hint(value=Euro('999.99'), passes=False), Hint(value=Euro('1000.00'), passes=True), ...)
+    Args:
+        scheme: the scheme whose rules to walk.
+        on: the evaluation date, or None for every version and every dated value.
+
+    Returns:
+        The :class:`Thresholds` found.
+
+    The example scheme's one criterion is ``total > 0.00``: its thresholds are the cent above,
+    which passes, and zero, which fails.
+
+    >>> from grantrules.serde import _example_scheme
+    >>> for hint in find_thresholds(_example_scheme()).for_key("amount:total"):
+    ...     print(hint)
+    Hint(value=Euro('0.01'), passes=True, speculative=False)
+    Hint(value=Euro('0.00'), passes=False, speculative=False)
+
+    .. versionadded:: 0.1
     """
     versions = scheme.versions if on is None else (scheme.version_at(on),)
     walk = _Walk(versions, on)

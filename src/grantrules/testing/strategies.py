@@ -1,8 +1,9 @@
 """Hypothesis strategies for grantrules values and for the applications of any scheme.
 
+>>> from hypothesis import find
 >>> from grantrules.testing.strategies import euros
->>> euros("0.00", "10.00").example() <= Euro("10.00")  # doctest: +SKIP
-True
+>>> find(euros("0.00", "10.00"), lambda amount: amount >= Euro("9.99"))
+Euro('9.99')
 
 :func:`applications` generates instances of a scheme's own application model and concentrates
 on the boundaries of its rules: every threshold found by walking the rule objects (cost bounds,
@@ -294,10 +295,13 @@ def applications(scheme: Scheme, on: datetime.date | None = None) -> st.SearchSt
     Raises:
         InvalidArgument: ``scheme`` is not a Scheme or ``on`` not a date.
 
-    >>> from grantrules import evaluate, load_scheme
+    >>> from grantrules import evaluate
+    >>> from grantrules.serde import _example_scheme
     >>> from hypothesis import find
-    >>> scheme = load_scheme("ami-ia-hdf")  # doctest: +SKIP
-    >>> find(applications(scheme), lambda a: evaluate(scheme, a).eligible)  # doctest: +SKIP
+    >>> scheme = _example_scheme()
+    >>> refused = find(applications(scheme), lambda a: not evaluate(scheme, a).eligible)
+    >>> refused.costs, evaluate(scheme, refused).award
+    ((), Euro('0.00'))
 
     .. versionadded:: 0.1
     """
@@ -440,11 +444,19 @@ def invalid_applications(scheme: Scheme) -> st.SearchStrategy[dict[str, Any]]:
     float, an unknown key, a missing required key, a SIREN failing its Luhn check, an
     impossible date, a negative amount, or a value of the wrong type.
 
-    >>> from grantrules.serde import structure_application  # doctest: +SKIP
-    >>> @given(invalid_applications(scheme))  # doctest: +SKIP
+    >>> from hypothesis import given, settings
+    >>> from grantrules.errors import ApplicationInvalid
+    >>> from grantrules.serde import _example_scheme, structure_application
+    >>> scheme = _example_scheme()
+    >>> @settings(max_examples=20, database=None, derandomize=True)
+    ... @given(invalid_applications(scheme))
     ... def test_refused(document):
-    ...     with pytest.raises(ApplicationInvalid):
+    ...     try:
     ...         structure_application(scheme, document)
+    ...     except ApplicationInvalid:
+    ...         return
+    ...     raise AssertionError(f"accepted {document}")
+    >>> test_refused()
 
     .. versionadded:: 0.1
     """
