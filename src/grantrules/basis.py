@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import attrs
@@ -47,7 +48,13 @@ def _valid_reliability(_: object, attribute: attrs.Attribute[str | None], value:
         )
 
 
-@attrs.frozen
+@functools.lru_cache(maxsize=1024)
+def _as_dict(basis: Basis) -> dict[str, str]:
+    # A scheme has a few dozen bases, each quoted in every decision; callers get copies.
+    return {name: value for name in _FIELDS if (value := getattr(basis, name)) is not None}
+
+
+@attrs.frozen(cache_hash=True)
 class Basis:
     """A legal basis: the text's ``title``, optionally an ``article``, a ``url`` and a
     ``reliability`` (``"verified"``, ``"press"`` or ``"inferred"``).
@@ -72,7 +79,7 @@ class Basis:
         >>> Basis("CGCT", "art. L1111-10 III").to_dict()
         {'title': 'CGCT', 'article': 'art. L1111-10 III'}
         """
-        return {name: value for name in _FIELDS if (value := getattr(self, name)) is not None}
+        return dict(_as_dict(self))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Basis:

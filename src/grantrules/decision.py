@@ -91,8 +91,8 @@ class CriterionResult:
         """
         data: dict[str, Json] = {
             "id": self.id,
-            "outcome": self.outcome.value,
-            "severity": self.severity.value,
+            "outcome": self.outcome._value_,
+            "severity": self.severity._value_,
             "message": self.message,
             "basis": self.basis.to_dict(),
             "inputs": dict(self.inputs),

@@ -846,7 +846,7 @@ class Extremum(Expr):
         return lambda env, item: fn(p(env, item) for p in parts)
 
     def render(self, ctx: RenderContext) -> str:
-        parts = join_and([o.render(ctx) for o in self.operands], ctx.lang)
+        parts = join_and([_paren(o, ctx) for o in self.operands], ctx.lang)
         if self.op == "min":
             return ctx.words(f"le plus petit {de(parts)}", f"the least of {parts}")
         return ctx.words(f"le plus grand {de(parts)}", f"the greatest of {parts}")

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -90,11 +91,24 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
     .. versionadded:: 0.1
     """
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        return format_value(values[name], lang) if name in values else match.group(0)
+    parts = []
+    for literal, name in _parsed(template):
+        parts.append(literal)
+        if name is not None:
+            parts.append(format_value(values[name], lang) if name in values else f"{{{name}}}")
+    return "".join(parts)
 
-    return _PLACEHOLDER.sub(replace, template)
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
+    # Templates are few and filled for every decision: split each one once.
+    pieces: list[tuple[str, str | None]] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        pieces.append((template[position : match.start()], match.group(1)))
+        position = match.end()
+    pieces.append((template[position:], None))
+    return tuple(pieces)
 
 
 def _check_texts(owner: str, what: str, texts: Texts | None, required: bool = True) -> None:
