@@ -6,6 +6,7 @@ imported under the name ``conftest``; spawned worker processes import this modul
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,3 +50,12 @@ def make_document(
         "award": award,
         **extra,
     }
+
+
+def is_closed(db: sqlite3.Connection) -> bool:
+    """Whether ``db`` was closed (Python 3.13 warns about connections collected while open)."""
+    try:
+        db.execute("SELECT 1")
+    except sqlite3.ProgrammingError:
+        return True
+    return False

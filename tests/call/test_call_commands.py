@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from call_support import fake_evaluator, make_document
+from call_support import fake_evaluator, is_closed, make_document
 
 from grantrules.call import Call, DeMinimis, FirstComeFirstServed, RankedByScore, SameApplicant
 from grantrules.call.allocation import plan, policy_from_json
@@ -25,6 +26,7 @@ from grantrules.errors import (
 from grantrules.money import Euro
 
 NewCall = Callable[..., Call]
+AutoClose = Callable[[Call], Call]
 
 
 def statuses(call: Call) -> dict[str, str]:
@@ -133,11 +135,11 @@ def test_partial_awards(new_call: NewCall) -> None:
     consistent(call)
 
 
-def test_revise_cost_releases_the_difference(call_path: Path) -> None:
+def test_revise_cost_releases_the_difference(new_call: NewCall, call_path: Path) -> None:
     def half(document: object, cost: Euro) -> Euro:
         return cost.scale(Decimal("0.5"), rounding=__import__("grantrules.money").money.DOWN)
 
-    call = Call.create(call_path, Euro(1000), evaluator=fake_evaluator, recompute_award=half)
+    call = new_call("1000.00", recompute_award=half)
     call.run([make_document(i, award="600", day=i) for i in range(2)])
     call.pay("A00000", Euro("100.00"))
     revised = call.revise_cost("A00000", Euro("800.00"))
@@ -151,13 +153,11 @@ def test_revise_cost_releases_the_difference(call_path: Path) -> None:
         reopened.revise_cost("A00000", Euro(10))
 
 
-def test_ranked_by_score(call_path: Path) -> None:
+def test_ranked_by_score(new_call: NewCall) -> None:
     def scorer(document: object, decision: object) -> Decimal | None:
         return Decimal(document["score"]) if "score" in document else None  # type: ignore[index,operator]
 
-    call = Call.create(
-        call_path, Euro(1000), evaluator=fake_evaluator, policy=RankedByScore("10"), scorer=scorer
-    )
+    call = new_call("1000.00", policy=RankedByScore("10"), scorer=scorer)
     docs = [make_document(i, award="400", score=s) for i, s in enumerate(["12", "15", "9", "11"])]
     docs.append(make_document(7, award="100"))
     call.run(docs)
@@ -205,9 +205,9 @@ def test_submit_validates_the_contract(new_call: NewCall) -> None:
         call.submit(make_document(1))
 
 
-def test_portfolio_flags_and_blocking(call_path: Path) -> None:
+def test_portfolio_flags_and_blocking(new_call: NewCall) -> None:
     rules = [SameApplicant(), DeMinimis(Euro("300000.00"))]
-    call = Call.create(call_path, Euro(10**6), evaluator=fake_evaluator, portfolio_rules=rules)
+    call = new_call("1000000.00", portfolio_rules=rules)
     activity = {
         "economic_activity": True,
         "prior_de_minimis": [
@@ -233,15 +233,15 @@ def test_portfolio_flags_and_blocking(call_path: Path) -> None:
 
 
 def test_stale_projection_cannot_overcommit(
-    call_path: Path, monkeypatch: pytest.MonkeyPatch
+    new_call: NewCall, call_path: Path, autoclose: AutoClose, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The SQL check inside the transaction catches what a stale in-memory state would miss."""
-    first = Call.create(call_path, Euro(500), evaluator=fake_evaluator)
+    first = new_call("500.00")
     first.run([make_document(0, award="300")])
     for i in (2, 3):
         first.submit(make_document(i, award="200"))
     first.evaluate_pending()
-    second = Call.open(call_path, evaluator=fake_evaluator)
+    second = autoclose(Call.open(call_path, evaluator=fake_evaluator))
     second.status()
     first.record_decision("A00002", "selected")  # the envelope is now fully committed
     # Simulate a bug where `second` trusted its cache instead of catching up.
@@ -251,16 +251,29 @@ def test_stale_projection_cannot_overcommit(
     with pytest.raises(EnvelopeExceeded):
         second.record_decision("A00003", "selected")
     monkeypatch.undo()
-    assert Call.open(call_path).replay().ledger.remaining == Euro(0)
+    with Call.open(call_path) as third:
+        assert third.replay().ledger.remaining == Euro(0)
     assert second.record_decision("A00003", "selected").status == "waitlisted"
 
 
-def test_tampered_ledger_is_detected(call_path: Path) -> None:
-    call = Call.create(call_path, Euro(500), evaluator=fake_evaluator)
+def test_tampered_ledger_is_detected(new_call: NewCall, call_path: Path) -> None:
+    call = new_call("500.00")
     call.run([make_document(0, award="300")])
-    db = sqlite3.connect(call_path)
-    db.execute("INSERT INTO ledger VALUES (1, 'A00000', 'pay', 1)")
-    db.commit()
-    db.close()
+    with closing(sqlite3.connect(call_path)) as db, db:
+        db.execute("INSERT INTO ledger VALUES (1, 'A00000', 'pay', 1)")
     with pytest.raises(JournalError, match="ledger table"):
         call.replay()
+
+
+def test_a_call_that_cannot_be_opened_closes_its_file(
+    call_path: Path, connections: list[sqlite3.Connection]
+) -> None:
+    Call.create(call_path, Euro(500)).close_file()
+    with pytest.raises(TypeError):
+        Call.open(call_path, evaluator=fake_evaluator, no_such_option=True)
+    with closing(sqlite3.connect(call_path)) as db, db:
+        db.execute("UPDATE meta SET value = 'lottery' WHERE key = 'policy'")
+    with pytest.raises(JournalError, match="unreadable call settings"):
+        Call.open(call_path)
+    assert connections
+    assert all(is_closed(db) for db in connections)

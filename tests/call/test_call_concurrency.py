@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 
 import call_workers
@@ -12,22 +13,23 @@ from call_support import fake_evaluator
 
 from grantrules.call import Call
 from grantrules.call.journal import Journal
+from grantrules.call.projection import CallState
 from grantrules.money import Euro
 
 SPAWN = multiprocessing.get_context("spawn")
 
 
-def check_consistent(path: Path) -> Call:
-    call = Call.open(path, evaluator=fake_evaluator)
-    state = call.replay()
-    assert state == call.status()
+def check_consistent(path: Path) -> CallState:
+    """Check the call file at ``path`` (closed again on return) and return its state."""
+    with Call.open(path, evaluator=fake_evaluator) as call:
+        state = call.replay()
+        assert state == call.status()
     assert state.ledger.remaining >= Euro.ZERO
     for app in state.applications:
         assert app.paid <= app.committed
-    db = sqlite3.connect(path)
-    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    db.close()
-    return call
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    return state
 
 
 def test_concurrent_writers_never_exceed_the_envelope(tmp_path: Path) -> None:
@@ -39,23 +41,21 @@ def test_concurrent_writers_never_exceed_the_envelope(tmp_path: Path) -> None:
         results = pool.starmap(
             call_workers.compete, [(str(path), w, rounds, barrier) for w in range(workers)]
         )
-    call = check_consistent(path)
-    state = call.status()
+    state = check_consistent(path)
     assert sum(r.get("committed", 0) for r in results) > 5
     assert sum(r.get("waitlisted", 0) for r in results) > 0, "the envelope was never exhausted"
     assert len(state.applications) <= workers * rounds
-    totals = Journal.open(path).ledger_totals()
+    with Journal.open(path) as journal:
+        totals = journal.ledger_totals()
     assert totals["commit"] - totals["release"] <= 300_000
-    call.close_file()
 
 
 def _wait_for_events(path: Path, count: int, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-            found = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-            db.close()
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as db:
+                found = db.execute("SELECT COUNT(*) FROM events").fetchone()[0]
             if found >= count:
                 return
         except sqlite3.Error:
@@ -74,7 +74,7 @@ def test_killed_between_and_during_commands(tmp_path: Path) -> None:
         worker.kill()  # SIGKILL: no cleanup, possibly inside a transaction
         worker.join()
         assert worker.exitcode == -9
-        check_consistent(path).close_file()  # and the next round resumes on the same file
+        check_consistent(path)  # and the next round resumes on the same file
 
 
 def test_killed_during_one_long_run_writes_all_or_nothing(tmp_path: Path) -> None:
@@ -85,8 +85,6 @@ def test_killed_during_one_long_run_writes_all_or_nothing(tmp_path: Path) -> Non
     time.sleep(2.5)  # start-up plus a good part of the run, before its commit
     worker.kill()
     worker.join()
-    call = check_consistent(path)
-    count = len(call.status().applications)
+    count = len(check_consistent(path).applications)
     assert count in (0, 20_000)
     assert (count == 20_000) == Path(f"{path}.done").exists()
-    call.close_file()

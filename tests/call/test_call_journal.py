@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from call_support import is_closed
 
 from grantrules.call.journal import SCHEMA_VERSION, Journal, LedgerEntry, NewEvent
 from grantrules.errors import JournalError
 
+AutoClose = Callable[[Journal], Journal]
+Connections = list[sqlite3.Connection]
 
-def test_create_append_read(tmp_path: Path) -> None:
-    journal = Journal.create(tmp_path / "c.db", {"envelope": "10.00"})
+
+def all_closed(connections: Connections) -> bool:
+    return bool(connections) and all(is_closed(db) for db in connections)
+
+
+def test_create_append_read(tmp_path: Path, autoclose: AutoClose) -> None:
+    journal = autoclose(Journal.create(tmp_path / "c.db", {"envelope": "10.00"}))
     assert journal.meta()["format"] == "grantrules-call"
     with journal.transaction():
         written = journal.append(
@@ -40,8 +50,8 @@ def test_existing_file_is_not_overwritten(tmp_path: Path) -> None:
     assert (tmp_path / "c.db").read_text() == "keep me"
 
 
-def test_rollback_writes_nothing(tmp_path: Path) -> None:
-    journal = Journal.create(tmp_path / "c.db", {})
+def test_rollback_writes_nothing(tmp_path: Path, autoclose: AutoClose) -> None:
+    journal = autoclose(Journal.create(tmp_path / "c.db", {}))
 
     def failing_command() -> None:
         with journal.transaction():
@@ -56,64 +66,68 @@ def test_rollback_writes_nothing(tmp_path: Path) -> None:
 
 
 def test_append_only(tmp_path: Path) -> None:
-    journal = Journal.create(tmp_path / "c.db", {})
-    with journal.transaction():
+    with Journal.create(tmp_path / "c.db", {}) as journal, journal.transaction():
         journal.append([NewEvent("paid", "A", {}, ledger=(LedgerEntry("pay", 1),))])
-    db = sqlite3.connect(tmp_path / "c.db")
-    for sql in ("UPDATE events SET kind = 'x'", "DELETE FROM events", "DELETE FROM ledger"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            db.execute(sql)
-    db.close()
+    with closing(sqlite3.connect(tmp_path / "c.db")) as db:
+        for sql in ("UPDATE events SET kind = 'x'", "DELETE FROM events", "DELETE FROM ledger"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                db.execute(sql)
 
 
-def test_random_bytes_are_refused(tmp_path: Path) -> None:
+def test_failed_creation_closes_and_removes_its_file(
+    tmp_path: Path, connections: Connections
+) -> None:
+    with pytest.raises(JournalError, match="cannot create"):
+        Journal.create(tmp_path / "c.db", {"envelope": object()})  # type: ignore[dict-item]
+    assert all_closed(connections)
+    assert os.listdir(tmp_path) == []
+
+
+def test_random_bytes_are_refused(tmp_path: Path, connections: Connections) -> None:
     path = tmp_path / "noise.db"
     path.write_bytes(os.urandom(8192))
     with pytest.raises(JournalError, match="not a grantrules call file"):
         Journal.open(path)
+    assert all_closed(connections)
 
 
-def test_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:
+def test_foreign_sqlite_file_is_refused(tmp_path: Path, connections: Connections) -> None:
     path = tmp_path / "other.db"
-    db = sqlite3.connect(path)
-    db.execute("CREATE TABLE events (x)")
-    db.commit()
-    db.close()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE events (x)")
     with pytest.raises(JournalError, match="application_id"):
         Journal.open(path)
+    assert all_closed(connections)
 
 
-def test_newer_and_damaged_files_are_refused(tmp_path: Path) -> None:
+def test_newer_and_damaged_files_are_refused(tmp_path: Path, connections: Connections) -> None:
     path = tmp_path / "c.db"
     Journal.create(path, {}).close()
-    db = sqlite3.connect(path)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    db.commit()
-    db.close()
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(JournalError, match="newer grantrules"):
         Journal.open(path)
     with pytest.raises(JournalError, match="no such call file"):
         Journal.open(tmp_path / "missing.db")
+    assert all_closed(connections)
 
 
-def test_missing_meta_is_refused(tmp_path: Path) -> None:
+def test_missing_meta_is_refused(tmp_path: Path, connections: Connections) -> None:
     path = tmp_path / "c.db"
     Journal.create(path, {}).close()
-    db = sqlite3.connect(path)
-    db.execute("DROP TABLE meta")
-    db.commit()
-    db.close()
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("DROP TABLE meta")
     with pytest.raises(JournalError, match=r"corrupted|does not identify"):
         Journal.open(path)
+    assert all_closed(connections)
 
 
-def test_truncated_file_is_refused(tmp_path: Path) -> None:
+def test_truncated_file_is_refused(tmp_path: Path, connections: Connections) -> None:
     path = tmp_path / "c.db"
-    journal = Journal.create(path, {})
-    with journal.transaction():
+    with Journal.create(path, {}) as journal, journal.transaction():
         journal.append([NewEvent("submitted", f"A{i}", {"pad": "x" * 500}) for i in range(200)])
-    journal.close()
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2] + os.urandom(4096))
     with pytest.raises(JournalError):
         Journal.open(path)
+    assert all_closed(connections)

@@ -5,6 +5,7 @@
 >>> call = Call.create(pathlib.Path(tempfile.mkdtemp()) / "c.db", Euro("100.00"))
 >>> call.status().ledger.envelope
 Euro('100.00')
+>>> call.close_file()
 
 .. versionadded:: 0.1
 """

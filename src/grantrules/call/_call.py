@@ -84,6 +84,7 @@ class Call:
     >>> call = Call.create(path, Euro("100000.00"))
     >>> call.status().ledger.remaining
     Euro('100000.00')
+    >>> call.close_file()
     """
 
     def __init__(
@@ -95,23 +96,36 @@ class Call:
         scorer: Scorer | None = None,
         recompute_award: AwardRecomputer | None = None,
     ) -> None:
-        meta = journal.meta()
+        # The call owns ``journal`` from here on: close it if the call cannot be built.
         try:
-            self.process = Process.from_json(json.loads(meta["process"]))
-            self.policy: AllocationPolicy = policy_from_json(json.loads(meta["policy"]))
-            self.envelope = Euro(meta["envelope"])
-            self.partial_awards = meta["partial_awards"] == "true"
-        except (KeyError, ValueError) as error:
+            meta = journal.meta()
+            try:
+                self.process = Process.from_json(json.loads(meta["process"]))
+                self.policy: AllocationPolicy = policy_from_json(json.loads(meta["policy"]))
+                self.envelope = Euro(meta["envelope"])
+                self.partial_awards = meta["partial_awards"] == "true"
+            except (KeyError, ValueError) as error:
+                raise JournalError(f"{journal.path}: unreadable call settings: {error}") from None
+            self._journal = journal
+            self._lifecycle = lifecycle_for(self.process)
+        except BaseException:
             journal.close()
-            raise JournalError(f"{journal.path}: unreadable call settings: {error}") from None
-        self._journal = journal
-        self._lifecycle = lifecycle_for(self.process)
+            raise
         self.evaluator = evaluator
         self.portfolio_rules = tuple(portfolio_rules)
         self.scorer = scorer
         self.recompute_award = recompute_award
         self._projection: Projection | None = None
         self._funding = Funding(self.policy, self.partial_awards, self._flags)
+
+    @classmethod
+    def _adopt(cls, journal: Journal, options: Mapping[str, Any]) -> Call:
+        """``cls(journal, **options)``, closing ``journal`` if even the arguments are wrong."""
+        try:
+            return cls(journal, **options)
+        except BaseException:
+            journal.close()
+            raise
 
     @classmethod
     def create(
@@ -142,9 +156,13 @@ class Call:
             "policy": json.dumps(policy.to_json()),
             "partial_awards": "true" if partial_awards else "false",
         }
-        call = cls(Journal.create(path, meta), **options)
-        with call._command() as batch:
-            batch.emit("call_created", None, {**meta, "process": process.to_json()})
+        call = cls._adopt(Journal.create(path, meta), options)
+        try:
+            with call._command() as batch:
+                batch.emit("call_created", None, {**meta, "process": process.to_json()})
+        except BaseException:
+            call.close_file()
+            raise
         return call
 
     @classmethod
@@ -158,7 +176,7 @@ class Call:
         Raises:
             JournalError: the file is missing, foreign, corrupted or newer.
         """
-        return cls(Journal.open(path), **options)
+        return cls._adopt(Journal.open(path), options)
 
     def __enter__(self) -> Call:
         return self
@@ -167,7 +185,7 @@ class Call:
         self.close_file()
 
     def close_file(self) -> None:
-        """Close the call file."""
+        """Close the call file (closing twice is harmless); ``with Call.open(...)`` does it."""
         self._journal.close()
 
     # -- reading ----------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -129,19 +129,18 @@ class Journal:
         # crash during creation never leaves a half-initialised call file behind.
         building = target.with_name(f".{target.name}.{os.getpid()}.creating")
         try:
-            db = _connect(building)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(
-                f"BEGIN; {_SCHEMA} PRAGMA application_id = {_APPLICATION_ID}; "
-                f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            )
-            with db:
-                db.execute("BEGIN")
-                db.executemany(
-                    "INSERT INTO meta (key, value) VALUES (?, ?)",
-                    [("format", _FORMAT), *meta.items()],
+            with closing(_connect(building)) as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(
+                    f"BEGIN; {_SCHEMA} PRAGMA application_id = {_APPLICATION_ID}; "
+                    f"PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
                 )
-            db.close()
+                with db:
+                    db.execute("BEGIN")
+                    db.executemany(
+                        "INSERT INTO meta (key, value) VALUES (?, ?)",
+                        [("format", _FORMAT), *meta.items()],
+                    )
             if target.exists():
                 raise JournalError(f"{target}: file appeared while the call was being created")
             os.replace(building, target)
@@ -164,18 +163,28 @@ class Journal:
             raise JournalError(f"{target}: no such call file")
         try:
             db = _connect(target)
+        except sqlite3.DatabaseError as error:
+            raise JournalError(f"{target}: not a grantrules call file ({error})") from None
+        try:
+            return cls._checked(target, db)
+        except BaseException:
+            # Whatever refused the file (or interrupted the checks), the connection is ours.
+            db.close()
+            raise
+
+    @classmethod
+    def _checked(cls, target: Path, db: sqlite3.Connection) -> Journal:
+        try:
             app_id = db.execute("PRAGMA application_id").fetchone()[0]
             version = db.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
             raise JournalError(f"{target}: not a grantrules call file ({error})") from None
         if app_id != _APPLICATION_ID:
-            db.close()
             raise JournalError(
                 f"{target}: not a grantrules call file (SQLite application_id {app_id:#x}, "
                 f"expected {_APPLICATION_ID:#x}); create calls with `grantrules call run`"
             )
         if version > SCHEMA_VERSION:
-            db.close()
             raise JournalError(
                 f"{target}: written by a newer grantrules (schema {version}, this one reads up "
                 f"to {SCHEMA_VERSION}); upgrade grantrules to open it"
@@ -189,18 +198,21 @@ class Journal:
             problems = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
             fmt = self._db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
         except sqlite3.DatabaseError as error:
-            self._db.close()
             raise JournalError(f"{self.path}: corrupted call file ({error})") from None
         if problems != ["ok"]:
-            self._db.close()
             raise JournalError(f"{self.path}: corrupted call file: {'; '.join(problems)}")
         if fmt is None or fmt[0] != _FORMAT:
-            self._db.close()
             raise JournalError(f"{self.path}: the meta table does not identify a grantrules call")
 
     def close(self) -> None:
-        """Close the connection."""
+        """Close the connection (closing twice is harmless)."""
         self._db.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def meta(self) -> dict[str, str]:
         """The ``meta`` table as a dict."""
@@ -297,5 +309,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so the sqlite3 module never opens
     # a deferred transaction that would fail to upgrade to a write lock under contention.
     db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-    db.execute("PRAGMA synchronous=FULL")
+    try:
+        db.execute("PRAGMA synchronous=FULL")
+    except BaseException:
+        db.close()
+        raise
     return db
