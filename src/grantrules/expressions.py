@@ -880,7 +880,7 @@ def maximum(*operands: Any) -> Expr:
     >>> gap.evaluate(SimpleNamespace(total_cost=Euro("80000.00"), resources=Euro("95000.00")))
     Euro('0.00')
     >>> gap.render(RenderContext("en"))
-    'the greatest of total_cost − resources and €0.00'
+    'the greatest of (total_cost − resources) and €0.00'
 
     .. versionadded:: 0.1
     """

@@ -2,10 +2,12 @@
 
 >>> import tempfile, pathlib
 >>> from grantrules.money import Euro
->>> call = Call.create(pathlib.Path(tempfile.mkdtemp()) / "c.db", Euro("100.00"))
+>>> tmp = tempfile.TemporaryDirectory()
+>>> call = Call.create(pathlib.Path(tmp.name) / "c.db", Euro("100.00"))
 >>> call.status().ledger.envelope
 Euro('100.00')
 >>> call.close_file()
+>>> tmp.cleanup()
 
 .. versionadded:: 0.1
 """

@@ -42,7 +42,21 @@ Decision = Literal["selected", "waitlisted", "rejected"]
 
 @attrs.frozen
 class Refused:
-    """A document of a batch that could not be submitted (line number from 1)."""
+    """A document of a batch that could not be submitted (line number from 1).
+
+    :meth:`Call.run` skips such documents and lists them in :attr:`RunReport.refused`.
+
+    Args:
+        line: the document's position in the batch, from 1.
+        application_id: its ``id``, if it has a string one.
+        message: why it was refused, on one line.
+
+    >>> refused = Refused(3, "A1", "application 'A1' was already submitted to this call")
+    >>> refused.line, refused.application_id
+    (3, 'A1')
+
+    .. versionadded:: 0.1
+    """
 
     line: int
     application_id: str | None
@@ -51,7 +65,48 @@ class Refused:
 
 @attrs.frozen
 class RunReport:
-    """What :meth:`Call.run` did: the final state, flags, refusals and a time breakdown."""
+    """What :meth:`Call.run` did: the final state, flags, refusals and a time breakdown.
+
+    Args:
+        state: the call's state after the run.
+        flags: the portfolio flags raised before the allocation.
+        refused: the documents that could not be submitted.
+        steps: the allocation's outcomes, in policy order.
+        timings: seconds spent in ``evaluation``, ``portfolio``, ``statechart``, ``sqlite``
+            and ``other``, and their ``total``.
+
+    >>> import pathlib, tempfile
+    >>> from grantrules.call import SameApplicant
+    >>> class Grant:
+    ...     eligible = True
+    ...     def __init__(self, award):
+    ...         self.award = award
+    ...     def to_json(self):
+    ...         return {"eligible": True, "award": str(self.award)}
+    >>> def application(app_id, award):
+    ...     return {"id": app_id, "submitted_on": "2025-03-14", "award": award,
+    ...             "applicant": {"siren": "215903501", "name": "Lille"}}
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> call = Call.create(pathlib.Path(tmp.name) / "call.db", Euro("100000.00"),
+    ...                    evaluator=lambda document: Grant(Euro(document["award"])),
+    ...                    portfolio_rules=[SameApplicant()])
+    >>> report = call.run([application("A1", "60000.00"), application("A2", "50000.00"),
+    ...                    application("A1", "10000.00")])
+    >>> [(step.application_id, step.action) for step in report.steps]
+    [('A1', 'commit'), ('A2', 'waitlist')]
+    >>> [(refused.line, refused.message) for refused in report.refused]
+    [(3, "application 'A1' was already submitted to this call")]
+    >>> [flag.message_en for flag in report.flags]
+    ['Applicant 215903501 has 2 open applications: A1, A2.']
+    >>> report.state.ledger.remaining
+    Euro('40000.00')
+    >>> sorted(report.timings)
+    ['evaluation', 'other', 'portfolio', 'sqlite', 'statechart', 'total']
+    >>> call.close_file()
+    >>> tmp.cleanup()
+
+    .. versionadded:: 0.1
+    """
 
     state: CallState
     flags: tuple[Flag, ...]
@@ -80,11 +135,14 @@ class Call:
     Not thread-safe: use one ``Call`` per thread or process (several may share one file).
 
     >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "call.db"
-    >>> call = Call.create(path, Euro("100000.00"))
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> call = Call.create(pathlib.Path(tmp.name) / "call.db", Euro("100000.00"))
     >>> call.status().ledger.remaining
     Euro('100000.00')
     >>> call.close_file()
+    >>> tmp.cleanup()
+
+    .. versionadded:: 0.1
     """
 
     def __init__(

@@ -23,7 +23,21 @@ __all__ = ["DecisionLike", "Evaluator", "Scorer", "Submission", "read_submission
 
 @runtime_checkable
 class DecisionLike(Protocol):
-    """The part of an evaluation result the call engine reads."""
+    """The part of an evaluation result the call engine reads.
+
+    The core's :class:`~grantrules.decision.Decision` has it; so does any object with
+    ``eligible``, ``award`` and ``to_json()`` (checked with ``isinstance`` at run time).
+
+    >>> class Grant:
+    ...     eligible = True
+    ...     award = Euro("60000.00")
+    ...     def to_json(self):
+    ...         return {"eligible": self.eligible, "award": str(self.award)}
+    >>> isinstance(Grant(), DecisionLike)
+    True
+
+    .. versionadded:: 0.1
+    """
 
     @property
     def eligible(self) -> bool:
@@ -38,7 +52,42 @@ class DecisionLike(Protocol):
 
 
 class Evaluator(Protocol):
-    """Evaluate one application document (may raise ``ApplicationInvalid``)."""
+    """Evaluate one application document (may raise ``ApplicationInvalid``).
+
+    Any callable taking the document and returning a :class:`DecisionLike` will do, such as
+    ``functools.partial(grantrules.evaluate, scheme)``.  Pass it to
+    :meth:`Call.create <grantrules.call.Call.create>` or
+    :meth:`Call.open <grantrules.call.Call.open>` as ``evaluator``: an eligible application
+    gets the decision's ``award``, a document the evaluator raises ``ApplicationInvalid`` for
+    gets the ``invalid`` status.
+
+    >>> import pathlib, tempfile
+    >>> from grantrules.call import Call
+    >>> class Grant:
+    ...     def __init__(self, award):
+    ...         self.eligible, self.award = award > Euro.ZERO, award
+    ...     def to_json(self):
+    ...         return {"eligible": self.eligible, "award": str(self.award)}
+    >>> def evaluator(document):
+    ...     if "award" not in document:
+    ...         raise ApplicationInvalid([Problem("$.award", "expected an amount")])
+    ...     return Grant(Euro(document["award"]))
+    >>> tmp = tempfile.TemporaryDirectory()
+    >>> call = Call.create(pathlib.Path(tmp.name) / "call.db", Euro("100000.00"),
+    ...                    evaluator=evaluator)
+    >>> for app_id, award in [("A1", "60000.00"), ("A2", "0.00"), ("A3", None)]:
+    ...     document = {"id": app_id, "submitted_on": "2025-03-14",
+    ...                 "applicant": {"siren": "215903501", "name": "Lille"}}
+    ...     if award is not None:
+    ...         document["award"] = award
+    ...     _ = call.submit(document)
+    >>> [(app.status, str(app.award)) for app in call.evaluate_pending()]
+    [('eligible', '60000.00'), ('ineligible', '0.00'), ('invalid', '0.00')]
+    >>> call.close_file()
+    >>> tmp.cleanup()
+
+    .. versionadded:: 0.1
+    """
 
     def __call__(self, document: Mapping[str, Any], /) -> DecisionLike: ...
 

@@ -35,7 +35,29 @@ __all__ = [
 
 
 class AllocationPolicy(Protocol):
-    """Orders candidates and says which may be funded at all."""
+    """Orders candidates and says which may be funded at all.
+
+    :func:`plan` accepts any object with these three methods.  A call file stores its policy
+    as :meth:`to_json` and rebuilds it with :func:`policy_from_json`, which knows only
+    :class:`FirstComeFirstServed` and :class:`RankedByScore`: those are the policies a
+    :class:`~grantrules.call.Call` can use.
+
+    >>> import datetime
+    >>> from grantrules.call.projection import ApplicationStatus
+    >>> class LargestFirst:
+    ...     def order(self, apps):
+    ...         return sorted(apps, key=lambda app: app.award, reverse=True)
+    ...     def admits(self, app):
+    ...         return True
+    ...     def to_json(self):
+    ...         return {"policy": "largest_first"}
+    >>> apps = [ApplicationStatus(f"A{i}", "x", "1", datetime.date(2025, 1, i), i, "eligible",
+    ...                           award=Euro(award)) for i, award in [(1, 30), (2, 80)]]
+    >>> [(s.application_id, s.action) for s in plan(apps, Euro(100), LargestFirst())]
+    [('A2', 'commit'), ('A1', 'waitlist')]
+
+    .. versionadded:: 0.1
+    """
 
     def order(self, apps: Iterable[ApplicationStatus]) -> list[ApplicationStatus]:
         """The candidates that can be ranked, best first."""
@@ -49,7 +71,22 @@ class AllocationPolicy(Protocol):
 
 @attrs.frozen
 class FirstComeFirstServed:
-    """By submission date, then by order of submission in the journal (the AMI's rule)."""
+    """By submission date, then by order of submission in the journal (the AMI's rule).
+
+    The default policy of :meth:`Call.create <grantrules.call.Call.create>`.  Every
+    application is admitted; one whose award does not fit is wait-listed.
+
+    >>> import datetime
+    >>> from grantrules.call.projection import ApplicationStatus
+    >>> late = ApplicationStatus("A1", "Lille", "1", datetime.date(2025, 3, 2), 2, "eligible")
+    >>> early = ApplicationStatus("A2", "Roubaix", "2", datetime.date(2025, 3, 1), 3, "eligible")
+    >>> [app.id for app in FirstComeFirstServed().order([late, early])]
+    ['A2', 'A1']
+    >>> FirstComeFirstServed().to_json()
+    {'policy': 'first_come_first_served'}
+
+    .. versionadded:: 0.1
+    """
 
     def order(self, apps: Iterable[ApplicationStatus]) -> list[ApplicationStatus]:
         """Oldest submission first."""
@@ -80,7 +117,28 @@ def _decimal(value: object) -> Decimal:
 class RankedByScore:
     """Highest score first (ties: first come); below ``threshold`` is rejected.
 
-    Applications without a score are not ranked: they stay eligible until scored.
+    Applications without a score are not ranked: they stay eligible until scored (see
+    :meth:`Call.score <grantrules.call.Call.score>`).
+
+    Args:
+        threshold: the lowest score that may be funded, as a Decimal, an int or a string.
+
+    Raises:
+        InvalidArgument: the threshold is a float, not a number or not finite.
+
+    >>> import datetime
+    >>> from decimal import Decimal
+    >>> from grantrules.call.projection import ApplicationStatus
+    >>> policy = RankedByScore("12")
+    >>> apps = [ApplicationStatus(f"A{i}", "x", "1", datetime.date(2025, 1, i), i, "eligible",
+    ...                           score=score) for i, score in
+    ...         [(1, Decimal("11.5")), (2, Decimal("15")), (3, None)]]
+    >>> [(app.id, policy.admits(app)) for app in policy.order(apps)]
+    [('A2', True), ('A1', False)]
+    >>> policy.to_json()
+    {'policy': 'ranked_by_score', 'threshold': '12'}
+
+    .. versionadded:: 0.1
     """
 
     threshold: Decimal = attrs.field(converter=_decimal)
@@ -117,7 +175,18 @@ def policy_from_json(data: Mapping[str, Any]) -> AllocationPolicy:
 
 @attrs.frozen
 class Step:
-    """One allocation outcome: ``commit`` (``amount``), ``waitlist`` or ``reject``."""
+    """One allocation outcome: ``commit`` (``amount``), ``waitlist`` or ``reject``.
+
+    :meth:`Call.allocate <grantrules.call.Call.allocate>` and :func:`plan` return them, in
+    policy order; only a ``commit`` carries an amount.
+
+    >>> Step("A1", "commit", Euro("60000.00"))
+    Step(application_id='A1', action='commit', amount=Euro('60000.00'))
+    >>> Step("A2", "waitlist").amount
+    Euro('0.00')
+
+    .. versionadded:: 0.1
+    """
 
     application_id: str
     action: str

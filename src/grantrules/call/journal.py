@@ -74,7 +74,25 @@ class LedgerEntry:
 
 @attrs.frozen
 class Event:
-    """One journal record.  ``payload`` amounts are strings such as ``"60000.00"``."""
+    """One journal record.  ``payload`` amounts are strings such as ``"60000.00"``.
+
+    :meth:`Call.events <grantrules.call.Call.events>` returns them in order.
+
+    Args:
+        seq: the position in the journal, from 1.
+        ts: when the event was written (ISO 8601, UTC).
+        kind: ``call_created``, ``submitted``, or an event of the process (``evaluated``...).
+        application_id: the application concerned (``None`` for ``call_created``).
+        payload: the event's fields.
+        decision: the evaluator's decision JSON, on ``evaluated`` events.
+
+    >>> event = Event(5, "2025-03-14T09:00:00.000000+00:00", "paid", "A1",
+    ...               {"amount": "10000.00"})
+    >>> event.to_json()["payload"]
+    {'amount': '10000.00'}
+
+    .. versionadded:: 0.1
+    """
 
     seq: int
     ts: str

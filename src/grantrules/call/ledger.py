@@ -44,7 +44,23 @@ def from_cents(cents: int) -> Euro:
 
 @attrs.frozen
 class Ledger:
-    """The envelope's figures at one point of the journal."""
+    """The envelope's figures at one point of the journal.
+
+    Args:
+        envelope: the call's envelope.
+        commitments: every amount ever committed (commitments and promotions).
+        released: every amount given back (withdrawals, decommitments, closures, revisions).
+        paid: every payment.
+
+    >>> ledger = Ledger.of(Euro("100000.00"), commitments=Euro("90000.00"),
+    ...                    released=Euro("20000.00"), paid=Euro("30000.00"))
+    >>> ledger.committed, ledger.remaining
+    (Euro('70000.00'), Euro('30000.00'))
+    >>> ledger.to_json()["remaining"]
+    '30000.00'
+
+    .. versionadded:: 0.1
+    """
 
     envelope: Euro
     commitments: Euro

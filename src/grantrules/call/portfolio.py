@@ -46,7 +46,25 @@ _DE_MINIMIS = Basis(
 
 @attrs.frozen
 class Flag:
-    """A portfolio finding on one or more applications; ``blocking`` ones are not allocated."""
+    """A portfolio finding on one or more applications; ``blocking`` ones are not allocated.
+
+    Args:
+        id: the id of the rule that raised it.
+        applications: the applications concerned.
+        message_fr: the finding in French.
+        message_en: the finding in English.
+        basis: the legal basis of the rule.
+        blocking: whether the applications are held back from allocation.
+
+    >>> flag = Flag("portfolio.same_applicant", ("A1", "A2"),
+    ...             "Le porteur 215903501 a 2 candidatures ouvertes : A1, A2.",
+    ...             "Applicant 215903501 has 2 open applications: A1, A2.",
+    ...             Basis("Règlement de l'appel", "une candidature par porteur"))
+    >>> flag.to_json()["basis"]
+    {'title': "Règlement de l'appel", 'article': 'une candidature par porteur'}
+
+    .. versionadded:: 0.1
+    """
 
     id: str
     applications: tuple[str, ...]
@@ -77,7 +95,28 @@ class Item:
 
 
 class PortfolioRule(Protocol):
-    """Any rule over the whole call."""
+    """Any rule over the whole call.
+
+    Pass rules to :meth:`Call.create <grantrules.call.Call.create>` or
+    :meth:`Call.open <grantrules.call.Call.open>` as ``portfolio_rules``; the call runs them
+    (:meth:`Call.flags <grantrules.call.Call.flags>`) before each allocation and leaves the
+    applications of a ``blocking`` flag undecided.
+
+    >>> import datetime
+    >>> class NoSaturday:
+    ...     id = "portfolio.no_saturday"
+    ...     def check(self, items):
+    ...         ids = tuple(i.status.id for i in items if i.status.submitted_on.weekday() == 5)
+    ...         if ids:
+    ...             yield Flag(self.id, ids, "Déposé un samedi.", "Submitted on a Saturday.",
+    ...                        Basis("Règlement de l'appel"))
+    >>> items = [Item(ApplicationStatus(f"A{day}", "x", "1", datetime.date(2025, 3, day), day,
+    ...                                 "submitted"), {}, True) for day in (14, 15)]
+    >>> [flag.applications for flag in check_portfolio([NoSaturday()], items)]
+    [('A15',)]
+
+    .. versionadded:: 0.1
+    """
 
     @property
     def id(self) -> str:
@@ -97,7 +136,25 @@ def _counts(item: Item) -> bool:
 
 @attrs.frozen
 class SameApplicant:
-    """The same SIREN with two or more open applications in one call."""
+    """The same SIREN with two or more open applications in one call.
+
+    Args:
+        id: the rule id, in the flags it raises.
+        basis: the legal basis (by default, the call's one-application-per-applicant rule).
+        message_fr, message_en: templates filled with ``{siren}``, ``{count}`` and
+            ``{applications}``.
+        blocking: whether the flagged applications are held back from allocation.
+
+    >>> import datetime
+    >>> items = [Item(ApplicationStatus(app_id, "Lille", siren, datetime.date(2025, 3, 14), seq,
+    ...                                 "submitted"), {}, True)
+    ...          for app_id, siren, seq in [("A1", "215903501", 2), ("A2", "215903501", 3),
+    ...                                     ("A3", "200093201", 4)]]
+    >>> [flag.message_en for flag in SameApplicant().check(items)]
+    ['Applicant 215903501 has 2 open applications: A1, A2.']
+
+    .. versionadded:: 0.1
+    """
 
     id: str = "portfolio.same_applicant"
     basis: Basis = _ONE_APPLICATION
@@ -151,6 +208,32 @@ class DeMinimis:
     Only applicants with ``applicant.economic_activity`` true are concerned.  Awards counted are
     those of eligible applications not rejected, withdrawn or decommitted.  Applicants with
     ``applicant.sgei`` true use ``sgei_ceiling`` when it is given (Regulation 2023/2832).
+    Prior aid is read from ``applicant.prior_de_minimis`` (``granted_on``, ``amount``) of the
+    applicant's latest application; an unreadable list raises the flag with a total of ``?``.
+
+    Args:
+        ceiling: the most de minimis aid one applicant may cumulate over ``years``.
+        years: the period, counted back from the latest submission date.
+        id: the rule id, in the flags it raises.
+        basis: the legal basis (by default, Regulation (EU) 2023/2831, art. 3(2)).
+        sgei_ceiling: the ceiling for services of general economic interest, if different.
+        message_fr, message_en: templates filled with ``{siren}``, ``{total}``, ``{years}``,
+            ``{ceiling}`` and ``{applications}``.
+        blocking: whether the flagged applications are held back from allocation.
+
+    >>> import datetime
+    >>> document = {"applicant": {"economic_activity": True, "prior_de_minimis": [
+    ...     {"granted_on": "2023-06-01", "amount": "250000.00"}]}}
+    >>> status = ApplicationStatus("A1", "Lille", "215903501", datetime.date(2025, 3, 14), 2,
+    ...                            "eligible", "eligible", award=Euro("60000.00"))
+    >>> [flag] = DeMinimis(Euro("300000.00")).check([Item(status, document, True)])
+    >>> print(flag.message_en)  # doctest: +NORMALIZE_WHITESPACE
+    Applicant 215903501 would cumulate 310000.00 of de minimis aid over 3 years
+    (ceiling 300000.00): A1.
+    >>> flag.applications, flag.blocking
+    (('A1',), True)
+
+    .. versionadded:: 0.1
     """
 
     ceiling: Euro
@@ -207,6 +290,31 @@ class MaxPerGroup:
 
     ``path`` is a dotted path (``applicant.commune_code``); ``key_length`` keeps only the first
     characters of its value (2 turns a commune code into its département for mainland France).
+    Applications counted are those of eligible applications not rejected, withdrawn or
+    decommitted; those without a string at ``path`` are not counted.
+
+    Args:
+        id: the rule id, in the flags it raises.
+        path: the dotted path of the grouping field.
+        maximum: the most applications allowed per group.
+        basis: the legal basis of the quota.
+        message_fr, message_en: templates filled with ``{key}``, ``{count}``, ``{maximum}``
+            and ``{applications}``.
+        key_length: how many leading characters of the field's value make the group key.
+        blocking: whether the flagged applications are held back from allocation.
+
+    >>> import datetime
+    >>> rule = MaxPerGroup("portfolio.per_departement", "applicant.commune_code", 1,
+    ...                    Basis("Règlement de l'appel", "un projet par département"),
+    ...                    key_length=2)
+    >>> items = [Item(ApplicationStatus(f"A{i}", "x", "1", datetime.date(2025, 3, 14), i,
+    ...                                 "eligible", "eligible"),
+    ...               {"applicant": {"commune_code": code}}, True)
+    ...          for i, code in [(1, "59350"), (2, "59512"), (3, "62041")]]
+    >>> [flag.message_en for flag in rule.check(items)]
+    ['2 projects for 59 (at most 1): A1, A2.']
+
+    .. versionadded:: 0.1
     """
 
     id: str

@@ -98,6 +98,8 @@ class Transition:
 
     >>> Transition("decided", "eligible", "rejected", guard={"decision": "rejected"}).guard
     (('decision', 'rejected'),)
+
+    .. versionadded:: 0.1
     """
 
     event: str = attrs.field(validator=lambda _i, _a, v: _check_name("event", v))
@@ -143,9 +145,36 @@ def _exclusive(a: Transition, b: Transition) -> bool:
 class Process:
     """A validated life cycle: statuses and the transitions between them.
 
+    Give one to :meth:`Call.create <grantrules.call.Call.create>` as ``process``.  The call
+    engine itself emits the events of :data:`DEFAULT_PROCESS` (``evaluated``, ``decided``,
+    ``committed``...) and reads its statuses (``eligible``, ``selected``, ``waitlisted``,
+    ``committed``...): a process for a call keeps them and adds its own.
+
+    Args:
+        name: the process's name.
+        initial: the status of a newly submitted application.
+        states: every status, initial and final ones included.
+        finals: the statuses no transition leaves.
+        transitions: the allowed moves between statuses.
+
     Raises:
         SchemeDefinitionError: on unknown or unreachable statuses, transitions out of a final
             status, or two transitions that the same event could both fire.
+
+    >>> review = Process("review", "submitted", ["submitted", "accepted", "refused"],
+    ...                  finals=["accepted", "refused"],
+    ...                  transitions=[Transition("decided", "submitted", "accepted",
+    ...                                          {"decision": "yes"}),
+    ...                               Transition("decided", "submitted", "refused",
+    ...                                          {"decision": "no"})])
+    >>> review.target("submitted", "decided", {"decision": "no"})
+    'refused'
+    >>> review.is_open("accepted")
+    False
+    >>> Process.from_json(review.to_json()) == review
+    True
+
+    .. versionadded:: 0.1
     """
 
     name: str = attrs.field(validator=lambda _i, _a, v: _check_name("process name", v))
@@ -292,4 +321,6 @@ def _default() -> Process:
     return Process("default", "submitted", open_states + finals, finals, transitions)
 
 
+#: The life cycle drawn in this module's docstring, from ``submitted`` to ``closed``; the
+#: process of a call created without ``process=``.
 DEFAULT_PROCESS = _default()

@@ -28,7 +28,30 @@ _COMMITS, _PAYS = {"committed", "promoted"}, {"paid"}
 
 @attrs.frozen
 class ApplicationStatus:
-    """One application as the call sees it."""
+    """One application as the call sees it.
+
+    Args:
+        id: the application's ``id``.
+        applicant: the applicant's name (``applicant.name``).
+        siren: the applicant's SIREN (``applicant.siren``).
+        submitted_on: the document's ``submitted_on`` date.
+        submission: the journal ``seq`` of its ``submitted`` event (breaks date ties).
+        status: its status in the call's :class:`~grantrules.call.Process`.
+        outcome: ``eligible``, ``ineligible`` or ``invalid`` once evaluated.
+        award: the aid amount (as evaluated, committed or revised).
+        score: its ranking score, if any.
+        committed: what is currently reserved on the envelope for it.
+        paid: what was paid to it.
+
+    >>> import datetime
+    >>> app = ApplicationStatus("A1", "Lille", "215903501", datetime.date(2025, 3, 14), 2,
+    ...                         "committed", "eligible", award=Euro("60000.00"),
+    ...                         committed=Euro("60000.00"))
+    >>> app.to_json()["committed"]
+    '60000.00'
+
+    .. versionadded:: 0.1
+    """
 
     id: str
     applicant: str
@@ -60,7 +83,28 @@ class ApplicationStatus:
 
 @attrs.frozen
 class CallState:
-    """Statuses, awards and the ledger at one point of the journal (comparable with ``==``)."""
+    """Statuses, awards and the ledger at one point of the journal (comparable with ``==``).
+
+    :meth:`Call.status <grantrules.call.Call.status>` returns the current one and
+    :meth:`Call.replay <grantrules.call.Call.replay>` the one rebuilt from the events alone.
+
+    Args:
+        ledger: the envelope's figures.
+        applications: every application, in order of submission.
+        last_seq: the ``seq`` of the last event applied.
+
+    >>> import datetime
+    >>> apps = tuple(ApplicationStatus(f"A{i}", "x", "1", datetime.date(2025, 1, 1), i, status)
+    ...              for i, status in [(2, "eligible"), (3, "rejected"), (4, "eligible")])
+    >>> state = CallState(Ledger.of(Euro("100.00"), commitments=Euro.ZERO,
+    ...                             released=Euro.ZERO, paid=Euro.ZERO), apps, 4)
+    >>> state.by_status()
+    {'eligible': 2, 'rejected': 1}
+    >>> state.to_json()["remaining"]
+    '100.00'
+
+    .. versionadded:: 0.1
+    """
 
     ledger: Ledger
     applications: tuple[ApplicationStatus, ...]
