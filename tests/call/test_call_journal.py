@@ -7,12 +7,15 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
-from call_support import is_closed
+from call_support import fake_evaluator, is_closed
 
+from grantrules.call import Call, FirstComeFirstServed
 from grantrules.call.journal import SCHEMA_VERSION, Journal, LedgerEntry, NewEvent
-from grantrules.errors import JournalError
+from grantrules.errors import InvalidArgument, JournalError
+from grantrules.money import Euro
 
 AutoClose = Callable[[Journal], Journal]
 Connections = list[sqlite3.Connection]
@@ -131,3 +134,24 @@ def test_truncated_file_is_refused(tmp_path: Path, connections: Connections) -> 
     with pytest.raises(JournalError):
         Journal.open(path)
     assert all_closed(connections)
+
+
+def test_a_mistyped_option_leaves_no_call_file_behind(
+    tmp_path: Path, connections: Connections
+) -> None:
+    path = tmp_path / "c.db"
+    with pytest.raises(TypeError):
+        Call.create(path, Euro("1000.00"), evaluatr=fake_evaluator)  # type: ignore[call-arg]
+    assert all_closed(connections)
+    assert os.listdir(tmp_path) == []
+    Call.create(path, Euro("1000.00"), evaluator=fake_evaluator).close_file()  # the name is free
+
+
+def test_a_policy_the_file_cannot_store_is_refused_before_writing(tmp_path: Path) -> None:
+    class Alphabetical(FirstComeFirstServed):
+        def to_json(self) -> dict[str, Any]:
+            return {"policy": "alphabetical"}
+
+    with pytest.raises(InvalidArgument, match="unknown allocation policy"):
+        Call.create(tmp_path / "c.db", Euro("1000.00"), policy=Alphabetical())
+    assert os.listdir(tmp_path) == []

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 import attrs
@@ -208,18 +209,26 @@ class Call:
         if not isinstance(process, Process):
             raise InvalidArgument(f"process must be a Process, got {process!r}")
         policy = policy or FirstComeFirstServed()
+        # The file stores the policy as JSON: refuse one it could not read back, before writing.
+        policy_from_json(policy.to_json())
         meta = {
             "envelope": str(envelope),
             "process": json.dumps(process.to_json()),
             "policy": json.dumps(policy.to_json()),
             "partial_awards": "true" if partial_awards else "false",
         }
-        call = cls._adopt(Journal.create(path, meta), options)
+        journal = Journal.create(path, meta)
+        try:
+            call = cls._adopt(journal, options)
+        except BaseException:
+            _remove_call_file(path)  # a mistyped option must not leave a half-made call behind
+            raise
         try:
             with call._command() as batch:
                 batch.emit("call_created", None, {**meta, "process": process.to_json()})
         except BaseException:
             call.close_file()
+            _remove_call_file(path)
             raise
         return call
 
@@ -485,3 +494,9 @@ class Call:
             timings[k] for k in ("evaluation", "portfolio", "statechart", "sqlite")
         )
         return RunReport(self.status(), flags, tuple(refused), tuple(steps), timings)
+
+
+def _remove_call_file(path: str | os.PathLike[str]) -> None:
+    """Delete a call file that was just created, with its SQLite WAL companions."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{os.fspath(path)}{suffix}").unlink(missing_ok=True)
