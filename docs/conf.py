@@ -106,4 +106,5 @@ grantrules_api_modules = [
     "grantrules.testing.strategies",
     "grantrules.testing.invariants",
 ]
-grantrules_api_check_strict = False
+# Every public name must have a docstring with an example: a missing one fails the build.
+grantrules_api_check_strict = True
