@@ -54,10 +54,10 @@ class Amount(Expr):
     >>> from grantrules.money import DOWN
     >>> costs = collection("costs")
     >>> total = Amount("total_cost", sum_of(costs.amount_excl_vat),
-    ...                basis=Basis("AMI IA Hauts-de-France"),
+    ...                basis=Basis("Délibération n° 2024-112"),
     ...                label={"fr": "le coût total", "en": "the total cost"})
     >>> award = Amount("award", minimum(param("feder_rate").of(total), param("ceiling")),
-    ...                basis=Basis("AMI IA Hauts-de-France"), rounding=DOWN)
+    ...                basis=Basis("Délibération n° 2024-112"), rounding=DOWN)
     >>> award.formula.render(RenderContext("fr", total.labels()))
     "le plus petit de feder_rate du coût total (arrondi à l'inférieur) et ceiling"
     >>> sorted(award.depends_on())
@@ -137,7 +137,7 @@ def order_amounts(amounts: Iterable[Amount]) -> tuple[Amount, ...]:
             the amounts form a cycle.
 
     >>> from grantrules.expressions import collection, param, sum_of
-    >>> basis = Basis("AMI IA Hauts-de-France")
+    >>> basis = Basis("Délibération n° 2024-112")
     >>> total = Amount("total_cost", sum_of(collection("costs").amount_excl_vat), basis=basis)
     >>> award = Amount("award", param("feder_rate").of(total), basis=basis)
     >>> [amount.id for amount in order_amounts([award, total])]

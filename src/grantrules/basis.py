@@ -59,8 +59,8 @@ class Basis:
     """A legal basis: the text's ``title``, optionally an ``article``, a ``url`` and a
     ``reliability`` (``"verified"``, ``"press"`` or ``"inferred"``).
 
-    >>> Basis("AMI IA Hauts-de-France", reliability="press").to_dict()
-    {'title': 'AMI IA Hauts-de-France', 'reliability': 'press'}
+    >>> Basis("Délibération n° 2024-112", reliability="press").to_dict()
+    {'title': 'Délibération n° 2024-112', 'reliability': 'press'}
 
     .. versionadded:: 0.1
     """

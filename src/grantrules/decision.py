@@ -214,7 +214,7 @@ class Provenance:
     def to_json(self) -> dict[str, Json]:
         """The provenance as in the decision JSON (``grantrules_version`` as ``grantrules``).
 
-        >>> Provenance("0.1.0", "ami-ia-hdf", "grantrules-ami-ia-hdf", "2024.11.0",
+        >>> Provenance("0.1.0", "sports-equipment", "grantrules-sports", "2025.1.0",
         ...            "2024-11-01", "2025-03-14", {"feder_rate": "50%"}).to_json()["overrides"]
         {'feder_rate': '50%'}
         """
@@ -232,7 +232,7 @@ class Provenance:
     def from_json(cls, data: Mapping[str, Json]) -> Provenance:
         """Read back what :meth:`to_json` wrote.
 
-        >>> provenance = Provenance("0.1.0", "ami-ia-hdf", None, None, "2024-11-01",
+        >>> provenance = Provenance("0.1.0", "sports-equipment", None, None, "2024-11-01",
         ...                         "2025-03-14")
         >>> Provenance.from_json(provenance.to_json()) == provenance
         True

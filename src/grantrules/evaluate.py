@@ -32,7 +32,7 @@ def evaluate(
     """Decide whether ``application`` is eligible to ``scheme`` and compute its award.
 
     Args:
-        scheme: the scheme, e.g. ``load_scheme("ami-ia-hdf")``.
+        scheme: the scheme, e.g. ``load_scheme("my-scheme")``.
         application: an instance of the scheme's application model, or its JSON document
             (a mapping), which is validated first.
         on: the evaluation date; defaults to the application's submission date.  The scheme

@@ -12,7 +12,7 @@ eligible categories...), each in force from its start date until the next one st
     [[feder_rate.values]]
     from = 2024-11-01             # a TOML date
     value = "60%"
-    basis = { title = "AMI IA Hauts-de-France", article = "communiqué", reliability = "press" }
+    basis = { title = "Délibération n° 2024-112", article = "communiqué", reliability = "press" }
     note = "press only, to confirm with the call text"   # optional
 
 Units and how their values are written in TOML:
@@ -41,7 +41,7 @@ expected.
 ... [[feder_rate.values]]
 ... from = 2024-11-01
 ... value = "60%"
-... basis = { title = "AMI IA Hauts-de-France" }
+... basis = { title = "Délibération n° 2024-112" }
 ... ''', source="example.toml")
 >>> params["feder_rate"].at(date(2025, 3, 14))
 Rate('0.6')
@@ -344,7 +344,7 @@ class Parameter:
             ParameterNotInForce: ``day`` is before the first value or after ``until``.
 
         >>> str(_example()["feder_rate"].dated_at(date(2025, 3, 14)).basis)
-        'AMI IA Hauts-de-France'
+        'Délibération n° 2024-112'
         """
         _check_date(day)
         if self.until is not None and day > self.until:
@@ -490,7 +490,7 @@ def load_parameters(path: str | Path) -> ParameterSet:
     ... [[ceiling.values]]
     ... from = 2024-11-01
     ... value = "200000.00"
-    ... basis = { title = "AMI IA Hauts-de-France" }
+    ... basis = { title = "Délibération n° 2024-112" }
     ... ''', encoding="utf-8")
     ...     params = load_parameters(path)
     >>> params["ceiling"].at(date(2025, 3, 14))
@@ -597,5 +597,5 @@ def _load_value(where: str, unit: str, raw: object) -> DatedValue:
 
 def _example() -> ParameterSet:
     """The one-parameter set the docstring examples read."""
-    value = DatedValue(date(2024, 11, 1), Rate("60%"), "rate", Basis("AMI IA Hauts-de-France"))
+    value = DatedValue(date(2024, 11, 1), Rate("60%"), "rate", Basis("Délibération n° 2024-112"))
     return ParameterSet({"feder_rate": Parameter("feder_rate", (value,), "rate")})

@@ -8,7 +8,7 @@ A scheme distribution declares, in its ``pyproject.toml``::
 where ``scheme`` is a :class:`~grantrules.scheme.Scheme` or a function without arguments that
 returns one.  Loading is lazy and cached: importing grantrules imports no scheme.
 
->>> load_scheme("ami-ia-hdf") is load_scheme("ami-ia-hdf")
+>>> isinstance(installed_schemes(), tuple)
 True
 
 .. versionadded:: 0.1
@@ -37,7 +37,7 @@ def _entry_points() -> dict[str, EntryPoint]:
 def installed_schemes() -> tuple[str, ...]:
     """The ids of the installed schemes, sorted.
 
-    >>> "ami-ia-hdf" in installed_schemes()
+    >>> all(isinstance(scheme_id, str) for scheme_id in installed_schemes())
     True
 
     .. versionadded:: 0.1
@@ -53,9 +53,10 @@ def load_scheme(scheme_id: str) -> Scheme:
         SchemeNotFound: no installed scheme has this id (the message lists those installed).
         SchemeDefinitionError: the entry point does not give a Scheme with this id.
 
-    >>> scheme = load_scheme("ami-ia-hdf")
-    >>> scheme.id, scheme.distribution[0]
-    ('ami-ia-hdf', 'grantrules-ami-ia-hdf')
+    >>> load_scheme("no-such-scheme")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    grantrules.errors.SchemeNotFound: no scheme 'no-such-scheme' is installed (installed: ...
 
     .. versionadded:: 0.1
     """

@@ -212,7 +212,7 @@ class Criterion:
     >>> public_body = Criterion(
     ...     "applicant.public_body",
     ...     field("applicant.legal_category").starts_with_any("72", "73"),
-    ...     basis=Basis("AMI IA Hauts-de-France", "Bénéficiaires"),
+    ...     basis=Basis("Délibération n° 2024-112", "Bénéficiaires"),
     ...     failed={"fr": "La catégorie juridique {applicant.legal_category} est exclue.",
     ...             "en": "Legal category {applicant.legal_category} is excluded."},
     ... )

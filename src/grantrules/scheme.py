@@ -5,10 +5,9 @@ its :class:`SchemeVersion` objects hold the rules in force from a date: paramete
 amounts, obligations.  Metadata uses Aides-territoires' vocabulary so that a scheme can be
 listed in such a catalogue.
 
->>> from grantrules.registry import load_scheme
->>> scheme = load_scheme("ami-ia-hdf")
+>>> scheme = _example_scheme()
 >>> scheme.metadata.perimeter
-Perimeter(scale='region', code='32', name='Hauts-de-France')
+Perimeter(scale='commune', code='99999', name='Exempleville')
 >>> scheme.version_at(datetime.date(2025, 3, 14)).valid_from
 datetime.date(2024, 11, 1)
 
@@ -44,8 +43,8 @@ RESERVED_KEYS = frozenset(DECISION_KEYS)
 class Perimeter:
     """Where a scheme applies, as Aides-territoires scales it (``region``, code ``32``).
 
-    >>> Perimeter(scale="region", code="32", name="Hauts-de-France").name
-    'Hauts-de-France'
+    >>> Perimeter(scale="commune", code="99999", name="Exempleville").name
+    'Exempleville'
 
     .. versionadded:: 0.1
     """
@@ -63,15 +62,15 @@ class Metadata:
     names and values (``targeted_audiences=("commune", "epci")``, ``aid_types=("grant",)``).
 
     >>> metadata = Metadata(
-    ...     name={"fr": "AMI Intelligence artificielle des collectivités",
-    ...           "en": "AI call for local authorities"},
-    ...     short_title="AMI IA HdF",
+    ...     name={"fr": "Appel à projets numérique des communes",
+    ...           "en": "Digital call for municipalities"},
+    ...     short_title="AAP numérique",
     ...     targeted_audiences=("commune", "epci"),
-    ...     perimeter=Perimeter(scale="region", code="32", name="Hauts-de-France"),
+    ...     perimeter=Perimeter(scale="commune", code="99999", name="Exempleville"),
     ...     is_call_for_project=True,
     ... )
     >>> metadata.aid_types, metadata.perimeter.code
-    (('grant',), '32')
+    (('grant',), '99999')
 
     .. versionadded:: 0.1
     """
@@ -117,7 +116,7 @@ class SchemeVersion:
     >>> from grantrules.basis import Basis
     >>> from grantrules.expressions import collection, param, sum_of
     >>> from grantrules.parameters import _example
-    >>> basis = Basis("AMI IA Hauts-de-France")
+    >>> basis = Basis("Délibération n° 2024-112")
     >>> total = Amount("total_cost", sum_of(collection("costs").amount_excl_vat), basis=basis)
     >>> award = Amount("award", param("feder_rate").of(total), basis=basis)
     >>> version = SchemeVersion(valid_from=datetime.date(2024, 11, 1), parameters=_example(),
@@ -187,11 +186,10 @@ class SchemeVersion:
         Parameters are labelled by their description, amounts by their label, and the
         version's own ``labels`` come last, so that they win.
 
-        >>> from grantrules.registry import load_scheme
-        >>> version = load_scheme("ami-ia-hdf").versions[0]
+        >>> version = _example_scheme().versions[0]
         >>> labels = version.all_labels()
-        >>> sorted(labels["param:feder_rate"])
-        ['en', 'fr']
+        >>> labels["amount:total_cost"]["fr"]
+        'le coût total'
         """
         merged: dict[str, Texts] = {}
         for name in self.parameters:
@@ -253,7 +251,7 @@ class Scheme:
     """A grant scheme: identity, application model and dated versions of its rules.
 
     Args:
-        id: the registry id (``ami-ia-hdf``).
+        id: the registry id (``sports-equipment``).
         metadata: catalogue description (Aides-territoires vocabulary).
         versions: rule sets, each in force from its ``valid_from``.
         application_type: the scheme's application model (a subclass of
@@ -356,8 +354,7 @@ class Scheme:
             InvalidMoney: an amount or rate value cannot be read (``"150%"``).
             InvalidArgument: another value does not fit the parameter's unit.
 
-        >>> from grantrules.registry import load_scheme
-        >>> what_if = load_scheme("ami-ia-hdf").with_parameters(feder_rate="50%")
+        >>> what_if = _example_scheme().with_parameters(feder_rate="50%")
         >>> what_if.overrides
         {'feder_rate': '50%'}
         >>> what_if.version_at(datetime.date(2025, 3, 14)).parameters["feder_rate"].at(
@@ -404,3 +401,45 @@ def _strip_optional(tp: Any) -> Any:
     if typing.get_origin(tp) in (types.UnionType, typing.Union) and len(args) == 1:
         return args[0]
     return tp
+
+
+def _example_scheme() -> Scheme:
+    """The small scheme the docstring examples read: a municipal grant at a dated rate."""
+    from grantrules.amounts import Amount
+    from grantrules.basis import Basis
+    from grantrules.expressions import collection, param, sum_of
+    from grantrules.money import Euro
+    from grantrules.parameters import _example
+    from grantrules.rules import Criterion
+
+    basis = Basis("Délibération n° 2024-112", "art. 3")
+    costs = collection("costs")
+    total = Amount(
+        "total_cost",
+        sum_of(costs.amount_excl_vat),
+        basis=basis,
+        label={"fr": "le coût total", "en": "the total cost"},
+    )
+    award = Amount("award", param("feder_rate").of(total), basis=basis)
+    version = SchemeVersion(
+        valid_from=datetime.date(2024, 11, 1),
+        parameters=_example(),
+        criteria=[
+            Criterion(
+                "project.has_costs",
+                total > Euro.ZERO,
+                basis=basis,
+                failed={"fr": "Aucune dépense.", "en": "No cost."},
+            )
+        ],
+        amounts=[total, award],
+        award="award",
+    )
+    return Scheme(
+        id="exempleville-equipement",
+        metadata=Metadata(
+            name={"fr": "Aide à l'équipement", "en": "Equipment grant"},
+            perimeter=Perimeter(scale="commune", code="99999", name="Exempleville"),
+        ),
+        versions=[version],
+    )

@@ -2,7 +2,7 @@
 
 A case file names its scheme at the top and holds ``[[case]]`` tables::
 
-    scheme = "ami-ia-hdf"                # an installed id, or "module:attribute"
+    scheme = "my-scheme"                # an installed id, or "module:attribute"
     input = "../examples/lille.json"     # optional default for every case
     on = 2025-03-14                      # optional default evaluation date
 

@@ -22,7 +22,7 @@ from grantrules.scheme import Scheme
 __all__ = ["resolve_scheme", "scheme_ids"]
 
 _FORMS = (
-    "an installed scheme id like 'ami-ia-hdf', 'package.module:attribute' or "
+    "an installed scheme id like 'my-scheme', 'package.module:attribute' or "
     "'path/to/module.py:attribute'"
 )
 
@@ -77,8 +77,8 @@ def _module(name: str, base: Path | None) -> ModuleType:
 def resolve_scheme(spec: str, base: Path | None = None) -> Scheme:
     """The scheme ``spec`` names, resolving module paths relative to ``base``.
 
-    >>> resolve_scheme("ami-ia-hdf").id  # doctest: +SKIP
-    'ami-ia-hdf'
+    >>> resolve_scheme("my-scheme").id  # doctest: +SKIP
+    'my-scheme'
 
     Raises:
         SchemeNotFound: nothing matches ``spec`` (the message lists the installed schemes).
