@@ -56,7 +56,9 @@ docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -q -b doctest -d docs/_build/doctrees docs docs/_build/doctest
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_evaluate.py
+	$(BIN)/python bench/bench_call.py
+	$(BIN)/python bench/bench_call.py --scheme ami-ia-hdf
 
 # Runs the whole suite on every interpreter of 3.11, 3.12 and 3.13 that this machine has
 # (on PATH, or installed by pyenv without being selected).
