@@ -20,6 +20,7 @@ import attrs
 
 from grantrules.basis import Basis
 from grantrules.call.projection import ApplicationStatus
+from grantrules.dates import years_before
 from grantrules.errors import InvalidMoney
 from grantrules.money import Euro
 
@@ -181,13 +182,6 @@ class SameApplicant:
                 )
 
 
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _prior_aid(document: Mapping[str, Any], since: datetime.date) -> Euro | None:
     """Prior de minimis aid granted after ``since``; ``None`` if the list is unreadable."""
     total = Euro.ZERO
@@ -260,7 +254,7 @@ class DeMinimis:
                 groups[item.status.siren].append(item)
         for siren, group in groups.items():
             latest = max(group, key=lambda i: (i.status.submitted_on, i.status.submission))
-            since = _years_before(latest.status.submitted_on, self.years)
+            since = years_before(latest.status.submitted_on, self.years)
             prior = _prior_aid(latest.document, since)
             awarded = Euro.sum(i.status.committed or i.status.award for i in group)
             total = None if prior is None else prior + awarded
