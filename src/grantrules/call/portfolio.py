@@ -127,6 +127,18 @@ class PortfolioRule(Protocol):
         """The flags this rule raises."""
 
 
+def _flag(rule: Any, applications: Iterable[str], values: Mapping[str, Any]) -> Flag:
+    """The flag a built-in rule raises, its messages filled with ``values``."""
+    return Flag(
+        rule.id,
+        tuple(applications),
+        rule.message_fr.format(**values),
+        rule.message_en.format(**values),
+        rule.basis,
+        rule.blocking,
+    )
+
+
 _LOST = frozenset({"ineligible", "invalid", "rejected", "withdrawn", "decommitted"})
 
 
@@ -172,14 +184,7 @@ class SameApplicant:
         for siren, ids in groups.items():
             if len(ids) > 1:
                 values = {"siren": siren, "count": len(ids), "applications": ", ".join(ids)}
-                yield Flag(
-                    self.id,
-                    tuple(ids),
-                    self.message_fr.format(**values),
-                    self.message_en.format(**values),
-                    self.basis,
-                    self.blocking,
-                )
+                yield _flag(self, ids, values)
 
 
 def _prior_aid(document: Mapping[str, Any], since: datetime.date) -> Euro | None:
@@ -268,14 +273,7 @@ class DeMinimis:
                     "ceiling": str(ceiling),
                     "applications": ", ".join(i.status.id for i in group),
                 }
-                yield Flag(
-                    self.id,
-                    tuple(i.status.id for i in group),
-                    self.message_fr.format(**values),
-                    self.message_en.format(**values),
-                    self.basis,
-                    self.blocking,
-                )
+                yield _flag(self, [i.status.id for i in group], values)
 
 
 @attrs.frozen
@@ -343,14 +341,7 @@ class MaxPerGroup:
                     "maximum": self.maximum,
                     "applications": ", ".join(ids),
                 }
-                yield Flag(
-                    self.id,
-                    tuple(ids),
-                    self.message_fr.format(**values),
-                    self.message_en.format(**values),
-                    self.basis,
-                    self.blocking,
-                )
+                yield _flag(self, ids, values)
 
 
 def check_portfolio(rules: Iterable[PortfolioRule], items: Sequence[Item]) -> tuple[Flag, ...]:
