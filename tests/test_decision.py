@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import pytest
 
+from grantrules._json_text import COMPACT
 from grantrules.amounts import Amount
 from grantrules.basis import Basis
 from grantrules.decision import CriterionResult, Decision, Provenance
@@ -238,6 +239,33 @@ def test_amounts_are_strings_with_two_decimals(decision: Decision) -> None:
             assert data["traces"][amount_id]["missing"]
         else:
             assert re.fullmatch(r"[0-9]+\.[0-9]{2}", value), value
+
+
+# --- The JSON text ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_json_text_is_json_dumps_of_the_json_form(case: str) -> None:
+    decision = CASES[case]()
+    text = decision.to_json_text()
+    assert decision._criteria is None, "the text came from fragments, not result objects"
+    assert text == json.dumps(decision.to_json(), **COMPACT)
+    assert decision.to_json_text() == text  # now from the result objects
+
+
+def test_json_text_of_a_decision_read_back() -> None:
+    decision = evaluate(sports.SCHEME, handisport_club(), lang="en")
+    back = Decision.from_json(json.loads(decision.to_json_text()))
+    assert back == decision
+    assert back.to_json_text() == decision.to_json_text()
+
+
+def test_json_text_escapes_what_json_must() -> None:
+    odd = attrs.evolve(sports.application(), id='A "quoted"\n\\id\u2028é')
+    decision = evaluate(sports.SCHEME, odd)
+    text = decision.to_json_text()
+    assert json.loads(text)["application"] == odd.id
+    assert text == json.dumps(evaluate(sports.SCHEME, odd).to_json(), **COMPACT)
 
 
 # --- Round trips --------------------------------------------------------------------------------

@@ -8,42 +8,28 @@ fills message templates.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from grantrules._codegen import fast, fast_version
+from grantrules._codegen import fast, fast_reader, fast_version
+from grantrules._explanation import Explanation, Fragments, Outcomes, value_or_none
 from grantrules._format import pick
+from grantrules._json_text import json_value
 from grantrules._version import __version__
-from grantrules.dates import DateRange
 from grantrules.decision import (
-    AmountResult,
-    CriterionResult,
     Decision,
     ObligationResult,
     Provenance,
 )
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
 from grantrules.expressions import Compiled, Env, Field, Input, MissingInput, RenderContext
-from grantrules.money import Euro, Rate
+from grantrules.money import Euro
 from grantrules.rules import Criterion, Outcome, Override, Severity
 
 __all__ = ["CompiledVersion", "compiled"]
 
 Getter = Callable[[Env], Any]
 _PARAM_CACHE_SIZE = 4096
-
-
-def json_value(value: Any) -> Any:
-    """A rule value as JSON data: amounts and rates as strings, dates ISO 8601."""
-    if isinstance(value, Euro | Rate):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, DateRange):
-        return {"start": value.start.isoformat(), "end": value.end.isoformat()}
-    if isinstance(value, tuple | list | frozenset):
-        return [json_value(v) for v in value]
-    return value
 
 
 def _getter(found: Input) -> Getter:
@@ -62,14 +48,24 @@ def _getter(found: Input) -> Getter:
     return field_or_none
 
 
-def _readable(inputs: frozenset[Input]) -> tuple[tuple[str, Getter, bool], ...]:
-    """(name, getter, is a parameter) for the inputs worth showing: not item fields nor
-    whole collections."""
-    return tuple(
-        (i.name, _getter(i), i.kind == "param")
-        for i in sorted(inputs)
-        if i.kind != "collection" and "[]" not in i.name
-    )
+class Inputs:
+    """The inputs of a rule worth showing (not item fields nor whole collections), and how
+    to read them all at once."""
+
+    __slots__ = ("_fast", "getters", "params")
+
+    def __init__(self, inputs: frozenset[Input]) -> None:
+        shown = [i for i in sorted(inputs) if i.kind != "collection" and "[]" not in i.name]
+        self.getters = tuple((i.name, _getter(i)) for i in shown)
+        self.params = frozenset(i.name for i in shown if i.kind == "param")
+        self._fast = fast_reader([(i.kind, i.name) for i in shown])
+
+    def read(self, env: Env) -> dict[str, Any]:
+        """Each input's value, ``None`` when it is missing."""
+        try:
+            return self._fast(env)
+        except AttributeError:  # an intermediate object is None: read one by one
+            return {name: get(env) for name, get in self.getters}
 
 
 CompiledOverride = tuple[str, Compiled, Compiled]
@@ -117,7 +113,7 @@ class _CompiledCriterion:
         self.fast_applies = fast(criterion.applies_if) if criterion.applies_if is not None else None
         self.fast_condition = fast(criterion.condition)
         self.overrides = _overrides(criterion.exceptions)
-        self.inputs = _readable(criterion.inputs())
+        self.inputs = Inputs(criterion.inputs())
         self.details = tuple((name, e.compile()) for name, e in criterion.details.items())
         # Rendering the rule costs time; do it only for templates that show it.
         self.wants = any("{rule}" in text for text in criterion.passed.values())
@@ -159,7 +155,7 @@ class _CompiledAmount:
         self.formula = amount.formula.compile()
         self.fast = fast(amount.formula) if not amount.exceptions else None
         self.overrides = _overrides(amount.exceptions)
-        self.inputs = _readable(frozenset().union(*(e.inputs() for e in amount.expressions())))
+        self.inputs = Inputs(frozenset().union(*(e.inputs() for e in amount.expressions())))
 
 
 class CompiledVersion:
@@ -177,7 +173,7 @@ class CompiledVersion:
         self.fast_all = self._fast_all(version)
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
-        self._texts: dict[tuple[str, Any], dict[str, Any]] = {}
+        self._texts: dict[tuple[Any, ...], Any] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._provenances: dict[tuple[Any, ...], Provenance] = {}
 
@@ -234,6 +230,16 @@ class CompiledVersion:
         if found is None:
             found = {k: json_value(v) for k, v in self.params_at(on).items()}
             self._texts[key] = found
+        return found
+
+    def json_fragments(self, lang: str, on: datetime.date) -> Fragments:
+        """The static parts of decision JSON texts in ``lang`` on ``on`` (cached)."""
+        key = ("fragments", lang, self.params_key(on))
+        found = self._texts.get(key)
+        if found is None:
+            formulas = self.texts(lang, on)
+            found = self._texts[key] = Fragments(self, lang, self.params_json(on), formulas)
+        assert isinstance(found, Fragments)
         return found
 
     def texts(self, lang: str, on: datetime.date) -> dict[str, str]:
@@ -309,8 +315,8 @@ class CompiledVersion:
             award=award,
             obligations=obligations,
             provenance=self._provenance(scheme, on),
-            explanation=_Explanation(self, env, outcomes, notes, eligible, lang, params_day),
-            derived={name: json_value(_value_or_none(fn, env)) for name, fn in self.derived},
+            explanation=Explanation(self, env, outcomes, notes, eligible, lang, params_day),
+            derived={name: json_value(value_or_none(fn, env)) for name, fn in self.derived},
             lang=lang,
         )
 
@@ -345,95 +351,10 @@ class CompiledVersion:
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 _NO_NOTES: dict[str, tuple[str | None, str | None]] = {}
-Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
-
-
-class _Explanation:
-    """What one evaluation read, kept to build its explanations when they are asked for."""
-
-    __slots__ = ("day", "eligible", "env", "lang", "notes", "outcomes", "version")
-
-    def __init__(
-        self,
-        version: CompiledVersion,
-        env: Env,
-        outcomes: Outcomes,
-        notes: dict[str, tuple[str | None, str | None]],
-        eligible: bool,
-        lang: str,
-        day: datetime.date,
-    ) -> None:
-        self.version, self.env, self.outcomes = version, env, outcomes
-        self.notes, self.eligible, self.lang, self.day = notes, eligible, lang, day
-
-    def criteria(self) -> tuple[CriterionResult, ...]:
-        texts = self.version.texts(self.lang, self.day)
-        params = self.version.params_json(self.day)
-        return tuple(
-            _criterion_result(compiled, outcome, self.env, self.lang, texts, params)
-            for compiled, outcome in zip(self.version.criteria, self.outcomes, strict=True)
-        )
-
-    def amounts(self) -> tuple[AmountResult, ...]:
-        env, award_id = self.env, self.version.version.award
-        texts = self.version.texts(self.lang, self.day)
-        results = []
-        for amount in self.version.amounts:
-            value = env.amounts[amount.id]
-            params = self.version.params_json(self.day)
-            inputs = {
-                name: params[name] if is_param else json_value(get(env))
-                for name, get, is_param in amount.inputs
-            }
-            label, missing = self.notes.get(amount.id, _NO_NOTE)
-            if amount.id == award_id and not self.eligible:
-                inputs["computed"] = json_value(value)
-                value, label = Euro.ZERO, "ineligible"
-            formula = texts[f"amount:{amount.id}"]
-            results.append(AmountResult(amount.id, value, formula, inputs, label, missing))
-        return tuple(results)
-
-
-def _criterion_result(
-    compiled: _CompiledCriterion,
-    result: tuple[Outcome, str | None, str | None],
-    env: Env,
-    lang: str,
-    texts: Mapping[str, str],
-    params: Mapping[str, Any],
-) -> CriterionResult:
-    criterion = compiled.criterion
-    outcome, label, missing = result
-    values = {name: get(env) for name, get, _ in compiled.inputs}
-    if outcome is not Outcome.NOT_APPLICABLE:
-        for name, fn in compiled.details:
-            values[name] = _value_or_none(fn, env)
-    if missing is not None:
-        values["missing"] = missing
-    if outcome is Outcome.PASSED and compiled.wants:
-        values["rule"] = texts[f"criterion:{criterion.id}"]
-    return CriterionResult(
-        id=criterion.id,
-        outcome=outcome,
-        severity=criterion.severity,
-        message=criterion.message(outcome.value, values, lang),
-        basis=criterion.basis,
-        inputs={
-            k: params[k] if k in params else json_value(v) for k, v in values.items() if k != "rule"
-        },
-        exception=label,
-    )
-
-
-def _value_or_none(fn: Compiled, env: Env) -> Any:
-    try:
-        return fn(env, None)
-    except MissingInput:
-        return None
 
 
 def _holds(fn: Compiled, env: Env) -> bool:
-    return bool(_value_or_none(fn, env))
+    return bool(value_or_none(fn, env))
 
 
 def compiled(version: Any) -> CompiledVersion:

@@ -39,6 +39,12 @@ def format_value(value: Any, lang: str) -> str:
     >>> format_value(("staff", "equipment"), "en")
     'staff, equipment'
     """
+    kind = type(value)
+    # Exact-type shortcuts first: messages format thousands of codes and amounts.
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is Euro:
+        return value.format(lang)  # type: ignore[no-any-return]
     if isinstance(value, Euro | Rate | DateRange):
         return value.format(lang)
     if isinstance(value, bool):

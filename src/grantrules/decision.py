@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from grantrules._json_text import json_text, key_text
 from grantrules.basis import Basis
 from grantrules.errors import InvalidArgument
 from grantrules.money import Euro
@@ -265,12 +266,32 @@ DECISION_KEYS = (
 )
 
 
+# Evaluations share their obligation and provenance objects (see _compiled): their JSON
+# text is kept by identity, with the object itself so that a recycled id never matches.
+_TEXTS: dict[int, tuple[object, str]] = {}
+
+
+def _text_of(value: ObligationResult | Provenance) -> str:
+    found = _TEXTS.get(id(value))
+    if found is not None and found[0] is value:
+        return found[1]
+    if len(_TEXTS) >= 4096:
+        _TEXTS.clear()
+    text = json_text(value.to_json())
+    _TEXTS[id(value)] = (value, text)
+    return text
+
+
 class Explanation(Protocol):
     """Builds a decision's explanations on demand from what the evaluation read."""
 
     def criteria(self) -> tuple[CriterionResult, ...]: ...
 
     def amounts(self) -> tuple[AmountResult, ...]: ...
+
+    def json_parts(self) -> tuple[str, str, str]:
+        """The ``amounts``, ``criteria`` and ``traces`` members as compact JSON text."""
+        ...
 
 
 class Decision:
@@ -464,6 +485,51 @@ class Decision:
         }
         data.update(self.derived)
         return data
+
+    def to_json_text(self) -> str:
+        """The decision JSON as compact text, for storing or sending.
+
+        Equal, byte for byte, to ``json.dumps(decision.to_json(), ensure_ascii=False,
+        separators=(",", ":"))``, but built several times faster when the explanations have
+        not been read yet: it joins the messages and inputs with fragments encoded once per
+        scheme version and language, instead of building every result object first.
+
+        >>> import json
+        >>> from grantrules.evaluate import evaluate
+        >>> from grantrules.serde import _example_scheme, _example_document
+        >>> text = evaluate(_example_scheme(), _example_document()).to_json_text()
+        >>> text[:60]
+        '{"scheme":"example","scheme_version":"2025-01-01","applicati'
+        >>> Decision.from_json(json.loads(text)).award
+        Euro('600.00')
+
+        .. versionadded:: 0.1
+        """
+        explanation = self._explanation
+        if self._criteria is None and self._amounts is None and explanation is not None:
+            amounts, criteria, traces = explanation.json_parts()
+        else:
+            amounts = json_text(
+                {a.id: None if a.value is None else str(a.value) for a in self.amounts}
+            )
+            criteria = json_text([c.to_json() for c in self.criteria])
+            traces = json_text({a.id: a.trace_json() for a in self.amounts})
+        parts = [
+            '{"scheme":' + json_text(self.scheme),
+            '"scheme_version":' + json_text(self.scheme_version),
+            '"application":' + json_text(self.application),
+            '"evaluated_on":"' + self.evaluated_on.isoformat() + '"',
+            '"eligible":' + ("true" if self.eligible else "false"),
+            '"award":"' + str(self.award) + '"',
+            '"amounts":' + amounts,
+            '"criteria":' + criteria,
+            '"obligations":[' + ",".join([_text_of(o) for o in self.obligations]) + "]",
+            '"provenance":' + _text_of(self.provenance),
+            '"traces":' + traces,
+            '"lang":' + json_text(self.lang),
+        ]
+        parts += [key_text(k) + json_text(v) for k, v in self.derived.items()]
+        return ",".join(parts) + "}"
 
     @classmethod
     def from_json(cls, data: Mapping[str, Json]) -> Decision:

@@ -459,7 +459,8 @@ def parse_application(scheme: Scheme, text: str | bytes, source: str = "<string>
 
 
 def decision_to_json(decision: Decision) -> str:
-    """The decision as JSON text, exactly :meth:`Decision.to_json` (the documented contract).
+    """The decision as compact JSON text: :meth:`Decision.to_json_text`, the documented
+    contract of :meth:`Decision.to_json` without spaces.
 
     >>> from grantrules.evaluate import evaluate
     >>> text = decision_to_json(evaluate(_example_scheme(), _example_document()))
@@ -468,7 +469,7 @@ def decision_to_json(decision: Decision) -> str:
     """
     if not isinstance(decision, Decision):
         raise InvalidArgument(f"expected a Decision, got the {type(decision).__name__}")
-    return json.dumps(decision.to_json(), ensure_ascii=False)
+    return decision.to_json_text()
 
 
 def decision_from_json(text: str | bytes) -> Decision:

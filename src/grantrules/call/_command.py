@@ -42,7 +42,7 @@ class Batch:
         app_id: str | None,
         payload: Mapping[str, Any],
         *,
-        decision: Mapping[str, Any] | None = None,
+        decision: Mapping[str, Any] | str | None = None,
         commit: Euro = Euro.ZERO,
         release: Euro = Euro.ZERO,
         pay: Euro = Euro.ZERO,
@@ -67,9 +67,10 @@ class Batch:
         new = NewEvent(kind, app_id, payload, decision, ledger)
         self.new.append(new)
         seq = self.projection.last_seq + 1
-        self.projection.apply(Event(seq, "", kind, app_id, payload, decision))
+        # The projection never reads decisions: they are only stored.
+        self.projection.apply(Event(seq, "", kind, app_id, payload))
 
-    def write(self, journal: Journal) -> list[Event]:
+    def write(self, journal: Journal) -> list[int]:
         """Verify every chain on durable_rules, append the events, check the ledger in SQL."""
         started = time.perf_counter()
         chains: list[tuple[str, Sequence[tuple[str, Mapping[str, GuardValue]]]]] = [
@@ -81,10 +82,10 @@ class Batch:
         written = journal.append(self.new)
         # The SQL check comes first: it holds even if the projection were stale.
         ledger = verify_journal(journal, self.projection.envelope)
-        if written and (written[0].seq != first or written[-1].seq != self.projection.last_seq):
+        if written and (written[0] != first or written[-1] != self.projection.last_seq):
             raise JournalError(
                 f"{journal.path}: sequence numbers moved under the command "
-                f"({written[0].seq} != {first}); nothing was written"
+                f"({written[0]} != {first}); nothing was written"
             )
         if ledger != self.projection.ledger():
             raise JournalError(

@@ -115,7 +115,8 @@ class NewEvent:
     kind: str
     application_id: str | None
     payload: Mapping[str, Any]
-    decision: Mapping[str, Any] | None = None
+    #: The decision JSON, as data or as text already encoded (``Decision.to_json_text``).
+    decision: Mapping[str, Any] | str | None = None
     ledger: tuple[LedgerEntry, ...] = ()
 
 
@@ -260,8 +261,8 @@ class Journal:
         finally:
             self._in_transaction = False
 
-    def append(self, events: Iterable[NewEvent]) -> list[Event]:
-        """Append ``events`` (inside :meth:`transaction`); return them with their ``seq``."""
+    def append(self, events: Iterable[NewEvent]) -> list[int]:
+        """Append ``events`` (inside :meth:`transaction`); return their ``seq`` numbers."""
         if not self._in_transaction:
             raise JournalError("events can only be appended inside a transaction")
         ts = _now()
@@ -269,7 +270,9 @@ class Journal:
         written, ledger_rows = [], []
         for new in events:
             payload = json.dumps(new.payload, ensure_ascii=False, separators=(",", ":"))
-            decision = None if new.decision is None else json.dumps(new.decision)
+            decision = new.decision
+            if decision is not None and not isinstance(decision, str):
+                decision = json.dumps(decision, ensure_ascii=False, separators=(",", ":"))
             cur.execute(
                 "INSERT INTO events (ts, kind, application_id, payload, decision) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -278,7 +281,7 @@ class Journal:
             seq = cur.lastrowid
             assert seq is not None  # an INSERT always sets it
             ledger_rows += [(seq, new.application_id, e.entry, e.cents) for e in new.ledger]
-            written.append(Event(seq, ts, new.kind, new.application_id, new.payload, new.decision))
+            written.append(seq)
         cur.executemany(
             "INSERT INTO ledger (seq, application_id, entry, cents) VALUES (?, ?, ?, ?)",
             ledger_rows,

@@ -366,12 +366,20 @@ def application_json_round_trip(subject: Subject, app: Any) -> None:
 def decision_json_round_trip(subject: Subject, app: Any) -> None:
     for lang in subject.config.languages:
         decision = subject.decide(app, lang)
+        # Before anything reads the explanations, the text comes from pre-encoded fragments.
+        text = decision.to_json_text()
         data = json.loads(json.dumps(decision.to_json()))
         again = Decision.from_json(data)
         if again != decision or again.to_json() != data:
             _fail(
                 "decision_json_round_trip",
                 f"the {lang} decision changed through JSON: {decision!r} / {again!r}",
+                app,
+            )
+        if text != json.dumps(data, ensure_ascii=False, separators=(",", ":")):
+            _fail(
+                "decision_json_round_trip",
+                f"the {lang} decision's JSON text differs from its JSON form: {decision!r}",
                 app,
             )
 

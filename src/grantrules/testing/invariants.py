@@ -228,7 +228,8 @@ INVARIANTS: Mapping[str, Invariant] = {
         ),
         _invariant(
             "decision_json_round_trip",
-            "A decision survives a JSON round trip, in every language.",
+            "A decision survives a JSON round trip, in every language, and its JSON text is "
+            "that JSON.",
         ),
         _invariant(
             "failed_criteria_explained",

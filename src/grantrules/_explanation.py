@@ -1,0 +1,204 @@
+"""The explanations of one evaluation, built when they are first asked for.
+
+An evaluation keeps what it read (the environment, each criterion's outcome, notes on the
+amounts); this module turns that record into :class:`~grantrules.decision.CriterionResult` and
+:class:`~grantrules.decision.AmountResult` objects, or straight into the decision JSON's text.
+Both routes share the functions that read the values and fill the messages, so they cannot
+disagree; the text route only skips the intermediate objects and joins fragments that are
+encoded once per scheme version, language and parameter values (ids, bases, formulas,
+parameters), which makes storing a decision several times cheaper.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from grantrules._json_text import json_text, json_value, key_text, value_text
+from grantrules.decision import AmountResult, CriterionResult
+from grantrules.expressions import Compiled, Env, MissingInput
+from grantrules.money import Euro
+from grantrules.rules import Outcome
+
+if TYPE_CHECKING:
+    from grantrules._compiled import CompiledVersion, _CompiledCriterion
+
+__all__ = ["Explanation", "Outcomes", "value_or_none"]
+
+Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
+Notes = dict[str, tuple[str | None, str | None]]
+_NO_NOTE: tuple[str | None, str | None] = (None, None)
+_ABSENT = object()
+
+
+def value_or_none(fn: Compiled, env: Env) -> Any:
+    """The value of a compiled expression, ``None`` when one of its inputs is missing."""
+    try:
+        return fn(env, None)
+    except MissingInput:
+        return None
+
+
+class Explanation:
+    """What one evaluation read, kept to build its explanations when they are asked for."""
+
+    __slots__ = ("day", "eligible", "env", "lang", "notes", "outcomes", "version")
+
+    def __init__(
+        self,
+        version: CompiledVersion,
+        env: Env,
+        outcomes: Outcomes,
+        notes: Notes,
+        eligible: bool,
+        lang: str,
+        day: datetime.date,
+    ) -> None:
+        self.version, self.env, self.outcomes = version, env, outcomes
+        self.notes, self.eligible, self.lang, self.day = notes, eligible, lang, day
+
+    def criteria(self) -> tuple[CriterionResult, ...]:
+        params = self.version.params_json(self.day)
+        results = []
+        for compiled, (outcome, label, _), values, message in self._criteria():
+            criterion = compiled.criterion
+            inputs = {
+                k: params[k] if k in params else json_value(v)
+                for k, v in values.items()
+                if k != "rule"
+            }
+            results.append(
+                CriterionResult(
+                    id=criterion.id,
+                    outcome=outcome,
+                    severity=criterion.severity,
+                    message=message,
+                    basis=criterion.basis,
+                    inputs=inputs,
+                    exception=label,
+                )
+            )
+        return tuple(results)
+
+    def amounts(self) -> tuple[AmountResult, ...]:
+        formulas = self.version.texts(self.lang, self.day)
+        return tuple(
+            AmountResult(amount_id, value, formulas[f"amount:{amount_id}"], inputs, label, missing)
+            for amount_id, value, inputs, label, missing in self._amounts()
+        )
+
+    def json_parts(self) -> tuple[str, str, str]:
+        """The decision JSON's ``amounts``, ``criteria`` and ``traces`` as compact text."""
+        fragments = self.version.json_fragments(self.lang, self.day)
+        params, self_params = fragments.params, self.version.params_json(self.day)
+        criteria = []
+        for compiled, (outcome, label, _), values, message in self._criteria():
+            head, middle = fragments.criteria[compiled.criterion.id]
+            members = ",".join(
+                [
+                    key_text(k) + (params[k] if k in params else value_text(v))
+                    for k, v in values.items()
+                    if k != "rule"
+                ]
+            )
+            tail = "}}" if label is None else '},"exception":' + json_text(label) + "}"
+            criteria.append(head[outcome] + json_text(message) + middle + members + tail)
+        amounts, traces = [], []
+        for amount_id, value, inputs, label, missing in self._amounts():
+            key, trace_head = fragments.amounts[amount_id]
+            amounts.append(key + ("null" if value is None else '"' + str(value) + '"'))
+            # Parameters come from params_json (see _amounts): their text is pre-encoded.
+            members = ",".join(
+                [
+                    key_text(k) + (params[k] if v is self_params.get(k, _ABSENT) else json_text(v))
+                    for k, v in inputs.items()
+                ]
+            )
+            trace = trace_head + "{" + members + "}"
+            if label is not None:
+                trace += ',"exception":' + json_text(label)
+            if missing is not None:
+                trace += ',"missing":' + json_text(missing)
+            traces.append(trace + "}")
+        return (
+            "{" + ",".join(amounts) + "}",
+            "[" + ",".join(criteria) + "]",
+            "{" + ",".join(traces) + "}",
+        )
+
+    def _criteria(
+        self,
+    ) -> Iterator[
+        tuple[_CompiledCriterion, tuple[Outcome, str | None, str | None], dict[str, Any], str]
+    ]:
+        """Per criterion: its outcome, the values it read and its message."""
+        env, lang = self.env, self.lang
+        texts = self.version.texts(lang, self.day)
+        for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
+            criterion = compiled.criterion
+            outcome, _, missing = result
+            values = compiled.inputs.read(env)
+            if outcome is not Outcome.NOT_APPLICABLE:
+                for name, fn in compiled.details:
+                    values[name] = value_or_none(fn, env)
+            if missing is not None:
+                values["missing"] = missing
+            if outcome is Outcome.PASSED and compiled.wants:
+                values["rule"] = texts[f"criterion:{criterion.id}"]
+            yield compiled, result, values, criterion.message(outcome.value, values, lang)
+
+    def _amounts(
+        self,
+    ) -> Iterator[tuple[str, Euro | None, dict[str, Any], str | None, str | None]]:
+        """Per amount: (id, value, inputs as JSON values, exception label, missing input)."""
+        env, award_id = self.env, self.version.version.award
+        params = self.version.params_json(self.day)
+        for amount in self.version.amounts:
+            value = env.amounts[amount.id]
+            shown = amount.inputs
+            inputs = {
+                name: params[name] if name in shown.params else json_value(value)
+                for name, value in shown.read(env).items()
+            }
+            label, missing = self.notes.get(amount.id, _NO_NOTE)
+            if amount.id == award_id and not self.eligible:
+                inputs["computed"] = json_value(value)
+                value, label = Euro.ZERO, "ineligible"
+            yield amount.id, value, inputs, label, missing
+
+
+class Fragments:
+    """The parts of a decision's JSON text that depend only on the scheme version, the
+    language and the parameter values: encoded once, joined for every decision."""
+
+    __slots__ = ("amounts", "criteria", "params")
+
+    def __init__(
+        self, version: CompiledVersion, lang: str, params: Mapping[str, Any], formulas: Any
+    ) -> None:
+        self.params = {name: json_text(value) for name, value in params.items()}
+        self.criteria: dict[str, tuple[dict[Outcome, str], str]] = {}
+        for compiled in version.criteria:
+            criterion = compiled.criterion
+            severity = ',"severity":' + json_text(criterion.severity.value) + ',"message":'
+            heads = {
+                outcome: '{"id":'
+                + json_text(criterion.id)
+                + ',"outcome":'
+                + json_text(outcome.value)
+                + severity
+                for outcome in Outcome
+            }
+            middle = ',"basis":' + json_text(criterion.basis.to_dict()) + ',"inputs":{'
+            self.criteria[criterion.id] = (heads, middle)
+        self.amounts = {
+            amount.id: (
+                key_text(amount.id),
+                key_text(amount.id)
+                + '{"formula":'
+                + json_text(formulas[f"amount:{amount.id}"])
+                + ',"inputs":',
+            )
+            for amount in version.amounts
+        }
