@@ -77,7 +77,7 @@ def ami_documents(n: int) -> tuple[list[dict[str, Any]], Any, Any]:
     return docs, (lambda document: evaluate_scheme(scheme, document)), scheme.portfolio
 
 
-def main(n: int = 10_000, scheme: str | None = None) -> None:
+def main(n: int = 10_000, scheme: str | None = None, jobs: int = 1) -> None:
     rules: list[Any] = [SameApplicant(), DeMinimis(Euro("300000.00"))]
     evaluator: Any = evaluate
     if scheme == "ami-ia-hdf":
@@ -92,7 +92,7 @@ def main(n: int = 10_000, scheme: str | None = None) -> None:
             Path(tmp) / "bench.db", Euro("400000000.00"), evaluator=evaluator, portfolio_rules=rules
         )
         started = time.perf_counter()
-        report = call.run(docs)
+        report = call.run(docs, jobs=jobs)
         wall = time.perf_counter() - started
         call.close_file()
     t = report.timings
@@ -105,7 +105,7 @@ def main(n: int = 10_000, scheme: str | None = None) -> None:
         ("total", wall),
     ]
     print(
-        f"{n} applications, {len(report.flags)} portfolio flags, "
+        f"{n} applications, jobs={jobs}, {len(report.flags)} portfolio flags, "
         f"statuses {report.state.by_status()}"
     )
     print(f"{'stage':<32}{'seconds':>9}{'share':>8}")
@@ -120,5 +120,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="grantrules call engine benchmark")
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     parser.add_argument("--scheme", default=None)
+    parser.add_argument("--jobs", type=int, default=1, help="evaluation processes")
     args = parser.parse_args()
-    main(args.n, args.scheme)
+    main(args.n, args.scheme, args.jobs)

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import pytest
 
+from grantrules._explanation import Fragments
 from grantrules._json_text import COMPACT
 from grantrules.amounts import Amount
 from grantrules.basis import Basis
@@ -251,6 +252,21 @@ def test_json_text_is_json_dumps_of_the_json_form(case: str) -> None:
     assert decision._criteria is None, "the text came from fragments, not result objects"
     assert text == json.dumps(decision.to_json(), **COMPACT)
     assert decision.to_json_text() == text  # now from the result objects
+
+
+def test_json_text_falls_back_when_a_generated_function_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    expected = evaluate(sports.SCHEME, handisport_club()).to_json_text()
+
+    def failing(*args: Any) -> Any:
+        def text(*args: Any) -> str:
+            raise AttributeError("an intermediate object is None")
+
+        return text
+
+    monkeypatch.setattr(Fragments, "criterion_text", failing)
+    assert evaluate(sports.SCHEME, handisport_club()).to_json_text() == expected
 
 
 def test_json_text_of_a_decision_read_back() -> None:

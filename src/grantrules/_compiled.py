@@ -8,13 +8,14 @@ fills message templates.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from grantrules._codegen import fast, fast_reader, fast_version
-from grantrules._explanation import Explanation, Fragments, Outcomes, value_or_none
+from grantrules._explanation import Explanation, Fragments, Outcomes
 from grantrules._format import pick
 from grantrules._json_text import json_value
+from grantrules._textgen import value_or_none
 from grantrules._version import __version__
 from grantrules.decision import (
     Decision,
@@ -24,7 +25,7 @@ from grantrules.decision import (
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
 from grantrules.expressions import Compiled, Env, Field, Input, MissingInput, RenderContext
 from grantrules.money import Euro
-from grantrules.rules import Criterion, Outcome, Override, Severity
+from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parsed, _parsed
 
 __all__ = ["CompiledVersion", "compiled"]
 
@@ -52,10 +53,11 @@ class Inputs:
     """The inputs of a rule worth showing (not item fields nor whole collections), and how
     to read them all at once."""
 
-    __slots__ = ("_fast", "getters", "params")
+    __slots__ = ("_fast", "getters", "params", "shown")
 
     def __init__(self, inputs: frozenset[Input]) -> None:
         shown = [i for i in sorted(inputs) if i.kind != "collection" and "[]" not in i.name]
+        self.shown = tuple((i.kind, i.name) for i in shown)
         self.getters = tuple((i.name, _getter(i)) for i in shown)
         self.params = frozenset(i.name for i in shown if i.kind == "param")
         self._fast = fast_reader([(i.kind, i.name) for i in shown])
@@ -93,6 +95,7 @@ def _with_overrides(
 
 class _CompiledCriterion:
     __slots__ = (
+        "_pieces",
         "applies",
         "blocking",
         "condition",
@@ -117,6 +120,19 @@ class _CompiledCriterion:
         self.details = tuple((name, e.compile()) for name, e in criterion.details.items())
         # Rendering the rule costs time; do it only for templates that show it.
         self.wants = any("{rule}" in text for text in criterion.passed.values())
+        self._pieces: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {}
+
+    def pieces(self, outcome: Outcome, lang: str) -> tuple[tuple[str, str | None], ...]:
+        """The message template for ``outcome`` in ``lang``, split once."""
+        key = (outcome._value_, lang)
+        pieces = self._pieces.get(key)
+        if pieces is None:
+            pieces = self._pieces[key] = _parsed(self.criterion.template(key[0], lang))
+        return pieces
+
+    def message(self, outcome: Outcome, values: Mapping[str, Any], lang: str) -> str:
+        """The criterion's message, as ``Criterion.message`` writes it."""
+        return _fill_parsed(self.pieces(outcome, lang), values, lang)
 
     def run(self, env: Env) -> tuple[Outcome, str | None, str | None]:
         """(outcome, exception label, name of the missing input)."""
@@ -237,8 +253,9 @@ class CompiledVersion:
         key = ("fragments", lang, self.params_key(on))
         found = self._texts.get(key)
         if found is None:
-            formulas = self.texts(lang, on)
-            found = self._texts[key] = Fragments(self, lang, self.params_json(on), formulas)
+            found = self._texts[key] = Fragments(
+                self, lang, self.params_at(on), self.params_json(on), self.texts(lang, on)
+            )
         assert isinstance(found, Fragments)
         return found
 

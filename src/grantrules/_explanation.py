@@ -16,8 +16,9 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from grantrules._json_text import json_text, json_value, key_text, value_text
+from grantrules._textgen import CriterionText, criterion_text, value_or_none
 from grantrules.decision import AmountResult, CriterionResult
-from grantrules.expressions import Compiled, Env, MissingInput
+from grantrules.expressions import Env
 from grantrules.money import Euro
 from grantrules.rules import Outcome
 
@@ -30,14 +31,6 @@ Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
 Notes = dict[str, tuple[str | None, str | None]]
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 _ABSENT = object()
-
-
-def value_or_none(fn: Compiled, env: Env) -> Any:
-    """The value of a compiled expression, ``None`` when one of its inputs is missing."""
-    try:
-        return fn(env, None)
-    except MissingInput:
-        return None
 
 
 class Explanation:
@@ -92,18 +85,25 @@ class Explanation:
         """The decision JSON's ``amounts``, ``criteria`` and ``traces`` as compact text."""
         fragments = self.version.json_fragments(self.lang, self.day)
         params, self_params = fragments.params, self.version.params_json(self.day)
+        env, texts = self.env, self.version.texts(self.lang, self.day)
         criteria = []
-        for compiled, (outcome, label, _), values, message in self._criteria():
-            head, middle = fragments.criteria[compiled.criterion.id]
-            members = ",".join(
-                [
-                    key_text(k) + (params[k] if k in params else value_text(v))
-                    for k, v in values.items()
-                    if k != "rule"
-                ]
-            )
-            tail = "}}" if label is None else '},"exception":' + json_text(label) + "}"
-            criteria.append(head[outcome] + json_text(message) + middle + members + tail)
+        for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
+            outcome, label, missing = result
+            try:
+                text = fragments.criterion_text(compiled, outcome)(env, label, missing)
+            except Exception:  # the general route below decides, and raises what it must
+                values, message = self._explain(compiled, result, texts)
+                head, middle = fragments.criteria[compiled.criterion.id]
+                members = ",".join(
+                    [
+                        key_text(k) + (params[k] if k in params else value_text(v))
+                        for k, v in values.items()
+                        if k != "rule"
+                    ]
+                )
+                tail = "}}" if label is None else '},"exception":' + json_text(label) + "}"
+                text = head[outcome] + json_text(message) + middle + members + tail
+            criteria.append(text)
         amounts, traces = [], []
         for amount_id, value, inputs, label, missing in self._amounts():
             key, trace_head = fragments.amounts[amount_id]
@@ -133,20 +133,28 @@ class Explanation:
         tuple[_CompiledCriterion, tuple[Outcome, str | None, str | None], dict[str, Any], str]
     ]:
         """Per criterion: its outcome, the values it read and its message."""
-        env, lang = self.env, self.lang
-        texts = self.version.texts(lang, self.day)
+        texts = self.version.texts(self.lang, self.day)
         for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
-            criterion = compiled.criterion
-            outcome, _, missing = result
-            values = compiled.inputs.read(env)
-            if outcome is not Outcome.NOT_APPLICABLE:
-                for name, fn in compiled.details:
-                    values[name] = value_or_none(fn, env)
-            if missing is not None:
-                values["missing"] = missing
-            if outcome is Outcome.PASSED and compiled.wants:
-                values["rule"] = texts[f"criterion:{criterion.id}"]
-            yield compiled, result, values, criterion.message(outcome.value, values, lang)
+            yield compiled, result, *self._explain(compiled, result, texts)
+
+    def _explain(
+        self,
+        compiled: _CompiledCriterion,
+        result: tuple[Outcome, str | None, str | None],
+        texts: Mapping[str, str],
+    ) -> tuple[dict[str, Any], str]:
+        """The values one criterion shows and its message (the reference for _textgen)."""
+        env = self.env
+        outcome, _, missing = result
+        values = compiled.inputs.read(env)
+        if outcome is not Outcome.NOT_APPLICABLE:
+            for name, fn in compiled.details:
+                values[name] = value_or_none(fn, env)
+        if missing is not None:
+            values["missing"] = missing
+        if outcome is Outcome.PASSED and compiled.wants:
+            values["rule"] = texts[f"criterion:{compiled.criterion.id}"]
+        return values, compiled.message(outcome, values, self.lang)
 
     def _amounts(
         self,
@@ -158,8 +166,8 @@ class Explanation:
             value = env.amounts[amount.id]
             shown = amount.inputs
             inputs = {
-                name: params[name] if name in shown.params else json_value(value)
-                for name, value in shown.read(env).items()
+                name: params[name] if name in shown.params else json_value(read)
+                for name, read in shown.read(env).items()
             }
             label, missing = self.notes.get(amount.id, _NO_NOTE)
             if amount.id == award_id and not self.eligible:
@@ -172,12 +180,19 @@ class Fragments:
     """The parts of a decision's JSON text that depend only on the scheme version, the
     language and the parameter values: encoded once, joined for every decision."""
 
-    __slots__ = ("amounts", "criteria", "params")
+    __slots__ = ("_lang", "_raw", "_textgen", "_texts", "amounts", "criteria", "params")
 
     def __init__(
-        self, version: CompiledVersion, lang: str, params: Mapping[str, Any], formulas: Any
+        self,
+        version: CompiledVersion,
+        lang: str,
+        params: Mapping[str, Any],
+        params_json: Mapping[str, Any],
+        texts: Mapping[str, str],
     ) -> None:
-        self.params = {name: json_text(value) for name, value in params.items()}
+        self._lang, self._raw, self._texts = lang, params, texts
+        self._textgen: dict[tuple[str, Outcome], CriterionText] = {}
+        self.params = {name: json_text(value) for name, value in params_json.items()}
         self.criteria: dict[str, tuple[dict[Outcome, str], str]] = {}
         for compiled in version.criteria:
             criterion = compiled.criterion
@@ -197,8 +212,25 @@ class Fragments:
                 key_text(amount.id),
                 key_text(amount.id)
                 + '{"formula":'
-                + json_text(formulas[f"amount:{amount.id}"])
+                + json_text(texts[f"amount:{amount.id}"])
                 + ',"inputs":',
             )
             for amount in version.amounts
         }
+
+    def criterion_text(self, compiled: _CompiledCriterion, outcome: Outcome) -> CriterionText:
+        """The generated text function of ``compiled`` for ``outcome`` (built on first use)."""
+        key = (compiled.criterion.id, outcome)
+        found = self._textgen.get(key)
+        if found is None:
+            heads, middle = self.criteria[compiled.criterion.id]
+            found = self._textgen[key] = criterion_text(
+                compiled,
+                outcome,
+                self._lang,
+                (heads[outcome], middle),
+                self._raw,
+                self.params,
+                self._texts[f"criterion:{compiled.criterion.id}"],
+            )
+        return found

@@ -91,8 +91,15 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
     .. versionadded:: 0.1
     """
 
+    return _fill_parsed(_parsed(template), values, lang)
+
+
+def _fill_parsed(
+    pieces: tuple[tuple[str, str | None], ...], values: Mapping[str, Any], lang: str
+) -> str:
+    """:func:`fill` for a template already split by :func:`parsed`."""
     parts = []
-    for literal, name in _parsed(template):
+    for literal, name in pieces:
         parts.append(literal)
         if name is not None:
             parts.append(format_value(values[name], lang) if name in values else f"{{{name}}}")
@@ -101,6 +108,11 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
+    """``template`` split into (literal text, placeholder name or ``None``) pieces.
+
+    >>> _parsed("Total: {total_cost}.")
+    (('Total: ', 'total_cost'), ('.', None))
+    """
     # Templates are few and filled for every decision: split each one once.
     pieces: list[tuple[str, str | None]] = []
     position = 0
@@ -290,12 +302,23 @@ class Criterion:
         >>> rule.message("missing", {"missing": "project.months"}, "en")
         'Information missing to check this criterion: project.months.'
         """
+        return fill(self.template(outcome, lang), values, lang)
+
+    def template(self, outcome: str, lang: str) -> str:
+        """The message template for ``outcome`` (an :class:`Outcome` value) in ``lang``.
+
+        >>> from grantrules.expressions import field
+        >>> Criterion("project.duration", field("project.months") <= 36,
+        ...           basis=Basis("Règlement"), failed={"fr": "Trop long.", "en": "Too long."}
+        ...           ).template("failed", "en")
+        'Too long.'
+        """
         texts: Texts = {
             "passed": self.passed,
             "failed": self.failed,
             "not_applicable": self.not_applicable,
         }.get(outcome, _MISSING)
-        return fill(pick(texts, lang), values, lang)
+        return pick(texts, lang)
 
 
 @attrs.frozen(eq=False)

@@ -22,6 +22,7 @@ from grantrules.call._contract import (
     read_submission,
 )
 from grantrules.call._funding import Funding
+from grantrules.call._parallel import parallel_map
 from grantrules.call._rete import lifecycle_for
 from grantrules.call.allocation import (
     AllocationPolicy,
@@ -361,31 +362,30 @@ class Call:
             done = self._evaluate(batch)
         return [self._record(app) for app in done]
 
-    def _evaluate(self, batch: Batch) -> list[str]:
-        assert self.evaluator is not None
+    def _evaluate(self, batch: Batch, jobs: int = 1) -> list[str]:
         pending = [
             r for r in batch.projection.apps.values() if r.status.status == self.process.initial
         ]
-        for record in pending:
-            self._evaluate_one(batch, record.status.id, record.document)
+        outcomes = parallel_map(self._outcome, [r.document for r in pending], jobs)
+        for record, (payload, decision) in zip(pending, outcomes, strict=True):
+            batch.emit("evaluated", record.status.id, payload, decision=decision)
         return [r.status.id for r in pending]
 
-    def _evaluate_one(self, batch: Batch, app_id: str, document: Mapping[str, Any]) -> None:
+    def _outcome(self, document: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+        """The ``evaluated`` event of one document: its payload and decision text (pure)."""
         assert self.evaluator is not None
         try:
             decision = self.evaluator(document)
         except ApplicationInvalid as error:
             problems = [attrs.asdict(p) for p in error.problems]
-            payload: dict[str, Any] = {"outcome": "invalid", "award": "0.00", "problems": problems}
-            batch.emit("evaluated", app_id, payload)
-            return
+            return {"outcome": "invalid", "award": "0.00", "problems": problems}, None
         score = self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
         payload = {
             "outcome": "eligible" if decision.eligible else "ineligible",
             "award": str(decision.award if decision.eligible else Euro.ZERO),
             "score": None if score is None else str(score),
         }
-        batch.emit("evaluated", app_id, payload, decision=_decision_text(decision))
+        return payload, _decision_text(decision)
 
     def score(self, app_id: str, score: Decimal | int | str) -> ApplicationStatus:
         """Record a committee score (used by :class:`RankedByScore`)."""
@@ -468,13 +468,19 @@ class Call:
             self._funding.revise(batch, app_id, final_eligible_cost, award)
         return self._record(app_id)
 
-    def run(self, documents: Iterable[Mapping[str, Any]]) -> RunReport:
+    def run(self, documents: Iterable[Mapping[str, Any]], *, jobs: int = 1) -> RunReport:
         """Submit, evaluate, check the portfolio and allocate a whole batch in one transaction.
 
         Documents that cannot be submitted (missing id, duplicate) are reported in
         ``RunReport.refused`` and skipped; documents the evaluator finds invalid are recorded
         with the ``invalid`` status.
+
+        With ``jobs`` above 1, the evaluations are spread over that many processes (at most
+        one per core), forked from this one when it has a single thread, on Linux; the
+        evaluator and scorer must then be pure.  The journal written is the same.
         """
+        if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+            raise InvalidArgument(f"jobs must be a whole number of processes >= 1, got {jobs!r}")
         if self.evaluator is None:
             raise InvalidArgument("this call has no evaluator: pass evaluator= to Call.open")
         timings = {"evaluation": 0.0, "portfolio": 0.0}
@@ -487,7 +493,7 @@ class Call:
                 except (ApplicationInvalid, CallError) as error:
                     refused.append(_refused(line, document, error))
             tick = time.perf_counter()
-            self._evaluate(batch)
+            self._evaluate(batch, jobs)
             timings["evaluation"] = time.perf_counter() - tick
             tick = time.perf_counter()
             flags = self._flags(batch.projection)

@@ -1,0 +1,155 @@
+"""Generate, per criterion and outcome, one function writing the criterion's JSON text.
+
+The reference is :meth:`Explanation.json_parts`'s general route: read the inputs into a dict,
+fill the message template, encode each input.  For a given criterion, outcome, language and
+set of parameter values, all of that is known in advance except the application's own values:
+which inputs are read and in what order, which placeholders the message has, which of them are
+parameters (whose text is then a constant), and every literal.  The generated function reads
+the application's values into locals and returns one concatenation.  Anything unusual (an
+intermediate object that is ``None``, a value that cannot be encoded) raises, and the caller
+then takes the general route, so both always give the same text.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from grantrules._format import format_value
+from grantrules._json_text import json_text, key_text, value_text
+from grantrules.expressions import Compiled, Env, MissingInput
+from grantrules.rules import Outcome
+
+if TYPE_CHECKING:
+    from grantrules._compiled import _CompiledCriterion
+
+__all__ = ["CriterionText", "criterion_text", "value_or_none"]
+
+#: ``text(env, exception label, missing input name)``: the criterion's JSON object as text.
+CriterionText = Callable[[Env, "str | None", "str | None"], str]
+
+
+class _Source:
+    """Source being generated: parts of one concatenation, constants merged."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {}
+        self._names = itertools.count()
+        self.parts: list[str] = []
+        self._pending: list[str] = []
+
+    def bind(self, value: Any) -> str:
+        name = f"_k{next(self._names)}"
+        self.namespace[name] = value
+        return name
+
+    def const(self, text: str) -> None:
+        self._pending.append(text)
+
+    def code(self, expression: str) -> None:
+        self._flush()
+        self.parts.append(expression)
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.parts.append(repr("".join(self._pending)))
+            self._pending = []
+
+    def joined(self) -> str:
+        self._flush()
+        return " + ".join(self.parts) or "''"
+
+    def constant(self) -> str | None:
+        """The whole text when it is only literals, else ``None``."""
+        return None if self.parts else "".join(self._pending)
+
+
+def criterion_text(
+    compiled: _CompiledCriterion,
+    outcome: Outcome,
+    lang: str,
+    frame: tuple[str, str],
+    params: Mapping[str, Any],
+    params_text: Mapping[str, str],
+    rule: str,
+) -> CriterionText:
+    """The text function of ``compiled`` for ``outcome`` in ``lang``.
+
+    ``frame`` is the (head up to the message, middle up to the inputs) of the criterion's
+    JSON object; ``params`` and ``params_text`` the parameters in force and their JSON text;
+    ``rule`` the rendered criterion, shown by ``{rule}`` placeholders.
+    """
+    g = _Source()
+    g.namespace.update(_fmt=format_value, _vt=value_text, _enc=json_text, _lang=lang)
+    # The values a criterion shows, in the order and with the overwrites of
+    # Explanation._criteria: inputs, then details, then the missing input, then the rule.
+    values: dict[str, tuple[str, Any]] = {}  # name -> ("param", value) or ("local", variable)
+    lines = ["def _text(env, label, missing):", "    app, A = env.app, env.amounts"]
+
+    def local(expression: str) -> tuple[str, Any]:
+        variable = f"v{len(lines)}"
+        lines.append(f"    {variable} = {expression}")
+        return ("local", variable)
+
+    for kind, name in compiled.inputs.shown:
+        if kind == "param":
+            values[name] = ("param", params.get(name))
+        elif kind == "amount":
+            values[name] = local(f"A.get({name!r})")
+        else:
+            values[name] = local(f"app.{name}")  # a dotted path of identifiers (see Field)
+    if outcome is not Outcome.NOT_APPLICABLE:
+        for name, fn in compiled.details:
+            values[name] = local(f"{g.bind(value_or_none)}({g.bind(fn)}, env)")
+    if outcome is Outcome.MISSING:
+        values["missing"] = ("local", "missing")
+    if outcome is Outcome.PASSED and compiled.wants:
+        values["rule"] = ("param", rule)
+
+    head, middle = frame
+    g.const(head)
+    message = _Source()
+    for literal, placeholder in compiled.pieces(outcome, lang):
+        message.const(literal)
+        if placeholder is None:
+            continue
+        if placeholder not in values:
+            message.const(f"{{{placeholder}}}")
+        elif values[placeholder][0] == "param":
+            message.const(format_value(values[placeholder][1], lang))
+        else:
+            message.code(f"_fmt({values[placeholder][1]}, _lang)")
+    fixed = message.constant()
+    if fixed is not None:
+        g.const(json_text(fixed))
+    else:
+        g.code(f"_enc({message.joined()})")
+    g.const(middle)
+    first = True
+    for name, (source, value) in values.items():
+        if name == "rule":
+            continue
+        g.const(("" if first else ",") + key_text(name))
+        first = False
+        if name in params_text:
+            g.const(params_text[name])
+        elif source == "param":
+            g.const(value_text(value))
+        else:
+            g.code(f"_vt({value})")
+    g.code("('}}' if label is None else '},\"exception\":' + _enc(label) + '}')")
+    lines.append(f"    return {g.joined()}")
+    exec(
+        compile("\n".join(lines), f"<criterion text {compiled.criterion.id}>", "exec"), g.namespace
+    )
+    function: CriterionText = g.namespace["_text"]
+    return function
+
+
+def value_or_none(fn: Compiled, env: Env) -> Any:
+    """The value of a compiled expression, ``None`` when one of its inputs is missing."""
+    try:
+        return fn(env, None)
+    except MissingInput:
+        return None
