@@ -119,7 +119,8 @@ class Submission:
 def _text(document: Mapping[str, Any], path: str, problems: list[Problem]) -> str:
     node: Any = document
     for part in path.split("."):
-        node = node.get(part) if isinstance(node, Mapping) else None
+        # dict first: the Mapping ABC check is slow, and documents are almost always dicts.
+        node = node.get(part) if isinstance(node, dict | Mapping) else None
     if not isinstance(node, str) or not node.strip():
         problems.append(Problem(f"$.{path}", "expected a non-empty string", "missing-field"))
         return ""

@@ -15,6 +15,7 @@ the exception (with its traceback) is raised in the caller as in a serial run.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -42,6 +43,9 @@ def can_fork() -> bool:
 
 
 def _work(fn: Callable[[Any], Any], items: Sequence[Any], out: Connection) -> None:
+    # A collection would visit every object inherited from the parent and, by touching
+    # them, copy the parent's whole heap page by page: leave those to the parent.
+    gc.freeze()
     results: list[Any] = []
     failed = False
     try:

@@ -182,6 +182,11 @@ class Process:
     states: tuple[str, ...] = attrs.field(converter=_strings)
     finals: frozenset[str] = attrs.field(converter=_string_set)
     transitions: tuple[Transition, ...] = attrs.field(converter=_transitions)
+    # Indexes built once: every event of a call looks its transition up.
+    _moves: dict[tuple[str, str], tuple[Transition, ...]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    _guard_keys: dict[str, frozenset[str]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         for state in self.states:
@@ -209,6 +214,13 @@ class Process:
                 )
         self._check_guards()
         self._check_reachable()
+        moves: dict[tuple[str, str], list[Transition]] = {}
+        keys: dict[str, set[str]] = {}
+        for tr in self.transitions:
+            moves.setdefault((tr.source, tr.event), []).append(tr)
+            keys.setdefault(tr.event, set()).update(k for k, _ in tr.guard)
+        object.__setattr__(self, "_moves", {k: tuple(v) for k, v in moves.items()})
+        object.__setattr__(self, "_guard_keys", {k: frozenset(v) for k, v in keys.items()})
 
     def _check_guards(self) -> None:
         by_key: dict[tuple[str, str], list[Transition]] = {}
@@ -240,8 +252,8 @@ class Process:
 
     def transition(self, state: str, event: str, fields: Mapping[str, Any]) -> Transition | None:
         """Return the transition that ``event`` fires in ``state``, or ``None``."""
-        for tr in self.transitions:
-            if tr.source == state and tr.matches(event, fields):
+        for tr in self._moves.get((state, event), ()):
+            if tr.matches(event, fields):
                 return tr
         return None
 
@@ -260,7 +272,7 @@ class Process:
 
     def guard_keys(self, event: str) -> frozenset[str]:
         """The field names any guard of ``event`` tests (the only fields fed to the engine)."""
-        return frozenset(k for tr in self.transitions if tr.event == event for k, _ in tr.guard)
+        return self._guard_keys.get(event, frozenset())
 
     def to_json(self) -> dict[str, Any]:
         """Serialise as JSON-ready data (stored in each call file)."""
