@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from grantrules.amounts import Amount
@@ -41,7 +42,8 @@ from grantrules.expressions import (
     StartsWith,
     When,
 )
-from grantrules.money import Euro, Rate
+from grantrules.money import _EXACT, Euro, Rate, Rounding, _cents
+from grantrules.scheme import field_type
 
 __all__ = ["Fast", "fast", "fast_reader", "fast_version"]
 
@@ -56,6 +58,42 @@ def _req(value: Any, name: str) -> Any:
     return value
 
 
+def _missing(name: str) -> Any:
+    raise MissingInput(name)
+
+
+# Money inside generated functions: amounts are computed on their Decimals ("raw"), exactly
+# (unbounded precision, as Euro does), and wrapped into Euro objects only where a value leaves
+# the money arithmetic.  Reading a raw value from anything but a Euro (None included) raises,
+# which sends the application to the closures.
+_add, _sub, _mul = _EXACT.add, _EXACT.subtract, _EXACT.multiply
+_ZERO_CENTS = Decimal("0.00")
+
+
+def _raw(value: Any) -> Decimal:
+    if value.__class__ is Euro:
+        result: Decimal = value._d
+        return result
+    raise TypeError(f"expected a Euro amount, got {value!r}")
+
+
+def _euro(amount: Decimal) -> Euro:
+    return Euro._exact(amount) if amount else Euro._of(amount)
+
+
+def _dsum(amounts: list[Decimal]) -> Decimal:
+    total = _ZERO_CENTS
+    for amount in amounts:
+        total = _add(total, amount)
+    return total
+
+
+def _apply_raw(rate: Any, amount: Decimal, rounding: Rounding) -> Decimal:
+    if rate.__class__ is not Rate:
+        raise EvaluationError(f"expected a rate to apply, got {rate!r}")
+    return _cents(_mul(amount, rate._d), rounding)
+
+
 def _apply(rate: Any, amount: Any, rounding: Any) -> Euro:
     if not isinstance(rate, Rate):
         raise EvaluationError(f"expected a rate to apply, got {rate!r}")
@@ -64,17 +102,37 @@ def _apply(rate: Any, amount: Any, rounding: Any) -> Euro:
 
 
 class _Gen:
-    """Source being generated: constants and helpers go to a namespace under unique names."""
+    """Source being generated: constants and helpers go to a namespace under unique names.
 
-    def __init__(self) -> None:
+    Fields and parameters are read once, into locals assigned by the function's prologue;
+    reading them eagerly can raise where a lazy read would not (an intermediate object that is
+    ``None``, a parameter not in force), which only sends the application to the closures.
+    An amount computed earlier in the same function is read from its local.
+    """
+
+    def __init__(self, model: type | None = None, units: Mapping[str, str] | None = None) -> None:
         self.namespace: dict[str, Any] = {
             "_req": _req,
+            "_missing": _missing,
             "_apply": _apply,
             "_sum": Euro.sum,
             "_add_years": add_years,
+            "_raw": _raw,
+            "_euro": _euro,
+            "_dsum": _dsum,
+            "_add": _add,
+            "_sub": _sub,
+            "_apply_raw": _apply_raw,
         }
+        # Without the application model or the parameters' units, nothing is known to be
+        # money and the generated code works on Euro objects throughout.
+        self.model, self.units = model, units or {}
+        self.raw_amounts: dict[str, str] = {}
         self._names = itertools.count()
         self.items: dict[str, str] = {}
+        self.prologue: dict[str, str] = {}  # local -> expression
+        self._locals: dict[tuple[str, str], str] = {}
+        self.amounts: dict[str, str] = {}  # amount id -> local, once assigned
 
     def bind(self, value: Any) -> str:
         name = f"_k{next(self._names)}"
@@ -83,6 +141,27 @@ class _Gen:
 
     def item_var(self, collection: str) -> str:
         return self.items.setdefault(collection, f"_it{len(self.items)}")
+
+    def local(self, kind: str, expression: str) -> str:
+        """The local holding ``expression`` (read once in the prologue)."""
+        key = (kind, expression)
+        found = self._locals.get(key)
+        if found is None:
+            found = self._locals[key] = f"_{kind}{len(self._locals)}"
+            self.prologue[found] = expression
+        return found
+
+    def euro_field(self, path: str) -> bool:
+        return self.model is not None and field_type(self.model, path) is Euro
+
+    def function(self, body: list[str]) -> list[str]:
+        head = ["def _fast(env):", "    app, P, A = env.app, env.params, env.amounts"]
+        return head + [f"    {name} = {value}" for name, value in self.prologue.items()] + body
+
+
+def _present(value: str, name: str) -> str:
+    """``value`` (a simple local), or MissingInput when it is None: inline, no call."""
+    return f"({value} if {value} is not None else _missing({name!r}))"
 
 
 @functools.singledispatch
@@ -100,17 +179,19 @@ def _(node: Const, g: _Gen) -> str:
 
 @_src.register
 def _(node: Field, g: _Gen) -> str:
-    return f"_req(app.{node.path}, {node.path!r})"
+    return _present(g.local("f", f"app.{node.path}"), node.path)
 
 
 @_src.register
 def _(node: Param, g: _Gen) -> str:
-    return f"P[{node.name!r}]"
+    return g.local("p", f"P[{node.name!r}]")
 
 
 @_src.register(AmountRef)
 @_src.register(Amount)
 def _amount_ref(node: AmountRef | Amount, g: _Gen) -> str:
+    if node.id in g.amounts:
+        return g.amounts[node.id]
     return f"_req(A.get({node.id!r}), {node.id!r})"
 
 
@@ -124,14 +205,22 @@ def _(node: Item, g: _Gen) -> str:
     return f"_req({var}.{node.attr}, {node.key!r})"
 
 
+def _operands(nodes: tuple[Expr, ...], g: _Gen) -> list[str]:
+    """Sources of operands compared together: raw when they all are money."""
+    form = _raw_src if all(_money(n, g) for n in nodes) else _src
+    return [form(n, g) for n in nodes]
+
+
 @_src.register
 def _(node: Compare, g: _Gen) -> str:
-    return f"({_src(node.left, g)} {_COMPARE[node.op]} {_src(node.right, g)})"
+    left, right = _operands((node.left, node.right), g)
+    return f"({left} {_COMPARE[node.op]} {right})"
 
 
 @_src.register
 def _(node: Between, g: _Gen) -> str:
-    return f"({_src(node.low, g)} <= {_src(node.value, g)} <= {_src(node.high, g)})"
+    low, value, high = _operands((node.low, node.value, node.high), g)
+    return f"({low} <= {value} <= {high})"
 
 
 @_src.register
@@ -155,37 +244,57 @@ def _(node: StartsWith, g: _Gen) -> str:
     return f"str({_src(node.value, g)}).startswith(tuple({_src(node.prefixes, g)}))"
 
 
+def _wrapped(generate: Callable[[Any, _Gen], str]) -> Callable[[Any, _Gen], str]:
+    """A node giving money is computed raw and wrapped into a Euro once, at its top."""
+
+    @functools.wraps(generate)
+    def source(node: Any, g: _Gen) -> str:
+        return f"_euro({_raw_src(node, g)})" if _money(node, g) else generate(node, g)
+
+    return source
+
+
 @_src.register
+@_wrapped
 def _(node: Arith, g: _Gen) -> str:
     sign = "+" if node.op == "add" else "-"
     return f"({_src(node.left, g)} {sign} {_src(node.right, g)})"
 
 
 @_src.register
+@_wrapped
 def _(node: ApplyRate, g: _Gen) -> str:
     rounding = g.bind(node.rounding)
     return f"_apply({_src(node.rate, g)}, {_src(node.amount, g)}, {rounding})"
 
 
 @_src.register
+@_wrapped
 def _(node: Extremum, g: _Gen) -> str:
     return f"{node.op}(" + ", ".join(_src(o, g) for o in node.operands) + ")"
 
 
 @_src.register
+@_wrapped
 def _(node: When, g: _Gen) -> str:
     cond, then, other = (_src(x, g) for x in (node.condition, node.then, node.otherwise))
     return f"({then} if {cond} else {other})"
 
 
-def _aggregate(node: Aggregate, g: _Gen) -> str:
+def _listing(node: Aggregate, g: _Gen, form: Callable[[Expr, _Gen], str]) -> str:
+    """``[value for item in collection if where]``, the value in ``form``."""
     collection = f"_req(app.{node.collection}, {node.collection!r})"
     outer = dict(g.items)
     var = g.item_var(node.collection)
     cond = f" if {_src(node.where, g)}" if node.where is not None else ""
-    value = _src(node.value, g) if node.value is not None else "1"
+    value = form(node.value, g) if node.value is not None else "1"
     g.items = outer
-    listing = f"[{value} for {var} in {collection}{cond}]"
+    return f"[{value} for {var} in {collection}{cond}]"
+
+
+@_wrapped
+def _aggregate(node: Aggregate, g: _Gen) -> str:
+    listing = _listing(node, g, _src)
     if node.kind == "count":
         return f"len({listing})"
     if node.kind == "sum":
@@ -203,6 +312,89 @@ _src.register(Aggregate, _aggregate)
 _src.register(IsSet, _src.dispatch(Expr))
 
 
+@functools.singledispatch
+def _money(node: Expr, g: _Gen) -> bool:
+    """Whether ``node`` is known to give a Euro amount (so that it has a raw form)."""
+    return False
+
+
+_money.register(Const, lambda node, g: isinstance(node.value, Euro))
+_money.register(Field, lambda node, g: g.euro_field(node.path))
+_money.register(Item, lambda node, g: node.attr is not None and g.euro_field(node.key))
+_money.register(Param, lambda node, g: g.units.get(node.name) == "EUR")
+_money.register(AmountRef, lambda node, g: True)
+_money.register(Amount, lambda node, g: True)
+_money.register(Arith, lambda node, g: _money(node.left, g) and _money(node.right, g))
+_money.register(ApplyRate, lambda node, g: _money(node.amount, g))
+_money.register(Extremum, lambda node, g: all(_money(o, g) for o in node.operands))
+_money.register(When, lambda node, g: _money(node.then, g) and _money(node.otherwise, g))
+_money.register(
+    Aggregate,
+    lambda node, g: node.kind == "sum" and node.value is not None and _money(node.value, g),
+)
+
+
+@functools.singledispatch
+def _raw_src(node: Expr, g: _Gen) -> str:
+    """Source of the Decimal of a node for which ``_money`` holds."""
+    return f"_raw({_src(node, g)})"
+
+
+@_raw_src.register
+def _(node: Const, g: _Gen) -> str:
+    return g.bind(node.value._d)
+
+
+@_raw_src.register
+def _(node: Param, g: _Gen) -> str:
+    return g.local("r", f"_raw(P[{node.name!r}])")
+
+
+@_raw_src.register
+def _(node: Field, g: _Gen) -> str:
+    return f"_raw({g.local('f', f'app.{node.path}')})"
+
+
+@_raw_src.register
+def _(node: Item, g: _Gen) -> str:
+    var = g.items.get(node.collection)
+    return f"_raw({var}.{node.attr})" if var is not None else f"_raw({_src(node, g)})"
+
+
+@_raw_src.register(AmountRef)
+@_raw_src.register(Amount)
+def _(node: AmountRef | Amount, g: _Gen) -> str:
+    return g.raw_amounts.get(node.id) or f"_raw({_amount_ref(node, g)})"
+
+
+@_raw_src.register
+def _(node: Arith, g: _Gen) -> str:
+    operation = "_add" if node.op == "add" else "_sub"
+    return f"{operation}({_raw_src(node.left, g)}, {_raw_src(node.right, g)})"
+
+
+@_raw_src.register
+def _(node: ApplyRate, g: _Gen) -> str:
+    rounding = g.bind(node.rounding)
+    return f"_apply_raw({_src(node.rate, g)}, {_raw_src(node.amount, g)}, {rounding})"
+
+
+@_raw_src.register
+def _(node: Extremum, g: _Gen) -> str:
+    return f"{node.op}(" + ", ".join(_raw_src(o, g) for o in node.operands) + ")"
+
+
+@_raw_src.register
+def _(node: When, g: _Gen) -> str:
+    then, other = _raw_src(node.then, g), _raw_src(node.otherwise, g)
+    return f"({then} if {_src(node.condition, g)} else {other})"
+
+
+@_raw_src.register
+def _(node: Aggregate, g: _Gen) -> str:
+    return f"_dsum({_listing(node, g, _raw_src)})"
+
+
 def fast(expr: Expr) -> Fast:
     """One Python function evaluating ``expr`` with plain short-circuit logic.
 
@@ -215,9 +407,7 @@ def fast(expr: Expr) -> Fast:
     """
     g = _Gen()
     body = _src(expr, g)
-    source = (
-        f"def _fast(env):\n    app, P, A = env.app, env.params, env.amounts\n    return {body}\n"
-    )
+    source = "\n".join(g.function([f"    return {body}"]))
     code = compile(source, f"<rule {body[:60]}>", "exec")
     exec(code, g.namespace)  # source built from our own node classes
     function: Fast = g.namespace["_fast"]
@@ -228,18 +418,27 @@ def fast_version(
     amounts: list[tuple[str, Expr]],
     criteria: list[tuple[Expr | None, Expr]],
     outcomes: tuple[Any, Any, Any],
+    model: type | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> Fast:
     """One function computing every amount (into ``env.amounts``) and every criterion.
 
     ``criteria`` are (applies_if, condition) pairs; the function returns, per criterion, one
     of ``outcomes`` = (passed, failed, not applicable).  For versions without labelled
-    exceptions; the caller falls back to rule-by-rule evaluation when it raises.
+    exceptions; the caller falls back to rule-by-rule evaluation when it raises.  With the
+    application ``model`` and the parameters' ``units``, money is computed on Decimals.
     """
-    g = _Gen()
+    g = _Gen(model, units)
     passed, failed, not_applicable = (g.bind(o) for o in outcomes)
-    lines = ["def _fast(env):", "    app, P, A = env.app, env.params, env.amounts"]
-    for amount_id, formula in amounts:
-        lines.append(f"    A[{amount_id!r}] = {_src(formula, g)}")
+    lines = []
+    for index, (amount_id, formula) in enumerate(amounts):
+        if _money(formula, g):
+            lines.append(f"    _ar{index} = {_raw_src(formula, g)}")
+            lines.append(f"    A[{amount_id!r}] = _a{index} = _euro(_ar{index})")
+            g.raw_amounts[amount_id] = f"_ar{index}"
+        else:
+            lines.append(f"    A[{amount_id!r}] = _a{index} = {_src(formula, g)}")
+        g.amounts[amount_id] = f"_a{index}"
     results = []
     for applies, condition in criteria:
         verdict = f"({passed} if {_src(condition, g)} else {failed})"
@@ -247,7 +446,7 @@ def fast_version(
             verdict = f"({verdict} if {_src(applies, g)} else {not_applicable})"
         results.append(verdict)
     lines.append("    return (" + "".join(f"{r}, " for r in results) + ")")
-    exec(compile("\n".join(lines), "<scheme version>", "exec"), g.namespace)
+    exec(compile("\n".join(g.function(lines)), "<scheme version>", "exec"), g.namespace)
     function: Fast = g.namespace["_fast"]
     return function
 

@@ -186,31 +186,41 @@ class CompiledVersion:
             for o in version.obligations
         )
         self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
-        self.fast_all = self._fast_all(version)
+        self._fast_all: dict[type, Any] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
         self._texts: dict[tuple[Any, ...], Any] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._provenances: dict[tuple[Any, ...], Provenance] = {}
 
-    @staticmethod
-    def _fast_all(version: Any) -> Any:
-        # Labelled exceptions need their own evaluation order; such versions go rule by rule.
-        if any(a.exceptions for a in version.amounts) or any(
-            c.exceptions for c in version.criteria
-        ):
-            return None
-        return fast_version(
-            [(a.id, a.formula) for a in version.amounts],
-            [(c.applies_if, c.condition) for c in version.criteria],
-            (_PASSED, _FAILED, _NOT_APPLICABLE),
-        )
+    def fast_all(self, model: type) -> Any:
+        """The generated function computing every amount and criterion for applications of
+        ``model`` (built on first use), or ``None`` for versions with labelled exceptions."""
+        found = self._fast_all.get(model, False)
+        if found is False:
+            version = self.version
+            # Labelled exceptions need their own evaluation order; such versions go rule by rule.
+            if any(a.exceptions for a in version.amounts) or any(
+                c.exceptions for c in version.criteria
+            ):
+                found = None
+            else:
+                found = fast_version(
+                    [(a.id, a.formula) for a in version.amounts],
+                    [(c.applies_if, c.condition) for c in version.criteria],
+                    (_PASSED, _FAILED, _NOT_APPLICABLE),
+                    model,
+                    {name: version.parameters[name].unit for name in version.parameters},
+                )
+            self._fast_all[model] = found
+        return found
 
-    def _evaluate(self, env: Env) -> tuple[dict[str, Any], Outcomes]:
+    def _evaluate(self, env: Env, model: type) -> tuple[dict[str, Any], Outcomes]:
         """Amounts (as notes) and criteria outcomes, by the fastest correct route."""
-        if self.fast_all is not None:
+        fast_all = self.fast_all(model)
+        if fast_all is not None:
             try:
-                outcomes = self.fast_all(env)
+                outcomes = fast_all(env)
             except Exception:  # rule-by-rule evaluation decides and reports
                 env.amounts.clear()
             else:
@@ -304,7 +314,7 @@ class CompiledVersion:
         # application then fails its criteria instead of crashing on a missing parameter.
         params_day = max(on, self.version.valid_from)
         env = Env(app, self.params_at(params_day), {}, on)
-        notes, outcomes = self._evaluate(env)
+        notes, outcomes = self._evaluate(env, scheme.application_type)
         eligible = not any(
             compiled.blocking and outcome[0] in _BLOCKING
             for compiled, outcome in zip(self.criteria, outcomes, strict=True)

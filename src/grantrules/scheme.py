@@ -377,23 +377,39 @@ def _text(value: Any) -> str:
 
 def _path_problem(model: type, path: str) -> str | None:
     """Why ``path`` (``costs[].category``) does not name a field of ``model``, or None."""
+    return _walk(model, path)[1]
+
+
+def field_type(model: type, path: str) -> Any:
+    """The type of the field at ``path`` in ``model`` (``Optional`` stripped), or ``None``
+    when ``path`` names no field.
+
+    >>> from grantrules.model import Application
+    >>> field_type(Application, "costs[].amount_excl_vat").__name__
+    'Euro'
+    """
+    found, problem = _walk(model, path)
+    return None if problem else found
+
+
+def _walk(model: type, path: str) -> tuple[Any, str | None]:
     current: Any = model
     for part in path.split("."):
         name, item = (part[:-2], True) if part.endswith("[]") else (part, False)
         current = _strip_optional(current)
         if not attrs.has(current):
-            return f"{name!r} is read inside a value that has no fields"
+            return None, f"{name!r} is read inside a value that has no fields"
         hints = typing.get_type_hints(current)
         if name not in hints:
             known = ", ".join(a.name for a in attrs.fields(current))
-            return f"no field {name!r} in {current.__name__} (fields: {known})"
+            return None, f"no field {name!r} in {current.__name__} (fields: {known})"
         current = _strip_optional(hints[name])
         if item:
             args = typing.get_args(current)
             if typing.get_origin(current) is not tuple or not args:
-                return f"{name!r} is not a collection"
+                return None, f"{name!r} is not a collection"
             current = args[0]
-    return None
+    return current, None
 
 
 def _strip_optional(tp: Any) -> Any:
