@@ -42,7 +42,7 @@ from grantrules.expressions import (
     StartsWith,
     When,
 )
-from grantrules.money import _EXACT, Euro, Rate, Rounding, _cents
+from grantrules.money import _EXACT, Euro, Rate, Rounding, _cents, _Exact
 from grantrules.scheme import field_type
 
 __all__ = ["Fast", "fast", "fast_reader", "fast_version"]
@@ -77,15 +77,28 @@ def _raw(value: Any) -> Decimal:
     raise TypeError(f"expected a Euro amount, got {value!r}")
 
 
+_new, _set_amount = object.__new__, _Exact.__dict__["_d"].__set__
+
+
 def _euro(amount: Decimal) -> Euro:
-    return Euro._exact(amount) if amount else Euro._of(amount)
+    # Raw amounts are sums, differences and roundings of cents: always in cents already.
+    if not amount:
+        return Euro.ZERO  # also for -0.00
+    result: Euro = _new(Euro)
+    _set_amount(result, amount)
+    return result
+
+
+def _check_euro(value: Any) -> Euro:
+    # Anything else (None, a number) goes to rule-by-rule evaluation, which reports it.
+    if value.__class__ is not Euro:
+        raise TypeError(f"expected a Euro amount, got {value!r}")
+    result: Euro = value
+    return result
 
 
 def _dsum(amounts: list[Decimal]) -> Decimal:
-    total = _ZERO_CENTS
-    for amount in amounts:
-        total = _add(total, amount)
-    return total
+    return functools.reduce(_add, amounts, _ZERO_CENTS)
 
 
 def _apply_raw(rate: Any, amount: Decimal, rounding: Rounding) -> Decimal:
@@ -118,6 +131,8 @@ class _Gen:
             "_sum": Euro.sum,
             "_add_years": add_years,
             "_raw": _raw,
+            "_Euro": Euro,
+            "_check_euro": _check_euro,
             "_euro": _euro,
             "_dsum": _dsum,
             "_add": _add,
@@ -202,7 +217,8 @@ def _(node: Item, g: _Gen) -> str:
         return _src.dispatch(Expr)(node, g)
     if node.attr is None:
         return var
-    return f"_req({var}.{node.attr}, {node.key!r})"
+    # An assignment expression keeps the None check inline (no call per item).
+    return f"(_v if (_v := {var}.{node.attr}) is not None else _missing({node.key!r}))"
 
 
 def _operands(nodes: tuple[Expr, ...], g: _Gen) -> list[str]:
@@ -358,7 +374,9 @@ def _(node: Field, g: _Gen) -> str:
 @_raw_src.register
 def _(node: Item, g: _Gen) -> str:
     var = g.items.get(node.collection)
-    return f"_raw({var}.{node.attr})" if var is not None else f"_raw({_src(node, g)})"
+    if var is None:
+        return f"_raw({_src(node, g)})"
+    return f"(_v._d if (_v := {var}.{node.attr}).__class__ is _Euro else _raw(_v))"
 
 
 @_raw_src.register(AmountRef)
@@ -421,7 +439,8 @@ def fast_version(
     model: type | None = None,
     units: Mapping[str, str] | None = None,
 ) -> Fast:
-    """One function computing every amount (into ``env.amounts``) and every criterion.
+    """One function computing every amount (into ``env.amounts``, always Euro objects) and
+    every criterion.
 
     ``criteria`` are (applies_if, condition) pairs; the function returns, per criterion, one
     of ``outcomes`` = (passed, failed, not applicable).  For versions without labelled
@@ -437,7 +456,7 @@ def fast_version(
             lines.append(f"    A[{amount_id!r}] = _a{index} = _euro(_ar{index})")
             g.raw_amounts[amount_id] = f"_ar{index}"
         else:
-            lines.append(f"    A[{amount_id!r}] = _a{index} = {_src(formula, g)}")
+            lines.append(f"    A[{amount_id!r}] = _a{index} = _check_euro({_src(formula, g)})")
         g.amounts[amount_id] = f"_a{index}"
     results = []
     for applies, condition in criteria:

@@ -180,6 +180,7 @@ class CompiledVersion:
     def __init__(self, version: Any) -> None:
         self.version = version
         self.criteria = tuple(_CompiledCriterion(c) for c in version.criteria)
+        self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.obligations = tuple(
             (o, o.applies_if.compile() if o.applies_if is not None else None)
@@ -220,12 +221,8 @@ class CompiledVersion:
         fast_all = self.fast_all(model)
         if fast_all is not None:
             try:
-                outcomes = fast_all(env)
+                return _NO_NOTES, fast_all(env)
             except Exception:  # rule-by-rule evaluation decides and reports
-                env.amounts.clear()
-            else:
-                if all(isinstance(v, Euro) for v in env.amounts.values()):
-                    return _NO_NOTES, outcomes
                 env.amounts.clear()
         notes = self._amounts(env)
         return notes, tuple(compiled.run(env) for compiled in self.criteria)
@@ -315,10 +312,7 @@ class CompiledVersion:
         params_day = max(on, self.version.valid_from)
         env = Env(app, self.params_at(params_day), {}, on)
         notes, outcomes = self._evaluate(env, scheme.application_type)
-        eligible = not any(
-            compiled.blocking and outcome[0] in _BLOCKING
-            for compiled, outcome in zip(self.criteria, outcomes, strict=True)
-        )
+        eligible = not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
         award_id = self.version.award
         computed: Euro | None = env.amounts.get(award_id)
         award = Euro.ZERO
@@ -328,10 +322,14 @@ class CompiledVersion:
                     f"the award could not be computed: input {notes[award_id][1]} is missing"
                 )
             award = computed
-        obligations = tuple(
-            result
-            for result, applies in self._obligations(lang)
-            if eligible and (applies is None or _holds(applies, env))
+        obligations = (
+            tuple(
+                result
+                for result, applies in self._obligations(lang)
+                if applies is None or _holds(applies, env)
+            )
+            if eligible
+            else ()
         )
         return Decision(
             scheme=scheme.id,
@@ -357,7 +355,8 @@ class CompiledVersion:
         return found
 
     def _provenance(self, scheme: Any, on: datetime.date) -> Provenance:
-        key = (scheme.id, scheme.distribution, tuple(sorted(scheme.overrides.items())), on)
+        overrides = tuple(sorted(scheme.overrides.items())) if scheme.overrides else ()
+        key = (scheme.id, scheme.distribution, overrides, on)
         found = self._provenances.get(key)
         if found is None:
             if len(self._provenances) >= _PARAM_CACHE_SIZE:

@@ -371,22 +371,19 @@ class Decision:
         if explanation is None and (criteria is None or amounts is None):
             raise InvalidArgument("a Decision needs its criteria and amounts, or an explanation")
         setter = object.__setattr__
-        for name, value in (
-            ("scheme", scheme),
-            ("scheme_version", scheme_version),
-            ("application", application),
-            ("evaluated_on", evaluated_on),
-            ("eligible", eligible),
-            ("award", award),
-            ("obligations", obligations),
-            ("provenance", provenance),
-            ("derived", dict(derived or {})),
-            ("lang", lang),
-            ("_criteria", criteria),
-            ("_amounts", amounts),
-            ("_explanation", explanation),
-        ):
-            setter(self, name, value)
+        setter(self, "scheme", scheme)
+        setter(self, "scheme_version", scheme_version)
+        setter(self, "application", application)
+        setter(self, "evaluated_on", evaluated_on)
+        setter(self, "eligible", eligible)
+        setter(self, "award", award)
+        setter(self, "obligations", obligations)
+        setter(self, "provenance", provenance)
+        setter(self, "derived", dict(derived) if derived else {})
+        setter(self, "lang", lang)
+        setter(self, "_criteria", criteria)
+        setter(self, "_amounts", amounts)
+        setter(self, "_explanation", explanation)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Decision is immutable: cannot set {name}")

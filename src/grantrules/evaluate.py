@@ -63,11 +63,13 @@ def evaluate(
     if not isinstance(scheme, Scheme):
         raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
     check_lang(lang)
-    if isinstance(application, Mapping):
+    if isinstance(application, scheme.application_type):
+        pass
+    elif isinstance(application, Mapping):
         from grantrules.serde import structure_application  # type: ignore[import-not-found,unused-ignore]
 
         application = structure_application(scheme, application)
-    elif not isinstance(application, scheme.application_type):
+    else:
         raise InvalidArgument(
             f"expected a {scheme.application_type.__name__} or its JSON document, "
             f"got {type(application).__name__}"
