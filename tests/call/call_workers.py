@@ -59,3 +59,65 @@ def run_big_batch(path: str, size: int) -> None:
     with Call.open(path, evaluator=fake_evaluator) as call:
         call.run(make_document(i, award="10.00") for i in range(size))
     Path(path + ".done").write_text("done")
+
+
+def check_parallel_map() -> None:
+    """Run in a fresh single-threaded interpreter: parallel_map forks there."""
+    import os
+
+    from grantrules.call._parallel import can_fork, parallel_map
+
+    assert can_fork()
+    parent = os.getpid()
+    items = list(range(1000))
+    assert parallel_map(lambda x: x * x, items, 2) == [x * x for x in items]
+    pids = parallel_map(lambda _: os.getpid(), items, 2)
+    assert pids[:500] == [parent] * 500
+    assert set(pids[500:]) == {pids[500]}
+    assert pids[500] != parent, "no worker was forked"
+
+    def fails(x: int) -> int:
+        if x == 900:
+            raise ValueError("item 900 is bad")
+        return x
+
+    raised = ""
+    try:
+        parallel_map(fails, items, 2)
+    except ValueError as error:  # raised again by the caller, as in a serial run
+        raised = str(error)
+    assert raised == "item 900 is bad", "the worker's failure was lost"
+
+    def dies(x: int) -> int:
+        if x == 800 and os.getpid() != parent:
+            os._exit(3)  # a worker killed in the middle: the caller does its share
+        return x
+
+    assert parallel_map(dies, items, 2) == items
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+    print("parallel_map ok")
+
+
+def check_parallel_run(folder: str) -> None:
+    """A call run on two processes writes the journal a serial run writes."""
+    from grantrules.call.journal import Journal
+
+    documents = [
+        make_document(i, award=f"{100 + i % 50}.00", eligible=i % 3 != 0, broken=i % 97 == 0)
+        for i in range(1200)
+    ]
+    journals = []
+    for jobs in (1, 2):
+        path = Path(folder) / f"jobs{jobs}.db"
+        with Call.create(path, Euro("50000.00"), evaluator=fake_evaluator) as call:
+            report = call.run(documents, jobs=jobs)
+        assert report.state.ledger.committed <= Euro("50000.00")
+        with Journal.open(path) as journal:
+            journals.append(
+                [(e.kind, e.application_id, e.payload, e.decision) for e in journal.events()]
+            )
+    assert journals[0] == journals[1]
+    assert sum(kind == "evaluated" for kind, *_ in journals[0]) == 1200
+    print("parallel run ok")

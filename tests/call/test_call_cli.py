@@ -64,6 +64,19 @@ def test_run_json_with_envelope_override(applications: Path) -> None:
     assert {"id": "A00002", "status": "waitlisted", "award": "300.00"} in data["applications"]
 
 
+def test_run_with_jobs_gives_the_same_result(applications: Path) -> None:
+    # Four documents stay in process; the forked route is tested in test_call_parallel.
+    serial = invoke("run", "--scheme", "fake", str(applications), "--format", "json")
+    parallel = invoke(
+        "run", "--scheme", "fake", str(applications), "--format", "json", "--jobs", "2"
+    )
+    assert parallel.exit_code == 0, parallel.output
+    assert json.loads(parallel.stdout) == json.loads(serial.stdout)
+    refused = invoke("run", "--scheme", "fake", str(applications), "--jobs", "0")
+    assert refused.exit_code == 2
+    assert "0 is not in the range x>=1" in refused.output
+
+
 def test_commands_on_a_call_file(applications: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
     assert invoke("run", "--scheme", "fake", str(applications), "--db", db).exit_code == 0

@@ -117,6 +117,13 @@ _FORMAT = click.option(
 @click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE", help="e.g. envelope=500000")
 @_FORMAT
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Markdown file.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes evaluating the applications (Linux; at most one per core).",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -126,11 +133,13 @@ def run(
     pairs: tuple[str, ...],
     fmt: str,
     report: Path | None,
+    jobs: int,
 ) -> None:
     """Evaluate APPLICATIONS (JSON lines), allocate the envelope and print the result.
 
     Without --db the journal lives in a temporary file that is discarded; with --db an
-    existing call file receives the new applications.
+    existing call file receives the new applications.  --jobs 2 evaluates on two processes:
+    the result and the journal are the same, only faster on large calls.
     """
     envelope, overrides = _settings(pairs)
     documents = _read_jsonl(applications)
@@ -148,7 +157,7 @@ def run(
                 path, envelope or default_envelope, evaluator=evaluator, **create, **options
             )
         with opened:
-            result = opened.run(documents)
+            result = opened.run(documents, jobs=jobs)
         for refused in result.refused:
             click.echo(f"warning: line {refused.line} not submitted: {refused.message}", err=True)
         if report is not None:
