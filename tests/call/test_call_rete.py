@@ -15,11 +15,25 @@ from grantrules.errors import CallError, SchemeDefinitionError, TransitionRefuse
 GOOD = {"all": [{"m": {"$and": [{"event": "go"}]}}], "to": "s"}
 
 
-def test_default_chart_passes_the_checks() -> None:
-    chart = compile_chart(DEFAULT_PROCESS)
+@pytest.mark.parametrize(
+    "start", [s for s in DEFAULT_PROCESS.states if s not in DEFAULT_PROCESS.finals]
+)
+def test_default_charts_pass_the_checks(start: str) -> None:
+    chart = compile_chart(DEFAULT_PROCESS, start)
     check_chart(chart)
-    assert set(DEFAULT_PROCESS.states) <= set(chart)
-    assert len(chart["$boot"]) == len(DEFAULT_PROCESS.states)
+    # The entry state has the start status's triggers; every other state can be reached.
+    leaving = [tr for tr in DEFAULT_PROCESS.transitions if tr.source == start]
+    assert len(chart["$entry"]) == len(leaving) + 1  # and the $hold trigger
+    targets = {t["to"] for triggers in chart.values() for t in triggers.values()}
+    assert set(chart) - {"$entry"} <= targets
+    assert {tr.target for tr in leaving} <= set(chart)
+
+
+def test_a_chain_needs_no_post_besides_its_events() -> None:
+    lifecycle = lifecycle_for(DEFAULT_PROCESS)
+    before = lifecycle.posts
+    assert lifecycle.run("eligible", [("decided", {"decision": "selected"})]) == ["selected"]
+    assert lifecycle.posts == before + 1
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,12 @@ starts two timer threads that call into the (lock-free) C core.  This module the
   actions, and a background ``dispatch`` could otherwise run an action concurrently with ours),
   one per process, behind a :class:`threading.Lock`;
 * checks in Python that an event is allowed *before* posting anything (:class:`TransitionRefused`);
-* restores a session to the stored status with an explicit ``$restore`` transition out of a
-  ``$boot`` start state (the status lives in the journal, not in durable_rules), posts the event
-  chain, and after every post checks ``state['exception']``, that nothing is left pending, and
-  that the chart context names exactly the status the process definition predicts;
+* compiles one chart per status a chain can start from (the status lives in the journal, not in
+  durable_rules): its start state ``$entry`` has the triggers of that status, and it holds the
+  statuses reachable from there, so a new session is at the stored status without a post of its
+  own; it posts the event chain, and after every post checks ``state['exception']``, that
+  nothing is left pending, and that the chart context names exactly the status the process
+  definition predicts;
 * deletes the session when done, so at most one session is ever alive.
 
 Each real status also gets a ``$hold`` transition to a ``$sink`` status that is never posted: it
@@ -39,8 +41,7 @@ from grantrules.errors import CallError, SchemeDefinitionError, TransitionRefuse
 
 __all__ = ["Lifecycle", "check_chart", "compile_chart", "lifecycle_for"]
 
-_RULESET = "lifecycle"
-_BOOT, _SINK, _RESTORE, _HOLD = "$boot", "$sink", "$restore", "$hold"
+_ENTRY, _SINK, _HOLD = "$entry", "$sink", "$hold"
 _TRIGGER_KEYS = frozenset({"all", "to"})
 
 Event = tuple[str, Mapping[str, GuardValue]]
@@ -58,26 +59,33 @@ def _pattern(event: str, guard: Iterable[tuple[str, GuardValue]]) -> dict[str, A
     return {"all": [{"m": {"$and": tests}}]}
 
 
-def compile_chart(process: Process) -> dict[str, Any]:
-    """Build the durable_rules statechart definition of ``process`` (not yet checked).
+def compile_chart(process: Process, start: str) -> dict[str, Any]:
+    """Build the durable_rules statechart of ``process`` for chains starting at ``start``.
+
+    Its start state, ``$entry``, has the triggers of ``start``; the other states are the
+    statuses reachable from there (durable_rules takes the one state without incoming
+    transitions as the start state, so no other may be left without one).  Not yet checked.
 
     >>> from grantrules.call.process import DEFAULT_PROCESS
-    >>> sorted(compile_chart(DEFAULT_PROCESS)["$boot"])[:2]
-    ['restore_closed', 'restore_committed']
+    >>> chart = compile_chart(DEFAULT_PROCESS, "submitted")
+    >>> sorted(chart["$entry"]), "submitted" in chart
+    (['hold', 't0', 't1', 't2', 't3'], False)
     """
-    chart: dict[str, Any] = {
-        _BOOT: {
-            f"restore_{state}": {**_pattern(_RESTORE, [("state", state)]), "to": state}
-            for state in process.states
-        },
-        _SINK: {},
-    }
-    for state in process.states:
-        triggers: dict[str, Any] = {"hold": {**_pattern(_HOLD, []), "to": _SINK}}
+
+    def triggers(state: str) -> dict[str, Any]:
+        found: dict[str, Any] = {"hold": {**_pattern(_HOLD, []), "to": _SINK}}
         for index, tr in enumerate(process.transitions):
             if tr.source == state:
-                triggers[f"t{index}"] = {**_pattern(tr.event, tr.guard), "to": tr.target}
-        chart[state] = triggers
+                found[f"t{index}"] = {**_pattern(tr.event, tr.guard), "to": tr.target}
+        return found
+
+    chart: dict[str, Any] = {_ENTRY: triggers(start), _SINK: {}}
+    pending = [trigger["to"] for trigger in chart[_ENTRY].values()]
+    while pending:
+        state = pending.pop()
+        if state not in chart:
+            chart[state] = triggers(state)
+            pending += [trigger["to"] for trigger in chart[state].values()]
     return chart
 
 
@@ -146,10 +154,17 @@ class Lifecycle:
 
     def __init__(self, process: Process) -> None:
         self.process = process
-        chart = compile_chart(process)
-        check_chart(chart)
+        # One ruleset per status a chain of events can start from (final ones cannot).
+        self._rulesets: dict[str, str] = {}
+        charts = {}
+        for index, start in enumerate(process.states):
+            if any(tr.source == start for tr in process.transitions):
+                chart = compile_chart(process, start)
+                check_chart(chart)
+                self._rulesets[start] = f"lifecycle{index}"
+                charts[f"lifecycle{index}$state"] = chart
         self._lock = threading.Lock()
-        self._host = _QuietHost({f"{_RULESET}$state": chart})
+        self._host = _QuietHost(charts)
         self._sids = itertools.count()
         self._keys = {tr.event: process.guard_keys(tr.event) for tr in process.transitions}
         self.posts = 0
@@ -189,33 +204,33 @@ class Lifecycle:
     def _drive(self, start: str, events: Sequence[Event], path: list[str]) -> list[str]:
         if not events:
             return []
-        sid = f"s{next(self._sids)}"
+        ruleset, sid = self._rulesets[start], f"s{next(self._sids)}"
         try:
-            self._post(sid, {"event": _RESTORE, "state": start})
             for (event, fields), expected in zip(events, path, strict=True):
                 keys = self._keys[event]
-                self._post(sid, {"event": event, **{k: fields[k] for k in keys if k in fields}})
-                self._expect(sid, expected, event)
+                message = {"event": event, **{k: fields[k] for k in keys if k in fields}}
+                self._post(ruleset, sid, message)
+                self._expect(ruleset, sid, expected, event)
         finally:
-            self._host.delete_state(_RULESET, sid)
+            self._host.delete_state(ruleset, sid)
         return path
 
-    def _post(self, sid: str, message: dict[str, Any]) -> None:
+    def _post(self, ruleset: str, sid: str, message: dict[str, Any]) -> None:
         self.posts += 1
         try:
-            self._host.post(_RULESET, {"sid": sid, **message})
+            self._host.post(ruleset, {"sid": sid, **message})
         except (MessageNotHandledException, MessageObservedException) as error:
             raise CallError(
                 f"durable_rules did not handle {message!r} although the process "
                 f"{self.process.name!r} allows it ({type(error).__name__}); nothing was written"
             ) from None
-        exception = self._host.get_state(_RULESET, sid).get("exception")
+        exception = self._host.get_state(ruleset, sid).get("exception")
         if exception:
             raise CallError(f"durable_rules raised inside an action: {exception}")
 
-    def _expect(self, sid: str, expected: str, event: str) -> None:
-        facts = self._host.get_facts(_RULESET, sid)
-        pending = self._host.get_pending_events(_RULESET, sid)
+    def _expect(self, ruleset: str, sid: str, expected: str, event: str) -> None:
+        facts = self._host.get_facts(ruleset, sid)
+        pending = self._host.get_pending_events(ruleset, sid)
         contexts = [r.get("label") for r in facts + pending if r.get("chart") == 1]
         leftovers = [r for r in facts + pending if r.get("chart") != 1]
         if contexts != [expected] or leftovers:
