@@ -37,7 +37,7 @@ AMI = load_scheme("ami-ia-hdf")
 
 
 def _generated_off(*args: Any, **kwargs: Any) -> Any:
-    def refuse(env: Any) -> Any:
+    def refuse(*args: Any) -> Any:
         raise RuntimeError("generated code disabled")
 
     return refuse
@@ -125,12 +125,12 @@ def test_raw_money_needs_the_model_and_the_units() -> None:
     app = ami_example()
     expected = Euro.sum(line.amount_excl_vat for line in app.costs)
     env = Env(app, {"rate": Rate("60%")}, {}, datetime.date(2025, 3, 14))
-    amounts = [("total", total), ("award", param("rate").of(total, rounding=DOWN))]
+    amounts = [("total", total, ()), ("award", param("rate").of(total, rounding=DOWN), ())]
     untyped = fast_version(amounts, [], ("p", "f", "n"))
     typed = fast_version(amounts, [], ("p", "f", "n"), type(env.app), {"rate": "rate"})
     for function in (untyped, typed):
         env.amounts.clear()
-        function(env)
+        function(env, {})
         award = Rate("60%").apply(expected, rounding=DOWN)
         assert env.amounts == {"total": expected, "award": award}
         assert all(type(v) is Euro for v in env.amounts.values())

@@ -169,8 +169,8 @@ class _Gen:
     def euro_field(self, path: str) -> bool:
         return self.model is not None and field_type(self.model, path) is Euro
 
-    def function(self, body: list[str]) -> list[str]:
-        head = ["def _fast(env):", "    app, P, A = env.app, env.params, env.amounts"]
+    def function(self, body: list[str], params: str = "env") -> list[str]:
+        head = [f"def _fast({params}):", "    app, P, A = env.app, env.params, env.amounts"]
         return head + [f"    {name} = {value}" for name, value in self.prologue.items()] + body
 
 
@@ -432,41 +432,95 @@ def fast(expr: Expr) -> Fast:
     return function
 
 
+#: Labelled exceptions of a rule, as (label, when, then) triples.
+Exceptions = tuple[tuple[str, Expr, Expr], ...]
+
+
+def _several() -> None:
+    # Several exceptions apply: whether they agree, and their joined label, is for the
+    # closures to decide (see _compiled._with_overrides).
+    raise RuntimeError("several exceptions apply")
+
+
+def _exception_flags(name: str, exceptions: Exceptions, g: _Gen, lines: list[str]) -> list[str]:
+    """Statements setting one flag per exception (raising if several hold); their names."""
+    flags = [f"{name}_{k}" for k in range(len(exceptions))]
+    for flag, (_, when, _) in zip(flags, exceptions, strict=True):
+        lines.append(f"{flag} = bool({_src(when, g)})")
+    if len(flags) > 1:
+        lines.append(f"if {' + '.join(flags)} > 1: _several()")
+    return flags
+
+
+def _chosen(flags: list[str], choices: list[str], otherwise: str) -> str:
+    """``choices[k]`` for the first flag set, else ``otherwise``: one expression."""
+    text = otherwise
+    for flag, choice in reversed(list(zip(flags, choices, strict=True))):
+        text = f"({choice} if {flag} else {text})"
+    return text
+
+
 def fast_version(
-    amounts: list[tuple[str, Expr]],
-    criteria: list[tuple[Expr | None, Expr]],
+    amounts: list[tuple[str, Expr, Exceptions]],
+    criteria: list[tuple[Expr | None, Expr, Exceptions]],
     outcomes: tuple[Any, Any, Any],
     model: type | None = None,
     units: Mapping[str, str] | None = None,
-) -> Fast:
-    """One function computing every amount (into ``env.amounts``, always Euro objects) and
-    every criterion.
+) -> Callable[[Env, dict[str, Any]], Any]:
+    """One function ``(env, notes)`` computing every amount (into ``env.amounts``, always Euro
+    objects) and every criterion, with their labelled exceptions.
 
-    ``criteria`` are (applies_if, condition) pairs; the function returns, per criterion, one
-    of ``outcomes`` = (passed, failed, not applicable).  For versions without labelled
-    exceptions; the caller falls back to rule-by-rule evaluation when it raises.  With the
-    application ``model`` and the parameters' ``units``, money is computed on Decimals.
+    ``amounts`` are (id, formula, exceptions) and ``criteria`` (applies_if, condition,
+    exceptions); the function returns, per criterion, one of ``outcomes`` = (passed, failed,
+    not applicable), (outcome, label, missing) tuples whose label is set when an exception
+    applied, and records in ``notes`` the (label, None) of each amount an exception replaced.
+    When several exceptions apply, or anything else is unusual, it raises: the caller then
+    evaluates rule by rule.  With the application ``model`` and the parameters' ``units``,
+    money is computed on Decimals.
     """
     g = _Gen(model, units)
     passed, failed, not_applicable = (g.bind(o) for o in outcomes)
-    lines = []
-    for index, (amount_id, formula) in enumerate(amounts):
-        if _money(formula, g):
-            lines.append(f"    _ar{index} = {_raw_src(formula, g)}")
-            lines.append(f"    A[{amount_id!r}] = _a{index} = _euro(_ar{index})")
+    lines: list[str] = []
+    for index, (amount_id, formula, exceptions) in enumerate(amounts):
+        flags = _exception_flags(f"_h{index}", exceptions, g, lines)
+        forms = [formula, *(then for _, _, then in exceptions)]
+        raw = all(_money(f, g) for f in forms)
+        source = _raw_src if raw else _src
+        value = _chosen(flags, [source(then, g) for _, _, then in exceptions], source(formula, g))
+        if raw:
+            lines.append(f"_ar{index} = {value}")
+            lines.append(f"A[{amount_id!r}] = _a{index} = _euro(_ar{index})")
             g.raw_amounts[amount_id] = f"_ar{index}"
         else:
-            lines.append(f"    A[{amount_id!r}] = _a{index} = _check_euro({_src(formula, g)})")
+            lines.append(f"A[{amount_id!r}] = _a{index} = _check_euro({value})")
         g.amounts[amount_id] = f"_a{index}"
+        for flag, (label, _, _) in zip(flags, exceptions, strict=True):
+            lines.append(f"if {flag}: notes[{amount_id!r}] = {g.bind((label, None))}")
     results = []
-    for applies, condition in criteria:
+    for index, (applies, condition, exceptions) in enumerate(criteria):
         verdict = f"({passed} if {_src(condition, g)} else {failed})"
-        if applies is not None:
+        if exceptions:
+            body: list[str] = []
+            flags = _exception_flags(f"_e{index}", exceptions, g, body)
+            choices = []
+            for label, _, then in exceptions:
+                held, not_held = (g.bind((o[0], label, o[2])) for o in outcomes[:2])
+                choices.append(f"({held} if {_src(then, g)} else {not_held})")
+            body.append(f"_o{index} = {_chosen(flags, choices, verdict)}")
+            if applies is None:
+                lines += body
+            else:
+                lines.append(f"if {_src(applies, g)}:")
+                lines += [f"    {line}" for line in body]
+                lines.append(f"else: _o{index} = {not_applicable}")
+            verdict = f"_o{index}"
+        elif applies is not None:
             verdict = f"({verdict} if {_src(applies, g)} else {not_applicable})"
         results.append(verdict)
-    lines.append("    return (" + "".join(f"{r}, " for r in results) + ")")
-    exec(compile("\n".join(g.function(lines)), "<scheme version>", "exec"), g.namespace)
-    function: Fast = g.namespace["_fast"]
+    lines.append("return (" + "".join(f"{r}, " for r in results) + ")")
+    body = g.function([f"    {line}" for line in lines], "env, notes")
+    exec(compile("\n".join(body), "<scheme version>", "exec"), g.namespace)
+    function: Callable[[Env, dict[str, Any]], Any] = g.namespace["_fast"]
     return function
 
 

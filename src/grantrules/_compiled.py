@@ -196,34 +196,31 @@ class CompiledVersion:
 
     def fast_all(self, model: type) -> Any:
         """The generated function computing every amount and criterion for applications of
-        ``model`` (built on first use), or ``None`` for versions with labelled exceptions."""
-        found = self._fast_all.get(model, False)
-        if found is False:
+        ``model`` (built on first use)."""
+        found = self._fast_all.get(model)
+        if found is None:
             version = self.version
-            # Labelled exceptions need their own evaluation order; such versions go rule by rule.
-            if any(a.exceptions for a in version.amounts) or any(
-                c.exceptions for c in version.criteria
-            ):
-                found = None
-            else:
-                found = fast_version(
-                    [(a.id, a.formula) for a in version.amounts],
-                    [(c.applies_if, c.condition) for c in version.criteria],
-                    (_PASSED, _FAILED, _NOT_APPLICABLE),
-                    model,
-                    {name: version.parameters[name].unit for name in version.parameters},
-                )
-            self._fast_all[model] = found
+
+            def exceptions(rule: Any) -> tuple[tuple[str, Any, Any], ...]:
+                return tuple((o.label, o.when, o.then) for o in rule.exceptions)
+
+            found = self._fast_all[model] = fast_version(
+                [(a.id, a.formula, exceptions(a)) for a in version.amounts],
+                [(c.applies_if, c.condition, exceptions(c)) for c in version.criteria],
+                (_PASSED, _FAILED, _NOT_APPLICABLE),
+                model,
+                {name: version.parameters[name].unit for name in version.parameters},
+            )
         return found
 
     def _evaluate(self, env: Env, model: type) -> tuple[dict[str, Any], Outcomes]:
         """Amounts (as notes) and criteria outcomes, by the fastest correct route."""
         fast_all = self.fast_all(model)
-        if fast_all is not None:
-            try:
-                return _NO_NOTES, fast_all(env)
-            except Exception:  # rule-by-rule evaluation decides and reports
-                env.amounts.clear()
+        notes: dict[str, tuple[str | None, str | None]] = {}
+        try:
+            return notes, fast_all(env, notes)
+        except Exception:  # rule-by-rule evaluation decides and reports
+            env.amounts.clear()
         notes = self._amounts(env)
         return notes, tuple(compiled.run(env) for compiled in self.criteria)
 
@@ -376,7 +373,6 @@ class CompiledVersion:
 
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
-_NO_NOTES: dict[str, tuple[str | None, str | None]] = {}
 
 
 def _holds(fn: Compiled, env: Env) -> bool:
