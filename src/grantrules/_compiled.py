@@ -23,7 +23,7 @@ from grantrules.decision import (
     Provenance,
 )
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
-from grantrules.expressions import Compiled, Env, Field, Input, MissingInput, RenderContext
+from grantrules.expressions import Compiled, Env, Expr, Field, Input, MissingInput, RenderContext
 from grantrules.money import Euro
 from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parsed, _parsed
 
@@ -183,10 +183,10 @@ class CompiledVersion:
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.obligations = tuple(
-            (o, o.applies_if.compile() if o.applies_if is not None else None)
+            (o, _or_none(o.applies_if) if o.applies_if is not None else None)
             for o in version.obligations
         )
-        self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
+        self.derived = tuple((name, _or_none(e)) for name, e in version.derived.items())
         self._fast_all: dict[type, Any] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
@@ -323,7 +323,7 @@ class CompiledVersion:
             tuple(
                 result
                 for result, applies in self._obligations(lang)
-                if applies is None or _holds(applies, env)
+                if applies is None or applies(env)
             )
             if eligible
             else ()
@@ -338,11 +338,11 @@ class CompiledVersion:
             obligations=obligations,
             provenance=self._provenance(scheme, on),
             explanation=Explanation(self, env, outcomes, notes, eligible, lang, params_day),
-            derived={name: json_value(value_or_none(fn, env)) for name, fn in self.derived},
+            derived={name: json_value(fn(env)) for name, fn in self.derived},
             lang=lang,
         )
 
-    def _obligations(self, lang: str) -> tuple[tuple[ObligationResult, Compiled | None], ...]:
+    def _obligations(self, lang: str) -> tuple[tuple[ObligationResult, Getter | None], ...]:
         found = self._lang_obligations.get(lang)
         if found is None:
             found = self._lang_obligations[lang] = tuple(
@@ -375,8 +375,18 @@ _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 
 
-def _holds(fn: Compiled, env: Env) -> bool:
-    return bool(value_or_none(fn, env))
+def _or_none(expr: Expr) -> Getter:
+    """The value of ``expr``, ``None`` when an input is missing: generated code first, the
+    closure (the reference) when it raises."""
+    closure, generated = expr.compile(), fast(expr)
+
+    def value(env: Env) -> Any:
+        try:
+            return generated(env)
+        except Exception:
+            return value_or_none(closure, env)
+
+    return value
 
 
 def compiled(version: Any) -> CompiledVersion:
