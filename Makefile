@@ -59,6 +59,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_evaluate.py
 	$(BIN)/python bench/bench_call.py
 	$(BIN)/python bench/bench_call.py --scheme ami-ia-hdf
+	$(BIN)/python bench/bench_call.py --scheme ami-ia-hdf --jobs 2
 
 # Runs the whole suite on every interpreter of 3.11, 3.12 and 3.13 that this machine has
 # (on PATH, or installed by pyenv without being selected).

@@ -1,12 +1,14 @@
 """Benchmark: 10,000 generated applications through ``Call.run``.
 
-    .venv/bin/python bench/bench_call.py [N] [--scheme ami-ia-hdf]
+    .venv/bin/python bench/bench_call.py [N] [--scheme ami-ia-hdf] [--jobs 2]
 
 Prints the time spent in each stage (evaluation, statechart on durable_rules, portfolio rules,
 SQLite) and the total; the target is under 5 seconds for 10,000 applications.  By default the
 evaluator is a trivial stand-in, which isolates the engine; with ``--scheme ami-ia-hdf`` the
 applications are varied AMI documents evaluated by the real scheme, as ``grantrules call run``
-does.
+does, each decision's full JSON text stored in the journal.  ``--jobs 2`` evaluates on two
+processes, as ``grantrules call run --jobs 2`` does.  "evaluation" includes reading each
+document into the model, the decision and its JSON text, and recording the events.
 """
 
 from __future__ import annotations

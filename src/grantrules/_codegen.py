@@ -45,7 +45,7 @@ from grantrules.expressions import (
 from grantrules.money import _EXACT, Euro, Rate, Rounding, _cents, _Exact
 from grantrules.scheme import field_type
 
-__all__ = ["Fast", "fast", "fast_reader", "fast_version"]
+__all__ = ["SLOW", "Fast", "fast", "fast_reader", "fast_version"]
 
 Fast = Callable[[Env], Any]
 
@@ -432,6 +432,9 @@ def fast(expr: Expr) -> Fast:
     return function
 
 
+#: The outcome of a criterion the generated function could not decide: run its closures.
+SLOW = type("Slow", (), {"__repr__": lambda self: "SLOW"})()
+
 #: Labelled exceptions of a rule, as (label, when, then) triples.
 Exceptions = tuple[tuple[str, Expr, Expr], ...]
 
@@ -473,9 +476,10 @@ def fast_version(
     ``amounts`` are (id, formula, exceptions) and ``criteria`` (applies_if, condition,
     exceptions); the function returns, per criterion, one of ``outcomes`` = (passed, failed,
     not applicable), (outcome, label, missing) tuples whose label is set when an exception
-    applied, and records in ``notes`` the (label, None) of each amount an exception replaced.
-    When several exceptions apply, or anything else is unusual, it raises: the caller then
-    evaluates rule by rule.  With the application ``model`` and the parameters' ``units``,
+    applied, or :data:`SLOW` when that criterion raised (a missing input, several exceptions
+    applying): the caller runs its closures.  It records in ``notes`` the (label, None) of
+    each amount an exception replaced.  When an amount cannot be computed it raises, and the
+    caller evaluates rule by rule.  With the application ``model`` and the parameters' ``units``,
     money is computed on Decimals.
     """
     g = _Gen(model, units)
@@ -496,28 +500,29 @@ def fast_version(
         g.amounts[amount_id] = f"_a{index}"
         for flag, (label, _, _) in zip(flags, exceptions, strict=True):
             lines.append(f"if {flag}: notes[{amount_id!r}] = {g.bind((label, None))}")
-    results = []
+    slow = g.bind(SLOW)
     for index, (applies, condition, exceptions) in enumerate(criteria):
+        # Each criterion on its own: one that raises (a missing input, several exceptions)
+        # is marked SLOW for the caller to run through its closures; the others stand.
         verdict = f"({passed} if {_src(condition, g)} else {failed})"
+        body: list[str] = []
         if exceptions:
-            body: list[str] = []
             flags = _exception_flags(f"_e{index}", exceptions, g, body)
             choices = []
             for label, _, then in exceptions:
                 held, not_held = (g.bind((o[0], label, o[2])) for o in outcomes[:2])
                 choices.append(f"({held} if {_src(then, g)} else {not_held})")
-            body.append(f"_o{index} = {_chosen(flags, choices, verdict)}")
-            if applies is None:
-                lines += body
-            else:
-                lines.append(f"if {_src(applies, g)}:")
-                lines += [f"    {line}" for line in body]
-                lines.append(f"else: _o{index} = {not_applicable}")
-            verdict = f"_o{index}"
-        elif applies is not None:
-            verdict = f"({verdict} if {_src(applies, g)} else {not_applicable})"
-        results.append(verdict)
-    lines.append("return (" + "".join(f"{r}, " for r in results) + ")")
+            verdict = _chosen(flags, choices, verdict)
+        body.append(f"_o{index} = {verdict}")
+        lines.append("try:")
+        if applies is None:
+            lines += [f"    {line}" for line in body]
+        else:
+            lines.append(f"    if {_src(applies, g)}:")
+            lines += [f"        {line}" for line in body]
+            lines.append(f"    else: _o{index} = {not_applicable}")
+        lines.append(f"except Exception: _o{index} = {slow}")
+    lines.append("return (" + "".join(f"_o{index}, " for index in range(len(criteria))) + ")")
     body = g.function([f"    {line}" for line in lines], "env, notes")
     exec(compile("\n".join(body), "<scheme version>", "exec"), g.namespace)
     function: Callable[[Env, dict[str, Any]], Any] = g.namespace["_fast"]

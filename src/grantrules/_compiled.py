@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._codegen import fast, fast_reader, fast_version
+from grantrules._codegen import SLOW, fast, fast_reader, fast_version
 from grantrules._explanation import Explanation, Fragments, Outcomes
 from grantrules._format import pick
 from grantrules._json_text import json_value
@@ -218,9 +218,16 @@ class CompiledVersion:
         fast_all = self.fast_all(model)
         notes: dict[str, tuple[str | None, str | None]] = {}
         try:
-            return notes, fast_all(env, notes)
+            outcomes = fast_all(env, notes)
         except Exception:  # rule-by-rule evaluation decides and reports
             env.amounts.clear()
+        else:
+            if SLOW in outcomes:
+                outcomes = tuple(
+                    compiled.run(env) if outcome is SLOW else outcome
+                    for compiled, outcome in zip(self.criteria, outcomes, strict=True)
+                )
+            return notes, outcomes
         notes = self._amounts(env)
         return notes, tuple(compiled.run(env) for compiled in self.criteria)
 

@@ -296,8 +296,11 @@ class Scheme:
     portfolio: tuple[Any, ...] = ()
     distribution: tuple[str, str] | None = None
     overrides: Mapping[str, str] = attrs.field(factory=dict)
+    # The versions' first days, for version_at (looked up once per evaluation).
+    _starts: tuple[datetime.date, ...] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(v.valid_from for v in self.versions))
         problems = sorted(
             {
                 f"{path}: {problem}"
@@ -340,7 +343,7 @@ class Scheme:
         """
         if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
             raise InvalidArgument(f"expected a datetime.date, got {day!r}")
-        index = bisect.bisect_right([v.valid_from for v in self.versions], day) - 1
+        index = bisect.bisect_right(self._starts, day) - 1
         return self.versions[max(index, 0)]
 
     def with_parameters(self, **values: Any) -> Scheme:
