@@ -469,6 +469,8 @@ def fast_version(
     outcomes: tuple[Any, Any, Any],
     model: type | None = None,
     units: Mapping[str, str] | None = None,
+    blocking: tuple[int, ...] = (),
+    blocks: tuple[Any, ...] = (),
 ) -> Callable[[Env, dict[str, Any]], Any]:
     """One function ``(env, notes)`` computing every amount (into ``env.amounts``, always Euro
     objects) and every criterion, with their labelled exceptions.
@@ -479,8 +481,11 @@ def fast_version(
     applied, or :data:`SLOW` when that criterion raised (a missing input, several exceptions
     applying): the caller runs its closures.  It records in ``notes`` the (label, None) of
     each amount an exception replaced.  When an amount cannot be computed it raises, and the
-    caller evaluates rule by rule.  With the application ``model`` and the parameters' ``units``,
-    money is computed on Decimals.
+    caller evaluates rule by rule.
+
+    It returns ``(outcomes, eligible)``: ``eligible`` is whether no criterion of index in
+    ``blocking`` has an outcome in ``blocks`` (``None`` when a criterion is SLOW).  With the
+    application ``model`` and the parameters' ``units``, money is computed on Decimals.
     """
     g = _Gen(model, units)
     passed, failed, not_applicable = (g.bind(o) for o in outcomes)
@@ -501,6 +506,7 @@ def fast_version(
         for flag, (label, _, _) in zip(flags, exceptions, strict=True):
             lines.append(f"if {flag}: notes[{amount_id!r}] = {g.bind((label, None))}")
     slow = g.bind(SLOW)
+    lines.append("_slow = False")
     for index, (applies, condition, exceptions) in enumerate(criteria):
         # Each criterion on its own: one that raises (a missing input, several exceptions)
         # is marked SLOW for the caller to run through its closures; the others stand.
@@ -521,8 +527,11 @@ def fast_version(
             lines.append(f"    if {_src(applies, g)}:")
             lines += [f"        {line}" for line in body]
             lines.append(f"    else: _o{index} = {not_applicable}")
-        lines.append(f"except Exception: _o{index} = {slow}")
-    lines.append("return (" + "".join(f"_o{index}, " for index in range(len(criteria))) + ")")
+        lines.append(f"except Exception: _o{index} = {slow}; _slow = True")
+    stops = g.bind(frozenset(blocks))
+    eligible = " or ".join(f"_o{i}[0] in {stops}" for i in blocking) or "False"
+    results = "(" + "".join(f"_o{index}, " for index in range(len(criteria))) + ")"
+    lines.append(f"return {results}, (None if _slow else not ({eligible}))")
     body = g.function([f"    {line}" for line in lines], "env, notes")
     exec(compile("\n".join(body), "<scheme version>", "exec"), g.namespace)
     function: Callable[[Env, dict[str, Any]], Any] = g.namespace["_fast"]

@@ -181,6 +181,7 @@ class CompiledVersion:
         self.version = version
         self.criteria = tuple(_CompiledCriterion(c) for c in version.criteria)
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
+        self.scheme_version = version.valid_from.isoformat()
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.obligations = tuple(
             (o, _or_none(o.applies_if) if o.applies_if is not None else None)
@@ -210,26 +211,33 @@ class CompiledVersion:
                 (_PASSED, _FAILED, _NOT_APPLICABLE),
                 model,
                 {name: version.parameters[name].unit for name in version.parameters},
+                self.blocking,
+                _BLOCKING,
             )
         return found
 
-    def _evaluate(self, env: Env, model: type) -> tuple[dict[str, Any], Outcomes]:
-        """Amounts (as notes) and criteria outcomes, by the fastest correct route."""
+    def _evaluate(self, env: Env, model: type) -> tuple[dict[str, Any], Outcomes, bool]:
+        """Amounts (as notes), criteria outcomes and eligibility, by the fastest correct route."""
         fast_all = self.fast_all(model)
         notes: dict[str, tuple[str | None, str | None]] = {}
         try:
-            outcomes = fast_all(env, notes)
+            outcomes, eligible = fast_all(env, notes)
         except Exception:  # rule-by-rule evaluation decides and reports
             env.amounts.clear()
         else:
-            if SLOW in outcomes:
-                outcomes = tuple(
-                    compiled.run(env) if outcome is SLOW else outcome
-                    for compiled, outcome in zip(self.criteria, outcomes, strict=True)
-                )
-            return notes, outcomes
+            if eligible is not None:
+                return notes, outcomes, eligible
+            outcomes = tuple(
+                compiled.run(env) if outcome is SLOW else outcome
+                for compiled, outcome in zip(self.criteria, outcomes, strict=True)
+            )
+            return notes, outcomes, self._eligible(outcomes)
         notes = self._amounts(env)
-        return notes, tuple(compiled.run(env) for compiled in self.criteria)
+        outcomes = tuple(compiled.run(env) for compiled in self.criteria)
+        return notes, outcomes, self._eligible(outcomes)
+
+    def _eligible(self, outcomes: Outcomes) -> bool:
+        return not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
 
     def params_at(self, on: datetime.date) -> dict[str, Any]:
         """The parameters in force on ``on`` (cached: a call evaluates many on the same day)."""
@@ -315,8 +323,7 @@ class CompiledVersion:
         # application then fails its criteria instead of crashing on a missing parameter.
         params_day = max(on, self.version.valid_from)
         env = Env(app, self.params_at(params_day), {}, on)
-        notes, outcomes = self._evaluate(env, scheme.application_type)
-        eligible = not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
+        notes, outcomes, eligible = self._evaluate(env, scheme.application_type)
         award_id = self.version.award
         computed: Euro | None = env.amounts.get(award_id)
         award = Euro.ZERO
@@ -335,18 +342,18 @@ class CompiledVersion:
             if eligible
             else ()
         )
-        return Decision(
-            scheme=scheme.id,
-            scheme_version=self.version.valid_from.isoformat(),
-            application=app.id,
-            evaluated_on=on,
-            eligible=eligible,
-            award=award,
-            obligations=obligations,
-            provenance=self._provenance(scheme, on),
-            explanation=Explanation(self, env, outcomes, notes, eligible, lang, params_day),
-            derived={name: json_value(fn(env)) for name, fn in self.derived},
-            lang=lang,
+        return Decision._evaluated(
+            scheme.id,
+            self.scheme_version,
+            app.id,
+            on,
+            eligible,
+            award,
+            obligations,
+            self._provenance(scheme, on),
+            Explanation(self, env, outcomes, notes, eligible, lang, params_day),
+            {name: json_value(fn(env)) for name, fn in self.derived},
+            lang,
         )
 
     def _obligations(self, lang: str) -> tuple[tuple[ObligationResult, Getter | None], ...]:

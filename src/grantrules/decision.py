@@ -385,6 +385,40 @@ class Decision:
         setter(self, "_amounts", amounts)
         setter(self, "_explanation", explanation)
 
+    @classmethod
+    def _evaluated(
+        cls,
+        scheme: str,
+        scheme_version: str,
+        application: str,
+        evaluated_on: datetime.date,
+        eligible: bool,
+        award: Euro,
+        obligations: tuple[ObligationResult, ...],
+        provenance: Provenance,
+        explanation: Explanation,
+        derived: dict[str, Json],
+        lang: str,
+    ) -> Decision:
+        """The constructor of ``evaluate()``, whose arguments are already checked: it sets the
+        slots directly (a decision per application, the keyword call costs)."""
+        decision: Decision = object.__new__(cls)
+        set_ = _SLOT_SETTERS
+        set_["scheme"](decision, scheme)
+        set_["scheme_version"](decision, scheme_version)
+        set_["application"](decision, application)
+        set_["evaluated_on"](decision, evaluated_on)
+        set_["eligible"](decision, eligible)
+        set_["award"](decision, award)
+        set_["obligations"](decision, obligations)
+        set_["provenance"](decision, provenance)
+        set_["derived"](decision, derived)
+        set_["lang"](decision, lang)
+        set_["_criteria"](decision, None)
+        set_["_amounts"](decision, None)
+        set_["_explanation"](decision, explanation)
+        return decision
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Decision is immutable: cannot set {name}")
 
@@ -563,3 +597,6 @@ class Decision:
             derived={k: v for k, v in data.items() if k not in DECISION_KEYS},
             lang=data["lang"],
         )
+
+
+_SLOT_SETTERS = {name: Decision.__dict__[name].__set__ for name in Decision.__slots__}
