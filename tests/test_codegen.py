@@ -127,7 +127,7 @@ def test_raw_money_needs_the_model_and_the_units() -> None:
     env = Env(app, {"rate": Rate("60%")}, {}, datetime.date(2025, 3, 14))
     amounts = [("total", total, ()), ("award", param("rate").of(total, rounding=DOWN), ())]
     untyped = fast_version(amounts, [], ("p", "f", "n"))
-    assert untyped(env, {}) == ((), True)
+    assert untyped(env, {}) == ((), True, ())
     typed = fast_version(amounts, [], ("p", "f", "n"), type(env.app), {"rate": "rate"})
     for function in (untyped, typed):
         env.amounts.clear()

@@ -471,6 +471,7 @@ def fast_version(
     units: Mapping[str, str] | None = None,
     blocking: tuple[int, ...] = (),
     blocks: tuple[Any, ...] = (),
+    derived: tuple[Expr, ...] = (),
 ) -> Callable[[Env, dict[str, Any]], Any]:
     """One function ``(env, notes)`` computing every amount (into ``env.amounts``, always Euro
     objects) and every criterion, with their labelled exceptions.
@@ -483,8 +484,9 @@ def fast_version(
     each amount an exception replaced.  When an amount cannot be computed it raises, and the
     caller evaluates rule by rule.
 
-    It returns ``(outcomes, eligible)``: ``eligible`` is whether no criterion of index in
-    ``blocking`` has an outcome in ``blocks`` (``None`` when a criterion is SLOW).  With the
+    It returns ``(outcomes, eligible, values)``: ``eligible`` is whether no criterion of index
+    in ``blocking`` has an outcome in ``blocks`` (``None`` when a criterion is SLOW), and
+    ``values`` those of the ``derived`` expressions (SLOW for one that raised).  With the
     application ``model`` and the parameters' ``units``, money is computed on Decimals.
     """
     g = _Gen(model, units)
@@ -530,8 +532,12 @@ def fast_version(
         lines.append(f"except Exception: _o{index} = {slow}; _slow = True")
     stops = g.bind(frozenset(blocks))
     eligible = " or ".join(f"_o{i}[0] in {stops}" for i in blocking) or "False"
+    for index, expression in enumerate(derived):
+        lines += ["try:", f"    _d{index} = {_src(expression, g)}"]
+        lines.append(f"except Exception: _d{index} = {slow}")
     results = "(" + "".join(f"_o{index}, " for index in range(len(criteria))) + ")"
-    lines.append(f"return {results}, (None if _slow else not ({eligible}))")
+    values = "(" + "".join(f"_d{index}, " for index in range(len(derived))) + ")"
+    lines.append(f"return {results}, (None if _slow else not ({eligible})), {values}")
     body = g.function([f"    {line}" for line in lines], "env, notes")
     exec(compile("\n".join(body), "<scheme version>", "exec"), g.namespace)
     function: Callable[[Env, dict[str, Any]], Any] = g.namespace["_fast"]

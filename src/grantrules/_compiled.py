@@ -213,28 +213,37 @@ class CompiledVersion:
                 {name: version.parameters[name].unit for name in version.parameters},
                 self.blocking,
                 _BLOCKING,
+                tuple(version.derived.values()),
             )
         return found
 
-    def _evaluate(self, env: Env, model: type) -> tuple[dict[str, Any], Outcomes, bool]:
-        """Amounts (as notes), criteria outcomes and eligibility, by the fastest correct route."""
+    def _evaluate(
+        self, env: Env, model: type
+    ) -> tuple[dict[str, Any], Outcomes, bool, dict[str, Any]]:
+        """Amounts (as notes), criteria outcomes, eligibility and derived values, by the
+        fastest correct route."""
         fast_all = self.fast_all(model)
         notes: dict[str, tuple[str | None, str | None]] = {}
         try:
-            outcomes, eligible = fast_all(env, notes)
+            outcomes, eligible, values = fast_all(env, notes)
         except Exception:  # rule-by-rule evaluation decides and reports
             env.amounts.clear()
         else:
+            derived = {
+                name: json_value(fn(env) if value is SLOW else value)
+                for (name, fn), value in zip(self.derived, values, strict=True)
+            }
             if eligible is not None:
-                return notes, outcomes, eligible
+                return notes, outcomes, eligible, derived
             outcomes = tuple(
                 compiled.run(env) if outcome is SLOW else outcome
                 for compiled, outcome in zip(self.criteria, outcomes, strict=True)
             )
-            return notes, outcomes, self._eligible(outcomes)
+            return notes, outcomes, self._eligible(outcomes), derived
         notes = self._amounts(env)
         outcomes = tuple(compiled.run(env) for compiled in self.criteria)
-        return notes, outcomes, self._eligible(outcomes)
+        derived = {name: json_value(fn(env)) for name, fn in self.derived}
+        return notes, outcomes, self._eligible(outcomes), derived
 
     def _eligible(self, outcomes: Outcomes) -> bool:
         return not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
@@ -323,7 +332,7 @@ class CompiledVersion:
         # application then fails its criteria instead of crashing on a missing parameter.
         params_day = max(on, self.version.valid_from)
         env = Env(app, self.params_at(params_day), {}, on)
-        notes, outcomes, eligible = self._evaluate(env, scheme.application_type)
+        notes, outcomes, eligible, derived = self._evaluate(env, scheme.application_type)
         award_id = self.version.award
         computed: Euro | None = env.amounts.get(award_id)
         award = Euro.ZERO
@@ -352,7 +361,7 @@ class CompiledVersion:
             obligations,
             self._provenance(scheme, on),
             Explanation(self, env, outcomes, notes, eligible, lang, params_day),
-            {name: json_value(fn(env)) for name, fn in self.derived},
+            derived,
             lang,
         )
 
