@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from grantrules import _compiled
-from grantrules._codegen import fast_version
 from grantrules._compiled import CompiledVersion
+from grantrules._version_function import fast_version
 from grantrules.errors import GrantRulesError
 from grantrules.expressions import Env, collection, param, sum_of
 from grantrules.money import DOWN, Euro, Rate

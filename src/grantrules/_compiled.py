@@ -11,12 +11,13 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._codegen import SLOW, fast, fast_reader, fast_version
+from grantrules._codegen import fast, fast_reader
 from grantrules._explanation import Explanation, Fragments, Outcomes
 from grantrules._format import pick
 from grantrules._json_text import json_value
 from grantrules._textgen import value_or_none
 from grantrules._version import __version__
+from grantrules._version_function import SLOW, fast_version
 from grantrules.decision import (
     Decision,
     ObligationResult,
