@@ -12,6 +12,7 @@ import datetime
 import importlib
 import json
 import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,7 @@ from grantrules import _compiled
 from grantrules._compiled import CompiledVersion
 from grantrules._version_function import fast_version
 from grantrules.errors import GrantRulesError
-from grantrules.expressions import Env, collection, param, sum_of
+from grantrules.expressions import Env, collection, const, field, param, sum_of
 from grantrules.money import DOWN, Euro, Rate
 from grantrules.registry import load_scheme
 from grantrules.testing.strategies import applications
@@ -143,3 +144,19 @@ def test_zero_amounts_are_the_canonical_zero(value: str) -> None:
 
     assert str(_euro(Euro(value).amount)) == "0.00"
     assert _euro(Euro(value).amount) == Euro.ZERO
+
+
+def test_several_exceptions_applying_leave_the_decision_to_the_closures() -> None:
+    members = field("applicant.members")
+    five = const(Euro("5.00"))
+    twice = (("big", members > 10, five), ("huge", members > 100, five))
+    function = fast_version([("bonus", const(Euro("1.00")), twice)], [], ("p", "f", "n"))
+    app = types.SimpleNamespace(applicant=types.SimpleNamespace(members=150))
+    notes: dict[str, Any] = {}
+    with pytest.raises(RuntimeError, match="several exceptions apply"):
+        function(Env(app, {}, {}, datetime.date(2025, 3, 14)), notes)
+    app.applicant.members = 50
+    env = Env(app, {}, {}, datetime.date(2025, 3, 14))
+    assert function(env, notes) == ((), True, ())
+    assert env.amounts == {"bonus": Euro("5.00")}
+    assert notes == {"bonus": ("big", None)}

@@ -74,6 +74,7 @@ def fast_version(
     application ``model`` and the parameters' ``units``, money is computed on Decimals.
     """
     g = _Gen(model, units)
+    g.namespace["_several"] = _several
     passed, failed, not_applicable = (g.bind(o) for o in outcomes)
     lines: list[str] = []
     for index, (amount_id, formula, exceptions) in enumerate(amounts):
