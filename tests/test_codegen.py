@@ -128,7 +128,7 @@ def test_raw_money_needs_the_model_and_the_units() -> None:
     env = Env(app, {"rate": Rate("60%")}, {}, datetime.date(2025, 3, 14))
     amounts = [("total", total, ()), ("award", param("rate").of(total, rounding=DOWN), ())]
     untyped = fast_version(amounts, [], ("p", "f", "n"))
-    assert untyped(env, {}) == ((), True, ())
+    assert untyped(env, {}) == ((), True, (), ())
     typed = fast_version(amounts, [], ("p", "f", "n"), type(env.app), {"rate": "rate"})
     for function in (untyped, typed):
         env.amounts.clear()
@@ -157,6 +157,6 @@ def test_several_exceptions_applying_leave_the_decision_to_the_closures() -> Non
         function(Env(app, {}, {}, datetime.date(2025, 3, 14)), notes)
     app.applicant.members = 50
     env = Env(app, {}, {}, datetime.date(2025, 3, 14))
-    assert function(env, notes) == ((), True, ())
+    assert function(env, notes) == ((), True, (), ())
     assert env.amounts == {"bonus": Euro("5.00")}
     assert notes == {"bonus": ("big", None)}

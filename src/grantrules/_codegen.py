@@ -10,6 +10,7 @@ which decides with full semantics.  Nodes this module does not know are called a
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 from collections.abc import Callable, Mapping
@@ -17,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from grantrules.amounts import Amount
-from grantrules.dates import add_years
+from grantrules.dates import DateRange, add_years
 from grantrules.errors import EvaluationError
 from grantrules.expressions import (
     Aggregate,
@@ -132,6 +133,8 @@ class _Gen:
             "_add_years": add_years,
             "_raw": _raw,
             "_Euro": Euro,
+            "_DateRange": DateRange,
+            "_date": datetime.date,
             "_check_euro": _check_euro,
             "_euro": _euro,
             "_dsum": _dsum,
@@ -252,7 +255,16 @@ def _(node: Not, g: _Gen) -> str:
 
 @_src.register
 def _(node: In, g: _Gen) -> str:
-    return f"({_src(node.value, g)} in {_src(node.values, g)})"
+    value, values = _src(node.value, g), _src(node.values, g)
+    if node.period and values.isidentifier():
+        # A date within a period: compared inline when both are what they should be (the
+        # operands are locals or constants, cheap to read twice), DateRange.__contains__
+        # (which checks the date) otherwise.
+        return (
+            f"(({values}.start <= {value} <= {values}.end) if {values}.__class__ is _DateRange "
+            f"and {value}.__class__ is _date else ({value} in {values}))"
+        )
+    return f"({value} in {values})"
 
 
 @_src.register

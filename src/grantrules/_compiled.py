@@ -189,6 +189,7 @@ class CompiledVersion:
             for o in version.obligations
         )
         self.derived = tuple((name, _or_none(e)) for name, e in version.derived.items())
+        self._conditions = sum(o.applies_if is not None for o in version.obligations)
         self._fast_all: dict[type, Any] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
@@ -215,18 +216,17 @@ class CompiledVersion:
                 self.blocking,
                 _BLOCKING,
                 tuple(version.derived.values()),
+                tuple(o.applies_if for o in version.obligations if o.applies_if is not None),
             )
         return found
 
-    def _evaluate(
-        self, env: Env, model: type
-    ) -> tuple[dict[str, Any], Outcomes, bool, dict[str, Any]]:
-        """Amounts (as notes), criteria outcomes, eligibility and derived values, by the
-        fastest correct route."""
+    def _evaluate(self, env: Env, model: type) -> _Evaluation:
+        """Amounts (as notes), criteria outcomes, eligibility, derived values and the truth of
+        the obligations' conditions, by the fastest correct route."""
         fast_all = self.fast_all(model)
         notes: dict[str, tuple[str | None, str | None]] = {}
         try:
-            outcomes, eligible, values = fast_all(env, notes)
+            outcomes, eligible, values, holds = fast_all(env, notes)
         except Exception:  # rule-by-rule evaluation decides and reports
             env.amounts.clear()
         else:
@@ -234,17 +234,17 @@ class CompiledVersion:
                 name: json_value(fn(env) if value is SLOW else value)
                 for (name, fn), value in zip(self.derived, values, strict=True)
             }
-            if eligible is not None:
-                return notes, outcomes, eligible, derived
-            outcomes = tuple(
-                compiled.run(env) if outcome is SLOW else outcome
-                for compiled, outcome in zip(self.criteria, outcomes, strict=True)
-            )
-            return notes, outcomes, self._eligible(outcomes), derived
+            if eligible is None:
+                outcomes = tuple(
+                    compiled.run(env) if outcome is SLOW else outcome
+                    for compiled, outcome in zip(self.criteria, outcomes, strict=True)
+                )
+                eligible = self._eligible(outcomes)
+            return notes, outcomes, eligible, derived, holds
         notes = self._amounts(env)
         outcomes = tuple(compiled.run(env) for compiled in self.criteria)
         derived = {name: json_value(fn(env)) for name, fn in self.derived}
-        return notes, outcomes, self._eligible(outcomes), derived
+        return notes, outcomes, self._eligible(outcomes), derived, (SLOW,) * self._conditions
 
     def _eligible(self, outcomes: Outcomes) -> bool:
         return not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
@@ -333,7 +333,7 @@ class CompiledVersion:
         # application then fails its criteria instead of crashing on a missing parameter.
         params_day = max(on, self.version.valid_from)
         env = Env(app, self.params_at(params_day), {}, on)
-        notes, outcomes, eligible, derived = self._evaluate(env, scheme.application_type)
+        notes, outcomes, eligible, derived, holds = self._evaluate(env, scheme.application_type)
         award_id = self.version.award
         computed: Euro | None = env.amounts.get(award_id)
         award = Euro.ZERO
@@ -343,15 +343,7 @@ class CompiledVersion:
                     f"the award could not be computed: input {notes[award_id][1]} is missing"
                 )
             award = computed
-        obligations = (
-            tuple(
-                result
-                for result, applies in self._obligations(lang)
-                if applies is None or applies(env)
-            )
-            if eligible
-            else ()
-        )
+        obligations = self._obligations_of(lang, env, holds) if eligible else ()
         return Decision._evaluated(
             scheme.id,
             self.scheme_version,
@@ -365,6 +357,20 @@ class CompiledVersion:
             derived,
             lang,
         )
+
+    def _obligations_of(
+        self, lang: str, env: Env, holds: tuple[Any, ...]
+    ) -> tuple[ObligationResult, ...]:
+        """The obligations whose condition holds (``holds``: the generated function's truth of
+        each condition, in order, SLOW where it could not tell)."""
+        found, conditions = [], iter(holds)
+        for result, applies in self._obligations(lang):
+            if applies is not None:
+                held = next(conditions)
+                if not (applies(env) if held is SLOW else held):
+                    continue
+            found.append(result)
+        return tuple(found)
 
     def _obligations(self, lang: str) -> tuple[tuple[ObligationResult, Getter | None], ...]:
         found = self._lang_obligations.get(lang)
@@ -396,6 +402,8 @@ class CompiledVersion:
 
 
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
+#: (notes, outcomes, eligible, derived values, truth of the obligations' conditions).
+_Evaluation = tuple[dict[str, Any], "Outcomes", bool, dict[str, Any], tuple[Any, ...]]
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 
 

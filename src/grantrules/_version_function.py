@@ -56,6 +56,7 @@ def fast_version(
     blocking: tuple[int, ...] = (),
     blocks: tuple[Any, ...] = (),
     derived: tuple[Expr, ...] = (),
+    conditions: tuple[Expr, ...] = (),
 ) -> Callable[[Env, dict[str, Any]], Any]:
     """One function ``(env, notes)`` computing every amount (into ``env.amounts``, always Euro
     objects) and every criterion, with their labelled exceptions.
@@ -68,10 +69,11 @@ def fast_version(
     each amount an exception replaced.  When an amount cannot be computed it raises, and the
     caller evaluates rule by rule.
 
-    It returns ``(outcomes, eligible, values)``: ``eligible`` is whether no criterion of index
-    in ``blocking`` has an outcome in ``blocks`` (``None`` when a criterion is SLOW), and
-    ``values`` those of the ``derived`` expressions (SLOW for one that raised).  With the
-    application ``model`` and the parameters' ``units``, money is computed on Decimals.
+    It returns ``(outcomes, eligible, values, holds)``: ``eligible`` is whether no criterion
+    of index in ``blocking`` has an outcome in ``blocks`` (``None`` when a criterion is SLOW),
+    ``values`` those of the ``derived`` expressions and ``holds`` the truth of the
+    ``conditions`` (of the obligations), SLOW for one that raised.  With the application
+    ``model`` and the parameters' ``units``, money is computed on Decimals.
     """
     g = _Gen(model, units)
     g.namespace["_several"] = _several
@@ -120,9 +122,17 @@ def fast_version(
     for index, expression in enumerate(derived):
         lines += ["try:", f"    _d{index} = {_src(expression, g)}"]
         lines.append(f"except Exception: _d{index} = {slow}")
-    results = "(" + "".join(f"_o{index}, " for index in range(len(criteria))) + ")"
-    values = "(" + "".join(f"_d{index}, " for index in range(len(derived))) + ")"
-    lines.append(f"return {results}, (None if _slow else not ({eligible})), {values}")
+    for index, expression in enumerate(conditions):
+        lines += ["try:", f"    _c{index} = bool({_src(expression, g)})"]
+        lines.append(f"except Exception: _c{index} = {slow}")
+
+    def listed(prefix: str, count: int) -> str:
+        return "(" + "".join(f"{prefix}{index}, " for index in range(count)) + ")"
+
+    lines.append(
+        f"return {listed('_o', len(criteria))}, (None if _slow else not ({eligible})), "
+        f"{listed('_d', len(derived))}, {listed('_c', len(conditions))}"
+    )
     body = g.function([f"    {line}" for line in lines], "env, notes")
     exec(compile("\n".join(body), "<scheme version>", "exec"), g.namespace)
     function: Callable[[Env, dict[str, Any]], Any] = g.namespace["_fast"]
