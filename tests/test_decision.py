@@ -269,6 +269,26 @@ def test_json_text_falls_back_when_a_generated_function_fails(
     assert evaluate(sports.SCHEME, handisport_club()).to_json_text() == expected
 
 
+def test_json_text_when_a_text_function_cannot_be_generated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import grantrules._explanation as explanation
+
+    expected = evaluate(sports.SCHEME, handisport_club(), lang="en").to_json_text()
+    attempts = []
+
+    def cannot(*args: Any) -> Any:
+        attempts.append(args)
+        raise TypeError("cannot encode this parameter")
+
+    monkeypatch.setattr(explanation, "criterion_text", cannot)
+    scheme = sports.SCHEME.with_parameters(grant_rate="50%")  # fresh caches
+    for _ in range(3):
+        text = evaluate(scheme, handisport_club(), lang="en").to_json_text()
+        assert json.loads(text)["criteria"] == json.loads(expected)["criteria"]
+    assert 0 < len(attempts) <= len(sports.SCHEME.versions[0].criteria) * 2, "generated once"
+
+
 def test_json_text_of_a_decision_read_back() -> None:
     decision = evaluate(sports.SCHEME, handisport_club(), lang="en")
     back = Decision.from_json(json.loads(decision.to_json_text()))

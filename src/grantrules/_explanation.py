@@ -224,13 +224,27 @@ class Fragments:
         found = self._textgen.get(key)
         if found is None:
             heads, middle = self.criteria[compiled.criterion.id]
-            found = self._textgen[key] = criterion_text(
-                compiled,
-                outcome,
-                self._lang,
-                (heads[outcome], middle),
-                self._raw,
-                self.params,
-                self._texts[f"criterion:{compiled.criterion.id}"],
-            )
+            try:
+                found = criterion_text(
+                    compiled,
+                    outcome,
+                    self._lang,
+                    (heads[outcome], middle),
+                    self._raw,
+                    self.params,
+                    self._texts[f"criterion:{compiled.criterion.id}"],
+                )
+            except Exception as error:  # e.g. a parameter value that cannot be encoded
+                found = _general_route(error)
+            self._textgen[key] = found
         return found
+
+
+def _general_route(error: Exception) -> CriterionText:
+    """A text function that always defers to the general route: kept in place of one that
+    could not be generated, so that generation is not retried for every decision."""
+
+    def text(env: Env, label: str | None, missing: str | None) -> str:
+        raise RuntimeError(f"no generated text function: {error}")
+
+    return text
