@@ -24,7 +24,7 @@ from grantrules.decision import (
     Provenance,
 )
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
-from grantrules.expressions import Compiled, Env, Expr, Field, Input, MissingInput, RenderContext
+from grantrules.expressions import Compiled, Env, Field, Input, MissingInput, RenderContext
 from grantrules.money import Euro
 from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parsed, _parsed
 
@@ -142,8 +142,12 @@ class _CompiledCriterion:
                 if self.fast_applies is not None and not self.fast_applies(env):
                     return _NOT_APPLICABLE
                 return _PASSED if self.fast_condition(env) else _FAILED
-            except Exception:  # the full evaluation below decides and reports
+            except Exception:  # the closures decide and report
                 pass
+        return self.by_closures(env)
+
+    def by_closures(self, env: Env) -> tuple[Outcome, str | None, str | None]:
+        """:meth:`run` with the reference semantics only (no generated function)."""
         try:
             if self.applies is not None and not self.applies(env, None):
                 return Outcome.NOT_APPLICABLE, None, None
@@ -185,11 +189,11 @@ class CompiledVersion:
         self.scheme_version = version.valid_from.isoformat()
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.obligations = tuple(
-            (o, _or_none(o.applies_if) if o.applies_if is not None else None)
+            (o, o.applies_if.compile() if o.applies_if is not None else None)
             for o in version.obligations
         )
-        self.derived = tuple((name, _or_none(e)) for name, e in version.derived.items())
-        self._conditions = sum(o.applies_if is not None for o in version.obligations)
+        # Closures, for when the generated version function could not tell (SLOW).
+        self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
         self._fast_all: dict[type, Any] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
@@ -231,20 +235,21 @@ class CompiledVersion:
             env.amounts.clear()
         else:
             derived = {
-                name: json_value(fn(env) if value is SLOW else value)
+                name: json_value(value_or_none(fn, env) if value is SLOW else value)
                 for (name, fn), value in zip(self.derived, values, strict=True)
             }
             if eligible is None:
                 outcomes = tuple(
-                    compiled.run(env) if outcome is SLOW else outcome
+                    compiled.by_closures(env) if outcome is SLOW else outcome
                     for compiled, outcome in zip(self.criteria, outcomes, strict=True)
                 )
                 eligible = self._eligible(outcomes)
             return notes, outcomes, eligible, derived, holds
         notes = self._amounts(env)
         outcomes = tuple(compiled.run(env) for compiled in self.criteria)
-        derived = {name: json_value(fn(env)) for name, fn in self.derived}
-        return notes, outcomes, self._eligible(outcomes), derived, (SLOW,) * self._conditions
+        derived = {name: json_value(value_or_none(fn, env)) for name, fn in self.derived}
+        holds = tuple(SLOW for _, applies in self.obligations if applies is not None)
+        return notes, outcomes, self._eligible(outcomes), derived, holds
 
     def _eligible(self, outcomes: Outcomes) -> bool:
         return not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
@@ -367,12 +372,12 @@ class CompiledVersion:
         for result, applies in self._obligations(lang):
             if applies is not None:
                 held = next(conditions)
-                if not (applies(env) if held is SLOW else held):
+                if not (value_or_none(applies, env) if held is SLOW else held):
                     continue
             found.append(result)
         return tuple(found)
 
-    def _obligations(self, lang: str) -> tuple[tuple[ObligationResult, Getter | None], ...]:
+    def _obligations(self, lang: str) -> tuple[tuple[ObligationResult, Compiled | None], ...]:
         found = self._lang_obligations.get(lang)
         if found is None:
             found = self._lang_obligations[lang] = tuple(
@@ -405,20 +410,6 @@ _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 #: (notes, outcomes, eligible, derived values, truth of the obligations' conditions).
 _Evaluation = tuple[dict[str, Any], "Outcomes", bool, dict[str, Any], tuple[Any, ...]]
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
-
-
-def _or_none(expr: Expr) -> Getter:
-    """The value of ``expr``, ``None`` when an input is missing: generated code first, the
-    closure (the reference) when it raises."""
-    closure, generated = expr.compile(), fast(expr)
-
-    def value(env: Env) -> Any:
-        try:
-            return generated(env)
-        except Exception:
-            return value_or_none(closure, env)
-
-    return value
 
 
 def compiled(version: Any) -> CompiledVersion:

@@ -370,20 +370,21 @@ class Decision:
     ) -> None:
         if explanation is None and (criteria is None or amounts is None):
             raise InvalidArgument("a Decision needs its criteria and amounts, or an explanation")
-        setter = object.__setattr__
-        setter(self, "scheme", scheme)
-        setter(self, "scheme_version", scheme_version)
-        setter(self, "application", application)
-        setter(self, "evaluated_on", evaluated_on)
-        setter(self, "eligible", eligible)
-        setter(self, "award", award)
-        setter(self, "obligations", obligations)
-        setter(self, "provenance", provenance)
-        setter(self, "derived", dict(derived) if derived else {})
-        setter(self, "lang", lang)
-        setter(self, "_criteria", criteria)
-        setter(self, "_amounts", amounts)
-        setter(self, "_explanation", explanation)
+        self._assign(
+            scheme,
+            scheme_version,
+            application,
+            evaluated_on,
+            eligible,
+            award,
+            obligations,
+            provenance,
+            dict(derived) if derived else {},
+            lang,
+            criteria,
+            amounts,
+            explanation,
+        )
 
     @classmethod
     def _evaluated(
@@ -400,24 +401,58 @@ class Decision:
         derived: dict[str, Json],
         lang: str,
     ) -> Decision:
-        """The constructor of ``evaluate()``, whose arguments are already checked: it sets the
-        slots directly (a decision per application, the keyword call costs)."""
+        """The constructor of ``evaluate()``, whose arguments are already checked and whose
+        ``derived`` is its own: no keyword call, no copy (a decision per application)."""
         decision: Decision = object.__new__(cls)
-        set_ = _SLOT_SETTERS
-        set_["scheme"](decision, scheme)
-        set_["scheme_version"](decision, scheme_version)
-        set_["application"](decision, application)
-        set_["evaluated_on"](decision, evaluated_on)
-        set_["eligible"](decision, eligible)
-        set_["award"](decision, award)
-        set_["obligations"](decision, obligations)
-        set_["provenance"](decision, provenance)
-        set_["derived"](decision, derived)
-        set_["lang"](decision, lang)
-        set_["_criteria"](decision, None)
-        set_["_amounts"](decision, None)
-        set_["_explanation"](decision, explanation)
+        decision._assign(
+            scheme,
+            scheme_version,
+            application,
+            evaluated_on,
+            eligible,
+            award,
+            obligations,
+            provenance,
+            derived,
+            lang,
+            None,
+            None,
+            explanation,
+        )
         return decision
+
+    def _assign(
+        self,
+        scheme: str,
+        scheme_version: str,
+        application: str,
+        evaluated_on: datetime.date,
+        eligible: bool,
+        award: Euro,
+        obligations: tuple[ObligationResult, ...],
+        provenance: Provenance,
+        derived: dict[str, Json],
+        lang: str,
+        criteria: tuple[CriterionResult, ...] | None,
+        amounts: tuple[AmountResult, ...] | None,
+        explanation: Explanation | None,
+    ) -> None:
+        # Through the slots' descriptors, in the order of the parameters (_SLOT_SETTERS):
+        # __setattr__ refuses, and this runs for every decision, so no loop.
+        (a, b, c, d, e, f, g, h, i, j, k, m, n) = _SLOT_SETTERS
+        a(self, scheme)
+        b(self, scheme_version)
+        c(self, application)
+        d(self, evaluated_on)
+        e(self, eligible)
+        f(self, award)
+        g(self, obligations)
+        h(self, provenance)
+        i(self, derived)
+        j(self, lang)
+        k(self, criteria)
+        m(self, amounts)
+        n(self, explanation)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Decision is immutable: cannot set {name}")
@@ -599,4 +634,21 @@ class Decision:
         )
 
 
-_SLOT_SETTERS = {name: Decision.__dict__[name].__set__ for name in Decision.__slots__}
+_SLOT_SETTERS = tuple(
+    Decision.__dict__[name].__set__
+    for name in (
+        "scheme",
+        "scheme_version",
+        "application",
+        "evaluated_on",
+        "eligible",
+        "award",
+        "obligations",
+        "provenance",
+        "derived",
+        "lang",
+        "_criteria",
+        "_amounts",
+        "_explanation",
+    )
+)
