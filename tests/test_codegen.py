@@ -27,7 +27,7 @@ from grantrules import _compiled
 from grantrules._compiled import CompiledVersion
 from grantrules._version_function import fast_version
 from grantrules.errors import GrantRulesError
-from grantrules.expressions import Env, collection, const, field, param, sum_of
+from grantrules.expressions import Env, collection, const, field, minimum, param, sum_of
 from grantrules.money import DOWN, Euro, Rate
 from grantrules.registry import load_scheme
 from grantrules.testing.strategies import applications
@@ -35,6 +35,7 @@ from grantrules.testing.strategies import applications
 sys.path.insert(0, str(Path(__file__).parent / "schemes"))
 sports = importlib.import_module("sports")
 AMI = load_scheme("ami-ia-hdf")
+AmiModel = AMI.application_type
 
 
 def _generated_off(*args: Any, **kwargs: Any) -> Any:
@@ -115,13 +116,22 @@ def test_a_rate_where_money_is_expected_is_not_read_as_money() -> None:
     assert generated == reference
 
 
-def test_money_parameter_overridden_with_a_non_euro_value() -> None:
-    scheme = AMI.with_parameters(min_total_cost="50000.00")
+def test_what_if_parameters_agree_both_ways() -> None:
+    scheme = AMI.with_parameters(min_total_cost="50000.00", feder_rate="50%")
     generated, reference = both_ways(scheme, ami_example())
     assert generated == reference
+    assert '"award":"' in generated
 
 
-def test_raw_money_needs_the_model_and_the_units() -> None:
+def test_a_money_parameter_holding_something_else_is_not_read_as_money() -> None:
+    ceiling = ("award", minimum(sum_of(collection("costs").amount_excl_vat), param("ceiling")), ())
+    function = fast_version([ceiling], [], ("p", "f", "n"), AmiModel, {"ceiling": "EUR"})
+    env = Env(ami_example(), {"ceiling": Rate("60%")}, {}, datetime.date(2025, 3, 14))
+    with pytest.raises(TypeError, match="expected a Euro amount"):
+        function(env, {})  # the caller then evaluates with the closures
+
+
+def test_raw_money_gives_the_amounts_of_euro_objects() -> None:
     total = sum_of(collection("costs").amount_excl_vat)
     app = ami_example()
     expected = Euro.sum(line.amount_excl_vat for line in app.costs)
