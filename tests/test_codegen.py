@@ -9,6 +9,7 @@ decisions' JSON text, which holds every outcome, message, input and amount.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 import importlib
 import json
 import sys
@@ -25,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 
 from grantrules import _compiled
 from grantrules._compiled import CompiledVersion
-from grantrules._version_function import fast_version
+from grantrules._version_function import fast_version, store_amounts
 from grantrules.errors import GrantRulesError
 from grantrules.expressions import Env, collection, const, field, minimum, param, sum_of
 from grantrules.money import DOWN, Euro, Rate
@@ -135,17 +136,20 @@ def test_raw_money_gives_the_amounts_of_euro_objects() -> None:
     total = sum_of(collection("costs").amount_excl_vat)
     app = ami_example()
     expected = Euro.sum(line.amount_excl_vat for line in app.costs)
+    award = Rate("60%").apply(expected, rounding=DOWN)
     env = Env(app, {"rate": Rate("60%")}, {}, datetime.date(2025, 3, 14))
     amounts = [("total", total, ()), ("award", param("rate").of(total, rounding=DOWN), ())]
     untyped = fast_version(amounts, [], ("p", "f", "n"))
-    assert untyped(env, {}) == ((), True, (), ())
+    assert untyped(env, {}) == ((), True, (), (), (expected, award), False)
     typed = fast_version(amounts, [], ("p", "f", "n"), type(env.app), {"rate": "rate"})
+    *_, raw, slow = typed(env, {})
+    assert raw == (expected.amount, award.amount)  # Decimals, wrapped only when shown
+    assert env.amounts == {}
     for function in (untyped, typed):
-        env.amounts.clear()
-        function(env, {})
-        award = Rate("60%").apply(expected, rounding=DOWN)
-        assert env.amounts == {"total": expected, "award": award}
-        assert all(type(v) is Euro for v in env.amounts.values())
+        *_, values, _ = function(env, {})
+        stored = store_amounts(("total", "award"), values, {})
+        assert stored == {"total": expected, "award": award}
+        assert all(type(v) is Euro for v in stored.values())
 
 
 @pytest.mark.parametrize("value", ["0.00", "-0.00"])
@@ -167,6 +171,5 @@ def test_several_exceptions_applying_leave_the_decision_to_the_closures() -> Non
         function(Env(app, {}, {}, datetime.date(2025, 3, 14)), notes)
     app.applicant.members = 50
     env = Env(app, {}, {}, datetime.date(2025, 3, 14))
-    assert function(env, notes) == ((), True, (), ())
-    assert env.amounts == {"bonus": Euro("5.00")}
+    assert function(env, notes) == ((), True, (), (), (Decimal("5.00"),), False)
     assert notes == {"bonus": ("big", None)}

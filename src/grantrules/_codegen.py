@@ -151,6 +151,10 @@ class _Gen:
         self.prologue: dict[str, str] = {}  # local -> expression
         self._locals: dict[tuple[str, str], str] = {}
         self.amounts: dict[str, str] = {}  # amount id -> local, once assigned
+        # Sums and counts computed by loop statements (_version_function): id -> local.
+        self.hoisted: dict[int, str] = {}
+        # Inside such a loop: collection -> item attribute -> local read at the loop's head.
+        self.item_locals: dict[str, dict[str, str]] = {}
 
     def bind(self, value: Any) -> str:
         name = f"_k{next(self._names)}"
@@ -159,6 +163,20 @@ class _Gen:
 
     def item_var(self, collection: str) -> str:
         return self.items.setdefault(collection, f"_it{len(self.items)}")
+
+    def fresh(self, prefix: str) -> str:
+        """A new local name."""
+        return f"{prefix}{next(self._names)}"
+
+    def item_local(self, collection: str, attr: str) -> str | None:
+        """The local holding the current item's ``attr``, inside a loop over ``collection``."""
+        fields = self.item_locals.get(collection)
+        if fields is None:
+            return None
+        found = fields.get(attr)
+        if found is None:
+            found = fields[attr] = self.fresh("_i")
+        return found
 
     def local(self, kind: str, expression: str) -> str:
         """The local holding ``expression`` (read once in the prologue)."""
@@ -220,6 +238,9 @@ def _(node: Item, g: _Gen) -> str:
         return _src.dispatch(Expr)(node, g)
     if node.attr is None:
         return var
+    local = g.item_local(node.collection, node.attr)
+    if local is not None:
+        return _present(local, node.key)
     # An assignment expression keeps the None check inline (no call per item).
     return f"(_v if (_v := {var}.{node.attr}) is not None else _missing({node.key!r}))"
 
@@ -322,6 +343,10 @@ def _listing(node: Aggregate, g: _Gen, form: Callable[[Expr, _Gen], str]) -> str
 
 @_wrapped
 def _aggregate(node: Aggregate, g: _Gen) -> str:
+    if id(node) in g.hoisted:
+        return g.hoisted[id(node)]
+    if node.kind == "count" and node.where is None:
+        return f"len(_req(app.{node.collection}, {node.collection!r}))"
     listing = _listing(node, g, _src)
     if node.kind == "count":
         return f"len({listing})"
@@ -388,6 +413,9 @@ def _(node: Item, g: _Gen) -> str:
     var = g.items.get(node.collection)
     if var is None:
         return f"_raw({_src(node, g)})"
+    local = g.item_local(node.collection, node.attr) if node.attr is not None else None
+    if local is not None:
+        return f"({local}._d if {local}.__class__ is _Euro else _raw({local}))"
     return f"(_v._d if (_v := {var}.{node.attr}).__class__ is _Euro else _raw(_v))"
 
 
@@ -422,6 +450,8 @@ def _(node: When, g: _Gen) -> str:
 
 @_raw_src.register
 def _(node: Aggregate, g: _Gen) -> str:
+    if id(node) in g.hoisted:
+        return g.hoisted[id(node)]
     return f"_dsum({_listing(node, g, _raw_src)})"
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
-from grantrules._codegen import fast, fast_reader
+from grantrules._codegen import _euro, fast, fast_reader
 from grantrules._explanation import Explanation, Fragments, Outcomes
 from grantrules._format import pick
 from grantrules._json_text import json_value
 from grantrules._textgen import value_or_none
 from grantrules._version import __version__
-from grantrules._version_function import SLOW, fast_version
+from grantrules._version_function import SLOW, fast_version, store_amounts
 from grantrules.decision import (
     Decision,
     ObligationResult,
@@ -188,6 +189,8 @@ class CompiledVersion:
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
         self.scheme_version = version.valid_from.isoformat()
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
+        self.amount_ids = tuple(a.id for a in version.amounts)
+        self.award_index = self.amount_ids.index(version.award)
         self.obligations = tuple(
             (o, o.applies_if.compile() if o.applies_if is not None else None)
             for o in version.obligations
@@ -225,15 +228,20 @@ class CompiledVersion:
         return found
 
     def _evaluate(self, env: Env, model: type) -> _Evaluation:
-        """Amounts (as notes), criteria outcomes, eligibility, derived values and the truth of
-        the obligations' conditions, by the fastest correct route."""
+        """Amounts (as notes), criteria outcomes, eligibility, derived values, the truth of
+        the obligations' conditions and the amounts not yet stored in ``env`` (None when
+        they are), by the fastest correct route."""
         fast_all = self.fast_all(model)
         notes: dict[str, tuple[str | None, str | None]] = {}
         try:
-            outcomes, eligible, values, holds = fast_all(env, notes)
+            outcomes, eligible, values, holds, amounts, slow = fast_all(env, notes)
         except Exception:  # rule-by-rule evaluation decides and reports
-            env.amounts.clear()
+            pass
         else:
+            if not slow:
+                return notes, outcomes, eligible, _derived(self.derived, values), holds, amounts
+            # Closures decide what the generated function could not: they read env.amounts.
+            store_amounts(self.amount_ids, amounts, env.amounts)
             derived = {
                 name: json_value(value_or_none(fn, env) if value is SLOW else value)
                 for (name, fn), value in zip(self.derived, values, strict=True)
@@ -244,12 +252,12 @@ class CompiledVersion:
                     for compiled, outcome in zip(self.criteria, outcomes, strict=True)
                 )
                 eligible = self._eligible(outcomes)
-            return notes, outcomes, eligible, derived, holds
+            return notes, outcomes, eligible, derived, holds, None
         notes = self._amounts(env)
         outcomes = tuple(compiled.run(env) for compiled in self.criteria)
         derived = {name: json_value(value_or_none(fn, env)) for name, fn in self.derived}
         holds = tuple(SLOW for _, applies in self.obligations if applies is not None)
-        return notes, outcomes, self._eligible(outcomes), derived, holds
+        return notes, outcomes, self._eligible(outcomes), derived, holds, None
 
     def _eligible(self, outcomes: Outcomes) -> bool:
         return not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
@@ -338,11 +346,16 @@ class CompiledVersion:
         # application then fails its criteria instead of crashing on a missing parameter.
         params_day = max(on, self.version.valid_from)
         env = Env(app, self.params_at(params_day), {}, on)
-        notes, outcomes, eligible, derived, holds = self._evaluate(env, scheme.application_type)
+        evaluation = self._evaluate(env, scheme.application_type)
+        notes, outcomes, eligible, derived, holds, pending = evaluation
         award_id = self.version.award
-        computed: Euro | None = env.amounts.get(award_id)
         award = Euro.ZERO
         if eligible:
+            if pending is None:
+                computed: Euro | None = env.amounts.get(award_id)
+            else:
+                raw = pending[self.award_index]
+                computed = _euro(raw) if raw.__class__ is Decimal else raw
             if computed is None:
                 raise EvaluationError(
                     f"the award could not be computed: input {notes[award_id][1]} is missing"
@@ -358,7 +371,7 @@ class CompiledVersion:
             award,
             obligations,
             self._provenance(scheme, on),
-            Explanation(self, env, outcomes, notes, eligible, lang, params_day),
+            Explanation(self, env, outcomes, notes, eligible, lang, params_day, pending),
             derived,
             lang,
         )
@@ -407,8 +420,18 @@ class CompiledVersion:
 
 
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
-#: (notes, outcomes, eligible, derived values, truth of the obligations' conditions).
-_Evaluation = tuple[dict[str, Any], "Outcomes", bool, dict[str, Any], tuple[Any, ...]]
+#: (notes, outcomes, eligible, derived values, truth of the obligations' conditions, amounts
+#: not yet in env.amounts or None).
+_Evaluation = tuple[
+    dict[str, Any], "Outcomes", bool, dict[str, Any], tuple[Any, ...], tuple[Any, ...] | None
+]
+
+
+def _derived(compiled: tuple[tuple[str, Compiled], ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    """The derived values as JSON values, when the generated function computed them all."""
+    return {name: json_value(value) for (name, _), value in zip(compiled, values, strict=True)}
+
+
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 
 

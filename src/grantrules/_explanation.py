@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from grantrules._json_text import json_text, json_value, key_text, value_text
 from grantrules._textgen import CriterionText, criterion_text, value_or_none
+from grantrules._version_function import store_amounts
 from grantrules.decision import AmountResult, CriterionResult
 from grantrules.expressions import Env
 from grantrules.money import Euro
@@ -36,7 +37,7 @@ _ABSENT = object()
 class Explanation:
     """What one evaluation read, kept to build its explanations when they are asked for."""
 
-    __slots__ = ("day", "eligible", "env", "lang", "notes", "outcomes", "version")
+    __slots__ = ("_env", "_pending", "day", "eligible", "lang", "notes", "outcomes", "version")
 
     def __init__(
         self,
@@ -47,9 +48,21 @@ class Explanation:
         eligible: bool,
         lang: str,
         day: datetime.date,
+        pending: tuple[Any, ...] | None = None,
     ) -> None:
-        self.version, self.env, self.outcomes = version, env, outcomes
+        self.version, self._env, self.outcomes = version, env, outcomes
         self.notes, self.eligible, self.lang, self.day = notes, eligible, lang, day
+        # The amounts as the generated function returned them, until an explanation needs
+        # them in env.amounts as Euro objects: deciding does not pay for wrapping them.
+        self._pending = pending
+
+    @property
+    def env(self) -> Env:
+        """The evaluation's environment, every amount in ``env.amounts``."""
+        if self._pending is not None:
+            store_amounts(self.version.amount_ids, self._pending, self._env.amounts)
+            self._pending = None
+        return self._env
 
     def criteria(self) -> tuple[CriterionResult, ...]:
         params = self.version.params_json(self.day)
