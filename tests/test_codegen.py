@@ -9,13 +9,13 @@ decisions' JSON text, which holds every outcome, message, input and amount.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 import importlib
 import json
 import sys
 import types
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -143,6 +143,7 @@ def test_raw_money_gives_the_amounts_of_euro_objects() -> None:
     assert untyped(env, {}) == ((), True, (), (), (expected, award), False)
     typed = fast_version(amounts, [], ("p", "f", "n"), type(env.app), {"rate": "rate"})
     *_, raw, slow = typed(env, {})
+    assert slow is False
     assert raw == (expected.amount, award.amount)  # Decimals, wrapped only when shown
     assert env.amounts == {}
     for function in (untyped, typed):
