@@ -192,7 +192,51 @@ class _Gen:
 
     def function(self, body: list[str], params: str = "env") -> list[str]:
         head = [f"def _fast({params}):", "    app, P, A = env.app, env.params, env.amounts"]
-        return head + [f"    {name} = {value}" for name, value in self.prologue.items()] + body
+        # What depends on the parameters alone is read once per parameter set: evaluations
+        # of a day share one (CompiledVersion.params_at), never changed once built.
+        from_params = [n for n, v in self.prologue.items() if v.startswith(_FROM_PARAMS)]
+        if len(from_params) < 2:
+            from_params = []
+        else:
+            cache: dict[int, tuple[Any, ...]] = {}
+            reader = self.bind(_params_reader(cache, [self.prologue[n] for n in from_params]))
+            head += [
+                f"    _pl = {self.bind(cache)}.get(id(P))",
+                f"    if _pl is None or _pl[0] is not P: _pl = {reader}(P)",
+                f"    _, {', '.join(from_params)}, = _pl",
+            ]
+        rest = [(n, v) for n, v in self.prologue.items() if n not in from_params]
+        return head + [f"    {name} = {value}" for name, value in rest] + body
+
+
+# Prologue expressions reading only the parameters (see _Gen.function).
+_FROM_PARAMS = ("P[", "_raw(P[", "tuple(P[", "_members(P[")
+_PARAMS_CACHE_SIZE = 1024
+
+
+def _members(values: Any) -> Any:
+    """A tuple or list of values as a frozenset, for membership tests: same answers, faster
+    (anything unhashable, or any other value, is left as it is)."""
+    if values.__class__ is tuple or values.__class__ is list:
+        try:
+            return frozenset(values)
+        except TypeError:
+            pass
+    return values
+
+
+def _params_reader(cache: dict[int, tuple[Any, ...]], sources: list[str]) -> Any:
+    """A function ``(P) -> (P, *values of sources)`` that caches its result by ``id(P)``,
+    keeping ``P`` so that its id cannot be reused while cached."""
+    source = (
+        "def _read(P):\n"
+        f"    if len(_cache) >= {_PARAMS_CACHE_SIZE}: _cache.clear()\n"
+        f"    found = _cache[id(P)] = (P, {', '.join(sources)},)\n"
+        "    return found\n"
+    )
+    namespace = {"_cache": cache, "_raw": _raw, "_members": _members}
+    exec(compile(source, "<parameters>", "exec"), namespace)  # sources built by _Gen.local
+    return namespace["_read"]
 
 
 def _present(value: str, name: str) -> str:
@@ -276,7 +320,11 @@ def _(node: Not, g: _Gen) -> str:
 
 @_src.register
 def _(node: In, g: _Gen) -> str:
-    value, values = _src(node.value, g), _src(node.values, g)
+    value = _src(node.value, g)
+    if isinstance(node.values, Param) and not node.period:
+        # A tuple of values searched as a set (the same answers: see _members).
+        return f"({value} in {g.local('m', f'_members(P[{node.values.name!r}])')})"
+    values = _src(node.values, g)
     if node.period and values.isidentifier():
         # A date within a period: compared inline when both are what they should be (the
         # operands are locals or constants, cheap to read twice), DateRange.__contains__
@@ -290,7 +338,11 @@ def _(node: In, g: _Gen) -> str:
 
 @_src.register
 def _(node: StartsWith, g: _Gen) -> str:
-    return f"str({_src(node.value, g)}).startswith(tuple({_src(node.prefixes, g)}))"
+    if isinstance(node.prefixes, Param):
+        prefixes = g.local("t", f"tuple(P[{node.prefixes.name!r}])")
+    else:
+        prefixes = f"tuple({_src(node.prefixes, g)})"
+    return f"str({_src(node.value, g)}).startswith({prefixes})"
 
 
 def _wrapped(generate: Callable[[Any, _Gen], str]) -> Callable[[Any, _Gen], str]:

@@ -200,6 +200,7 @@ class CompiledVersion:
         self._fast_all: dict[type, Any] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
+        self._shared: dict[Any, tuple[dict[str, Any], Any]] = {}
         self._texts: dict[tuple[Any, ...], Any] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._provenances: dict[tuple[Any, ...], Provenance] = {}
@@ -268,11 +269,14 @@ class CompiledVersion:
         if found is None:
             if len(self._params) >= _PARAM_CACHE_SIZE:
                 self._params.clear()
+                self._shared.clear()
                 self._texts.clear()
             params = dict(self.version.parameters.at(on))
-            # Texts are cached by parameter values, so that days with equal values share them.
+            # Days with equal values share one dict, and their cached texts and generated
+            # parameter reads (keyed by value, and by the dict's identity).
             values = tuple((name, repr(value)) for name, value in sorted(params.items()))
-            found = self._params[on] = (params, values)
+            found = self._shared.setdefault(values, (params, values))
+            self._params[on] = found
         return found[0]
 
     def params_key(self, on: datetime.date) -> tuple[tuple[str, str], ...]:

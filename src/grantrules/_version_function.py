@@ -215,7 +215,8 @@ def fast_version(
         for flag, (label, _, _) in zip(flags, exceptions, strict=True):
             lines.append(f"if {flag}: notes[{amount_id!r}] = {g.bind((label, None))}")
     slow = g.bind(SLOW)
-    lines.append("_slow = _later = False")
+    lines.append("_slow = _later = _bad = False")
+    stops = g.bind(frozenset(blocks))
     for index, (applies, condition, exceptions) in enumerate(criteria):
         # Each criterion on its own: one that raises (a missing input, several exceptions)
         # is marked SLOW for the caller to run through its closures; the others stand.
@@ -223,15 +224,24 @@ def fast_version(
         # Loops computed here serve this criterion only: one that raises midway leaves a
         # partial total, which the next criteria must not read.
         scoped = _loops(_parts(condition, exceptions), g, body)
-        verdict = f"({passed} if {_src(condition, g)} else {failed})"
+        # A blocking criterion that fails sets _bad: eligibility is known without a pass
+        # over the outcomes.
+        blocks_here = index in blocking
+        held = _src(condition, g)
         if exceptions:
+            verdict = f"({passed} if {held} else {failed})"
             flags = _exception_flags(f"_e{index}", exceptions, g, body)
             choices = []
             for label, _, then in exceptions:
-                held, not_held = (g.bind((o[0], label, o[2])) for o in outcomes[:2])
-                choices.append(f"({held} if {_src(then, g)} else {not_held})")
-            verdict = _chosen(flags, choices, verdict)
-        body.append(f"_o{index} = {verdict}")
+                yes, no = (g.bind((o[0], label, o[2])) for o in outcomes[:2])
+                choices.append(f"({yes} if {_src(then, g)} else {no})")
+            body.append(f"_o{index} = {_chosen(flags, choices, verdict)}")
+            if blocks_here:
+                body.append(f"if _o{index}[0] in {stops}: _bad = True")
+        elif blocks_here:
+            body += [f"if {held}: _o{index} = {passed}", f"else: _o{index} = {failed}; _bad = True"]
+        else:
+            body.append(f"_o{index} = ({passed} if {held} else {failed})")
         lines.append("try:")
         if applies is None:
             lines += [f"    {line}" for line in body]
@@ -244,8 +254,6 @@ def fast_version(
             lines.append(f"    else: _o{index} = {not_applicable}")
         lines.append(f"except Exception: _o{index} = {slow}; _slow = True")
         _forget(scoped, g)
-    stops = g.bind(frozenset(blocks))
-    eligible = " or ".join(f"_o{i}[0] in {stops}" for i in blocking) or "False"
     for prefix, expressions, form in (("_d", derived, "{}"), ("_c", conditions, "bool({})")):
         for index, expression in enumerate(expressions):
             body = []
@@ -259,7 +267,7 @@ def fast_version(
         return "(" + "".join(f"{prefix}{index}, " for index in range(count)) + ")"
 
     lines.append(
-        f"return {listed('_o', len(criteria))}, (None if _slow else not ({eligible})), "
+        f"return {listed('_o', len(criteria))}, (None if _slow else not _bad), "
         f"{listed('_d', len(derived))}, {listed('_c', len(conditions))}, "
         f"({''.join(f'{r}, ' for r in results)}), _slow or _later"
     )
