@@ -203,6 +203,7 @@ class CompiledVersion:
         self._shared: dict[Any, tuple[dict[str, Any], Any]] = {}
         self._texts: dict[tuple[Any, ...], Any] = {}
         self._lang_obligations: dict[str, Any] = {}
+        self._all_obligations: dict[str, tuple[ObligationResult, ...]] = {}
         self._provenances: dict[tuple[Any, ...], Provenance] = {}
 
     def fast_all(self, model: type) -> Any:
@@ -348,7 +349,8 @@ class CompiledVersion:
     def decide(self, scheme: Any, app: Any, on: datetime.date, lang: str) -> Decision:
         # Before the first version, its parameters apply as on its first day: a too-early
         # application then fails its criteria instead of crashing on a missing parameter.
-        params_day = max(on, self.version.valid_from)
+        first = self.version.valid_from
+        params_day = on if on >= first else first
         env = Env(app, self.params_at(params_day), {}, on)
         evaluation = self._evaluate(env, scheme.application_type)
         notes, outcomes, eligible, derived, holds, pending = evaluation
@@ -367,17 +369,19 @@ class CompiledVersion:
             award = computed
         obligations = self._obligations_of(lang, env, holds) if eligible else ()
         return Decision._evaluated(
-            scheme.id,
-            self.scheme_version,
-            app.id,
-            on,
-            eligible,
-            award,
-            obligations,
-            self._provenance(scheme, on),
-            Explanation(self, env, outcomes, notes, eligible, lang, params_day, pending),
-            derived,
-            lang,
+            (
+                scheme.id,
+                self.scheme_version,
+                app.id,
+                on,
+                eligible,
+                award,
+                obligations,
+                self._provenance(scheme, on),
+                derived,
+                lang,
+                Explanation(self, env, outcomes, notes, eligible, lang, params_day, pending),
+            )
         )
 
     def _obligations_of(
@@ -385,6 +389,8 @@ class CompiledVersion:
     ) -> tuple[ObligationResult, ...]:
         """The obligations whose condition holds (``holds``: the generated function's truth of
         each condition, in order, SLOW where it could not tell)."""
+        if not holds:  # no obligation has a condition
+            return self._unconditional(lang)
         found, conditions = [], iter(holds)
         for result, applies in self._obligations(lang):
             if applies is not None:
@@ -393,6 +399,12 @@ class CompiledVersion:
                     continue
             found.append(result)
         return tuple(found)
+
+    def _unconditional(self, lang: str) -> tuple[ObligationResult, ...]:
+        found = self._all_obligations.get(lang)
+        if found is None:
+            found = self._all_obligations[lang] = tuple(r for r, _ in self._obligations(lang))
+        return found
 
     def _obligations(self, lang: str) -> tuple[tuple[ObligationResult, Compiled | None], ...]:
         found = self._lang_obligations.get(lang)

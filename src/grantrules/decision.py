@@ -294,6 +294,15 @@ class Explanation(Protocol):
         ...
 
 
+def _member(index: int, doc: str) -> Any:
+    """A read-only attribute of a :class:`Decision`, kept at ``index`` of its state."""
+
+    def read(self: Decision) -> Any:
+        return self._state[index]
+
+    return property(read, doc=doc)
+
+
 class Decision:
     """The explained result of evaluating one application.
 
@@ -321,35 +330,24 @@ class Decision:
     .. versionadded:: 0.1
     """
 
-    __slots__ = (
-        "_amounts",
-        "_criteria",
-        "_explanation",
-        "application",
-        "award",
-        "derived",
-        "eligible",
-        "evaluated_on",
-        "lang",
-        "obligations",
-        "provenance",
-        "scheme",
-        "scheme_version",
-    )
+    # One slot for what every decision has, set with one call per decision (a call decides
+    # thousands a second); the explanations' slots are set when first read.
+    __slots__ = ("_amounts", "_criteria", "_state")
 
-    scheme: str
-    scheme_version: str
-    application: str
-    evaluated_on: datetime.date
-    eligible: bool
-    award: Euro
-    obligations: tuple[ObligationResult, ...]
-    provenance: Provenance
-    derived: Mapping[str, Json]
-    lang: str
-    _criteria: tuple[CriterionResult, ...] | None
-    _amounts: tuple[AmountResult, ...] | None
-    _explanation: Explanation | None
+    scheme: str = _member(0, "The scheme's id.")
+    scheme_version: str = _member(1, "The first day of the version in force, ISO 8601.")
+    application: str = _member(2, "The application's id.")
+    evaluated_on: datetime.date = _member(3, "The evaluation date.")
+    eligible: bool = _member(4, "Whether no blocking criterion failed or lacked an input.")
+    award: Euro = _member(5, "The award: the designated amount if eligible, else 0.00.")
+    obligations: tuple[ObligationResult, ...] = _member(6, "The beneficiary's obligations.")
+    provenance: Provenance = _member(7, "What produced the decision.")
+    derived: Mapping[str, Json] = _member(8, "The scheme's derived values, by name.")
+    lang: str = _member(9, "The language of the messages.")
+    _explanation: Explanation | None = _member(10, "The evaluation record, if any.")
+    _state: tuple[Any, ...]
+    _criteria: tuple[CriterionResult, ...]
+    _amounts: tuple[AmountResult, ...]
 
     def __init__(
         self,
@@ -370,89 +368,34 @@ class Decision:
     ) -> None:
         if explanation is None and (criteria is None or amounts is None):
             raise InvalidArgument("a Decision needs its criteria and amounts, or an explanation")
-        self._assign(
-            scheme,
-            scheme_version,
-            application,
-            evaluated_on,
-            eligible,
-            award,
-            obligations,
-            provenance,
-            dict(derived) if derived else {},
-            lang,
-            criteria,
-            amounts,
-            explanation,
+        _set_state(
+            self,
+            (
+                scheme,
+                scheme_version,
+                application,
+                evaluated_on,
+                eligible,
+                award,
+                obligations,
+                provenance,
+                dict(derived) if derived else {},
+                lang,
+                explanation,
+            ),
         )
+        if criteria is not None:
+            _set_criteria(self, criteria)
+        if amounts is not None:
+            _set_amounts(self, amounts)
 
     @classmethod
-    def _evaluated(
-        cls,
-        scheme: str,
-        scheme_version: str,
-        application: str,
-        evaluated_on: datetime.date,
-        eligible: bool,
-        award: Euro,
-        obligations: tuple[ObligationResult, ...],
-        provenance: Provenance,
-        explanation: Explanation,
-        derived: dict[str, Json],
-        lang: str,
-    ) -> Decision:
-        """The constructor of ``evaluate()``, whose arguments are already checked and whose
-        ``derived`` is its own: no keyword call, no copy (a decision per application)."""
-        decision: Decision = object.__new__(cls)
-        decision._assign(
-            scheme,
-            scheme_version,
-            application,
-            evaluated_on,
-            eligible,
-            award,
-            obligations,
-            provenance,
-            derived,
-            lang,
-            None,
-            None,
-            explanation,
-        )
+    def _evaluated(cls, state: tuple[Any, ...]) -> Decision:
+        """The constructor of ``evaluate()``: ``state`` holds, in the order of the ``_member``
+        indexes, values already checked, ``derived`` the decision's own dict."""
+        decision: Decision = _new(cls)
+        _set_state(decision, state)
         return decision
-
-    def _assign(
-        self,
-        scheme: str,
-        scheme_version: str,
-        application: str,
-        evaluated_on: datetime.date,
-        eligible: bool,
-        award: Euro,
-        obligations: tuple[ObligationResult, ...],
-        provenance: Provenance,
-        derived: dict[str, Json],
-        lang: str,
-        criteria: tuple[CriterionResult, ...] | None,
-        amounts: tuple[AmountResult, ...] | None,
-        explanation: Explanation | None,
-    ) -> None:
-        # Through the slots' descriptors, in the order of the parameters (_SLOT_SETTERS):
-        # __setattr__ refuses, and this runs for every decision, so no loop.
-        (a, b, c, d, e, f, g, h, i, j, k, m, n) = _SLOT_SETTERS
-        a(self, scheme)
-        b(self, scheme_version)
-        c(self, application)
-        d(self, evaluated_on)
-        e(self, eligible)
-        f(self, award)
-        g(self, obligations)
-        h(self, provenance)
-        i(self, derived)
-        j(self, lang)
-        k(self, criteria)
-        m(self, amounts)
-        n(self, explanation)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Decision is immutable: cannot set {name}")
@@ -460,20 +403,22 @@ class Decision:
     @property
     def criteria(self) -> tuple[CriterionResult, ...]:
         """Every criterion's outcome, message, basis and inputs, in the scheme's order."""
-        if self._criteria is None:
+        found: tuple[CriterionResult, ...] | None = getattr(self, "_criteria", None)
+        if found is None:
             assert self._explanation is not None
-            object.__setattr__(self, "_criteria", self._explanation.criteria())
-        assert self._criteria is not None
-        return self._criteria
+            found = self._explanation.criteria()
+            _set_criteria(self, found)
+        return found
 
     @property
     def amounts(self) -> tuple[AmountResult, ...]:
         """Every amount with its value and the trace of how it was computed."""
-        if self._amounts is None:
+        found: tuple[AmountResult, ...] | None = getattr(self, "_amounts", None)
+        if found is None:
             assert self._explanation is not None
-            object.__setattr__(self, "_amounts", self._explanation.amounts())
-        assert self._amounts is not None
-        return self._amounts
+            found = self._explanation.amounts()
+            _set_amounts(self, found)
+        return found
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Decision):
@@ -572,7 +517,10 @@ class Decision:
         .. versionadded:: 0.1
         """
         explanation = self._explanation
-        if self._criteria is None and self._amounts is None and explanation is not None:
+        unread = (
+            getattr(self, "_criteria", None) is None and getattr(self, "_amounts", None) is None
+        )
+        if unread and explanation is not None:
             amounts, criteria, traces = explanation.json_parts()
         else:
             amounts = json_text(
@@ -634,21 +582,7 @@ class Decision:
         )
 
 
-_SLOT_SETTERS = tuple(
-    Decision.__dict__[name].__set__
-    for name in (
-        "scheme",
-        "scheme_version",
-        "application",
-        "evaluated_on",
-        "eligible",
-        "award",
-        "obligations",
-        "provenance",
-        "derived",
-        "lang",
-        "_criteria",
-        "_amounts",
-        "_explanation",
-    )
-)
+_new = object.__new__
+_set_state = Decision.__dict__["_state"].__set__
+_set_criteria = Decision.__dict__["_criteria"].__set__
+_set_amounts = Decision.__dict__["_amounts"].__set__

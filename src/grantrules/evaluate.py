@@ -78,5 +78,13 @@ def evaluate(
         on = application.submitted_on
     elif not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
         raise InvalidArgument(f"on must be a datetime.date, got {on!r}")
-    version = scheme.version_at(on)
-    return compiled(version).decide(scheme, application, on, lang)
+    found = scheme._by_day.get(on)
+    if found is None:
+        if len(scheme._by_day) >= _DAYS_CACHED:
+            scheme._by_day.clear()
+        found = scheme._by_day[on] = compiled(scheme.version_at(on))
+    return found.decide(scheme, application, on, lang)
+
+
+# A call evaluates applications submitted over a few months or years: keep them all.
+_DAYS_CACHED = 4096

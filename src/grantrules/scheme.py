@@ -298,9 +298,12 @@ class Scheme:
     overrides: Mapping[str, str] = attrs.field(factory=dict)
     # The versions' first days, for version_at (looked up once per evaluation).
     _starts: tuple[datetime.date, ...] = attrs.field(init=False, repr=False, eq=False)
+    # Per evaluation date, what evaluate() runs (the compiled version in force): a cache.
+    _by_day: dict[datetime.date, Any] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_starts", tuple(v.valid_from for v in self.versions))
+        object.__setattr__(self, "_by_day", {})
         problems = sorted(
             {
                 f"{path}: {problem}"
