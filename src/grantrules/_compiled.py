@@ -197,6 +197,7 @@ class CompiledVersion:
         )
         # Closures, for when the generated version function could not tell (SLOW).
         self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
+        self.derived_names = tuple(version.derived)
         self._fast_all: dict[type, Any] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
@@ -241,7 +242,8 @@ class CompiledVersion:
             pass
         else:
             if not slow:
-                return notes, outcomes, eligible, _derived(self.derived, values), holds, amounts
+                derived = dict(zip(self.derived_names, map(json_value, values), strict=True))
+                return notes, outcomes, eligible, derived, holds, amounts
             # Closures decide what the generated function could not: they read env.amounts.
             store_amounts(self.amount_ids, amounts, env.amounts)
             derived = {
@@ -346,7 +348,18 @@ class CompiledVersion:
             env.amounts[amount.id] = value
         return notes
 
-    def decide(self, scheme: Any, app: Any, on: datetime.date, lang: str) -> Decision:
+    def decide(
+        self,
+        scheme: Any,
+        app: Any,
+        on: datetime.date,
+        lang: str,
+        provenance: Provenance | None = None,
+    ) -> Decision:
+        """The decision on ``app``, evaluated on ``on``; ``provenance`` is
+        ``self.provenance(scheme, on)``, which evaluate() keeps by day."""
+        if provenance is None:
+            provenance = self.provenance(scheme, on)
         # Before the first version, its parameters apply as on its first day: a too-early
         # application then fails its criteria instead of crashing on a missing parameter.
         first = self.version.valid_from
@@ -377,7 +390,7 @@ class CompiledVersion:
                 eligible,
                 award,
                 obligations,
-                self._provenance(scheme, on),
+                provenance,
                 derived,
                 lang,
                 Explanation(self, env, outcomes, notes, eligible, lang, params_day, pending),
@@ -415,7 +428,8 @@ class CompiledVersion:
             )
         return found
 
-    def _provenance(self, scheme: Any, on: datetime.date) -> Provenance:
+    def provenance(self, scheme: Any, on: datetime.date) -> Provenance:
+        """The provenance stamp of decisions of ``scheme`` evaluated on ``on`` (shared)."""
         overrides = tuple(sorted(scheme.overrides.items())) if scheme.overrides else ()
         key = (scheme.id, scheme.distribution, overrides, on)
         found = self._provenances.get(key)
@@ -441,11 +455,6 @@ _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 _Evaluation = tuple[
     dict[str, Any], "Outcomes", bool, dict[str, Any], tuple[Any, ...], tuple[Any, ...] | None
 ]
-
-
-def _derived(compiled: tuple[tuple[str, Compiled], ...], values: tuple[Any, ...]) -> dict[str, Any]:
-    """The derived values as JSON values, when the generated function computed them all."""
-    return {name: json_value(value) for (name, _), value in zip(compiled, values, strict=True)}
 
 
 _NO_NOTE: tuple[str | None, str | None] = (None, None)

@@ -82,8 +82,9 @@ def evaluate(
     if found is None:
         if len(scheme._by_day) >= _DAYS_CACHED:
             scheme._by_day.clear()
-        found = scheme._by_day[on] = compiled(scheme.version_at(on))
-    return found.decide(scheme, application, on, lang)
+        version = compiled(scheme.version_at(on))
+        found = scheme._by_day[on] = (version, version.provenance(scheme, on))
+    return found[0].decide(scheme, application, on, lang, found[1])
 
 
 # A call evaluates applications submitted over a few months or years: keep them all.
