@@ -25,10 +25,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from grantrules import _compiled
+from grantrules._codegen import _PARAMS_CACHE_SIZE, _Gen, _members
 from grantrules._compiled import CompiledVersion
-from grantrules._version_function import fast_version, store_amounts
+from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version, store_amounts
 from grantrules.errors import GrantRulesError
-from grantrules.expressions import Env, collection, const, field, minimum, param, sum_of
+from grantrules.expressions import (
+    Aggregate,
+    AmountRef,
+    Env,
+    collection,
+    const,
+    count,
+    field,
+    list_of,
+    minimum,
+    param,
+    sum_of,
+    when,
+)
 from grantrules.money import DOWN, Euro, Rate
 from grantrules.registry import load_scheme
 from grantrules.testing.strategies import applications
@@ -174,3 +188,124 @@ def test_several_exceptions_applying_leave_the_decision_to_the_closures() -> Non
     env = Env(app, {}, {}, datetime.date(2025, 3, 14))
     assert function(env, notes) == ((), True, (), (), (Decimal("5.00"),), False)
     assert notes == {"bonus": ("big", None)}
+
+
+def test_a_closure_called_from_generated_code_reads_the_amounts_computed_so_far() -> None:
+    # IsSet has no source form: the generated function calls its closure, which reads
+    # env.amounts, while the generated code keeps amounts in locals.
+    total = ("total", const(Euro("5.00")), ())
+    criteria = [(None, AmountRef("total").is_set(), ())]
+    amounts = [
+        total,
+        ("twice", when(AmountRef("total").is_set(), AmountRef("total"), Euro.ZERO), ()),
+    ]
+    function = fast_version(amounts, criteria, ("p", "f", "n"))
+    outcomes, _, _, _, values, slow = function(Env(None, {}, {}, datetime.date(2025, 3, 14)), {})
+    assert outcomes == ("p",)
+    assert store_amounts(("total", "twice"), values, {}) == {
+        "total": Euro("5.00"),
+        "twice": Euro("5.00"),
+    }
+    assert not slow
+
+
+# Sums and counts computed by loops (_version_function._loops).
+
+LINES = collection("costs")
+
+
+def costs_app(*categories: str | None) -> Any:
+    """An application whose cost lines have ``categories`` and amounts 10.00, 20.00..."""
+    lines = [
+        types.SimpleNamespace(category=c, amount_excl_vat=Euro(f"{10 * (k + 1)}.00"))
+        for k, c in enumerate(categories)
+    ]
+    return types.SimpleNamespace(costs=tuple(lines))
+
+
+def run(function: Any, app: Any, params: dict[str, Any] | None = None) -> Any:
+    return function(Env(app, params or {}, {}, datetime.date(2025, 3, 14)), {})
+
+
+def test_a_criterion_whose_loop_raises_midway_leaves_no_partial_total_to_the_next() -> None:
+    staff = count(LINES, where=LINES.category == "staff")
+    criteria = [(None, staff >= 1, ()), (None, staff == 1, ())]
+    function = fast_version([], criteria, ("p", "f", "n"))
+    assert run(function, costs_app("staff", "other"))[0] == ("p", "p")
+    # The second line's category is missing: the first criterion's loop raises after
+    # counting one line, and the second criterion must not read that count.
+    outcomes, eligible, *_, slow = run(function, costs_app("staff", None, "staff"))
+    assert outcomes == (SLOW, SLOW)
+    assert (eligible, slow) == (None, True)
+
+
+def test_sums_and_counts_over_one_collection_share_one_loop() -> None:
+    eligible = sum_of(LINES.amount_excl_vat, where=LINES.category != "other")
+    amounts = [
+        ("total", sum_of(LINES.amount_excl_vat), ()),
+        ("eligible", eligible, ()),
+        ("again", sum_of(LINES.amount_excl_vat, where=LINES.category != "other"), ()),
+    ]
+    criteria = [(None, count(LINES, where=LINES.category == "other") == 0, ())]
+    g = _Gen(AmiModel, {})
+    lines: list[str] = []
+    _loops([formula for _, formula, _ in amounts], g, lines)
+    assert sum(line.startswith("for ") for line in lines) == 1
+    assert len([line for line in lines if line.startswith("_s")]) == 2  # equal sums share
+    function = fast_version(amounts, criteria, ("p", "f", "n"), AmiModel, {})
+    outcomes, _, _, _, values, _ = run(function, costs_app("staff", "other", "equipment"))
+    assert outcomes == ("f",)
+    assert values == (Decimal("60.00"), Decimal("40.00"), Decimal("40.00"))
+
+
+@pytest.mark.parametrize(
+    "aggregate",
+    [
+        sum_of(LINES.amount_excl_vat, where=LINES.amount_excl_vat > AmountRef("cap")),
+        sum_of(LINES.amount_excl_vat, where=count(collection("financing")) > 0),
+        count(LINES),  # len() instead
+        list_of(LINES.category),
+        sum_of(LINES.amount_excl_vat, where=LINES.category.is_set()),  # no source form
+    ],
+    ids=["reads an amount", "nests an aggregate", "unfiltered count", "list", "closure node"],
+)
+def test_what_a_loop_does_not_compute(aggregate: Any) -> None:
+    assert isinstance(aggregate, Aggregate)
+    assert not _loop_ready(aggregate, _Gen(AmiModel, {}))
+
+
+def test_a_sum_reading_an_amount_is_computed_after_it() -> None:
+    cap = ("cap", const(Euro("15.00")), ())
+    above = sum_of(LINES.amount_excl_vat, where=LINES.amount_excl_vat > AmountRef("cap"))
+    function = fast_version([cap, ("above", above, ())], [], ("p", "f", "n"), AmiModel, {})
+    assert run(function, costs_app("a", "b", "c"))[4] == (Decimal("15.00"), Decimal("50.00"))
+
+
+# Parameters read once per parameter set (_codegen._Gen.function).
+
+
+def test_parameters_are_read_anew_for_each_parameter_set() -> None:
+    criteria = [(None, param("floor") <= count(LINES), ())]
+    criteria.append((None, count(LINES, where=LINES.category.is_in(param("kinds"))) > 0, ()))
+    function = fast_version([], criteria, ("p", "f", "n"))
+    app = costs_app("staff", "other")
+    first = {"kinds": ("staff",), "floor": 1}
+    second = {"kinds": ("equipment",), "floor": 3}
+    for _ in range(2):  # alternately, the cached values of each set
+        assert run(function, app, first)[0] == ("p", "p")
+        assert run(function, app, second)[0] == ("f", "f")
+    for floor in range(_PARAMS_CACHE_SIZE + 10):  # more sets than the cache keeps
+        expected = "p" if floor <= 2 else "f"
+        assert run(function, app, {"kinds": ("staff",), "floor": floor})[0] == (expected, "p")
+
+
+def test_membership_in_a_tuple_parameter_is_searched_as_a_set_with_the_same_answers() -> None:
+    assert _members(("a", "b")) == frozenset({"a", "b"})
+    assert _members(["a"]) == frozenset({"a"})
+    unhashable = [["a"], ["b"]]
+    assert _members(unhashable) is unhashable
+    assert _members("ab") == "ab"  # a substring test stays one
+    criteria = [(None, field("kind").is_in(param("kinds")), ())]
+    function = fast_version([], criteria, ("p", "f", "n"))
+    for kinds, expected in [(("a", "b"), "p"), ([["a"]], "f"), ("xay", "p"), ((), "f")]:
+        assert run(function, types.SimpleNamespace(kind="a"), {"kinds": kinds})[0] == (expected,)

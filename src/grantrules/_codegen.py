@@ -46,7 +46,7 @@ from grantrules.expressions import (
 from grantrules.money import _EXACT, Euro, Rate, Rounding, _cents, _Exact
 from grantrules.scheme import field_type
 
-__all__ = ["Fast", "fast", "fast_reader"]
+__all__ = ["Fast", "fast", "fast_reader", "store_amounts"]
 
 Fast = Callable[[Env], Any]
 
@@ -88,6 +88,16 @@ def _euro(amount: Decimal) -> Euro:
     result: Euro = _new(Euro)
     _set_amount(result, amount)
     return result
+
+
+def store_amounts(
+    ids: tuple[str, ...], values: tuple[Any, ...], into: dict[str, Any]
+) -> dict[str, Any]:
+    """Store amounts computed by generated code into ``into`` (``env.amounts``), as Euro
+    objects (a Decimal is the amount of one); returns ``into``."""
+    for amount_id, value in zip(ids, values, strict=True):
+        into[amount_id] = _euro(value) if value.__class__ is Decimal else value
+    return into
 
 
 def _check_euro(value: Any) -> Euro:
@@ -141,12 +151,15 @@ class _Gen:
             "_add": _add,
             "_sub": _sub,
             "_apply_raw": _apply_raw,
+            "_store": store_amounts,
+            "_members": _members,
         }
         # Without the application model or the parameters' units, nothing is known to be
         # money and the generated code works on Euro objects throughout.
         self.model, self.units = model, units or {}
         self.raw_amounts: dict[str, str] = {}
         self._names = itertools.count()
+        self._bound: dict[tuple[str, Any], str] = {}
         self.items: dict[str, str] = {}
         self.prologue: dict[str, str] = {}  # local -> expression
         self._locals: dict[tuple[str, str], str] = {}
@@ -157,8 +170,13 @@ class _Gen:
         self.item_locals: dict[str, dict[str, str]] = {}
 
     def bind(self, value: Any) -> str:
-        name = f"_k{next(self._names)}"
-        self.namespace[name] = value
+        """The name of ``value`` in the namespace; one name per object (and per string), so
+        that equal expressions give equal sources."""
+        key = ("str", value) if value.__class__ is str else ("id", id(value))
+        name = self._bound.get(key)
+        if name is None:
+            name = self._bound[key] = f"_k{next(self._names)}"
+            self.namespace[name] = value  # which keeps the object, and so its id, alive
         return name
 
     def item_var(self, collection: str) -> str:
@@ -249,6 +267,11 @@ def _src(node: Expr, g: _Gen) -> str:
     # A node kind without a source form (e.g. a scheme's own Expr subclass): call its closure.
     closure = g.bind(node.compile())
     item = next(iter(g.items.values()), "None") if g.items else "None"
+    if g.amounts and any(i.kind == "amount" for i in node.inputs()):
+        # The closure reads env.amounts, which the generated code does not fill as it goes:
+        # store the amounts computed so far first.
+        ids, values = g.bind(tuple(g.amounts)), "".join(f"{v}, " for v in g.amounts.values())
+        return f"(_store({ids}, ({values}), A), {closure}(env, {item}))[1]"
     return f"{closure}(env, {item})"
 
 

@@ -9,10 +9,9 @@ closures (:data:`SLOW`), eligibility, and the derived values.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
-from grantrules._codegen import _ZERO_CENTS, _euro, _Gen, _money, _raw_src, _src
+from grantrules._codegen import _ZERO_CENTS, _Gen, _money, _raw_src, _src, store_amounts
 from grantrules.expressions import (
     Aggregate,
     ApplyRate,
@@ -41,16 +40,6 @@ SLOW = type("Slow", (), {"__repr__": lambda self: "SLOW"})()
 
 #: Labelled exceptions of a rule, as (label, when, then) triples.
 Exceptions = tuple[tuple[str, Expr, Expr], ...]
-
-
-def store_amounts(
-    ids: tuple[str, ...], values: tuple[Any, ...], into: dict[str, Any]
-) -> dict[str, Any]:
-    """Store the amounts a version function returned into ``into`` (``env.amounts``), as Euro
-    objects; returns ``into``."""
-    for amount_id, value in zip(ids, values, strict=True):
-        into[amount_id] = _euro(value) if value.__class__ is Decimal else value
-    return into
 
 
 def _several() -> None:
