@@ -400,3 +400,12 @@ def test_which_results_block(severity: Severity, outcome: Outcome, blocks: bool)
     result = CriterionResult("x", outcome, severity, "m", Basis("B"), {})
     assert result.blocks is blocks
     assert CriterionResult.from_json(result.to_json()) == result
+
+
+def test_explanations_are_built_on_first_read_then_kept() -> None:
+    decision = evaluate(sports.SCHEME, sports.application())
+    assert getattr(decision, "_criteria", None) is None
+    assert decision.criteria is decision.criteria
+    assert decision.amounts is decision.amounts
+    with pytest.raises(AttributeError, match="immutable"):
+        decision.criteria = ()  # type: ignore[misc]

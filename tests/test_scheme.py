@@ -245,3 +245,33 @@ def test_scheme_identity_and_defaults() -> None:
     assert scheme.allocation == "first_come_first_served"
     assert scheme.overrides == {}
     assert scheme.distribution is None
+
+
+# --- Caches of evaluation ---------------------------------------------------------------------
+
+
+def test_days_with_equal_parameters_share_them_and_a_change_is_seen_the_day_it_applies() -> None:
+    from grantrules._compiled import compiled
+
+    version = compiled(sports.VERSION_2025)
+    before = version.params_at(D(2025, 6, 30))
+    assert version.params_at(D(2025, 2, 1)) is before
+    assert version.params_at(D(2025, 7, 1)) is not before
+    assert before["grant_rate"] == Rate("50%")
+    assert version.params_at(D(2025, 7, 1))["grant_rate"] == Rate("40%")
+    app = sports.application()
+    awards = [evaluate(sports.SCHEME, app, on=day).award for day in (D(2025, 6, 30), D(2025, 7, 1))]
+    assert awards[0] != awards[1]
+    assert awards == [
+        evaluate(sports.SCHEME, app, on=d).award for d in (D(2025, 6, 30), D(2025, 7, 1))
+    ]
+
+
+def test_a_what_if_scheme_does_not_reuse_the_evaluations_of_its_original() -> None:
+    app, day = sports.application(), D(2025, 6, 30)
+    original = evaluate(sports.SCHEME, app, on=day)
+    what_if = evaluate(sports.SCHEME.with_parameters(grant_rate="30%"), app, on=day)
+    assert (original.award, what_if.award) == (Euro("5000.00"), Euro("3000.00"))
+    assert what_if.provenance.overrides == {"grant_rate": "30%"}
+    again = evaluate(sports.SCHEME, app, on=day)
+    assert (again.award, again.provenance.overrides) == (Euro("5000.00"), {})
