@@ -309,3 +309,14 @@ def test_membership_in_a_tuple_parameter_is_searched_as_a_set_with_the_same_answ
     function = fast_version([], criteria, ("p", "f", "n"))
     for kinds, expected in [(("a", "b"), "p"), ([["a"]], "f"), ("xay", "p"), ((), "f")]:
         assert run(function, types.SimpleNamespace(kind="a"), {"kinds": kinds})[0] == (expected,)
+
+
+@pytest.mark.parametrize("scheme", [AMI, sports.SCHEME], ids=["ami", "sports"])
+def test_the_shipped_examples_are_decided_by_generated_code_alone(scheme: Any) -> None:
+    # Any error sends an application to the closures, with the same result but several
+    # times slower: the examples must never need them.
+    for app in [ami_example()] if scheme is AMI else [sports.application()]:
+        version = _compiled.compiled(scheme.version_at(app.submitted_on))
+        env = Env(app, version.params_at(app.submitted_on), {}, app.submitted_on)
+        *_, slow = version.fast_all(scheme.application_type)(env, {})
+        assert slow is False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import doctest
+import itertools
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -118,6 +119,19 @@ class TestLoadValidFile:
             date(2025, 7, 1),
             date(2026, 1, 1),
         )
+
+    def test_boundaries_are_where_the_values_in_force_may_change(self) -> None:
+        ending = rate_parameter(until=date(2029, 12, 31))
+        params = ParameterSet({"feder_rate": ending})
+        assert params.boundaries() == (NOV_2024, date(2026, 1, 1), date(2030, 1, 1))
+        spans = [(date(2020, 1, 1), date(2024, 10, 31)), (NOV_2024, date(2025, 12, 31))]
+        spans += [(date(2026, 1, 1), date(2029, 12, 31)), (date(2030, 1, 1), date(2031, 6, 1))]
+        for first, last in spans:  # equal values within a span, different across
+            assert params.at(first) == params.at(last)
+        for (before, _), (after, _) in itertools.pairwise(spans):
+            assert params.at(before) != params.at(after)
+        forever = ParameterSet({"feder_rate": attrs.evolve(ending, until=date.max)})
+        assert forever.boundaries() == (NOV_2024, date(2026, 1, 1))
 
     def test_accepts_str_paths(self) -> None:
         assert len(load_parameters(str(DATA / "valid.toml"))) == 10

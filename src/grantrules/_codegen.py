@@ -43,7 +43,7 @@ from grantrules.expressions import (
     StartsWith,
     When,
 )
-from grantrules.money import _EXACT, Euro, Rate, Rounding, _cents, _Exact
+from grantrules.money import _CENT, _EXACT, _MODES, Euro, Rate, Rounding, _cents, _Exact
 from grantrules.scheme import field_type
 
 __all__ = ["Fast", "fast", "fast_reader", "store_amounts"]
@@ -118,6 +118,14 @@ def _apply_raw(rate: Any, amount: Decimal, rounding: Rounding) -> Decimal:
     return _cents(_mul(amount, rate._d), rounding)
 
 
+def _rate(rate: Any) -> Decimal:
+    """The Decimal of a rate parameter."""
+    if rate.__class__ is not Rate:
+        raise EvaluationError(f"expected a rate to apply, got {rate!r}")
+    result: Decimal = rate._d
+    return result
+
+
 def _apply(rate: Any, amount: Any, rounding: Any) -> Euro:
     if not isinstance(rate, Rate):
         raise EvaluationError(f"expected a rate to apply, got {rate!r}")
@@ -153,6 +161,11 @@ class _Gen:
             "_apply_raw": _apply_raw,
             "_store": store_amounts,
             "_members": _members,
+            "_rate": _rate,
+            "_mul": _mul,
+            "_CENT": _CENT,
+            "_EXACT": _EXACT,
+            "_ZERO_CENTS": _ZERO_CENTS,
         }
         # Without the application model or the parameters' units, nothing is known to be
         # money and the generated code works on Euro objects throughout.
@@ -228,7 +241,7 @@ class _Gen:
 
 
 # Prologue expressions reading only the parameters (see _Gen.function).
-_FROM_PARAMS = ("P[", "_raw(P[", "tuple(P[", "_members(P[")
+_FROM_PARAMS = ("P[", "_raw(P[", "tuple(P[", "_members(P[", "_rate(P[")
 _PARAMS_CACHE_SIZE = 1024
 
 
@@ -252,7 +265,7 @@ def _params_reader(cache: dict[int, tuple[Any, ...]], sources: list[str]) -> Any
         f"    found = _cache[id(P)] = (P, {', '.join(sources)},)\n"
         "    return found\n"
     )
-    namespace = {"_cache": cache, "_raw": _raw, "_members": _members}
+    namespace = {"_cache": cache, "_raw": _raw, "_members": _members, "_rate": _rate}
     exec(compile(source, "<parameters>", "exec"), namespace)  # sources built by _Gen.local
     return namespace["_read"]
 
@@ -508,8 +521,14 @@ def _(node: Arith, g: _Gen) -> str:
 
 @_raw_src.register
 def _(node: ApplyRate, g: _Gen) -> str:
-    rounding = g.bind(node.rounding)
-    return f"_apply_raw({_src(node.rate, g)}, {_raw_src(node.amount, g)}, {rounding})"
+    amount = _raw_src(node.amount, g)
+    if isinstance(node.rate, Param):
+        # A rate parameter is checked once per parameter set; the rounding is inline.
+        rate = g.local("q", f"_rate(P[{node.rate.name!r}])")
+        mode = g.bind(_MODES[node.rounding])
+        product = f"_mul({amount}, {rate}).quantize(_CENT, {mode}, _EXACT)"
+        return f"(_q if (_q := {product}) else _ZERO_CENTS)"  # no -0.00, as _cents
+    return f"_apply_raw({_src(node.rate, g)}, {amount}, {g.bind(node.rounding)})"
 
 
 @_raw_src.register

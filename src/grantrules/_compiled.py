@@ -7,6 +7,7 @@ fills message templates.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -201,7 +202,8 @@ class CompiledVersion:
         self._fast_all: dict[type, Any] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
-        self._shared: dict[Any, tuple[dict[str, Any], Any]] = {}
+        self._boundaries = version.parameters.boundaries()
+        self._spans: dict[int, tuple[dict[str, Any], Any]] = {}
         self._texts: dict[tuple[Any, ...], Any] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._all_obligations: dict[str, tuple[ObligationResult, ...]] = {}
@@ -272,13 +274,14 @@ class CompiledVersion:
         if found is None:
             if len(self._params) >= _PARAM_CACHE_SIZE:
                 self._params.clear()
-                self._shared.clear()
-                self._texts.clear()
-            params = dict(self.version.parameters.at(on))
-            # Days with equal values share one dict, and their cached texts and generated
-            # parameter reads (keyed by value, and by the dict's identity).
-            values = tuple((name, repr(value)) for name, value in sorted(params.items()))
-            found = self._shared.setdefault(values, (params, values))
+            # Days between two boundaries share one dict, and the texts and generated
+            # parameter reads cached for it (keyed by its values, and by its identity).
+            span = bisect.bisect_right(self._boundaries, on)
+            found = self._spans.get(span)
+            if found is None:
+                params = dict(self.version.parameters.at(on))
+                values = tuple((name, repr(value)) for name, value in sorted(params.items()))
+                found = self._spans[span] = (params, values)
             self._params[on] = found
         return found[0]
 

@@ -58,7 +58,7 @@ import tomllib
 import types
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -456,6 +456,21 @@ class ParameterSet:
         """
         parameter = self[name].override(value, basis)
         return ParameterSet({**self.parameters, name: parameter})
+
+    def boundaries(self) -> tuple[date, ...]:
+        """The days on which the values in force may differ from the day before, oldest first:
+        every start date, and the day after each ``until``.  Between two boundaries
+        :meth:`at` gives the same values, which lets callers compute them once per span.
+
+        >>> _example().boundaries()
+        (datetime.date(2024, 11, 1),)
+        """
+        days: set[date] = set()
+        for parameter in self.parameters.values():
+            days.update(value.start for value in parameter.values)
+            if parameter.until is not None and parameter.until < date.max:
+                days.add(parameter.until + timedelta(days=1))
+        return tuple(sorted(days))
 
     def change_dates(self) -> tuple[date, ...]:
         """Every date on which some parameter changes, oldest first.
