@@ -25,9 +25,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from grantrules import _compiled
-from grantrules._codegen import _PARAMS_CACHE_SIZE, _Gen, _members
+from grantrules._codegen import _PARAMS_CACHE_SIZE, _Gen
 from grantrules._compiled import CompiledVersion
-from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version, store_amounts
+from grantrules._runtime import _members, store_amounts
+from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version
 from grantrules.errors import GrantRulesError
 from grantrules.expressions import (
     Aggregate,
@@ -169,7 +170,7 @@ def test_raw_money_gives_the_amounts_of_euro_objects() -> None:
 
 @pytest.mark.parametrize("value", ["0.00", "-0.00"])
 def test_zero_amounts_are_the_canonical_zero(value: str) -> None:
-    from grantrules._codegen import _euro
+    from grantrules._runtime import _euro
 
     assert str(_euro(Euro(value).amount)) == "0.00"
     assert _euro(Euro(value).amount) == Euro.ZERO

@@ -10,16 +10,13 @@ which decides with full semantics.  Nodes this module does not know are called a
 
 from __future__ import annotations
 
-import datetime
 import functools
 import itertools
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
+from grantrules._runtime import RUNTIME
 from grantrules.amounts import Amount
-from grantrules.dates import DateRange, add_years
-from grantrules.errors import EvaluationError
 from grantrules.expressions import (
     Aggregate,
     AmountRef,
@@ -36,101 +33,24 @@ from grantrules.expressions import (
     IsSet,
     Item,
     Logic,
-    MissingInput,
     Not,
     Param,
     ShiftDate,
     StartsWith,
     When,
 )
-from grantrules.money import _CENT, _EXACT, _MODES, Euro, Rate, Rounding, _cents, _Exact
+from grantrules.money import _MODES, Euro
 from grantrules.scheme import field_type
 
-__all__ = ["Fast", "fast", "fast_reader", "store_amounts"]
+__all__ = ["Fast", "fast", "fast_reader"]
 
 Fast = Callable[[Env], Any]
 
 _COMPARE = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
-def _req(value: Any, name: str) -> Any:
-    if value is None:
-        raise MissingInput(name)
-    return value
-
-
-def _missing(name: str) -> Any:
-    raise MissingInput(name)
-
-
-# Money inside generated functions: amounts are computed on their Decimals ("raw"), exactly
-# (unbounded precision, as Euro does), and wrapped into Euro objects only where a value leaves
-# the money arithmetic.  Reading a raw value from anything but a Euro (None included) raises,
-# which sends the application to the closures.
-_add, _sub, _mul = _EXACT.add, _EXACT.subtract, _EXACT.multiply
-_ZERO_CENTS = Decimal("0.00")
-
-
-def _raw(value: Any) -> Decimal:
-    if value.__class__ is Euro:
-        result: Decimal = value._d
-        return result
-    raise TypeError(f"expected a Euro amount, got {value!r}")
-
-
-_new, _set_amount = object.__new__, _Exact.__dict__["_d"].__set__
-
-
-def _euro(amount: Decimal) -> Euro:
-    # Raw amounts are sums, differences and roundings of cents: always in cents already.
-    if not amount:
-        return Euro.ZERO  # also for -0.00
-    result: Euro = _new(Euro)
-    _set_amount(result, amount)
-    return result
-
-
-def store_amounts(
-    ids: tuple[str, ...], values: tuple[Any, ...], into: dict[str, Any]
-) -> dict[str, Any]:
-    """Store amounts computed by generated code into ``into`` (``env.amounts``), as Euro
-    objects (a Decimal is the amount of one); returns ``into``."""
-    for amount_id, value in zip(ids, values, strict=True):
-        into[amount_id] = _euro(value) if value.__class__ is Decimal else value
-    return into
-
-
-def _check_euro(value: Any) -> Euro:
-    # Anything else (None, a number) goes to rule-by-rule evaluation, which reports it.
-    if value.__class__ is not Euro:
-        raise TypeError(f"expected a Euro amount, got {value!r}")
-    result: Euro = value
-    return result
-
-
-def _dsum(amounts: list[Decimal]) -> Decimal:
-    return functools.reduce(_add, amounts, _ZERO_CENTS)
-
-
-def _apply_raw(rate: Any, amount: Decimal, rounding: Rounding) -> Decimal:
-    if rate.__class__ is not Rate:
-        raise EvaluationError(f"expected a rate to apply, got {rate!r}")
-    return _cents(_mul(amount, rate._d), rounding)
-
-
-def _rate(rate: Any) -> Decimal:
-    """The Decimal of a rate parameter."""
-    if rate.__class__ is not Rate:
-        raise EvaluationError(f"expected a rate to apply, got {rate!r}")
-    result: Decimal = rate._d
-    return result
-
-
-def _apply(rate: Any, amount: Any, rounding: Any) -> Euro:
-    if not isinstance(rate, Rate):
-        raise EvaluationError(f"expected a rate to apply, got {rate!r}")
-    result: Euro = rate.apply(amount, rounding)
-    return result
+# Prologue expressions reading only the parameters (see _Gen.function).
+_FROM_PARAMS = ("P[", "_raw(P[", "tuple(P[", "_members(P[", "_rate(P[")
 
 
 class _Gen:
@@ -143,30 +63,7 @@ class _Gen:
     """
 
     def __init__(self, model: type | None = None, units: Mapping[str, str] | None = None) -> None:
-        self.namespace: dict[str, Any] = {
-            "_req": _req,
-            "_missing": _missing,
-            "_apply": _apply,
-            "_sum": Euro.sum,
-            "_add_years": add_years,
-            "_raw": _raw,
-            "_Euro": Euro,
-            "_DateRange": DateRange,
-            "_date": datetime.date,
-            "_check_euro": _check_euro,
-            "_euro": _euro,
-            "_dsum": _dsum,
-            "_add": _add,
-            "_sub": _sub,
-            "_apply_raw": _apply_raw,
-            "_store": store_amounts,
-            "_members": _members,
-            "_rate": _rate,
-            "_mul": _mul,
-            "_CENT": _CENT,
-            "_EXACT": _EXACT,
-            "_ZERO_CENTS": _ZERO_CENTS,
-        }
+        self.namespace: dict[str, Any] = dict(RUNTIME)
         # Without the application model or the parameters' units, nothing is known to be
         # money and the generated code works on Euro objects throughout.
         self.model, self.units = model, units or {}
@@ -240,20 +137,7 @@ class _Gen:
         return head + [f"    {name} = {value}" for name, value in rest] + body
 
 
-# Prologue expressions reading only the parameters (see _Gen.function).
-_FROM_PARAMS = ("P[", "_raw(P[", "tuple(P[", "_members(P[", "_rate(P[")
 _PARAMS_CACHE_SIZE = 1024
-
-
-def _members(values: Any) -> Any:
-    """A tuple or list of values as a frozenset, for membership tests: same answers, faster
-    (anything unhashable, or any other value, is left as it is)."""
-    if values.__class__ is tuple or values.__class__ is list:
-        try:
-            return frozenset(values)
-        except TypeError:
-            pass
-    return values
 
 
 def _params_reader(cache: dict[int, tuple[Any, ...]], sources: list[str]) -> Any:
@@ -265,7 +149,7 @@ def _params_reader(cache: dict[int, tuple[Any, ...]], sources: list[str]) -> Any
         f"    found = _cache[id(P)] = (P, {', '.join(sources)},)\n"
         "    return found\n"
     )
-    namespace = {"_cache": cache, "_raw": _raw, "_members": _members, "_rate": _rate}
+    namespace = {**RUNTIME, "_cache": cache}
     exec(compile(source, "<parameters>", "exec"), namespace)  # sources built by _Gen.local
     return namespace["_read"]
 

@@ -13,13 +13,14 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from grantrules._codegen import _euro, fast, fast_reader
+from grantrules._codegen import fast, fast_reader
 from grantrules._explanation import Explanation, Fragments, Outcomes
 from grantrules._format import pick
 from grantrules._json_text import json_value
+from grantrules._runtime import _euro, store_amounts
 from grantrules._textgen import value_or_none
 from grantrules._version import __version__
-from grantrules._version_function import SLOW, fast_version, store_amounts
+from grantrules._version_function import SLOW, fast_version
 from grantrules.decision import (
     Decision,
     ObligationResult,

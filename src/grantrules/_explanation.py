@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from grantrules._json_text import json_text, json_value, key_text, value_text
+from grantrules._runtime import store_amounts
 from grantrules._textgen import CriterionText, criterion_text, value_or_none
-from grantrules._version_function import store_amounts
 from grantrules.decision import AmountResult, CriterionResult
 from grantrules.expressions import Env
 from grantrules.money import Euro

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from grantrules._codegen import _ZERO_CENTS, _Gen, _money, _raw_src, _src, store_amounts
+from grantrules._codegen import _Gen, _money, _raw_src, _src
+from grantrules._runtime import _ZERO_CENTS
 from grantrules.expressions import (
     Aggregate,
     ApplyRate,
@@ -33,7 +34,7 @@ from grantrules.expressions import (
     When,
 )
 
-__all__ = ["SLOW", "Exceptions", "fast_version", "store_amounts"]
+__all__ = ["SLOW", "Exceptions", "fast_version"]
 
 #: The outcome of a criterion the generated function could not decide: run its closures.
 SLOW = type("Slow", (), {"__repr__": lambda self: "SLOW"})()
@@ -173,7 +174,7 @@ def fast_version(
     criterion of index in ``blocking`` has an outcome in ``blocks`` (``None`` when a criterion
     is SLOW), ``values`` those of the ``derived`` expressions, ``holds`` the truth of the
     ``conditions`` (of the obligations), SLOW for one that raised, and ``amounts`` the value
-    of each amount, in order: a Euro, or the Decimal of one (see :func:`store_amounts`);
+    of each amount, in order: a Euro, or the Decimal of one (see ``_runtime.store_amounts``);
     ``slow`` is whether anything is SLOW.
     With the application ``model`` and the parameters' ``units``, money is computed on
     Decimals.  The function does not write ``env.amounts``: what runs closures afterwards
