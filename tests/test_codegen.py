@@ -29,7 +29,7 @@ from grantrules._codegen import _PARAMS_CACHE_SIZE, _Gen
 from grantrules._compiled import CompiledVersion
 from grantrules._runtime import _members, store_amounts
 from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version
-from grantrules.errors import GrantRulesError
+from grantrules.errors import EvaluationError, GrantRulesError
 from grantrules.expressions import (
     Aggregate,
     AmountRef,
@@ -321,3 +321,24 @@ def test_the_shipped_examples_are_decided_by_generated_code_alone(scheme: Any) -
         env = Env(app, version.params_at(app.submitted_on), {}, app.submitted_on)
         *_, slow = version.fast_all(scheme.application_type)(env, {})
         assert slow is False
+
+
+def test_a_rate_chosen_by_a_condition_is_applied_as_the_closures_apply_it() -> None:
+    total = sum_of(LINES.amount_excl_vat)
+    rate = when(field("applicant.sgei"), param("high"), param("low"))
+    amounts = [("award", rate.of(total, rounding=DOWN), ())]
+    function = fast_version(amounts, [], ("p", "f", "n"), AmiModel, {"high": "rate", "low": "rate"})
+    params = {"high": Rate("70%"), "low": Rate("33.3%")}
+    app = costs_app("staff", "other")  # 10.00 + 20.00
+    for sgei, expected in [(True, Euro("21.00")), (False, Euro("9.99"))]:
+        app.applicant = types.SimpleNamespace(sgei=sgei)
+        env = Env(app, params, {}, datetime.date(2025, 3, 14))
+        assert amounts[0][1].compile()(env, None) == expected  # the closures
+        assert store_amounts(("award",), run(function, app, params)[4], {}) == {"award": expected}
+
+
+def test_a_rate_parameter_holding_something_else_is_refused_by_generated_code() -> None:
+    amounts = [("award", param("rate").of(sum_of(LINES.amount_excl_vat)), ())]
+    function = fast_version(amounts, [], ("p", "f", "n"), AmiModel, {"rate": "rate"})
+    with pytest.raises(EvaluationError, match="expected a rate"):
+        run(function, costs_app("staff"), {"rate": Euro("1.00")})  # the closures then report
