@@ -29,7 +29,7 @@ from grantrules._codegen import _PARAMS_CACHE_SIZE, _Gen
 from grantrules._compiled import CompiledVersion
 from grantrules._runtime import _members, store_amounts
 from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version
-from grantrules.errors import EvaluationError, GrantRulesError
+from grantrules.errors import EvaluationError, GrantRulesError, InvalidArgument
 from grantrules.expressions import (
     Aggregate,
     AmountRef,
@@ -342,3 +342,33 @@ def test_a_rate_parameter_holding_something_else_is_refused_by_generated_code() 
     function = fast_version(amounts, [], ("p", "f", "n"), AmiModel, {"rate": "rate"})
     with pytest.raises(EvaluationError, match="expected a rate"):
         run(function, costs_app("staff"), {"rate": Euro("1.00")})  # the closures then report
+
+
+def test_a_rounding_that_is_not_one_is_reported_as_the_closures_report_it() -> None:
+    rule = param("rate").of(const(Euro("100.00")), rounding="DOWN") <= const(Euro("50.00"))  # type: ignore[arg-type]
+    function = fast_version([], [(None, rule, ())], ("p", "f", "n"), AmiModel, {"rate": "rate"})
+    assert run(function, types.SimpleNamespace(), {"rate": Rate("50%")})[0] == (SLOW,)
+    env = Env(None, {"rate": Rate("50%")}, {}, datetime.date(2025, 3, 14))
+    with pytest.raises(InvalidArgument, match="expected a Rounding"):
+        rule.compile()(env, None)
+
+
+def test_a_total_shared_by_applies_if_and_the_condition_is_computed_before_both() -> None:
+    staff = count(LINES, where=LINES.category == "staff")
+    function = fast_version([], [(staff > 0, staff <= 1, ())], ("p", "f", "n"))
+    assert run(function, costs_app("staff", "other"))[0] == ("p",)
+    assert run(function, costs_app("staff", "staff"))[0] == ("f",)
+    assert run(function, costs_app("other"))[0] == ("n",)
+
+
+OUTCOMES = (("p", None, None), ("f", None, None), ("n", None, None))
+
+
+@pytest.mark.parametrize("blocks", [("f",), ("m",)])
+def test_eligibility_counts_only_the_blocking_outcomes_given(blocks: tuple[str, ...]) -> None:
+    fails = field("kind") == "yes"
+    with_exception = (("never", field("kind") == "never", const(True)),)
+    for exceptions in [(), with_exception]:
+        function = fast_version([], [(None, fails, exceptions)], OUTCOMES, None, {}, (0,), blocks)
+        _, eligible, *_ = run(function, types.SimpleNamespace(kind="no"))
+        assert eligible is (blocks != ("f",))

@@ -39,7 +39,7 @@ from grantrules.expressions import (
     StartsWith,
     When,
 )
-from grantrules.money import _MODES, Euro
+from grantrules.money import _MODES, Euro, Rounding
 from grantrules.scheme import field_type
 
 __all__ = ["Fast", "fast", "fast_reader"]
@@ -49,8 +49,9 @@ Fast = Callable[[Env], Any]
 _COMPARE = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
-# Prologue expressions reading only the parameters (see _Gen.function).
-_FROM_PARAMS = ("P[", "_raw(P[", "tuple(P[", "_members(P[", "_rate(P[")
+# Kinds of prologue locals computed from the parameters alone (see _Gen.local, .function):
+# a parameter, its raw amount, its tuple of prefixes, its set of members, a rate's Decimal.
+_FROM_PARAMS = frozenset({"p", "r", "t", "m", "q"})
 
 
 class _Gen:
@@ -72,6 +73,7 @@ class _Gen:
         self._bound: dict[tuple[str, Any], str] = {}
         self.items: dict[str, str] = {}
         self.prologue: dict[str, str] = {}  # local -> expression
+        self._kinds: dict[str, str] = {}  # local -> kind (see local)
         self._locals: dict[tuple[str, str], str] = {}
         self.amounts: dict[str, str] = {}  # amount id -> local, once assigned
         # Sums and counts computed by loop statements (_version_function): id -> local.
@@ -93,7 +95,7 @@ class _Gen:
         return self.items.setdefault(collection, f"_it{len(self.items)}")
 
     def fresh(self, prefix: str) -> str:
-        """A new local name."""
+        """A local name no other part of the function uses."""
         return f"{prefix}{next(self._names)}"
 
     def item_local(self, collection: str, attr: str) -> str | None:
@@ -113,6 +115,7 @@ class _Gen:
         if found is None:
             found = self._locals[key] = f"_{kind}{len(self._locals)}"
             self.prologue[found] = expression
+            self._kinds[found] = kind
         return found
 
     def euro_field(self, path: str) -> bool:
@@ -122,8 +125,8 @@ class _Gen:
         head = [f"def _fast({params}):", "    app, P, A = env.app, env.params, env.amounts"]
         # What depends on the parameters alone is read once per parameter set: evaluations
         # of a day share one (CompiledVersion.params_at), never changed once built.
-        from_params = [n for n, v in self.prologue.items() if v.startswith(_FROM_PARAMS)]
-        if len(from_params) < 2:
+        from_params = [n for n in self.prologue if self._kinds[n] in _FROM_PARAMS]
+        if len(from_params) < 2:  # one read costs less than the cache lookup
             from_params = []
         else:
             cache: dict[int, tuple[Any, ...]] = {}
@@ -406,7 +409,7 @@ def _(node: Arith, g: _Gen) -> str:
 @_raw_src.register
 def _(node: ApplyRate, g: _Gen) -> str:
     amount = _raw_src(node.amount, g)
-    if isinstance(node.rate, Param):
+    if isinstance(node.rate, Param) and isinstance(node.rounding, Rounding):
         # A rate parameter is checked once per parameter set; the rounding is inline.
         rate = g.local("q", f"_rate(P[{node.rate.name!r}])")
         mode = g.bind(_MODES[node.rounding])

@@ -242,6 +242,8 @@ class CompiledVersion:
         try:
             outcomes, eligible, values, holds, amounts, slow = fast_all(env, notes)
         except Exception:  # rule-by-rule evaluation decides and reports
+            # env.amounts may hold amounts a closure needed (see _codegen's fallback): the
+            # rule-by-rule pass below computes every amount again, in order, over them.
             pass
         else:
             if not slow:
@@ -367,7 +369,7 @@ class CompiledVersion:
         # Before the first version, its parameters apply as on its first day: a too-early
         # application then fails its criteria instead of crashing on a missing parameter.
         first = self.version.valid_from
-        params_day = on if on >= first else first
+        params_day = on if on >= first else first  # max(), without the call
         env = Env(app, self.params_at(params_day), {}, on)
         evaluation = self._evaluate(env, scheme.application_type)
         notes, outcomes, eligible, derived, holds, pending = evaluation
@@ -386,7 +388,7 @@ class CompiledVersion:
             award = computed
         obligations = self._obligations_of(lang, env, holds) if eligible else ()
         return Decision._evaluated(
-            (
+            (  # in the order of decision._STATE
                 scheme.id,
                 self.scheme_version,
                 app.id,

@@ -31,10 +31,6 @@ def _missing(name: str) -> Any:
     raise MissingInput(name)
 
 
-# Money inside generated functions: amounts are computed on their Decimals ("raw"), exactly
-# (unbounded precision, as Euro does), and wrapped into Euro objects only where a value leaves
-# the money arithmetic.  Reading a raw value from anything but a Euro (None included) raises,
-# which sends the application to the closures.
 _add, _sub, _mul = _EXACT.add, _EXACT.subtract, _EXACT.multiply
 _ZERO_CENTS = Decimal("0.00")
 

@@ -103,22 +103,23 @@ def _loops(expressions: Iterable[Expr | None], g: _Gen, lines: list[str]) -> lis
         outer, var = dict(g.items), g.item_var(collection)
         fields: dict[str, str] = {}
         g.item_locals[collection] = fields
-        totals: dict[str, str] = {}  # step -> local: equal aggregates share one total
+        # Equal aggregates share one total: equal nodes give equal sources, since _Gen.bind
+        # names each constant object (and string) once.
+        totals: dict[tuple[str, str, str], str] = {}
         starts, steps = [], []
         for node in nodes:
-            if node.kind == "count":
-                step = "{} += 1"
-            else:
-                assert node.value is not None
-                step = f"{{0}} = _add({{0}}, {_raw_src(node.value, g)})"
-            if node.where is not None:
-                step = f"if {_src(node.where, g)}: {step}"
-            total = totals.get(step)
+            value = "" if node.value is None else _raw_src(node.value, g)
+            where = "" if node.where is None else _src(node.where, g)
+            key = (node.kind, value, where)
+            total = totals.get(key)
             if total is None:
-                total = totals[step] = g.fresh("_s")
+                total = totals[key] = g.fresh("_s")
                 zero = "0" if node.kind == "count" else g.bind(_ZERO_CENTS)
                 starts.append(f"{total} = {zero}")
-                steps.append(f"    {step.format(total)}")
+                step = (
+                    f"{total} += 1" if node.kind == "count" else f"{total} = _add({total}, {value})"
+                )
+                steps.append(f"    if {where}: {step}" if where else f"    {step}")
             g.hoisted[id(node)] = total
             done.append(id(node))
         lines += starts
@@ -207,13 +208,17 @@ def fast_version(
     slow = g.bind(SLOW)
     lines.append("_slow = _later = _bad = False")
     stops = g.bind(frozenset(blocks))
+    fails = outcomes[1][0] in blocks  # whether a failed criterion blocks
     for index, (applies, condition, exceptions) in enumerate(criteria):
         # Each criterion on its own: one that raises (a missing input, several exceptions)
         # is marked SLOW for the caller to run through its closures; the others stand.
-        body: list[str] = []
         # Loops computed here serve this criterion only: one that raises midway leaves a
-        # partial total, which the next criteria must not read.
-        scoped = _loops(_parts(condition, exceptions), g, body)
+        # partial total, which the next criteria must not read.  Those of applies_if come
+        # first, since it is tested first (a total it shares with the condition included).
+        head: list[str] = []
+        scoped = _loops([applies], g, head)
+        body: list[str] = []
+        scoped += _loops(_parts(condition, exceptions), g, body)
         # A blocking criterion that fails sets _bad: eligibility is known without a pass
         # over the outcomes.
         blocks_here = index in blocking
@@ -228,7 +233,7 @@ def fast_version(
             body.append(f"_o{index} = {_chosen(flags, choices, verdict)}")
             if blocks_here:
                 body.append(f"if _o{index}[0] in {stops}: _bad = True")
-        elif blocks_here:
+        elif blocks_here and fails:
             body += [f"if {held}: _o{index} = {passed}", f"else: _o{index} = {failed}; _bad = True"]
         else:
             body.append(f"_o{index} = ({passed} if {held} else {failed})")
@@ -236,8 +241,6 @@ def fast_version(
         if applies is None:
             lines += [f"    {line}" for line in body]
         else:
-            head: list[str] = []
-            scoped += _loops([applies], g, head)
             lines += [f"    {line}" for line in head]
             lines.append(f"    if {_src(applies, g)}:")
             lines += [f"        {line}" for line in body]

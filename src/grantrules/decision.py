@@ -294,8 +294,25 @@ class Explanation(Protocol):
         ...
 
 
-def _member(index: int, doc: str) -> Any:
-    """A read-only attribute of a :class:`Decision`, kept at ``index`` of its state."""
+#: What a decision's state tuple holds, in order (Decision._evaluated takes it so).
+_STATE = (
+    "scheme",
+    "scheme_version",
+    "application",
+    "evaluated_on",
+    "eligible",
+    "award",
+    "obligations",
+    "provenance",
+    "derived",
+    "lang",
+    "_explanation",
+)
+
+
+def _member(name: str, doc: str) -> Any:
+    """The read-only attribute ``name`` of a :class:`Decision`, kept in its state tuple."""
+    index = _STATE.index(name)
 
     def read(self: Decision) -> Any:
         return self._state[index]
@@ -334,17 +351,17 @@ class Decision:
     # thousands a second); the explanations' slots are set when first read.
     __slots__ = ("_amounts", "_criteria", "_state")
 
-    scheme: str = _member(0, "The scheme's id.")
-    scheme_version: str = _member(1, "The first day of the version in force, ISO 8601.")
-    application: str = _member(2, "The application's id.")
-    evaluated_on: datetime.date = _member(3, "The evaluation date.")
-    eligible: bool = _member(4, "Whether no blocking criterion failed or lacked an input.")
-    award: Euro = _member(5, "The award: the designated amount if eligible, else 0.00.")
-    obligations: tuple[ObligationResult, ...] = _member(6, "The beneficiary's obligations.")
-    provenance: Provenance = _member(7, "What produced the decision.")
-    derived: Mapping[str, Json] = _member(8, "The scheme's derived values, by name.")
-    lang: str = _member(9, "The language of the messages.")
-    _explanation: Explanation | None = _member(10, "The evaluation record, if any.")
+    scheme: str = _member("scheme", "The scheme's id.")
+    scheme_version: str = _member("scheme_version", "The version in force's first day.")
+    application: str = _member("application", "The application's id.")
+    evaluated_on: datetime.date = _member("evaluated_on", "The evaluation date.")
+    eligible: bool = _member("eligible", "Whether no blocking criterion failed or lacked an input.")
+    award: Euro = _member("award", "The award: the designated amount if eligible, else 0.00.")
+    obligations: tuple[ObligationResult, ...] = _member("obligations", "What the award obliges.")
+    provenance: Provenance = _member("provenance", "What produced the decision.")
+    derived: Mapping[str, Json] = _member("derived", "The scheme's derived values, by name.")
+    lang: str = _member("lang", "The language of the messages.")
+    _explanation: Explanation | None = _member("_explanation", "The evaluation record, if any.")
     _state: tuple[Any, ...]
     _criteria: tuple[CriterionResult, ...]
     _amounts: tuple[AmountResult, ...]
@@ -391,8 +408,8 @@ class Decision:
 
     @classmethod
     def _evaluated(cls, state: tuple[Any, ...]) -> Decision:
-        """The constructor of ``evaluate()``: ``state`` holds, in the order of the ``_member``
-        indexes, values already checked, ``derived`` the decision's own dict."""
+        """The constructor of ``evaluate()``: ``state`` holds the values named by ``_STATE``,
+        in that order, already checked, ``derived`` the decision's own dict."""
         decision: Decision = _new(cls)
         _set_state(decision, state)
         return decision

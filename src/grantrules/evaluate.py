@@ -78,6 +78,8 @@ def evaluate(
         on = application.submitted_on
     elif not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
         raise InvalidArgument(f"on must be a datetime.date, got {on!r}")
+    # Per evaluation date: the compiled version in force and the provenance stamp.  The cache
+    # lives on the Scheme so that a what-if copy (with_parameters) never shares it.
     found = scheme._by_day.get(on)
     if found is None:
         if len(scheme._by_day) >= _DAYS_CACHED:
@@ -87,5 +89,6 @@ def evaluate(
     return found[0].decide(scheme, application, on, lang, found[1])
 
 
-# A call evaluates applications submitted over a few months or years: keep them all.
+# Days evaluated on, per scheme, whose compiled version and provenance are kept (about 11
+# years of submission dates); beyond that the cache starts again.
 _DAYS_CACHED = 4096
