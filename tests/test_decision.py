@@ -289,6 +289,39 @@ def test_json_text_when_a_text_function_cannot_be_generated(
     assert 0 < len(attempts) <= len(sports.SCHEME.versions[0].criteria) * 2, "generated once"
 
 
+def _inputs_failing_at_run_time(*args: Any) -> Any:
+    def text(env: Any) -> Any:
+        raise AttributeError("an intermediate object is None")
+
+    return text
+
+
+def _inputs_failing_to_build(*args: Any) -> Any:
+    raise KeyError("a parameter not in force")
+
+
+@pytest.mark.parametrize("failing", [_inputs_failing_at_run_time, _inputs_failing_to_build])
+def test_json_text_of_amounts_falls_back_when_their_generated_function_fails(
+    monkeypatch: pytest.MonkeyPatch, failing: Any
+) -> None:
+    import grantrules._explanation as explanation
+
+    apps = [sports.application(), club(legal_category="5710"), club(members=None)]
+    apps.append(club(youth_club=True))  # an exception on the award
+    reference = sports.SCHEME.with_parameters(grant_rate="30%")
+    expected = [evaluate(reference, app).to_json_text() for app in apps]  # before the patch
+    monkeypatch.setattr(explanation, "inputs_text", failing)
+    scheme = sports.SCHEME.with_parameters(grant_rate="30%")  # fresh caches, same values
+    assert [evaluate(scheme, app).to_json_text() for app in apps] == expected
+
+
+def test_amounts_inputs_sharing_a_name_are_left_to_the_general_route() -> None:
+    from grantrules._textgen import inputs_text
+
+    with pytest.raises(ValueError, match="sharing a name"):
+        inputs_text([(("field", "x"), ("param", "x"))], {"x": '"1"'})
+
+
 def test_json_text_of_a_decision_read_back() -> None:
     decision = evaluate(sports.SCHEME, handisport_club(), lang="en")
     back = Decision.from_json(json.loads(decision.to_json_text()))

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from grantrules._json_text import json_text, json_value, key_text, value_text
 from grantrules._runtime import store_amounts
-from grantrules._textgen import CriterionText, criterion_text, value_or_none
+from grantrules._textgen import (
+    CriterionText,
+    InputsText,
+    criterion_text,
+    inputs_text,
+    value_or_none,
+)
 from grantrules.decision import AmountResult, CriterionResult
 from grantrules.expressions import Env
 from grantrules.money import Euro
@@ -97,7 +103,7 @@ class Explanation:
     def json_parts(self) -> tuple[str, str, str]:
         """The decision JSON's ``amounts``, ``criteria`` and ``traces`` as compact text."""
         fragments = self.version.json_fragments(self.lang, self.day)
-        params, self_params = fragments.params, self.version.params_json(self.day)
+        params = fragments.params
         env, texts = self.env, self.version.texts(self.lang, self.day)
         criteria = []
         for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
@@ -118,16 +124,9 @@ class Explanation:
                 text = head[outcome] + json_text(message) + middle + members + tail
             criteria.append(text)
         amounts, traces = [], []
-        for amount_id, value, inputs, label, missing in self._amounts():
+        for amount_id, value, members, label, missing in self._amount_texts(fragments):
             key, trace_head = fragments.amounts[amount_id]
             amounts.append(key + ("null" if value is None else '"' + str(value) + '"'))
-            # Parameters come from params_json (see _amounts): their text is pre-encoded.
-            members = ",".join(
-                [
-                    key_text(k) + (params[k] if v is self_params.get(k, _ABSENT) else json_text(v))
-                    for k, v in inputs.items()
-                ]
-            )
             trace = trace_head + "{" + members + "}"
             if label is not None:
                 trace += ',"exception":' + json_text(label)
@@ -169,6 +168,37 @@ class Explanation:
             values["rule"] = texts[f"criterion:{compiled.criterion.id}"]
         return values, compiled.message(outcome, values, self.lang)
 
+    def _amount_texts(
+        self, fragments: Fragments
+    ) -> Iterator[tuple[str, Euro | None, str, str | None, str | None]]:
+        """Per amount: (id, value, its trace's inputs as members text, exception label,
+        missing input), by the generated function when it can, else by :meth:`_amounts`."""
+        env = self.env
+        try:
+            generated = fragments.inputs_text(env)
+        except Exception:  # the general route decides, and raises what it must
+            params, self_params = fragments.params, self.version.params_json(self.day)
+            for amount_id, value, inputs, label, missing in self._amounts():
+                # Parameters come from params_json (see _amounts): their text is pre-encoded.
+                members = ",".join(
+                    [
+                        key_text(k)
+                        + (params[k] if v is self_params.get(k, _ABSENT) else json_text(v))
+                        for k, v in inputs.items()
+                    ]
+                )
+                yield amount_id, value, members, label, missing
+            return
+        award_id = self.version.version.award
+        for amount, members in zip(self.version.amounts, generated, strict=True):
+            value = env.amounts[amount.id]
+            label, missing = self.notes.get(amount.id, _NO_NOTE)
+            if amount.id == award_id and not self.eligible:  # as _amounts
+                computed = key_text("computed") + value_text(value)
+                members = f"{members},{computed}" if members else computed
+                value, label = Euro.ZERO, "ineligible"
+            yield amount.id, value, members, label, missing
+
     def _amounts(
         self,
     ) -> Iterator[tuple[str, Euro | None, dict[str, Any], str | None, str | None]]:
@@ -193,7 +223,16 @@ class Fragments:
     """The parts of a decision's JSON text that depend only on the scheme version, the
     language and the parameter values: encoded once, joined for every decision."""
 
-    __slots__ = ("_lang", "_raw", "_textgen", "_texts", "amounts", "criteria", "params")
+    __slots__ = (
+        "_lang",
+        "_raw",
+        "_textgen",
+        "_texts",
+        "amounts",
+        "criteria",
+        "inputs_text",
+        "params",
+    )
 
     def __init__(
         self,
@@ -204,7 +243,7 @@ class Fragments:
         texts: Mapping[str, str],
     ) -> None:
         self._lang, self._raw, self._texts = lang, params, texts
-        self._textgen: dict[tuple[str, Outcome], CriterionText] = {}
+        self._textgen: dict[tuple[str, str], CriterionText] = {}
         self.params = {name: json_text(value) for name, value in params_json.items()}
         self.criteria: dict[str, tuple[dict[Outcome, str], str]] = {}
         for compiled in version.criteria:
@@ -230,10 +269,17 @@ class Fragments:
             )
             for amount in version.amounts
         }
+        award = next(a for a in version.amounts if a.id == version.version.award)
+        try:
+            if any(name == "computed" for _, name in award.inputs.shown):
+                raise ValueError("an input named like the trace's 'computed' member")
+            self.inputs_text = inputs_text([a.inputs.shown for a in version.amounts], self.params)
+        except Exception as error:  # e.g. a parameter not in force: the general route decides
+            self.inputs_text = _no_inputs_text(error)
 
     def criterion_text(self, compiled: _CompiledCriterion, outcome: Outcome) -> CriterionText:
         """The generated text function of ``compiled`` for ``outcome`` (built on first use)."""
-        key = (compiled.criterion.id, outcome)
+        key = (compiled.criterion.id, outcome._value_)  # Enum.__hash__ is Python code
         found = self._textgen.get(key)
         if found is None:
             heads, middle = self.criteria[compiled.criterion.id]
@@ -251,6 +297,15 @@ class Fragments:
                 found = _general_route(error)
             self._textgen[key] = found
         return found
+
+
+def _no_inputs_text(error: Exception) -> InputsText:
+    """Like :func:`_general_route`, for the amounts' inputs."""
+
+    def text(env: Env) -> tuple[str, ...]:
+        raise RuntimeError(f"no generated inputs function: {error}")
+
+    return text
 
 
 def _general_route(error: Exception) -> CriterionText:

@@ -24,7 +24,7 @@ from grantrules.rules import Outcome
 if TYPE_CHECKING:
     from grantrules._compiled import _CompiledCriterion
 
-__all__ = ["CriterionText", "criterion_text", "value_or_none"]
+__all__ = ["CriterionText", "InputsText", "criterion_text", "inputs_text", "value_or_none"]
 
 #: ``text(env, exception label, missing input name)``: the criterion's JSON object as text.
 CriterionText = Callable[[Env, "str | None", "str | None"], str]
@@ -144,6 +144,43 @@ def criterion_text(
         compile("\n".join(lines), f"<criterion text {compiled.criterion.id}>", "exec"), g.namespace
     )
     function: CriterionText = g.namespace["_text"]
+    return function
+
+
+#: ``text(env)``: per amount, the members of its trace's ``inputs`` object as text.
+InputsText = Callable[[Env], tuple[str, ...]]
+
+
+def inputs_text(
+    shown: list[tuple[tuple[str, str], ...]], params_text: Mapping[str, str]
+) -> InputsText:
+    """The function writing, for each amount, the members of its trace's ``inputs``: the
+    ``shown`` (kind, name) inputs of each amount, in order, as the general route
+    (``Explanation._amounts``) reads them into a dict and encodes them.
+
+    A parameter's text is a constant, taken from ``params_text``; a parameter not in force
+    there has no constant, and building the function raises, leaving the general route to
+    decide.  Fields and amounts are read and encoded by the function.
+    """
+    lines = ["def _inputs(env):", "    app, A = env.app, env.amounts"]
+    texts = []
+    for inputs in shown:
+        names = [name for _, name in inputs]
+        if len(set(names)) < len(names):  # one dict key for both in the general route
+            raise ValueError(f"inputs sharing a name: {names}")
+        members = []
+        for kind, name in inputs:
+            if kind == "param":
+                members.append(repr(key_text(name) + params_text[name]))
+            else:
+                read = f"A.get({name!r})" if kind == "amount" else f"app.{name}"
+                members.append(f"{key_text(name)!r} + _vt({read})")
+        joined = " + ',' + ".join(members) if members else "''"
+        texts.append(joined)
+    lines.append("    return (" + "".join(f"{text}, " for text in texts) + ")")
+    namespace: dict[str, Any] = {"_vt": value_text}
+    exec(compile("\n".join(lines), "<amount inputs>", "exec"), namespace)  # names from Inputs
+    function: InputsText = namespace["_inputs"]
     return function
 
 
