@@ -32,8 +32,14 @@ def json_value(value: Any) -> Any:
     >>> json_value((Euro("12.50"), datetime.date(2025, 3, 14)))
     ['12.50', '2025-03-14']
     """
-    if value.__class__ is str:  # the most common value: skip the checks below
+    kind = value.__class__
+    # Exact-type shortcuts first (explanations encode thousands of values), then the checks.
+    if kind is str or kind is int or kind is bool or value is None:
         return value
+    if kind is Euro:
+        return str(value)
+    if kind is datetime.date:
+        return value.isoformat()
     if isinstance(value, Euro | Rate):
         return str(value)
     if isinstance(value, datetime.date):
