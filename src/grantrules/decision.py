@@ -352,11 +352,11 @@ class Decision:
     __slots__ = ("_amounts", "_criteria", "_state")
 
     scheme: str = _member("scheme", "The scheme's id.")
-    scheme_version: str = _member("scheme_version", "The version in force's first day.")
+    scheme_version: str = _member("scheme_version", "The version in force, by its first day.")
     application: str = _member("application", "The application's id.")
     evaluated_on: datetime.date = _member("evaluated_on", "The evaluation date.")
     eligible: bool = _member("eligible", "Whether no blocking criterion failed or lacked an input.")
-    award: Euro = _member("award", "The award: the designated amount if eligible, else 0.00.")
+    award: Euro = _member("award", "The designated amount if eligible, else 0.00.")
     obligations: tuple[ObligationResult, ...] = _member("obligations", "What the award obliges.")
     provenance: Provenance = _member("provenance", "What produced the decision.")
     derived: Mapping[str, Json] = _member("derived", "The scheme's derived values, by name.")
@@ -598,6 +598,11 @@ class Decision:
             lang=data["lang"],
         )
 
+
+# Each state property returns what its class annotation says (for the API reference).
+for _name in _STATE:
+    Decision.__dict__[_name].fget.__annotations__["return"] = Decision.__annotations__[_name]
+del _name
 
 _new = object.__new__
 _set_state = Decision.__dict__["_state"].__set__
