@@ -178,8 +178,8 @@ def fast_version(
     of each amount, in order: a Euro, or the Decimal of one (see ``_runtime.store_amounts``);
     ``slow`` is whether anything is SLOW.
     With the application ``model`` and the parameters' ``units``, money is computed on
-    Decimals.  The function does not write ``env.amounts``: what runs closures afterwards
-    stores the amounts there first.
+    Decimals.  The function writes ``env.amounts`` only before it calls a closure that reads
+    amounts; what runs closures afterwards stores the amounts there first.
     """
     g = _Gen(model, units)
     g.namespace["_several"] = _several
