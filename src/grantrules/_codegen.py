@@ -42,7 +42,7 @@ from grantrules.expressions import (
 from grantrules.money import _MODES, Euro, Rounding
 from grantrules.scheme import field_type
 
-__all__ = ["Fast", "fast", "fast_reader"]
+__all__ = ["Fast", "fast", "fast_reader", "has_source"]
 
 Fast = Callable[[Env], Any]
 
@@ -338,6 +338,11 @@ def _(node: ShiftDate, g: _Gen) -> str:
 _src.register(Aggregate, _aggregate)
 # IsSet must swallow a missing input, which an expression cannot: keep its closure.
 _src.register(IsSet, _src.dispatch(Expr))
+
+
+def has_source(kind: type) -> bool:
+    """Whether nodes of ``kind`` have a source form (the others call their closure)."""
+    return _src.dispatch(kind) is not _src.dispatch(Expr)
 
 
 @functools.singledispatch

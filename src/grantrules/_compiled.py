@@ -208,7 +208,6 @@ class CompiledVersion:
         self._texts: dict[tuple[Any, ...], Any] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._all_obligations: dict[str, tuple[ObligationResult, ...]] = {}
-        self._provenances: dict[tuple[Any, ...], Provenance] = {}
 
     def fast_all(self, model: type) -> Any:
         """The generated function computing every amount and criterion for applications of
@@ -363,7 +362,7 @@ class CompiledVersion:
         provenance: Provenance | None = None,
     ) -> Decision:
         """The decision on ``app``, evaluated on ``on``; ``provenance`` is
-        ``self.provenance(scheme, on)``, which evaluate() keeps by day."""
+        ``self.provenance(scheme, on)``, built here when not given."""
         if provenance is None:
             provenance = self.provenance(scheme, on)
         # Before the first version, its parameters apply as on its first day: a too-early
@@ -435,24 +434,18 @@ class CompiledVersion:
         return found
 
     def provenance(self, scheme: Any, on: datetime.date) -> Provenance:
-        """The provenance stamp of decisions of ``scheme`` evaluated on ``on`` (shared)."""
-        overrides = tuple(sorted(scheme.overrides.items())) if scheme.overrides else ()
-        key = (scheme.id, scheme.distribution, overrides, on)
-        found = self._provenances.get(key)
-        if found is None:
-            if len(self._provenances) >= _PARAM_CACHE_SIZE:
-                self._provenances.clear()
-            distribution = scheme.distribution or (None, None)
-            found = self._provenances[key] = Provenance(
-                grantrules_version=__version__,
-                scheme=scheme.id,
-                distribution=distribution[0],
-                distribution_version=distribution[1],
-                scheme_version=self.version.valid_from.isoformat(),
-                evaluated_on=on.isoformat(),
-                overrides=dict(scheme.overrides),
-            )
-        return found
+        """The provenance stamp of decisions of ``scheme`` evaluated on ``on`` (evaluate()
+        keeps one per scheme and day, which decisions share)."""
+        distribution = scheme.distribution or (None, None)
+        return Provenance(
+            grantrules_version=__version__,
+            scheme=scheme.id,
+            distribution=distribution[0],
+            distribution_version=distribution[1],
+            scheme_version=self.scheme_version,
+            evaluated_on=on.isoformat(),
+            overrides=dict(scheme.overrides),
+        )
 
 
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)

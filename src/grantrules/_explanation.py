@@ -189,34 +189,38 @@ class Explanation:
                 )
                 yield amount_id, value, members, label, missing
             return
-        award_id = self.version.version.award
         for amount, members in zip(self.version.amounts, generated, strict=True):
-            value = env.amounts[amount.id]
-            label, missing = self.notes.get(amount.id, _NO_NOTE)
-            if amount.id == award_id and not self.eligible:  # as _amounts
-                computed = key_text("computed") + value_text(value)
+            value, label, missing, computed = self._shown(amount.id)
+            if computed is not _ABSENT:
+                computed = key_text("computed") + value_text(computed)
                 members = f"{members},{computed}" if members else computed
-                value, label = Euro.ZERO, "ineligible"
             yield amount.id, value, members, label, missing
 
     def _amounts(
         self,
     ) -> Iterator[tuple[str, Euro | None, dict[str, Any], str | None, str | None]]:
         """Per amount: (id, value, inputs as JSON values, exception label, missing input)."""
-        env, award_id = self.env, self.version.version.award
-        params = self.version.params_json(self.day)
+        env, params = self.env, self.version.params_json(self.day)
         for amount in self.version.amounts:
-            value = env.amounts[amount.id]
             shown = amount.inputs
             inputs = {
                 name: params[name] if name in shown.params else json_value(read)
                 for name, read in shown.read(env).items()
             }
-            label, missing = self.notes.get(amount.id, _NO_NOTE)
-            if amount.id == award_id and not self.eligible:
-                inputs["computed"] = json_value(value)
-                value, label = Euro.ZERO, "ineligible"
+            value, label, missing, computed = self._shown(amount.id)
+            if computed is not _ABSENT:
+                inputs["computed"] = json_value(computed)
             yield amount.id, value, inputs, label, missing
+
+    def _shown(self, amount_id: str) -> tuple[Euro | None, str | None, str | None, Any]:
+        """An amount as its trace shows it: (value, exception label, missing input, the
+        computed value of an ineligible application's award or ``_ABSENT``), which is 0.00
+        with the label ``ineligible``."""
+        value = self.env.amounts[amount_id]
+        label, missing = self.notes.get(amount_id, _NO_NOTE)
+        if amount_id == self.version.version.award and not self.eligible:
+            return Euro.ZERO, "ineligible", missing, value
+        return value, label, missing, _ABSENT
 
 
 class Fragments:

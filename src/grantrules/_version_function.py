@@ -11,28 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from grantrules._codegen import _Gen, _money, _raw_src, _src
+from grantrules._codegen import _Gen, _money, _raw_src, _src, has_source
 from grantrules._runtime import _ZERO_CENTS
-from grantrules.expressions import (
-    Aggregate,
-    ApplyRate,
-    Arith,
-    Between,
-    Compare,
-    Const,
-    Env,
-    Expr,
-    Extremum,
-    Field,
-    In,
-    Item,
-    Logic,
-    Not,
-    Param,
-    ShiftDate,
-    StartsWith,
-    When,
-)
+from grantrules.amounts import Amount
+from grantrules.expressions import Aggregate, AmountRef, Env, Expr, Item
 
 __all__ = ["SLOW", "Exceptions", "fast_version"]
 
@@ -59,23 +41,21 @@ def _exception_flags(name: str, exceptions: Exceptions, g: _Gen, lines: list[str
     return flags
 
 
-# Nodes that may appear in a sum or count computed by a shared loop: those with a source form
-# that reads neither amounts (not all computed yet where the loop runs) nor other collections.
-_LOOP_NODES = frozenset(
-    {Const, Field, Param, Item, Compare, Between, Logic, Not, In, StartsWith, Arith}
-    | {ApplyRate, Extremum, When, ShiftDate}
-)
+# Nodes a sum or count computed by a shared loop must not contain: amounts (not all computed
+# yet where the loop runs) and other aggregates (their own collections).
+_NOT_IN_LOOPS = (Aggregate, AmountRef, Amount)
 
 
 def _loop_ready(node: Aggregate, g: _Gen) -> bool:
-    """Whether ``node`` is a filtered count or a money sum reading only its own items,
-    fields, parameters and constants."""
+    """Whether ``node`` is a filtered count or a money sum whose nodes all have a source form
+    and read only its own items, fields, parameters and constants."""
     if node.kind == "count" and node.where is None:
         return False  # len() of the collection is cheaper
     if node.kind not in ("sum", "count") or (node.kind == "sum" and not _money(node, g)):
         return False
     return all(
-        type(child) in _LOOP_NODES
+        has_source(type(child))
+        and not isinstance(child, _NOT_IN_LOOPS)
         and (not isinstance(child, Item) or child.collection == node.collection)
         for part in node.children()
         for child in part.walk()
@@ -91,15 +71,14 @@ def _loops(expressions: Iterable[Expr | None], g: _Gen, lines: list[str]) -> lis
     Python calls a comprehension as a function, and an item's None check inside one makes a
     closure cell of its local: one plain loop per collection costs a fraction of that.
     """
-    groups: dict[str, list[Aggregate]] = {}
+    groups: dict[str, dict[int, Aggregate]] = {}  # collection -> id -> node, each node once
     for expression in expressions:
         for node in expression.walk() if expression is not None else ():
             if isinstance(node, Aggregate) and id(node) not in g.hoisted and _loop_ready(node, g):
-                group = groups.setdefault(node.collection, [])
-                if all(node is not other for other in group):
-                    group.append(node)
+                groups.setdefault(node.collection, {})[id(node)] = node
     done: list[int] = []
-    for collection, nodes in groups.items():
+    for collection, group in groups.items():
+        nodes = group.values()
         outer, var = dict(g.items), g.item_var(collection)
         fields: dict[str, str] = {}
         g.item_locals[collection] = fields
