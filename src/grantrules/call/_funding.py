@@ -61,8 +61,8 @@ class Funding:
             decision = "waitlisted" if step.action == "waitlist" else "rejected"
             batch.emit("decided", app, {"decision": decision, "by": by})
 
-    def allocate(self, batch: Batch) -> list[Step]:
-        """Fund the eligible, undecided applications in policy order."""
+    def allocate(self, batch: Batch, limit: int | None = None) -> list[Step]:
+        """Fund the eligible, undecided applications in policy order (the first ``limit``)."""
         projection = batch.projection
         candidates = [
             r.status
@@ -76,6 +76,8 @@ class Funding:
             partial_awards=self.partial_awards,
             blocked=self.blocked(projection),
         )
+        if limit is not None:
+            steps = steps[:limit]
         for step in steps:
             self._apply(batch, step, "allocation")
         return steps
