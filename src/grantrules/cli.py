@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import importlib
 import json
 import sys
 import time
@@ -43,7 +42,7 @@ from grantrules.errors import ApplicationInvalid, GrantRulesError, SchemeNotFoun
 from grantrules.evaluate import evaluate
 from grantrules.i18n import LANGS, default_lang, message
 from grantrules.money import Euro
-from grantrules.registry import installed_schemes, load_scheme
+from grantrules.registry import import_scheme, installed_schemes, load_scheme
 from grantrules.render import decision_text, scheme_markdown, scheme_text
 from grantrules.schema import json_schema
 from grantrules.scheme import Scheme
@@ -72,7 +71,7 @@ class SchemeType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, Scheme):
             return value
         try:
-            return _import_scheme(value) if ":" in value else load_scheme(value)
+            return import_scheme(value) if ":" in value else load_scheme(value)
         except SchemeNotFound as exc:
             self.fail(str(exc), param, ctx)
         except GrantRulesError as exc:
@@ -81,18 +80,6 @@ class SchemeType(click.ParamType):  # type: ignore[type-arg]
             reason = f"{type(exc).__name__}: {exc}"
             text = message("cli.scheme_broken", default_lang(), scheme=value, reason=reason)
             raise _Failed(text) from None
-
-
-def _import_scheme(target: str) -> Scheme:
-    module_name, _, attribute = target.partition(":")
-    try:
-        found = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as exc:
-        raise SchemeNotFound(f"cannot import the scheme {target!r}: {exc}") from None
-    scheme = found() if callable(found) and not isinstance(found, Scheme) else found
-    if not isinstance(scheme, Scheme):
-        raise SchemeNotFound(f"{target!r} is a {type(scheme).__name__}, not a Scheme")
-    return scheme
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]
@@ -351,7 +338,7 @@ def _call_evaluator(
     """
     from grantrules.call.allocation import policy_from_json
 
-    scheme = _import_scheme(scheme_id) if ":" in scheme_id else load_scheme(scheme_id)
+    scheme = import_scheme(scheme_id) if ":" in scheme_id else load_scheme(scheme_id)
     if overrides:
         scheme = scheme.with_parameters(**overrides)
     envelope = Euro.ZERO
