@@ -496,7 +496,8 @@ class TestLoaderErrors:
             ('["Feder rate"]\nunit = "rate"', "f.toml: Feder rate: invalid name"),
             (
                 '[p]\nunit = "rate"\nvalue = "60%"\n',
-                "f.toml: p: unknown key.*'value': expected only unit, description, until, signed, values",
+                "f.toml: p: unknown key.*'value': expected only unit, description, until, "
+                "signed, values",
             ),
             ('[p]\nunit = "rate"\n', "f.toml: p: missing key.*'values': expected a table"),
             ("[p]\n[[p.values]]\nfrom = 2024-01-01", "f.toml: p: missing key.*'unit'"),
@@ -713,7 +714,7 @@ def test_an_override_keeps_the_unit_domain(cents: int) -> None:
     ceiling = parse_parameters(toml_value("EUR", '"10.00"'), "f.toml")["p"]
     text = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
     if cents < 0:
-        with pytest.raises(ParameterError, match="override of 'p': the amount .* is negative"):
+        with pytest.raises(ParameterError, match=r"override of 'p': the amount .* is negative"):
             ceiling.override(text)
     else:
         assert ceiling.override(text).at(NOV_2024) == Euro(text)

@@ -601,8 +601,11 @@ def _load_parameter(source: str, name: str, table: object) -> Parameter:
         )
     signed = table.get("signed", False)
     if not isinstance(signed, bool) or (signed and unit != "EUR"):
-        raise _fail(f"{where}.signed", f"expected true or false for an EUR parameter, got "
-                    f"{_describe(signed)} for unit {unit!r}")
+        raise _fail(
+            f"{where}.signed",
+            f"expected true or false for an EUR parameter, got "
+            f"{_describe(signed)} for unit {unit!r}",
+        )
     until = table.get("until")
     if until is not None and not _is_date(until):
         raise _fail(f"{where}.until", f"expected a date like 2029-12-31, got {_describe(until)}")

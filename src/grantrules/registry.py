@@ -61,7 +61,7 @@ def is_scheme_factory(target: object) -> bool:
 
     .. versionadded:: 0.2
     """
-    function = inspect.unwrap(target) if callable(target) else None  # type: ignore[arg-type]
+    function = inspect.unwrap(target) if callable(target) else None
     if not inspect.isfunction(function):
         return False
     try:

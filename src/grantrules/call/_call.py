@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 import attrs
 
-from grantrules.call._command import Batch
 from grantrules._input import check_strings
+from grantrules.call._command import Batch
 from grantrules.call._contract import (
     AwardRecomputer,
     DecisionLike,
@@ -91,6 +91,8 @@ class RunReport:
         duplicates: the applications recorded as ``invalid`` because an earlier one of the
             call is the same project (same SIREN, same document apart from its id and
             submission date); each message names the first.
+        invalid: the other applications of the batch recorded as ``invalid`` (the evaluator
+            refused the document, or its evaluation failed), with their problems.
 
     >>> import pathlib, tempfile
     >>> from grantrules.call import SameApplicant
@@ -131,6 +133,7 @@ class RunReport:
     steps: tuple[Step, ...]
     timings: Mapping[str, float]
     duplicates: tuple[Refused, ...] = ()
+    invalid: tuple[Refused, ...] = ()
 
 
 def _refused(line: int, document: object, error: Exception) -> Refused:
@@ -420,9 +423,9 @@ class Call:
         outcomes = parallel_map(self._outcome, [document for _, document in pending], jobs)
         done: list[str] = []
         results = list(zip((app for app, _ in pending), outcomes, strict=True))
-        for start in range(0, len(results), _CHUNK):
+        for chunk in _Chunks(self._journal, results):
             with self._command() as batch:
-                for app, (payload, decision) in results[start : start + _CHUNK]:
+                for app, (payload, decision) in chunk:
                     record = batch.projection.apps.get(app)
                     # Another process may have evaluated it while this one was evaluating.
                     if record is not None and record.status.status == self.process.initial:
@@ -441,14 +444,13 @@ class Call:
         try:
             decision = self.evaluator(document)
             score = (
-                self.scorer(document, decision)
-                if self.scorer
-                else getattr(decision, "score", None)
+                self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
             )
             payload = {
                 "outcome": "eligible" if decision.eligible else "ineligible",
-                "award": str(_check_euro("award", decision.award) if decision.eligible
-                             else Euro.ZERO),
+                "award": str(
+                    _check_euro("award", decision.award) if decision.eligible else Euro.ZERO
+                ),
                 "score": None if score is None else str(Decimal(score)),
             }
             text = _decision_text(decision)
@@ -553,8 +555,8 @@ class Call:
         (``RunReport.duplicates``), and is never funded.
 
         Every document is checked and evaluated *before* the call's write lock is taken;
-        the results are then written, and the envelope allocated, in short transactions of
-        at most 1,000 applications each, so that other commands on the file (a payment)
+        the results are then written, and the envelope allocated, in short transactions (each
+        holding the lock about 0.25 s), so that other commands on the file (a payment)
         wait a fraction of a second, not the whole run.  Each transaction is atomic; a run
         interrupted between two of them leaves the applications written so far, and running
         the same batch again submits the rest (the others are refused as already submitted).
@@ -581,9 +583,10 @@ class Call:
         outcomes = {e.line: result for e, result in zip(todo, results, strict=True)}
         timings["evaluation"] = time.perf_counter() - tick
         duplicates: list[Refused] = []
-        for start in range(0, len(entries), _CHUNK):
+        invalid: list[Refused] = []
+        for chunk in _Chunks(self._journal, entries):
             with self._command() as batch:
-                for entry in entries[start : start + _CHUNK]:
+                for entry in chunk:
                     try:
                         first = self._write(batch, entry, outcomes.get(entry.line))
                     except CallError as error:  # the id was taken meanwhile, by another run
@@ -592,6 +595,13 @@ class Call:
                     if first is not None:
                         message = _duplicate_message(entry.sub.id, first)
                         duplicates.append(Refused(entry.line, entry.sub.id, message))
+                        continue
+                    payload, _ = outcomes[entry.line]
+                    if payload["outcome"] == "invalid":
+                        message = "; ".join(
+                            f"{p['path']}: {p['message']}" for p in payload["problems"]
+                        )
+                        invalid.append(Refused(entry.line, entry.sub.id, message))
             self._add_timings(timings, batch)
         tick = time.perf_counter()
         self._evaluate_pending(jobs)  # applications submitted earlier with Call.submit
@@ -604,7 +614,13 @@ class Call:
         timings["longest_lock"] = self._longest_lock
         refused.sort(key=lambda r: r.line)
         return RunReport(
-            self.status(), flags, tuple(refused), tuple(steps), timings, tuple(duplicates)
+            self.status(),
+            flags,
+            tuple(refused),
+            tuple(steps),
+            timings,
+            tuple(duplicates),
+            tuple(invalid),
         )
 
     def _screen_all(
@@ -630,27 +646,41 @@ class Call:
         return refused, entries
 
     def _allocate_all(self, timings: dict[str, float]) -> tuple[tuple[Flag, ...], list[Step]]:
-        """Allocate in transactions of at most ``_CHUNK`` steps, in policy order.
+        """Plan the allocation without the lock, then apply it in short transactions.
 
-        Applying the first steps of the plan, then planning again, gives the same steps as
-        applying the whole plan at once: each step depends only on the applications before
-        it in policy order and on the money left.
+        The portfolio flags and the plan are computed on the state as last read; each
+        transaction applies the next steps (as many as fit in about 0.25 s).  Applying the
+        first steps of a plan and then the rest gives the same state as applying it at once,
+        since each step depends only on the applications before it in policy order and the
+        money left.  If
+        another process wrote to the call in between (a withdrawal released money, another
+        run submitted applications), the flags and the rest of the plan are computed again,
+        under the lock, on the new state.
         """
-        flags: tuple[Flag, ...] = ()
+        tick = time.perf_counter()
+        projection = self._current()
+        flags = self._flags(projection)
+        todo = self._funding.plan(projection, flags)
+        seen = projection.last_seq
+        timings["portfolio"] += time.perf_counter() - tick
         steps: list[Step] = []
-        first = True
+        size = _CHUNK
         while True:
+            began = time.perf_counter()
             with self._command() as batch:
-                if first:
-                    tick = time.perf_counter()
+                if batch.projection.last_seq != seen:  # another process wrote meanwhile
                     flags = self._flags(batch.projection)
-                    timings["portfolio"] += time.perf_counter() - tick
-                    first = False
-                done = self._funding.allocate(batch, limit=_CHUNK)
-                steps += done
+                    todo = self._funding.plan(batch.projection, flags)
+                chunk, todo = todo[:size], todo[size:]
+                self._funding.apply(batch, chunk)
+                steps += chunk
             self._add_timings(timings, batch)
-            if len(done) < _CHUNK:
+            seen = batch.projection.last_seq
+            if not todo:
                 return flags, steps
+            rate = len(chunk) / max(time.perf_counter() - began, 1e-6)
+            size = max(20, min(5000, int(rate * _LOCK_TARGET_S)))
+            self._journal.let_waiting_in()
 
     @staticmethod
     def _add_timings(timings: dict[str, float], batch: Batch) -> None:
@@ -658,7 +688,30 @@ class Call:
             timings[key] = timings.get(key, 0.0) + seconds
 
 
-_CHUNK = 1000  # applications per write transaction of a run: the lock is held well under 1 s
+_CHUNK = 200  # applications in the first write transaction of a run; then sized by _Chunks
+_LOCK_TARGET_S = 0.25  # how long one transaction of a run aims to hold the write lock
+
+
+class _Chunks:
+    """Slices of a list for successive transactions, each sized to hold the lock about
+    ``_LOCK_TARGET_S`` (the time per item is measured on the previous transaction)."""
+
+    def __init__(self, journal: Journal, items: Sequence[Any]) -> None:
+        self.journal, self.items, self.start, self.size = journal, items, 0, _CHUNK
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        while self.start < len(self.items):
+            if self.start:
+                self.journal.let_waiting_in()
+            chunk = self.items[self.start : self.start + self.size]
+            began = time.perf_counter()
+            yield chunk
+            seconds = max(time.perf_counter() - began, 1e-6)
+            self.start += len(chunk)
+            rate = len(chunk) / seconds
+            self.size = max(20, min(5000, int(rate * _LOCK_TARGET_S)))
+
+
 _DUPLICATE = "duplicate-project"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
@@ -178,23 +179,19 @@ def read_submission(document: object, *, check_id: bool = True) -> Submission:
     return Submission(app_id, submitted_on, siren, name)
 
 
-def _normal(value: Any) -> Any:
-    # Strings are compared as people read them: NFKC, case and runs of white space ignored.
-    if isinstance(value, str):
-        return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
-    if isinstance(value, Mapping):
-        return {str(k): _normal(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_normal(v) for v in value]
-    return value
+# Runs of white space (written or escaped in JSON text), and a space next to a quote: the
+# white space at either end of a string.
+_SPACES = re.compile(r"(?:\s|\\[nrt])+")
+_SPACE_BY_QUOTE = re.compile(r'" | "')
 
 
 def project_fingerprint(document: Mapping[str, Any]) -> str:
     """A digest of what a document says about its project, whoever submits it and when.
 
-    The document without its :data:`SUBMISSION_FIELDS`, each string NFKC-normalised, case
-    folded and with its white space collapsed: two submissions of one project under different
-    ids (or ids that only look alike) have the same fingerprint.
+    The document without its :data:`SUBMISSION_FIELDS`, NFKC-normalised, case folded, with
+    runs of white space collapsed and white space at the ends of strings dropped: two
+    submissions of one project under different ids (or ids that only look alike) have the
+    same fingerprint.
 
     Raises:
         TypeError, ValueError: the document is not JSON data.
@@ -207,5 +204,9 @@ def project_fingerprint(document: Mapping[str, Any]) -> str:
     .. versionadded:: 0.2
     """
     content = {k: v for k, v in document.items() if k not in SUBMISSION_FIELDS}
-    text = json.dumps(_normal(content), sort_keys=True, ensure_ascii=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
+    # Normalising the JSON text as a whole (rather than string by string) runs in C: a few
+    # microseconds per document, which a call of 40,000 applications notices.
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _SPACE_BY_QUOTE.sub('"', _SPACES.sub(" ", text))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -17,9 +17,11 @@ on one file serialise; WAL mode lets readers proceed meanwhile.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -144,6 +146,18 @@ def _file_error(path: Path, error: sqlite3.Error, doing: str) -> CallError:
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM")):
         return CallFileError(f"{path}: cannot write the call file ({text}); nothing was written")
     return JournalError(f"{path}: cannot {doing} ({text}); nothing was written")
+
+
+_WAITING = ".waiting."
+
+
+def _alive_marker(marker: Path, name: str) -> bool:
+    pid = marker.name[len(name) + len(_WAITING) :]
+    if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+        return True
+    if pid.isdigit() and not _alive(int(pid)):
+        marker.unlink(missing_ok=True)  # left by a process that was killed while waiting
+    return False
 
 
 def _alive(pid: int) -> bool:
@@ -295,7 +309,7 @@ class Journal:
         if self._in_transaction:
             raise JournalError("nested transaction: a command is already running on this call")
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._begin()
         except sqlite3.Error as error:
             raise _file_error(self.path, error, "start a command") from None
         self._in_transaction = True
@@ -315,6 +329,48 @@ class Journal:
                 raise _file_error(self.path, error, "commit") from None
         finally:
             self._in_transaction = False
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``; a command that has to wait for the lock says so in a marker file.
+
+        A long run writes in many short transactions and, between two of them, lets every
+        command that has announced itself take the lock first (:meth:`let_waiting_in`):
+        without that, SQLite's busy handler (which polls) could starve a payment for the
+        whole run.
+        """
+        self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+        marker: Path | None = self.path.with_name(f"{self.path.name}{_WAITING}{os.getpid()}")
+        try:
+            marker.touch()  # type: ignore[union-attr]  # set just above
+        except OSError:  # a read-only folder: wait without announcing it
+            marker = None
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        finally:
+            if marker is not None:
+                marker.unlink(missing_ok=True)
+
+    def let_waiting_in(self, patience: float = 2.0) -> None:
+        """Between two transactions of a long command: wait (at most ``patience`` seconds)
+        while other live processes wait for the write lock, so that they get it first."""
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            waiting = [
+                m
+                for m in self.path.parent.glob(f"{glob.escape(self.path.name)}{_WAITING}*")
+                if _alive_marker(m, self.path.name)
+            ]
+            if not waiting:
+                return
+            time.sleep(0.005)
 
     def _rollback(self) -> None:
         # A failed write (disk full) may have ended the transaction already: SQLite rolled it
