@@ -283,7 +283,9 @@ class Call:
         """The projection, caught up with every event in the file."""
         if self._projection is None:
             self._projection = Projection(self.process, self.envelope)
-        self._projection.apply_all(self._journal.events(after=self._projection.last_seq))
+        self._projection.apply_all(
+            self._journal.events(after=self._projection.last_seq, decisions=False)
+        )
         return self._projection
 
     def status(self) -> CallState:

@@ -405,11 +405,14 @@ class Journal:
         )
         return written
 
-    def events(self, after: int = 0) -> Iterator[Event]:
-        """Yield the events with ``seq > after`` in order."""
+    def events(self, after: int = 0, *, decisions: bool = True) -> Iterator[Event]:
+        """Yield the events with ``seq > after`` in order (without their decision JSON if
+        ``decisions`` is false: the projection never reads them, and they are most of the
+        bytes)."""
+        decision_column = "decision" if decisions else "NULL"
         try:
             rows = self._db.execute(
-                "SELECT seq, ts, kind, application_id, payload, decision FROM events "
+                f"SELECT seq, ts, kind, application_id, payload, {decision_column} FROM events "
                 "WHERE seq > ? ORDER BY seq",
                 (after,),
             )
