@@ -3,9 +3,10 @@
 One policy for every reader of application documents (``grantrules evaluate FILE.json``,
 ``FILE.jsonl`` and ``grantrules call run``, and :func:`grantrules.serde.loads`):
 
-* **Encoding**: UTF-8 only.  A byte order mark (``EF BB BF``) is allowed at the start of a
-  file (so on the first line of a JSON Lines file) and nowhere else; any other byte sequence
-  that is not UTF-8 (latin-1, UTF-16, an encoded surrogate) is refused with its byte offset.
+* **Encoding**: UTF-8 only.  A byte order mark (``EF BB BF``) is allowed at the start of
+  every document: a ``.json`` file, each line of a ``.jsonl`` file (files joined with
+  ``cat`` keep theirs); any other byte sequence that is not UTF-8 (latin-1, UTF-16, an
+  encoded surrogate) is refused with its byte offset.
 * **Size**: a document (a ``.json`` file or one line of a ``.jsonl`` file) is at most
   :data:`MAX_DOCUMENT_BYTES`; a longer one is refused without being read whole.
 * **Depth**: objects and arrays nest at most :data:`MAX_DEPTH` levels, checked on the text
@@ -272,8 +273,8 @@ def _skip_line(stream: BinaryIO) -> None:
 def iter_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str | ApplicationInvalid]]:
     """The non-blank lines of a JSON Lines file, numbered from 1, as text or as the problem.
 
-    Each line is decoded on its own (a byte order mark is allowed on line 1 only) and bounded
-    by :data:`MAX_DOCUMENT_BYTES`, so one bad line never hides the others.
+    Each line is decoded on its own (a leading byte order mark is allowed, as for a file) and
+    bounded by :data:`MAX_DOCUMENT_BYTES`, so one bad line never hides the others.
 
     Raises:
         OSError: as for :func:`read_file`.
@@ -293,7 +294,7 @@ def iter_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str | Applic
                 yield number, _too_large(source)
                 continue
             try:
-                text = decode(raw, source, bom=number == 1)
+                text = decode(raw, source)
             except ApplicationInvalid as exc:
                 yield number, exc
                 continue

@@ -595,7 +595,7 @@ class Call:
                         refused.append(_refused(entry.line, entry.document, error))
                         continue
                     if first is not None:
-                        message = _duplicate_message(entry.sub.id, first)
+                        message = f"$: {_duplicate_message(entry.sub.id, first)}"
                         duplicates.append(Refused(entry.line, entry.sub.id, message))
                         continue
                     payload, _ = outcomes[entry.line]
