@@ -296,10 +296,10 @@ def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "a.json", {})
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     result = run("evaluate", "--scheme", SPORTS, path)
     assert_clean_failure(result, 1)
     assert result.stderr == f"impossible de lire {path} : Permission denied\n"

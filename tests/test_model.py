@@ -89,6 +89,11 @@ def _luhn_check_digit(body: str) -> str:
 def test_exactly_one_check_digit_completes_a_siren(body: str) -> None:
     valid = [d for d in "0123456789" if luhn_valid(body + d)]
     assert valid == [_luhn_check_digit(body)]
+    if body + valid[0] == "000000000":
+        # Luhn-valid, but never allocated: refused on its own (issue 15).
+        with pytest.raises(ValueError, match="not a real SIREN"):
+            applicant(siren="000000000")
+        return
     assert applicant(siren=body + valid[0]).siren == body + valid[0]
 
 

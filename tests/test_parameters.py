@@ -496,7 +496,8 @@ class TestLoaderErrors:
             ('["Feder rate"]\nunit = "rate"', "f.toml: Feder rate: invalid name"),
             (
                 '[p]\nunit = "rate"\nvalue = "60%"\n',
-                "f.toml: p: unknown key.*'value': expected only unit, description, until, values",
+                "f.toml: p: unknown key.*'value': expected only unit, description, until, "
+                "signed, values",
             ),
             ('[p]\nunit = "rate"\n', "f.toml: p: missing key.*'values': expected a table"),
             ("[p]\n[[p.values]]\nfrom = 2024-01-01", "f.toml: p: missing key.*'unit'"),
@@ -620,6 +621,8 @@ class TestLoaderErrors:
             ("codes", '["A", 1]', "non-empty strings, got the integer 1"),
             ("codes", '["A", "A"]', "the code 'A' appears twice"),
             ("codes", '"A"', "expected an array of distinct strings .*got the string 'A'"),
+            ("EUR", '"-0.01"', "the amount -0.01 is negative; an amount parameter is >= 0 unless"),
+            ("EUR", "-5", "the amount -5.00 is negative"),
         ],
     )
     def test_wrong_values(self, unit: str, value: str, message: str) -> None:
@@ -632,7 +635,8 @@ class TestLoaderErrors:
             return parse_parameters(toml_value(unit, text), "f.toml")["p"].at(NOV_2024)
 
         assert value("EUR", "150000") == Euro("150000.00")
-        assert value("EUR", '"-12.5"') == Euro("-12.50")
+        signed = toml_value("EUR", '"-12.5"', "signed = true\n")
+        assert parse_parameters(signed, "f.toml")["p"].at(NOV_2024) == Euro("-12.50")
         assert value("rate", "0.6") == Rate("60%")
         assert value("rate", "1") == Rate(1)
         assert value("rate", '"12.5 %"') == Rate("0.125")
@@ -675,7 +679,7 @@ def test_at_returns_the_last_value_started(starts: list[date], day: date) -> Non
     )
 )
 def test_toml_amounts_round_trip(amount: Decimal) -> None:
-    text = toml_value("EUR", f'"{Euro(amount)}"')
+    text = toml_value("EUR", f'"{Euro(amount)}"', "signed = true\n" if amount < 0 else "")
     assert parse_parameters(text, "f.toml")["p"].at(NOV_2024) == Euro(amount)
 
 
@@ -683,3 +687,36 @@ def test_docstring_examples() -> None:
     results = doctest.testmod(grantrules.parameters, optionflags=doctest.ELLIPSIS)
     assert results.attempted > 0
     assert results.failed == 0
+
+
+# --- unit domains (issue 15) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ('signed = "yes"\n', r"p.signed: expected true or false for an EUR parameter"),
+        ("signed = 1\n", r"p.signed: expected true or false"),
+    ],
+)
+def test_signed_is_a_boolean(extra: str, message: str) -> None:
+    with pytest.raises(ParameterError, match=message):
+        parse_parameters(toml_value("EUR", '"1.00"', extra), "f.toml")
+
+
+def test_only_amounts_may_be_signed() -> None:
+    with pytest.raises(ParameterError, match=r"p.signed: .* for unit 'count'"):
+        parse_parameters(toml_value("count", "3", "signed = true\n"), "f.toml")
+
+
+@given(cents=st.integers(min_value=-(10**12), max_value=10**12))
+def test_an_override_keeps_the_unit_domain(cents: int) -> None:
+    ceiling = parse_parameters(toml_value("EUR", '"10.00"'), "f.toml")["p"]
+    text = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+    if cents < 0:
+        with pytest.raises(ParameterError, match=r"override of 'p': the amount .* is negative"):
+            ceiling.override(text)
+    else:
+        assert ceiling.override(text).at(NOV_2024) == Euro(text)
+    signed = parse_parameters(toml_value("EUR", '"10.00"', "signed = true\n"), "f.toml")["p"]
+    assert signed.override(text).at(NOV_2024) == Euro(text)

@@ -288,7 +288,11 @@ def test_a_huge_amount_is_refused_with_euros_own_reason() -> None:
         ('{"id": "A", "id": "B"}', "app.json: the key 'id' appears twice in one object"),
         ("[1, 2]", "expected a JSON object, got an array"),
         ('"text"', 'expected a JSON object, got the string "text"'),
-        (b"\xff\xfe", "app.json is not UTF-8 text (invalid start byte at byte 0)"),
+        (
+            b"\xff\xfe",
+            "app.json is not UTF-8 text (it looks like UTF-16): invalid start byte at byte 0; "
+            "save it as UTF-8",
+        ),
     ],
 )  # fmt: skip
 def test_text_that_is_not_an_application(text: str | bytes, message: str) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import importlib
+import itertools
 import json
 import sys
 import time
@@ -36,6 +36,7 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from grantrules._input import iter_lines, read_file
 from grantrules._version import __version__
 from grantrules.dates import parse_date
 from grantrules.decision import Decision
@@ -43,7 +44,7 @@ from grantrules.errors import ApplicationInvalid, GrantRulesError, SchemeNotFoun
 from grantrules.evaluate import evaluate
 from grantrules.i18n import LANGS, default_lang, message
 from grantrules.money import Euro
-from grantrules.registry import installed_schemes, load_scheme
+from grantrules.registry import import_scheme, installed_schemes, load_scheme
 from grantrules.render import decision_text, scheme_markdown, scheme_text
 from grantrules.schema import json_schema
 from grantrules.scheme import Scheme
@@ -72,7 +73,7 @@ class SchemeType(click.ParamType):  # type: ignore[type-arg]
         if isinstance(value, Scheme):
             return value
         try:
-            return _import_scheme(value) if ":" in value else load_scheme(value)
+            return import_scheme(value) if ":" in value else load_scheme(value)
         except SchemeNotFound as exc:
             self.fail(str(exc), param, ctx)
         except GrantRulesError as exc:
@@ -81,18 +82,6 @@ class SchemeType(click.ParamType):  # type: ignore[type-arg]
             reason = f"{type(exc).__name__}: {exc}"
             text = message("cli.scheme_broken", default_lang(), scheme=value, reason=reason)
             raise _Failed(text) from None
-
-
-def _import_scheme(target: str) -> Scheme:
-    module_name, _, attribute = target.partition(":")
-    try:
-        found = getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as exc:
-        raise SchemeNotFound(f"cannot import the scheme {target!r}: {exc}") from None
-    scheme = found() if callable(found) and not isinstance(found, Scheme) else found
-    if not isinstance(scheme, Scheme):
-        raise SchemeNotFound(f"{target!r} is a {type(scheme).__name__}, not a Scheme")
-    return scheme
 
 
 class DateType(click.ParamType):  # type: ignore[type-arg]
@@ -220,10 +209,12 @@ class _Output:
         else:
             click.echo(decision_text(decision, self.lang, scheme=self.scheme), nl=False)
 
-    def line(self, number: int, text: str) -> None:
+    def line(self, number: int, text: str | ApplicationInvalid) -> None:
         try:
             if self.fmt == "text" and number > 1:
                 click.echo()
+            if isinstance(text, ApplicationInvalid):
+                raise text
             self.decide(text, f"line {number}")
         except ApplicationInvalid as exc:
             self.invalid += 1
@@ -231,6 +222,9 @@ class _Output:
         except GrantRulesError as exc:
             self.invalid += 1
             self.error(number, type(exc).code, (), str(exc))
+        except Exception as exc:  # one line must not end the run with a traceback
+            self.invalid += 1
+            self.error(number, "internal-error", (), _internal(exc))
 
     def error(self, number: int, code: str, problems: Any, text: str) -> None:
         if self.fmt == "json":
@@ -250,32 +244,35 @@ class _Output:
             click.echo(message("cli.line_error", self.lang, line=number, message=text))
 
 
-def _read(path: Path, lang: str) -> bytes:
-    if path.is_dir():
-        _fail(message("cli.directory", lang, path=path))
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        _fail(message("cli.unreadable", lang, path=path, reason=exc.strerror or exc))
+def _internal(exc: Exception) -> str:
+    return f"internal error ({type(exc).__name__}: {exc}); please report it with the input"
 
 
 def _fail(text: str) -> NoReturn:
     raise _Failed(text)
 
 
+@contextlib.contextmanager
+def _readable(path: Path, lang: str) -> Iterator[None]:
+    """A file that cannot be read, or is not a file, is invalid input (exit status 1)."""
+    try:
+        yield
+    except IsADirectoryError:
+        _fail(message("cli.directory", lang, path=path))
+    except OSError as exc:
+        _fail(message("cli.unreadable", lang, path=path, reason=exc.strerror or exc))
+
+
 def _lines(path: Path, out: _Output, progress: bool) -> None:
     start, count = time.perf_counter(), 0
-    try:
-        stream = path.open("rb")
-    except OSError as exc:
-        _fail(message("cli.unreadable", out.lang, path=path, reason=exc.strerror or exc))
-    with stream:
-        for count, raw in enumerate(stream, start=1):
-            if raw.strip():
-                out.line(count, raw.decode("utf-8", errors="replace"))
-            if progress and count % _PROGRESS_EVERY == 0:
-                rate = round(count / max(time.perf_counter() - start, 1e-9))
-                click.echo(message("cli.progress", out.lang, count=count, rate=rate), err=True)
+    with _readable(path, out.lang):
+        lines = iter_lines(path)
+        first = next(lines, None)  # opens the file: its errors are the file's, not a line's
+    for count, line in itertools.chain([first] if first else [], lines):
+        out.line(count, line)
+        if progress and count % _PROGRESS_EVERY == 0:
+            rate = round(count / max(time.perf_counter() - start, 1e-9))
+            click.echo(message("cli.progress", out.lang, count=count, rate=rate), err=True)
     if out.invalid:
         _fail(message("cli.lines_invalid", out.lang, bad=out.invalid, total=count))
 
@@ -335,10 +332,16 @@ def evaluate_command(
             _lines(file, out, progress)
         else:
             try:
-                out.decide(_read(file, lang), str(file))
+                with _readable(file, lang):
+                    data = read_file(file)
+                out.decide(data, str(file))
             except ApplicationInvalid as exc:
                 head = message("cli.problems", lang, source=file, count=len(exc.problems))
                 _fail("\n".join([head, *(str(p) for p in exc.problems)]))
+            except (GrantRulesError, click.ClickException):
+                raise
+            except Exception as exc:  # never a traceback for an input
+                _fail(f"{file}: {_internal(exc)}")
 
 
 def _call_evaluator(
@@ -346,24 +349,42 @@ def _call_evaluator(
 ) -> tuple[Callable[[Mapping[str, Any]], Decision], Euro, dict[str, Any]]:
     """What ``grantrules call`` needs from a scheme: evaluator, envelope, process and policy.
 
-    The envelope is the latest value of the scheme's ``envelope_parameter`` (zero when the
-    scheme has none: give it with ``--set envelope=...``).
+    The envelope is the value of the scheme's ``envelope_parameter`` in force on the call's
+    date (``extra["envelope_on"]``), or its latest value when no date is known; zero when the
+    scheme has none (give it with ``--set envelope=...``).
+
+    Raises:
+        SchemeNotFound: no such scheme (a usage error).
+        click.BadParameter: an override that cannot be applied (a usage error).
     """
     from grantrules.call.allocation import policy_from_json
+    from grantrules.call.portfolio import SameApplicant
 
-    scheme = _import_scheme(scheme_id) if ":" in scheme_id else load_scheme(scheme_id)
+    scheme = import_scheme(scheme_id) if ":" in scheme_id else load_scheme(scheme_id)
     if overrides:
-        scheme = scheme.with_parameters(**overrides)
+        try:
+            scheme = scheme.with_parameters(**overrides)
+        except GrantRulesError as exc:
+            raise click.BadParameter(str(exc), param_hint="--set") from None
+
+    def envelope_on(day: datetime.date) -> Euro:
+        if scheme.envelope_parameter is None:
+            return Euro.ZERO
+        parameter = scheme.version_at(day).parameters[scheme.envelope_parameter]
+        # Before the first value, the call's date precedes the scheme: its first envelope.
+        first = parameter.values[0]
+        value = parameter.at(day) if day >= first.start else first.value
+        return value if isinstance(value, Euro) else Euro.ZERO
+
     envelope = Euro.ZERO
     if scheme.envelope_parameter is not None:
         value = scheme.versions[-1].parameters[scheme.envelope_parameter].values[-1].value
         envelope = value if isinstance(value, Euro) else Euro.ZERO
-    from grantrules.call.portfolio import SameApplicant
-
     extra: dict[str, Any] = {
         "policy": policy_from_json({"policy": scheme.allocation}),
         # Every call flags an applicant with two open applications; schemes add their own.
         "portfolio_rules": (SameApplicant(), *scheme.portfolio),
+        "envelope_on": envelope_on,
     }
     if scheme.process is not None:
         extra["process"] = scheme.process

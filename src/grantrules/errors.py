@@ -304,3 +304,19 @@ class JournalError(CallError):
     """
 
     code = "journal-invalid"
+
+
+class CallFileError(CallError):
+    """The call file cannot be written now; nothing was written and the file is unchanged.
+
+    Raised when another command holds the file's write lock for too long (``database is
+    locked``), when the file or its folder is read-only, or when the disk is full.  The
+    message names the file and the cause; the command can be run again once it is fixed.
+
+    >>> issubclass(CallFileError, CallError), CallFileError.code
+    (True, 'call-file-unwritable')
+
+    .. versionadded:: 0.2
+    """
+
+    code = "call-file-unwritable"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from typing import Any
 
 import attrs
@@ -23,13 +24,85 @@ import attrs
 from grantrules.money import Euro
 
 __all__ = [
+    "APPLICATION_ID_PATTERN",
     "Applicant",
     "Application",
     "CostLine",
     "FinancingLine",
     "Project",
+    "check_application_id",
+    "id_key",
     "luhn_valid",
 ]
+
+#: What an application id looks like: 1 to 80 ASCII letters, digits, ``.``, ``_`` or ``-``,
+#: beginning and ending with a letter or a digit (``AMI-IA-2025-0001``).  Ids are compared
+#: without regard to case: ``ami-ia-2025-0001`` is the same application.
+APPLICATION_ID_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9])?"
+_APPLICATION_ID = re.compile(APPLICATION_ID_PATTERN)
+
+
+def _character(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X}{f' {name}' if name else ''}"
+
+
+def check_application_id(value: object) -> str:
+    """Check an application id against :data:`APPLICATION_ID_PATTERN`; return it.
+
+    An id is how people and the call engine tell applications apart, so one that could print
+    like another is refused rather than silently rewritten: white space around it, control
+    or invisible characters (a zero-width space, an ANSI escape), look-alike punctuation
+    (U+2010 for ``-``), letters that NFKC normalisation would change (full-width digits).
+
+    Raises:
+        ValueError: naming the first offending character, its position and code point.
+
+    >>> check_application_id("AMI-IA-2025-0001")
+    'AMI-IA-2025-0001'
+    >>> check_application_id("AMI\u2010IA-2025-0001")
+    Traceback (most recent call last):
+    ...
+    ValueError: an application id uses only ASCII letters, digits, '.', '_' and '-', like ...
+
+    .. versionadded:: 0.2
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"an application id is a string, got {type(value).__name__}")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if len(value) > 80:
+        raise ValueError(f"an application id is at most 80 characters, got {len(value)}")
+    if _APPLICATION_ID.fullmatch(value):
+        return str(value)
+    if value != value.strip():
+        raise ValueError(f"an application id has no white space around it, got {value!r}")
+    for index, char in enumerate(value):
+        if _APPLICATION_ID.fullmatch(f"a{char}a"):
+            continue
+        where = f"character {index} is {_character(char)}"
+        if unicodedata.category(char)[0] in "CZ":
+            raise ValueError(
+                f"an application id contains no control, invisible or space character; {where}"
+            )
+        normal = unicodedata.normalize("NFKC", value)
+        hint = f" (write {normal!r})" if _APPLICATION_ID.fullmatch(normal) else ""
+        raise ValueError(
+            "an application id uses only ASCII letters, digits, '.', '_' and '-', like "
+            f"'AMI-IA-2025-0001'{hint}; {where}"
+        )
+    raise ValueError(f"an application id begins and ends with a letter or digit, got {value!r}")
+
+
+def id_key(application_id: str) -> str:
+    """The key under which ids are unique: ids differing only in case are the same.
+
+    >>> id_key("ami-ia-2025-0001") == id_key("AMI-IA-2025-0001")
+    True
+
+    .. versionadded:: 0.2
+    """
+    return application_id.casefold()
 
 
 def luhn_valid(digits: str) -> bool:
@@ -50,6 +123,9 @@ def luhn_valid(digits: str) -> bool:
 def _siren(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
     if not (len(value) == 9 and value.isascii() and value.isdigit()):
         raise ValueError(f"a SIREN is 9 digits, got {value!r}")
+    if value == "000000000":
+        # It passes the Luhn check, but INSEE never allocates it.
+        raise ValueError("SIREN '000000000' is not a real SIREN")
     if not luhn_valid(value):
         raise ValueError(f"SIREN {value!r} fails the Luhn check (a digit is probably mistyped)")
 
@@ -62,6 +138,10 @@ def _pattern(regex: str, what: str) -> Any:
             raise ValueError(f"expected {what}, got {value!r}")
 
     return check
+
+
+def _application_id(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    check_application_id(value)
 
 
 def _not_blank(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
@@ -190,7 +270,7 @@ class Application:
     .. versionadded:: 0.1
     """
 
-    id: str = attrs.field(validator=_not_blank)
+    id: str = attrs.field(validator=_application_id)
     submitted_on: datetime.date
     applicant: Applicant
     project: Project

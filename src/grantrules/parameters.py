@@ -30,9 +30,15 @@ date_range    :class:`DateRange`     ``{ start = 2024-11-01, end = 2027-12-31 }`
 codes         tuple[str, ...]        ``["A", "B"]``, distinct, kept in the order given
 ============  =====================  ==================================================
 
-Any unknown key, missing key, unknown unit, wrongly typed value or unsorted or repeated start
-date is a :class:`~grantrules.errors.ParameterError` naming the file, the parameter and what was
-expected.
+Each unit carries its domain, checked for the values of the file and for what-if overrides
+(``--set``) alike: an amount is >= 0 unless the parameter declares ``signed = true`` (a
+correction, a clawback); a rate lies within [0 %, 100 %] (a :class:`Rate` cannot be anything
+else: use an amount or a count for other figures); counts, years and days are whole numbers
+>= 0.
+
+Any unknown key, missing key, unknown unit, value outside its unit's domain, wrongly typed
+value or unsorted or repeated start date is a :class:`~grantrules.errors.ParameterError`
+naming the file, the parameter and what was expected.
 
 >>> from datetime import date
 >>> params = parse_parameters('''
@@ -108,7 +114,7 @@ UNITS: Mapping[str, str] = types.MappingProxyType(
 _INT_UNITS = ("count", "years", "days")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _LANGS = ("fr", "en")
-_PARAM_KEYS = ("unit", "description", "until", "values")
+_PARAM_KEYS = ("unit", "description", "until", "signed", "values")
 _VALUE_KEYS = ("from", "value", "basis", "note")
 _OVERRIDE = Basis("what-if override")
 
@@ -298,6 +304,16 @@ class Parameter:
     unit: str
     description: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze, hash=False)
     until: date | None = None
+    #: Whether an ``EUR`` parameter may be negative (by default an amount is >= 0).
+    signed: bool = attrs.field(default=False, validator=attrs.validators.instance_of(bool))
+
+    def _check_domain(self, value: ParamValue) -> None:
+        """Refuse a value outside the domain of this parameter's unit."""
+        if self.unit == "EUR" and not self.signed and isinstance(value, Euro) and value < Euro.ZERO:
+            raise ParameterError(
+                f"the amount {value} is negative; an amount parameter is >= 0 "
+                "unless it declares signed = true"
+            )
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
@@ -322,6 +338,10 @@ class Parameter:
                     f"{where}.values[{i}]: expected a DatedValue of unit {self.unit!r}, "
                     f"got {value!r}"
                 )
+            try:
+                self._check_domain(value.value)
+            except ParameterError as exc:
+                raise ParameterError(f"{where}.values[{i}].value: {exc}") from None
             previous = self.values[i - 1].start
             if i and value.start <= previous:
                 problem = "repeats" if value.start == previous else "comes before"
@@ -385,6 +405,7 @@ class Parameter:
         """
         try:
             coerced = _coerce(self.unit, value)
+            self._check_domain(coerced)
         except GrantRulesError as exc:
             raise type(exc)(f"override of {self.name!r}: {exc}") from None
         dated = DatedValue(date.min, coerced, self.unit, basis, note="what-if override")
@@ -556,7 +577,7 @@ def _check_keys(where: str, table: object, allowed: tuple[str, ...], what: str) 
             f"unknown key(s) {', '.join(map(repr, unknown))}: expected only "
             f"{', '.join(allowed)} (check the spelling)",
         )
-    required = [key for key in allowed if key not in ("description", "until", "note")]
+    required = [key for key in allowed if key not in ("description", "until", "signed", "note")]
     missing = [key for key in required if key not in table]
     if missing:
         raise _fail(where, f"missing key(s) {', '.join(map(repr, missing))}: expected {what}")
@@ -578,6 +599,13 @@ def _load_parameter(source: str, name: str, table: object) -> Parameter:
         raise _fail(
             f"{where}.description", f"expected {{ fr = ..., en = ... }}, got {description!r}"
         )
+    signed = table.get("signed", False)
+    if not isinstance(signed, bool) or (signed and unit != "EUR"):
+        raise _fail(
+            f"{where}.signed",
+            f"expected true or false for an EUR parameter, got "
+            f"{_describe(signed)} for unit {unit!r}",
+        )
     until = table.get("until")
     if until is not None and not _is_date(until):
         raise _fail(f"{where}.until", f"expected a date like 2029-12-31, got {_describe(until)}")
@@ -588,7 +616,7 @@ def _load_parameter(source: str, name: str, table: object) -> Parameter:
         _load_value(f"{where}.values[{i}]", unit, raw) for i, raw in enumerate(raw_values)
     )
     try:
-        return Parameter(name, values, unit, description, until)
+        return Parameter(name, values, unit, description, until, signed)
     except GrantRulesError as exc:
         raise ParameterError(f"{source}: {exc}") from None
 

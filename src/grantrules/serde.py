@@ -100,7 +100,9 @@ def _describe(value: object) -> str:
     if isinstance(value, int | float):
         return f"the number {value!r}"
     if isinstance(value, str):
-        return f"the string {json.dumps(value, ensure_ascii=False)}"
+        # ASCII escapes when the text holds a lone surrogate, which no output could encode.
+        ascii_only = _LONE_SURROGATE.search(value) is not None
+        return f"the string {json.dumps(value, ensure_ascii=ascii_only)}"
     if isinstance(value, list | tuple):
         return "an array"
     if isinstance(value, Mapping):
@@ -141,6 +143,24 @@ def _strict(kind: type, name: str) -> Callable[[object, type], Any]:
         return value
 
     return structure
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _structure_str(value: object, _: type) -> str:
+    # isinstance: a str subclass (an enum member, a tagged id) is text like any other.
+    if not isinstance(value, str):
+        raise _Invalid(f"expected a string, got {_describe(value)}")
+    found = _LONE_SURROGATE.search(value)
+    if found:
+        # Python accepts a lone surrogate in a str; no UTF-8 output could carry it.
+        raise _Invalid(
+            f"not valid Unicode: a lone surrogate (U+{ord(found.group()):04X}) "
+            f"at character {found.start()}",
+            INVALID,
+        )
+    return str(value)
 
 
 def _is_literal(tp: Any) -> bool:
@@ -265,7 +285,7 @@ def make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook(Euro, _structure_euro)
     conv.register_structure_hook(datetime.date, _structure_date)
-    conv.register_structure_hook(str, _strict(str, "a string"))
+    conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
     conv.register_structure_hook_factory(_is_literal, _literal_hook)
@@ -296,8 +316,9 @@ def _key_path(path: str, key: int | str) -> str:
 def _unknown_keys(exc: ForbiddenExtraKeysError, path: str) -> Iterator[Problem]:
     known = [a.name for a in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
     expected = ", ".join(repr(k) for k in known)
-    for key in sorted(exc.extra_fields):
-        close = difflib.get_close_matches(key, known, n=1)
+    # A Python caller may pass a key that is not a string ({1: 2}): name it, do not crash.
+    for key in sorted(exc.extra_fields, key=str):
+        close = difflib.get_close_matches(str(key), known, n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
         yield Problem(f"{path}.{key}", f"unknown field ({hint}expected one of {expected})", UNKNOWN)
 
@@ -390,54 +411,22 @@ def unstructure_application(app: Application) -> dict[str, Any]:
     return document
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        # A repeated key would silently keep its last value, e.g. a second "amount".
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"the key {key!r} appears twice in one object")
-            seen.add(key)
-    return result
-
-
 def loads(text: str | bytes, source: str = "<string>") -> Any:
     """Parse JSON strictly: no NaN or Infinity, no key twice in an object.
 
+    The input policy of :mod:`grantrules._input` applies: UTF-8 (a leading byte order mark
+    allowed), at most 64 levels of nesting, a size limit, no lone surrogate in any string.
+
     Raises:
-        ApplicationInvalid: a single problem at ``$`` saying why the text is not JSON.
+        ApplicationInvalid: a single problem at ``$`` saying why the text is not JSON (or the
+            path of a string that is not valid Unicode).
 
     >>> loads('{"a": 1}')
     {'a': 1}
     """
-    if isinstance(text, bytes | bytearray):
-        try:
-            text = bytes(text).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            message = f"{source} is not UTF-8 text ({exc.reason} at byte {exc.start})"
-            raise ApplicationInvalid([Problem("$", message, NOT_JSON)]) from None
-    if not isinstance(text, str):
-        raise InvalidArgument(f"expected JSON text as str or bytes, got {type(text).__name__}")
-    if not text.strip():
-        message = f"{source} is empty: expected a JSON object (the application)"
-        raise ApplicationInvalid([Problem("$", message, NOT_JSON)])
-    try:
-        return json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_refuse_duplicates
-        )
-    except json.JSONDecodeError as exc:
-        where = f"column {exc.colno}"
-        if "\n" in text.strip():
-            where = f"line {exc.lineno}, {where}"
-        message = f"{source} is not JSON: {exc.msg} ({where})"
-        raise ApplicationInvalid([Problem("$", message, NOT_JSON)]) from None
-    except ValueError as exc:
-        raise ApplicationInvalid([Problem("$", f"{source}: {exc}", NOT_JSON)]) from None
+    from grantrules._input import loads as strict_loads
+
+    return strict_loads(text, source)
 
 
 def parse_application(scheme: Scheme, text: str | bytes, source: str = "<string>") -> Application:

@@ -98,16 +98,26 @@ def test_commands_on_a_call_file(applications: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("status", "missing.db"), 1, "no such call file"),
+        # Usage errors (2): what the command line says cannot be read; nothing is run.
+        (("status", "missing.db"), 2, "does not exist"),
         (("decide", "{db}", "A00001", "maybe"), 2, "Invalid value"),
-        (("pay", "{db}", "A00000", "1.234"), 1, "at most 2 decimals"),
-        (("run", "--scheme", "nope", "{apps}"), 1, "installed: fake"),
+        (("pay", "{db}", "A00000", "1.234"), 2, "at most 2 decimals"),
+        (("run", "--scheme", "nope", "{apps}"), 2, "installed: fake"),
         (("run", "--scheme", "fake", "{apps}", "--set", "envelope"), 2, "KEY=VALUE"),
-        (("run", "--scheme", "fake", "{apps}", "--set", "envelope=1.5.5"), 1, "amount"),
-        (("run", "--scheme", "fake", "{apps}", "--db", "{db}", "--set", "envelope=1"), 1, "exists"),
+        (("run", "--scheme", "fake", "{apps}", "--set", "envelope=1.5.5"), 2, "amount"),
+        (("run", "--scheme", "fake", "{apps}", "--set", "envelope=-1"), 2, "negative"),
+        (("run", "--scheme", "fake", "{apps}", "--db", "{db}", "--set", "envelope=1"), 2, "exists"),
+        (("run", "--scheme", "fake", "{apps}", "--on", "2025-02-30"), 2, "--on"),
+        (("run", "--scheme", "fake", "{apps}", "--report", "{db}/x/r.md"), 2, "--report"),
+        # Invalid input or a refused command (1).
         (("run", "--scheme", "fake", "{float}"), 1, "decimal point"),
         (("run", "--scheme", "fake", "{garbage}"), 1, "not a JSON document"),
         (("status", "{garbage}"), 1, "not a grantrules call file"),
+        (("decide", "{db}", "NOPE", "selected"), 1, "no application 'NOPE'"),
+        (("withdraw", "{db}", "NOPE"), 1, "no application 'NOPE'"),
+        (("pay", "{db}", "A00000", "5000.00"), 1, "exceeds what is committed"),
+        (("events", "{garbage}"), 1, "not a grantrules call file"),
+        (("replay", "{garbage}"), 1, "not a grantrules call file"),
     ],
 )
 def test_errors(

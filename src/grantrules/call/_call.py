@@ -13,12 +13,15 @@ from typing import Any, Literal
 
 import attrs
 
+from grantrules._input import check_strings
 from grantrules.call._command import Batch
 from grantrules.call._contract import (
     AwardRecomputer,
     DecisionLike,
     Evaluator,
     Scorer,
+    Submission,
+    project_fingerprint,
     read_submission,
 )
 from grantrules.call._funding import Funding
@@ -40,7 +43,9 @@ from grantrules.errors import (
     CallError,
     InvalidArgument,
     JournalError,
+    Problem,
 )
+from grantrules.model import id_key
 from grantrules.money import Euro
 
 __all__ = ["Call", "Refused", "RunReport"]
@@ -81,7 +86,13 @@ class RunReport:
         refused: the documents that could not be submitted.
         steps: the allocation's outcomes, in policy order.
         timings: seconds spent in ``evaluation``, ``portfolio``, ``statechart``, ``sqlite``
-            and ``other``, and their ``total``.
+            and ``other``, and their ``total``; ``longest_lock`` is the longest time one of
+            the run's transactions held the call's write lock.
+        duplicates: the applications recorded as ``invalid`` because an earlier one of the
+            call is the same project (same SIREN, same document apart from its id and
+            submission date); each message names the first.
+        invalid: the other applications of the batch recorded as ``invalid`` (the evaluator
+            refused the document, or its evaluation failed), with their problems.
 
     >>> import pathlib, tempfile
     >>> from grantrules.call import SameApplicant
@@ -109,7 +120,7 @@ class RunReport:
     >>> report.state.ledger.remaining
     Euro('40000.00')
     >>> sorted(report.timings)
-    ['evaluation', 'other', 'portfolio', 'sqlite', 'statechart', 'total']
+    ['evaluation', 'longest_lock', 'other', 'portfolio', 'sqlite', 'statechart', 'total']
     >>> call.close_file()
     >>> tmp.cleanup()
 
@@ -121,6 +132,8 @@ class RunReport:
     refused: tuple[Refused, ...]
     steps: tuple[Step, ...]
     timings: Mapping[str, float]
+    duplicates: tuple[Refused, ...] = ()
+    invalid: tuple[Refused, ...] = ()
 
 
 def _refused(line: int, document: object, error: Exception) -> Refused:
@@ -182,6 +195,8 @@ class Call:
         self.scorer = scorer
         self.recompute_award = recompute_award
         self._projection: Projection | None = None
+        #: The longest time a command held the write lock, in seconds (reset by ``run``).
+        self._longest_lock = 0.0
         self._funding = Funding(self.policy, self.partial_awards, self._flags)
 
     @classmethod
@@ -268,7 +283,9 @@ class Call:
         """The projection, caught up with every event in the file."""
         if self._projection is None:
             self._projection = Projection(self.process, self.envelope)
-        self._projection.apply_all(self._journal.events(after=self._projection.last_seq))
+        self._projection.apply_all(
+            self._journal.events(after=self._projection.last_seq, decisions=False)
+        )
         return self._projection
 
     def status(self) -> CallState:
@@ -319,15 +336,19 @@ class Call:
 
     @contextmanager
     def _command(self) -> Iterator[Batch]:
-        with self._journal.transaction():
-            try:
-                batch = Batch(self._current(), self._lifecycle)
-                yield batch
-                batch.write(self._journal)
-            except BaseException:
-                # The projection may hold events that are being rolled back: rebuild it.
-                self._projection = None
-                raise
+        locked = time.perf_counter()
+        try:
+            with self._journal.transaction():
+                try:
+                    batch = Batch(self._current(), self._lifecycle)
+                    yield batch
+                    batch.write(self._journal)
+                except BaseException:
+                    # The projection may hold events that are being rolled back: rebuild it.
+                    self._projection = None
+                    raise
+        finally:
+            self._longest_lock = max(self._longest_lock, time.perf_counter() - locked)
 
     def _record(self, app_id: object) -> ApplicationStatus:
         if not isinstance(app_id, str):
@@ -340,52 +361,109 @@ class Call:
     def submit(self, document: Mapping[str, Any]) -> ApplicationStatus:
         """Submit one application document.
 
-        Raises:
-            ApplicationInvalid: the document lacks ``id``, ``submitted_on`` or the applicant.
-            CallError: an application with this id was already submitted.
-        """
-        with self._command() as batch:
-            self._submit(batch, document)
-        return self._record(read_submission(document).id)
+        A document describing the same project as an earlier application (same SIREN, same
+        content apart from its id and submission date) is recorded as ``invalid``, its
+        problem naming the first.
 
-    def _submit(self, batch: Batch, document: Mapping[str, Any]) -> None:
-        sub = read_submission(document)
-        if sub.id in batch.projection.apps:
-            raise CallError(f"application {sub.id!r} was already submitted to this call")
-        batch.emit("submitted", sub.id, {"document": document})
+        Raises:
+            ApplicationInvalid: the document lacks ``id``, ``submitted_on`` or the applicant,
+                its id does not follow :data:`~grantrules.model.APPLICATION_ID_PATTERN`, or
+                a string is not valid Unicode.
+            CallError: an application with this id (ignoring case) was already submitted.
+        """
+        entry = _screen(0, document)
+        with self._command() as batch:
+            self._write(batch, entry, None)
+        return self._record(entry.sub.id)
+
+    def _write(
+        self,
+        batch: Batch,
+        entry: _Entry,
+        outcome: tuple[dict[str, Any], str | None] | None,
+    ) -> str | None:
+        """Emit the submission of ``entry`` (and its evaluation); the id of the project's
+        first application if this is a duplicate of it, else ``None``."""
+        projection = batch.projection
+        app_id = entry.sub.id
+        first = projection.by_key.get(id_key(app_id))
+        if first is not None:
+            raise CallError(_already(app_id, first))
+        original = projection.projects.get((entry.sub.siren, entry.fingerprint))
+        payload = {"document": entry.document, "fingerprint": entry.fingerprint}
+        batch.emit("submitted", app_id, payload)
+        if original is not None:
+            problem = Problem("$", _duplicate_message(app_id, original), _DUPLICATE)
+            invalid = _invalid([problem], entry.line)
+            batch.emit("evaluated", app_id, {**invalid, "duplicate_of": original})
+            return original
+        if outcome is not None:
+            result, decision = outcome
+            if result["outcome"] == "invalid" and entry.line:
+                result = {**result, "line": entry.line}
+            batch.emit("evaluated", app_id, result, decision=decision)
+        return None
 
     def evaluate_pending(self) -> list[ApplicationStatus]:
-        """Evaluate every submitted application not yet evaluated."""
+        """Evaluate every submitted application not yet evaluated.
+
+        The evaluations run before the call's write lock is taken; the results are then
+        written in short transactions.
+        """
         if self.evaluator is None:
             raise InvalidArgument("this call has no evaluator: pass evaluator= to Call.open")
-        with self._command() as batch:
-            done = self._evaluate(batch)
-        return [self._record(app) for app in done]
+        return [self._record(app) for app in self._evaluate_pending(1)]
 
-    def _evaluate(self, batch: Batch, jobs: int = 1) -> list[str]:
+    def _evaluate_pending(self, jobs: int) -> list[str]:
         pending = [
-            r for r in batch.projection.apps.values() if r.status.status == self.process.initial
+            (r.status.id, r.document)
+            for r in self._current().apps.values()
+            if r.status.status == self.process.initial
         ]
-        outcomes = parallel_map(self._outcome, [r.document for r in pending], jobs)
-        for record, (payload, decision) in zip(pending, outcomes, strict=True):
-            batch.emit("evaluated", record.status.id, payload, decision=decision)
-        return [r.status.id for r in pending]
+        if not pending:
+            return []
+        outcomes = parallel_map(self._outcome, [document for _, document in pending], jobs)
+        done: list[str] = []
+        results = list(zip((app for app, _ in pending), outcomes, strict=True))
+        for chunk in _Chunks(self._journal, results):
+            with self._command() as batch:
+                for app, (payload, decision) in chunk:
+                    record = batch.projection.apps.get(app)
+                    # Another process may have evaluated it while this one was evaluating.
+                    if record is not None and record.status.status == self.process.initial:
+                        batch.emit("evaluated", app, payload, decision=decision)
+                        done.append(app)
+        return done
 
     def _outcome(self, document: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-        """The ``evaluated`` event of one document: its payload and decision text (pure)."""
+        """The ``evaluated`` event of one document: its payload and decision text (pure).
+
+        Whatever goes wrong with one application (the evaluator raises, returns something
+        that is not a decision, a date overflows) makes it ``invalid`` with the message; it
+        never stops the others.
+        """
         assert self.evaluator is not None
         try:
             decision = self.evaluator(document)
+            score = (
+                self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
+            )
+            payload = {
+                "outcome": "eligible" if decision.eligible else "ineligible",
+                "award": str(
+                    _check_euro("award", decision.award) if decision.eligible else Euro.ZERO
+                ),
+                "score": None if score is None else str(Decimal(score)),
+            }
+            text = _decision_text(decision)
+            text.encode("utf-8")  # what SQLite will store: no lone surrogate
         except ApplicationInvalid as error:
-            problems = [attrs.asdict(p) for p in error.problems]
-            return {"outcome": "invalid", "award": "0.00", "problems": problems}, None
-        score = self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
-        payload = {
-            "outcome": "eligible" if decision.eligible else "ineligible",
-            "award": str(decision.award if decision.eligible else Euro.ZERO),
-            "score": None if score is None else str(score),
-        }
-        return payload, _decision_text(decision)
+            return _invalid(error.problems), None
+        except Exception as error:  # one application's failure must not stop the batch
+            reason = "; ".join(f"{type(error).__name__}: {error}".splitlines())
+            problem = Problem("$", f"the evaluation failed: {reason}", "evaluation-failed")
+            return _invalid([problem]), None
+        return payload, text
 
     def score(self, app_id: str, score: Decimal | int | str) -> ApplicationStatus:
         """Record a committee score (used by :class:`RankedByScore`)."""
@@ -469,11 +547,21 @@ class Call:
         return self._record(app_id)
 
     def run(self, documents: Iterable[Mapping[str, Any]], *, jobs: int = 1) -> RunReport:
-        """Submit, evaluate, check the portfolio and allocate a whole batch in one transaction.
+        """Submit, evaluate, check the portfolio and allocate a whole batch.
 
-        Documents that cannot be submitted (missing id, duplicate) are reported in
-        ``RunReport.refused`` and skipped; documents the evaluator finds invalid are recorded
-        with the ``invalid`` status.
+        Documents that cannot be submitted (missing id, an id already used, ignoring case)
+        are reported in ``RunReport.refused`` and skipped; documents the evaluator finds
+        invalid, or whose evaluation fails, are recorded with the ``invalid`` status and
+        their problems (with the document's ``line``); a document describing the same
+        project as an earlier one is recorded as ``invalid`` too, naming the first
+        (``RunReport.duplicates``), and is never funded.
+
+        Every document is checked and evaluated *before* the call's write lock is taken;
+        the results are then written, and the envelope allocated, in short transactions (each
+        holding the lock about 0.25 s), so that other commands on the file (a payment)
+        wait a fraction of a second, not the whole run.  Each transaction is atomic; a run
+        interrupted between two of them leaves the applications written so far, and running
+        the same batch again submits the rest (the others are refused as already submitted).
 
         With ``jobs`` above 1, the evaluations are spread over that many processes (at most
         one per core), forked from this one when it has a single thread, on Linux; the
@@ -483,29 +571,205 @@ class Call:
             raise InvalidArgument(f"jobs must be a whole number of processes >= 1, got {jobs!r}")
         if self.evaluator is None:
             raise InvalidArgument("this call has no evaluator: pass evaluator= to Call.open")
-        timings = {"evaluation": 0.0, "portfolio": 0.0}
-        refused: list[Refused] = []
+        self._longest_lock = 0.0
+        timings = {"evaluation": 0.0, "portfolio": 0.0, "statechart": 0.0, "sqlite": 0.0}
         started = time.perf_counter()
-        with self._command() as batch:
-            for line, document in enumerate(documents, 1):
-                try:
-                    self._submit(batch, document)
-                except (ApplicationInvalid, CallError) as error:
-                    refused.append(_refused(line, document, error))
-            tick = time.perf_counter()
-            self._evaluate(batch, jobs)
-            timings["evaluation"] = time.perf_counter() - tick
-            tick = time.perf_counter()
-            flags = self._flags(batch.projection)
-            timings["portfolio"] = time.perf_counter() - tick
-            steps = self._funding.allocate(batch)
-        commit_done = time.perf_counter()
-        timings.update(batch.timings)
-        timings["total"] = commit_done - started
+        refused, entries = self._screen_all(documents)
+        tick = time.perf_counter()
+        # Only the first application of a project is evaluated; its duplicates never are.
+        firsts: dict[tuple[str, str], int] = {}
+        for entry in entries:
+            firsts.setdefault((entry.sub.siren, entry.fingerprint), entry.line)
+        todo = [e for e in entries if firsts[(e.sub.siren, e.fingerprint)] == e.line]
+        results = parallel_map(self._outcome, [e.document for e in todo], jobs)
+        outcomes = {e.line: result for e, result in zip(todo, results, strict=True)}
+        timings["evaluation"] = time.perf_counter() - tick
+        duplicates: list[Refused] = []
+        invalid: list[Refused] = []
+        for chunk in _Chunks(self._journal, entries):
+            with self._command() as batch:
+                for entry in chunk:
+                    try:
+                        first = self._write(batch, entry, outcomes.get(entry.line))
+                    except CallError as error:  # the id was taken meanwhile, by another run
+                        refused.append(_refused(entry.line, entry.document, error))
+                        continue
+                    if first is not None:
+                        message = f"$: {_duplicate_message(entry.sub.id, first)}"
+                        duplicates.append(Refused(entry.line, entry.sub.id, message))
+                        continue
+                    payload, _ = outcomes[entry.line]
+                    if payload["outcome"] == "invalid":
+                        message = "; ".join(
+                            f"{p['path']}: {p['message']}" for p in payload["problems"]
+                        )
+                        invalid.append(Refused(entry.line, entry.sub.id, message))
+            self._add_timings(timings, batch)
+        tick = time.perf_counter()
+        self._evaluate_pending(jobs)  # applications submitted earlier with Call.submit
+        timings["evaluation"] += time.perf_counter() - tick
+        flags, steps = self._allocate_all(timings)
+        timings["total"] = time.perf_counter() - started
         timings["other"] = timings["total"] - sum(
             timings[k] for k in ("evaluation", "portfolio", "statechart", "sqlite")
         )
-        return RunReport(self.status(), flags, tuple(refused), tuple(steps), timings)
+        timings["longest_lock"] = self._longest_lock
+        refused.sort(key=lambda r: r.line)
+        return RunReport(
+            self.status(),
+            flags,
+            tuple(refused),
+            tuple(steps),
+            timings,
+            tuple(duplicates),
+            tuple(invalid),
+        )
+
+    def _screen_all(
+        self, documents: Iterable[Mapping[str, Any]]
+    ) -> tuple[list[Refused], list[_Entry]]:
+        """Check a batch against itself and the call, without the lock (rechecked under it)."""
+        projection = self._current()
+        keys = dict(projection.by_key)
+        refused: list[Refused] = []
+        entries: list[_Entry] = []
+        for line, document in enumerate(documents, 1):
+            try:
+                entry = _screen(line, document)
+            except ApplicationInvalid as error:
+                refused.append(_refused(line, document, error))
+                continue
+            key = id_key(entry.sub.id)
+            if key in keys:
+                refused.append(Refused(line, entry.sub.id, _already(entry.sub.id, keys[key])))
+                continue
+            keys[key] = entry.sub.id
+            entries.append(entry)
+        return refused, entries
+
+    def _allocate_all(self, timings: dict[str, float]) -> tuple[tuple[Flag, ...], list[Step]]:
+        """Plan the allocation without the lock, then apply it in short transactions.
+
+        The portfolio flags and the plan are computed on the state as last read; each
+        transaction applies the next steps (as many as fit in about 0.25 s).  Applying the
+        first steps of a plan and then the rest gives the same state as applying it at once,
+        since each step depends only on the applications before it in policy order and the
+        money left.  If
+        another process wrote to the call in between (a withdrawal released money, another
+        run submitted applications), the flags and the rest of the plan are computed again,
+        under the lock, on the new state.
+        """
+        tick = time.perf_counter()
+        projection = self._current()
+        flags = self._flags(projection)
+        todo = self._funding.plan(projection, flags)
+        seen = projection.last_seq
+        timings["portfolio"] += time.perf_counter() - tick
+        steps: list[Step] = []
+        size = _CHUNK
+        while True:
+            began = time.perf_counter()
+            with self._command() as batch:
+                if batch.projection.last_seq != seen:  # another process wrote meanwhile
+                    flags = self._flags(batch.projection)
+                    todo = self._funding.plan(batch.projection, flags)
+                chunk, todo = todo[:size], todo[size:]
+                self._funding.apply(batch, chunk)
+                steps += chunk
+            self._add_timings(timings, batch)
+            seen = batch.projection.last_seq
+            if not todo:
+                return flags, steps
+            rate = len(chunk) / max(time.perf_counter() - began, 1e-6)
+            size = max(20, min(5000, int(rate * _LOCK_TARGET_S)))
+            self._journal.let_waiting_in()
+
+    @staticmethod
+    def _add_timings(timings: dict[str, float], batch: Batch) -> None:
+        for key, seconds in batch.timings.items():
+            timings[key] = timings.get(key, 0.0) + seconds
+
+
+_CHUNK = 200  # applications in the first write transaction of a run; then sized by _Chunks
+_LOCK_TARGET_S = 0.25  # how long one transaction of a run aims to hold the write lock
+
+
+class _Chunks:
+    """Slices of a list for successive transactions, each sized to hold the lock about
+    ``_LOCK_TARGET_S`` (the time per item is measured on the previous transaction)."""
+
+    def __init__(self, journal: Journal, items: Sequence[Any]) -> None:
+        self.journal, self.items, self.start, self.size = journal, items, 0, _CHUNK
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        while self.start < len(self.items):
+            if self.start:
+                self.journal.let_waiting_in()
+            chunk = self.items[self.start : self.start + self.size]
+            began = time.perf_counter()
+            yield chunk
+            seconds = max(time.perf_counter() - began, 1e-6)
+            self.start += len(chunk)
+            rate = len(chunk) / seconds
+            self.size = max(20, min(5000, int(rate * _LOCK_TARGET_S)))
+
+
+_DUPLICATE = "duplicate-project"
+
+
+@attrs.frozen
+class _Entry:
+    """A document of a batch that passed the checks that need no evaluation."""
+
+    line: int
+    document: Mapping[str, Any]
+    sub: Submission
+    fingerprint: str
+
+
+def _screen(line: int, document: object) -> _Entry:
+    """The contract fields, the strings and the fingerprint of one document.
+
+    Raises:
+        ApplicationInvalid: with the path of each problem.
+    """
+    sub = read_submission(document)
+    assert isinstance(document, Mapping)  # read_submission refuses anything else
+    problems = check_strings(document)
+    if problems:
+        raise ApplicationInvalid(problems)
+    try:
+        fingerprint = project_fingerprint(document)
+    except (TypeError, ValueError, RecursionError) as error:
+        raise ApplicationInvalid([Problem("$", f"not JSON data: {error}", "not-json")]) from None
+    return _Entry(line, document, sub, fingerprint)
+
+
+def _already(app_id: str, first: str) -> str:
+    if first == app_id:
+        return f"application {app_id!r} was already submitted to this call"
+    return (
+        f"application {app_id!r} was already submitted to this call as {first!r} "
+        "(ids differing only in case are the same application)"
+    )
+
+
+def _duplicate_message(app_id: str, first: str) -> str:
+    return (
+        f"{app_id} is the same project as {first} (same SIREN, same document apart from its "
+        f"id and submission date): only {first} is considered"
+    )
+
+
+def _invalid(problems: Iterable[Problem], line: int = 0) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "outcome": "invalid",
+        "award": "0.00",
+        "problems": [attrs.asdict(p) for p in problems],
+    }
+    if line:
+        payload["line"] = line
+    return payload
 
 
 def _decision_text(decision: DecisionLike) -> str:

@@ -9,6 +9,10 @@ core's ``Decision`` does).  The evaluator may raise
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+import re
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
@@ -16,9 +20,21 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from grantrules.errors import ApplicationInvalid, Problem
+from grantrules.model import check_application_id
 from grantrules.money import Euro
 
-__all__ = ["DecisionLike", "Evaluator", "Scorer", "Submission", "read_submission"]
+__all__ = [
+    "DecisionLike",
+    "Evaluator",
+    "Scorer",
+    "Submission",
+    "project_fingerprint",
+    "read_submission",
+]
+
+#: The fields of a document that say when and under which id it was submitted: two documents
+#: equal apart from them describe the same project.
+SUBMISSION_FIELDS = frozenset({"id", "submitted_on", "submitted_at", "received_on"})
 
 
 @runtime_checkable
@@ -127,8 +143,11 @@ def _text(document: Mapping[str, Any], path: str, problems: list[Problem]) -> st
     return node
 
 
-def read_submission(document: object) -> Submission:
+def read_submission(document: object, *, check_id: bool = True) -> Submission:
     """Read and check the contract fields of an application document.
+
+    The id must follow :data:`grantrules.model.APPLICATION_ID_PATTERN` (``check_id=False``
+    reads the files of earlier versions, which did not check it).
 
     Raises:
         ApplicationInvalid: listing every missing or malformed field with its JSON path.
@@ -144,6 +163,11 @@ def read_submission(document: object) -> Submission:
     day = _text(document, "submitted_on", problems)
     siren = _text(document, "applicant.siren", problems)
     name = _text(document, "applicant.name", problems)
+    if app_id and check_id:
+        try:
+            check_application_id(app_id)
+        except ValueError as error:
+            problems.insert(0, Problem("$.id", str(error), "invalid-id"))
     submitted_on = datetime.date.min
     if day:
         try:
@@ -153,3 +177,36 @@ def read_submission(document: object) -> Submission:
     if problems:
         raise ApplicationInvalid(problems)
     return Submission(app_id, submitted_on, siren, name)
+
+
+# Runs of white space (written or escaped in JSON text), and a space next to a quote: the
+# white space at either end of a string.
+_SPACES = re.compile(r"(?:\s|\\[nrt])+")
+_SPACE_BY_QUOTE = re.compile(r'" | "')
+
+
+def project_fingerprint(document: Mapping[str, Any]) -> str:
+    """A digest of what a document says about its project, whoever submits it and when.
+
+    The document without its :data:`SUBMISSION_FIELDS`, NFKC-normalised, case folded, with
+    runs of white space collapsed and white space at the ends of strings dropped: two
+    submissions of one project under different ids (or ids that only look alike) have the
+    same fingerprint.
+
+    Raises:
+        TypeError, ValueError: the document is not JSON data.
+
+    >>> a = {"id": "A1", "submitted_on": "2025-03-14", "project": {"title": "Archives IA"}}
+    >>> b = {"id": "A2", "submitted_on": "2025-03-20", "project": {"title": "ARCHIVES  IA "}}
+    >>> project_fingerprint(a) == project_fingerprint(b)
+    True
+
+    .. versionadded:: 0.2
+    """
+    content = {k: v for k, v in document.items() if k not in SUBMISSION_FIELDS}
+    # Normalising the JSON text as a whole (rather than string by string) runs in C: a few
+    # microseconds per document, which a call of 40,000 applications notices.
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _SPACE_BY_QUOTE.sub('"', _SPACES.sub(" ", text))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

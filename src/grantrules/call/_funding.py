@@ -61,23 +61,38 @@ class Funding:
             decision = "waitlisted" if step.action == "waitlist" else "rejected"
             batch.emit("decided", app, {"decision": decision, "by": by})
 
-    def allocate(self, batch: Batch) -> list[Step]:
-        """Fund the eligible, undecided applications in policy order."""
-        projection = batch.projection
+    def plan(self, projection: Projection, flags: tuple[Flag, ...] | None = None) -> list[Step]:
+        """The allocation's steps for the eligible, undecided applications, in policy order.
+
+        Pure: nothing is emitted.  ``flags`` are the portfolio flags of ``projection``, when
+        the caller has them already (they are computed otherwise).
+        """
         candidates = [
             r.status
             for r in projection.apps.values()
             if r.status.status in ("eligible", "selected") and r.status.outcome == "eligible"
         ]
-        steps = plan(
+        if flags is None:
+            blocked = self.blocked(projection)
+        else:
+            blocked = {a: f for f in flags if f.blocking for a in f.applications}
+        return plan(
             candidates,
             projection.ledger().remaining,
             self.policy,
             partial_awards=self.partial_awards,
-            blocked=self.blocked(projection),
+            blocked=blocked,
         )
+
+    def apply(self, batch: Batch, steps: list[Step]) -> None:
+        """Emit the events of allocation ``steps`` (planned on the batch's projection)."""
         for step in steps:
             self._apply(batch, step, "allocation")
+
+    def allocate(self, batch: Batch) -> list[Step]:
+        """Fund the eligible, undecided applications in policy order."""
+        steps = self.plan(batch.projection)
+        self.apply(batch, steps)
         return steps
 
     def decide(self, batch: Batch, app_id: str, decision: str) -> None:

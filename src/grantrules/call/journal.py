@@ -16,9 +16,12 @@ on one file serialise; WAL mode lets readers proceed meanwhile.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -27,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from grantrules.errors import JournalError
+from grantrules.errors import CallError, CallFileError, JournalError
 
 __all__ = ["SCHEMA_VERSION", "Event", "Journal", "LedgerEntry"]
 
@@ -120,6 +123,61 @@ class NewEvent:
     ledger: tuple[LedgerEntry, ...] = ()
 
 
+def _file_error(path: Path, error: sqlite3.Error, doing: str) -> CallError:
+    """A SQLite error while writing, as a message that says what to do (never a traceback)."""
+    name = getattr(error, "sqlite_errorname", "")
+    text = str(error)
+    if name.startswith("SQLITE_BUSY") or "locked" in text:
+        return CallFileError(
+            f"{path}: another command has held the call's write lock for more than "
+            f"{_BUSY_TIMEOUT_S:.0f} s (cannot {doing}: {text}); nothing was written: run the "
+            "command again when the other one is done"
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return CallFileError(
+            f"{path}: the call file or its folder is read-only ({text}); nothing was written: "
+            "make both writable, or copy the file somewhere writable"
+        )
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return CallFileError(
+            f"{path}: the disk is full ({text}); nothing was written: free some space and run "
+            "the command again"
+        )
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM")):
+        return CallFileError(f"{path}: cannot write the call file ({text}); nothing was written")
+    return JournalError(f"{path}: cannot {doing} ({text}); nothing was written")
+
+
+_WAITING = ".waiting."
+
+
+def _alive_marker(marker: Path, name: str) -> bool:
+    pid = marker.name[len(name) + len(_WAITING) :]
+    if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+        return True
+    if pid.isdigit() and not _alive(int(pid)):
+        marker.unlink(missing_ok=True)  # left by a process that was killed while waiting
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: alive
+        return True
+    return True
+
+
+def _remove_stale_builds(target: Path) -> None:
+    """Remove the ``.creating`` files of creations killed before they could clean up."""
+    for leftover in target.parent.glob(f".{target.name}.*.creating*"):
+        pid = leftover.name[len(target.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -147,6 +205,7 @@ class Journal:
         # Build the file under a temporary name and move it in place once complete, so that a
         # crash during creation never leaves a half-initialised call file behind.
         building = target.with_name(f".{target.name}.{os.getpid()}.creating")
+        _remove_stale_builds(target)
         try:
             with closing(_connect(building)) as db:
                 db.execute("PRAGMA journal_mode=WAL")
@@ -164,7 +223,11 @@ class Journal:
                 raise JournalError(f"{target}: file appeared while the call was being created")
             os.replace(building, target)
         except sqlite3.Error as error:
-            raise JournalError(f"{target}: cannot create the call file: {error}") from None
+            raise _file_error(target, error, "create the call file") from None
+        except OSError as error:
+            raise CallFileError(
+                f"{target}: cannot create the call file ({error.strerror or error})"
+            ) from None
         finally:
             for leftover in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
                 leftover.unlink(missing_ok=True)
@@ -235,7 +298,10 @@ class Journal:
 
     def meta(self) -> dict[str, str]:
         """The ``meta`` table as a dict."""
-        return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        try:
+            return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        except sqlite3.Error as error:
+            raise JournalError(f"{self.path}: unreadable call settings ({error})") from None
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -243,23 +309,74 @@ class Journal:
         if self._in_transaction:
             raise JournalError("nested transaction: a command is already running on this call")
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise JournalError(f"{self.path}: cannot start a transaction: {error}") from None
+            self._begin()
+        except sqlite3.Error as error:
+            raise _file_error(self.path, error, "start a command") from None
         self._in_transaction = True
         try:
             yield
+        except sqlite3.Error as error:
+            self._rollback()
+            raise _file_error(self.path, error, "write the command's events") from None
         except BaseException:
-            self._db.rollback()
+            self._rollback()
             raise
         else:
             try:
                 self._db.commit()
             except sqlite3.Error as error:
-                self._db.rollback()
-                raise JournalError(f"{self.path}: commit failed: {error}") from None
+                self._rollback()
+                raise _file_error(self.path, error, "commit") from None
         finally:
             self._in_transaction = False
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``; a command that has to wait for the lock says so in a marker file.
+
+        A long run writes in many short transactions and, between two of them, lets every
+        command that has announced itself take the lock first (:meth:`let_waiting_in`):
+        without that, SQLite's busy handler (which polls) could starve a payment for the
+        whole run.
+        """
+        self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+        marker: Path | None = self.path.with_name(f"{self.path.name}{_WAITING}{os.getpid()}")
+        try:
+            marker.touch()  # type: ignore[union-attr]  # set just above
+        except OSError:  # a read-only folder: wait without announcing it
+            marker = None
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        finally:
+            if marker is not None:
+                marker.unlink(missing_ok=True)
+
+    def let_waiting_in(self, patience: float = 2.0) -> None:
+        """Between two transactions of a long command: wait (at most ``patience`` seconds)
+        while other live processes wait for the write lock, so that they get it first."""
+        deadline = time.monotonic() + patience
+        while time.monotonic() < deadline:
+            waiting = [
+                m
+                for m in self.path.parent.glob(f"{glob.escape(self.path.name)}{_WAITING}*")
+                if _alive_marker(m, self.path.name)
+            ]
+            if not waiting:
+                return
+            time.sleep(0.005)
+
+    def _rollback(self) -> None:
+        # A failed write (disk full) may have ended the transaction already: SQLite rolled it
+        # back itself, and a second rollback must not hide the first error.
+        with contextlib.suppress(sqlite3.Error):
+            self._db.rollback()
 
     def append(self, events: Iterable[NewEvent]) -> list[int]:
         """Append ``events`` (inside :meth:`transaction`); return their ``seq`` numbers."""
@@ -288,24 +405,32 @@ class Journal:
         )
         return written
 
-    def events(self, after: int = 0) -> Iterator[Event]:
-        """Yield the events with ``seq > after`` in order."""
+    def events(self, after: int = 0, *, decisions: bool = True) -> Iterator[Event]:
+        """Yield the events with ``seq > after`` in order (without their decision JSON if
+        ``decisions`` is false: the projection never reads them, and they are most of the
+        bytes)."""
+        decision_column = "decision" if decisions else "NULL"
         try:
             rows = self._db.execute(
-                "SELECT seq, ts, kind, application_id, payload, decision FROM events "
+                f"SELECT seq, ts, kind, application_id, payload, {decision_column} FROM events "
                 "WHERE seq > ? ORDER BY seq",
                 (after,),
             )
             for seq, ts, kind, app, payload, decision in rows:
+                data = json.loads(payload)
+                if not isinstance(data, dict):
+                    raise JournalError(
+                        f"{self.path}: event {seq} ({kind}): its payload is not a JSON object"
+                    )
                 yield Event(
                     seq,
                     ts,
                     kind,
                     app,
-                    json.loads(payload),
+                    data,
                     None if decision is None else json.loads(decision),
                 )
-        except (sqlite3.DatabaseError, json.JSONDecodeError) as error:
+        except (sqlite3.DatabaseError, json.JSONDecodeError, RecursionError) as error:
             raise JournalError(f"{self.path}: unreadable event: {error}") from None
 
     def ledger_totals(self) -> dict[str, int]:

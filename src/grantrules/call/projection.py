@@ -13,11 +13,12 @@ from typing import Any
 
 import attrs
 
-from grantrules.call._contract import read_submission
+from grantrules.call._contract import project_fingerprint, read_submission
 from grantrules.call.journal import Event
 from grantrules.call.ledger import Ledger
 from grantrules.call.process import Process
-from grantrules.errors import ApplicationInvalid, JournalError
+from grantrules.errors import JournalError
+from grantrules.model import id_key
 from grantrules.money import Euro
 
 __all__ = ["ApplicationStatus", "CallState", "Projection", "replay"]
@@ -150,6 +151,10 @@ class Projection:
         self.process = process
         self.envelope = envelope
         self.apps: dict[str, _App] = {}
+        #: The first id submitted under each case-insensitive key (``id_key``).
+        self.by_key: dict[str, str] = {}
+        #: The first application of each project: (SIREN, fingerprint) -> id.
+        self.projects: dict[tuple[str, str], str] = {}
         self.commitments = self.released = self.paid = Euro.ZERO
         self.last_seq = 0
 
@@ -168,6 +173,8 @@ class Projection:
         Raises:
             JournalError: the journal holds an event the process does not allow.
         """
+        if not isinstance(event.payload, Mapping):
+            raise JournalError(f"event {event.seq} ({event.kind}): its payload is not an object")
         if event.seq <= self.last_seq:
             raise JournalError(f"event {event.seq} applied out of order after {self.last_seq}")
         self.last_seq = event.seq
@@ -187,8 +194,13 @@ class Projection:
                 f"event {event.seq}: {event.kind!r} is not allowed in status "
                 f"{record.status.status!r} of {event.application_id!r}"
             )
-        self._money(record, event)
-        changes = self._changes(record, event)
+        try:
+            self._money(record, event)
+            changes = self._changes(record, event)
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            raise JournalError(
+                f"event {event.seq} ({event.kind}): unreadable payload: {error!r}"
+            ) from None
         record.status = attrs.evolve(
             record.status,
             status=target,
@@ -198,15 +210,21 @@ class Projection:
 
     def _submit(self, event: Event) -> None:
         try:
-            sub = read_submission(event.payload["document"])
-        except (KeyError, ApplicationInvalid) as error:
+            document = event.payload["document"]
+            sub = read_submission(document, check_id=False)
+            fingerprint = event.payload.get("fingerprint")
+            if not isinstance(fingerprint, str):  # written before fingerprints were stored
+                fingerprint = project_fingerprint(document)
+        except (KeyError, TypeError, ValueError, RecursionError) as error:
             raise JournalError(f"event {event.seq}: bad submission: {error}") from None
         if sub.id in self.apps:
             raise JournalError(f"event {event.seq}: application {sub.id!r} submitted twice")
         status = ApplicationStatus(
             sub.id, sub.name, sub.siren, sub.submitted_on, event.seq, self.process.initial
         )
-        self.apps[sub.id] = _App(status, event.payload["document"])
+        self.apps[sub.id] = _App(status, document)
+        self.by_key.setdefault(id_key(sub.id), sub.id)
+        self.projects.setdefault((sub.siren, fingerprint), sub.id)
 
     def _money(self, record: _App, event: Event) -> None:
         payload = event.payload
