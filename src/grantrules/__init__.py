@@ -29,11 +29,12 @@ from grantrules.expressions import (
     minimum,
     param,
     reference,
+    rounded,
     sum_of,
     when,
 )
 from grantrules.model import Applicant, Application, CostLine, FinancingLine, Project
-from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding
+from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding, RoundingRule
 from grantrules.parameters import Parameter, ParameterSet, load_parameters
 from grantrules.registry import installed_schemes, load_scheme
 from grantrules.rules import Criterion, Obligation, Outcome, Override, Severity
@@ -69,6 +70,7 @@ __all__ = [
     "Project",
     "Rate",
     "Rounding",
+    "RoundingRule",
     "Scheme",
     "SchemeNotFound",
     "SchemeVersion",
@@ -87,6 +89,7 @@ __all__ = [
     "minimum",
     "param",
     "reference",
+    "rounded",
     "sum_of",
     "when",
 ]

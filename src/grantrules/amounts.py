@@ -24,8 +24,17 @@ import attrs
 from grantrules._format import LANGS
 from grantrules.basis import Basis
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
-from grantrules.expressions import AmountRef, ApplyRate, Compiled, Expr, Input, RenderContext, const
-from grantrules.money import Rounding
+from grantrules.expressions import (
+    AmountRef,
+    ApplyRate,
+    Compiled,
+    Expr,
+    Input,
+    RenderContext,
+    Round,
+    const,
+)
+from grantrules.money import Rounding, RoundingRule, _check_rounding_rule
 from grantrules.rules import Override, check_overrides, overrides
 
 __all__ = ["Amount", "order_amounts"]
@@ -39,8 +48,9 @@ class Amount(Expr):
         id: stable identifier (``eligible_cost``), a key of the decision's ``amounts``.
         formula: the expression that computes it.
         basis: its legal basis.
-        rounding: the rounding the formula applies; every rate application inside the formula
-            must name this same rounding, so that the rule's rounding is stated once and true.
+        rounding: the rounding the formula applies (``DOWN``, or ``DOWN.to_euro()`` to round
+            to the euro); every rate application and ``rounded(...)`` inside the formula must
+            name this same rounding, so that the rule's rounding is stated once and true.
         label: how texts name it ({"fr": "le coût total", "en": "the total cost"}).
         exceptions: labelled exceptions replacing the formula when they apply.
 
@@ -69,7 +79,7 @@ class Amount(Expr):
     id: str
     formula: Expr = attrs.field(converter=const)
     basis: Basis = attrs.field(kw_only=True)
-    rounding: Rounding | None = attrs.field(kw_only=True, default=None)
+    rounding: Rounding | RoundingRule | None = attrs.field(kw_only=True, default=None)
     label: Mapping[str, str] = attrs.field(kw_only=True, factory=dict)
     exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=overrides)
 
@@ -80,11 +90,14 @@ class Amount(Expr):
             raise InvalidArgument(f"amount {self.id}: basis must be a Basis, got {self.basis!r}")
         if self.label and any(not self.label.get(lang) for lang in LANGS):
             raise InvalidArgument(f"amount {self.id}: label needs {' and '.join(LANGS)}")
+        if self.rounding is not None:
+            _check_rounding_rule(self.rounding)
         for node in (n for e in self.expressions() for n in e.walk()):
-            if isinstance(node, ApplyRate) and self.rounding not in (None, node.rounding):
+            if isinstance(node, ApplyRate | Round) and self.rounding not in (None, node.rounding):
                 raise SchemeDefinitionError(
                     f"amount {self.id} declares rounding {self.rounding.name} but its formula "
-                    f"rounds {node.rounding.name}"
+                    f"rounds {node.rounding.name}: state the rule's rounding once, e.g. "
+                    "ROUNDING = DOWN.to_euro(), and use it in every rate.of(...)"
                 )
         check_overrides(f"amount {self.id}", self.exceptions)
 

@@ -33,7 +33,7 @@ import attrs
 
 from grantrules._format import format_value, join_and, pick
 from grantrules.errors import EvaluationError, InvalidArgument
-from grantrules.money import DOWN, Euro, Rate, Rounding
+from grantrules.money import DOWN, Euro, Rate, Rounding, RoundingRule, _check_rounding_rule
 
 __all__ = [
     "Env",
@@ -50,6 +50,7 @@ __all__ = [
     "minimum",
     "param",
     "reference",
+    "rounded",
     "sum_of",
     "when",
 ]
@@ -327,9 +328,23 @@ class Expr:
             )
         return StartsWith(self, Const(tuple(prefixes)))
 
-    def of(self, amount: Any, rounding: Rounding = DOWN) -> Expr:
-        """This rate applied to ``amount``, rounded to the cent as named (DOWN by default)."""
-        return ApplyRate(self, const(amount), rounding)
+    def of(self, amount: Any, rounding: Rounding | RoundingRule = DOWN) -> Expr:
+        """This rate applied to ``amount``, rounded as named: to the cent (DOWN by default),
+        or to the quantum of a rule such as ``DOWN.to_euro()``."""
+        return ApplyRate(self, const(amount), _check_rounding_rule(rounding))
+
+    def rounded(self, rounding: Rounding | RoundingRule) -> Expr:
+        """This amount rounded to the quantum of ``rounding`` (``DOWN.to_euro()``...).
+
+        >>> award = minimum(field("requested"), param("ceiling")).rounded(DOWN.to_euro())
+        >>> award.render(RenderContext("fr"))
+        "le plus petit de requested et ceiling, le tout arrondi à l'euro inférieur"
+        >>> field("asked").rounded(Rounding.HALF_UP.to(10)).render(RenderContext("en"))
+        'asked (rounded half up to a multiple of €10.00)'
+
+        .. versionadded:: 0.2
+        """
+        return Round(self, _check_rounding_rule(rounding))
 
     def years_after(self, years: Any) -> Expr:
         """The date ``years`` years after this date."""
@@ -391,7 +406,7 @@ def de(text: str) -> str:
 def _paren(child: Expr, ctx: RenderContext) -> str:
     # Brackets wherever a compound child would make the sentence ambiguous.
     text = child.render(ctx)
-    return f"({text})" if isinstance(child, Logic | When | Not | Arith) else text
+    return f"({text})" if isinstance(child, Logic | When | Not | Arith | Extremum | Round) else text
 
 
 @attrs.frozen(eq=False)
@@ -804,11 +819,11 @@ class Arith(Expr):
 
 @attrs.frozen(eq=False)
 class ApplyRate(Expr):
-    """A rate applied to an amount, rounded to the cent with a named rounding."""
+    """A rate applied to an amount, rounded with a named rounding (to the cent or its quantum)."""
 
     rate: Expr
     amount: Expr
-    rounding: Rounding
+    rounding: Rounding | RoundingRule
 
     def children(self) -> tuple[Expr, ...]:
         return (self.rate, self.amount)
@@ -832,6 +847,47 @@ class ApplyRate(Expr):
 
 
 @attrs.frozen(eq=False)
+class Round(Expr):
+    """An amount rounded to a multiple of a rounding's quantum (the euro, ten euros...)."""
+
+    operand: Expr
+    rounding: Rounding | RoundingRule
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+    def compile(self) -> Compiled:
+        inner, rounding = self.operand.compile(), self.rounding
+
+        def round_amount(env: Env, item: Any) -> Euro:
+            value = inner(env, item)
+            if not isinstance(value, Euro):
+                raise EvaluationError(f"expected an amount to round, got {value!r}")
+            return value.rounded(rounding)
+
+        return round_amount
+
+    def render(self, ctx: RenderContext) -> str:
+        text, how = self.operand.render(ctx), self.rounding.label(ctx.lang)
+        if not self.operand.children():
+            return f"{text} ({how})"
+        # "le tout" says the rounding applies to the whole formula, not to its last term.
+        return ctx.words(f"{text}, le tout {how}", f"{text}, the whole {how}")
+
+
+def rounded(amount: Any, rounding: Rounding | RoundingRule) -> Expr:
+    """``amount`` rounded to the quantum of ``rounding``: ``rounded(award, DOWN.to_euro())``.
+
+    >>> from types import SimpleNamespace
+    >>> rounded(field("asked"), DOWN.to_euro()).evaluate(SimpleNamespace(asked=Euro("99.99")))
+    Euro('99.00')
+
+    .. versionadded:: 0.2
+    """
+    return const(amount).rounded(rounding)
+
+
+@attrs.frozen(eq=False)
 class Extremum(Expr):
     """The least (``min``) or greatest (``max``) of its operands."""
 
@@ -847,6 +903,18 @@ class Extremum(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         parts = join_and([_paren(o, ctx) for o in self.operands], ctx.lang)
+        if len(self.operands) > 2 or any(isinstance(o, Extremum) for o in self.operands):
+            # A list announced by a colon, nested lists in brackets: "le plus grand de le plus
+            # petit de A et B et C" could be read two ways.
+            if self.op == "min":
+                return ctx.words(
+                    f"le plus petit des montants suivants : {parts}",
+                    f"the least of the following: {parts}",
+                )
+            return ctx.words(
+                f"le plus grand des montants suivants : {parts}",
+                f"the greatest of the following: {parts}",
+            )
         if self.op == "min":
             return ctx.words(f"le plus petit {de(parts)}", f"the least of {parts}")
         return ctx.words(f"le plus grand {de(parts)}", f"the greatest of {parts}")
