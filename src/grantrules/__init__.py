@@ -24,6 +24,7 @@ from grantrules.expressions import (
     const,
     count,
     field,
+    instruction,
     list_of,
     maximum,
     minimum,
@@ -33,7 +34,14 @@ from grantrules.expressions import (
     sum_of,
     when,
 )
-from grantrules.model import Applicant, Application, CostLine, FinancingLine, Project
+from grantrules.model import (
+    Applicant,
+    Application,
+    CostLine,
+    FinancingLine,
+    Instruction,
+    Project,
+)
 from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding, RoundingRule
 from grantrules.parameters import Parameter, ParameterSet, load_parameters
 from grantrules.registry import installed_schemes, load_scheme
@@ -59,6 +67,7 @@ __all__ = [
     "Euro",
     "FinancingLine",
     "GrantRulesError",
+    "Instruction",
     "InvalidArgument",
     "Metadata",
     "Obligation",
@@ -82,6 +91,7 @@ __all__ = [
     "evaluate",
     "field",
     "installed_schemes",
+    "instruction",
     "list_of",
     "load_parameters",
     "load_scheme",

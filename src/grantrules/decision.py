@@ -454,6 +454,20 @@ class Decision:
         return tuple(c for c in self.criteria if c.blocks)
 
     @property
+    def pending(self) -> tuple[str, ...]:
+        """The instructor inputs this decision waits for (``instruction.<name>``), in order.
+
+        Each is a blocking criterion, added by the scheme version, whose outcome is
+        ``missing``: the application cannot be eligible until the instructing authority
+        supplies it (see :class:`~grantrules.model.Instruction`).
+        """
+        return tuple(
+            c.id
+            for c in self.criteria
+            if c.outcome is Outcome.MISSING and c.id.startswith("instruction.")
+        )
+
+    @property
     def warnings(self) -> tuple[CriterionResult, ...]:
         """Warning criteria that did not pass."""
         return tuple(

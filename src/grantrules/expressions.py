@@ -45,6 +45,7 @@ __all__ = [
     "const",
     "count",
     "field",
+    "instruction",
     "list_of",
     "maximum",
     "minimum",
@@ -608,6 +609,82 @@ def field(path: str) -> Field:
     if not path or not all(part.isidentifier() for part in path.split(".")):
         raise InvalidArgument(f"field path {path!r} must be dotted identifiers like 'a.b'")
     return Field(path)
+
+
+#: The section of an application document that the instructing authority fills in.
+INSTRUCTION = "instruction"
+
+
+def instruction(name: str) -> Field:
+    """An input decided by the instructing authority, read from the ``instruction`` section.
+
+    The application model declares it in a subclass of
+    :class:`~grantrules.model.Instruction`.  Until the authority supplies it the input is
+    missing: the scheme version adds a blocking criterion ``instruction.<name>`` whose outcome
+    is then ``missing``, naming it (see :func:`pending_inputs`).
+
+    >>> from types import SimpleNamespace
+    >>> rate = instruction("granted_rate")
+    >>> rate.of(field("eligible_cost")).evaluate(SimpleNamespace(
+    ...     eligible_cost=Euro("1000.00"), instruction=SimpleNamespace(granted_rate=Rate("40%"))))
+    Euro('400.00')
+    >>> str(sorted(rate.inputs())[0])
+    'field:instruction.granted_rate'
+
+    .. versionadded:: 0.2
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise InvalidArgument(f"an instructor input is named by an identifier, got {name!r}")
+    return Field(f"{INSTRUCTION}.{name}")
+
+
+def pending_inputs(expr: Expr) -> frozenset[str]:
+    """The instructor inputs ``expr`` needs (their dotted paths), leaving out those read only
+    to test whether they are given (``is_set()``), which never wait for the authority.
+
+    >>> sorted(pending_inputs(instruction("score") >= 12))
+    ['instruction.score']
+    >>> sorted(pending_inputs(when(instruction("derogation").is_set(), 1, 0)))
+    []
+
+    .. versionadded:: 0.2
+    """
+    found: set[str] = set()
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, IsSet):
+            continue
+        if isinstance(node, Field) and node.path.startswith(INSTRUCTION + "."):
+            found.add(node.path)
+        todo.extend(node.children())
+    return frozenset(found)
+
+
+@attrs.frozen(eq=False)
+class Supplied(Expr):
+    """True once the instructing authority has supplied an input; missing until then."""
+
+    operand: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+    def compile(self) -> Compiled:
+        inner = self.operand.compile()
+
+        def supplied(env: Env, item: Any) -> bool:
+            inner(env, item)  # raises MissingInput while the input is None
+            return True
+
+        return supplied
+
+    def render(self, ctx: RenderContext) -> str:
+        text = self.operand.render(ctx)
+        return ctx.words(
+            f"l'autorité instructrice a statué sur {text}",
+            f"the instructing authority has decided {text}",
+        )
 
 
 def param(name: str) -> Param:

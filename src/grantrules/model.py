@@ -27,6 +27,7 @@ __all__ = [
     "Application",
     "CostLine",
     "FinancingLine",
+    "Instruction",
     "Project",
     "luhn_valid",
 ]
@@ -196,3 +197,27 @@ class Application:
     project: Project
     costs: tuple[CostLine, ...] = ()
     financing: tuple[FinancingLine, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Instruction:
+    """What the instructing authority decides or finds, not the applicant: the ``instruction``
+    section of an application document.
+
+    A scheme subclasses it with one optional field per instructor input (a rate chosen up to
+    a cap, a derogation granted, a committee score), each ``None`` until the authority
+    supplies it, and adds it to its application model as
+    ``instruction: MyInstruction = attrs.field(factory=MyInstruction)``.  Rules read these
+    inputs with :func:`grantrules.expressions.instruction`; while one is ``None`` the decision
+    has a blocking criterion ``instruction.<name>`` whose outcome is ``missing``, never a
+    silent default.  The call engine supplies them as an ``instructed`` event.
+
+    >>> from grantrules.money import Rate
+    >>> @attrs.frozen(kw_only=True)
+    ... class Committee(Instruction):
+    ...     granted_rate: Rate | None = None
+    >>> Committee().granted_rate is None, Committee(granted_rate=Rate("40%")).granted_rate
+    (True, Rate('0.4'))
+
+    .. versionadded:: 0.2
+    """

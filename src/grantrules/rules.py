@@ -38,6 +38,7 @@ __all__ = [
     "Severity",
     "Texts",
     "fill",
+    "pending_criterion",
 ]
 
 #: A text in each language, keyed by ``"fr"`` and ``"en"``: messages, titles, labels.
@@ -196,6 +197,16 @@ _MISSING = {
     "en": "Information missing to check this criterion: {missing}.",
 }
 
+#: The messages of the criterion a scheme version adds for each instructor input.
+_PENDING = {
+    "fr": "En attente de la décision de l'autorité instructrice : {label} ({missing}).",
+    "en": "Awaiting the instructing authority's decision: {label} ({missing}).",
+}
+_SUPPLIED = {
+    "fr": "Décision de l'autorité instructrice : {label} = {%s}.",
+    "en": "The instructing authority's decision: {label} = {%s}.",
+}
+
 
 @attrs.frozen(eq=False)
 class Criterion:
@@ -210,6 +221,8 @@ class Criterion:
         failed, passed, not_applicable: French and English messages with ``{placeholders}``
             filled from the inputs the criterion read (fields by dotted path, parameters,
             amounts, and ``details``).
+        missing: the message when an input is absent, ``{missing}`` naming it (a standard
+            message by default).
         details: extra named values computed for messages (e.g. the list of rejected lines).
         exceptions: labelled exceptions that replace ``condition`` when they apply.
         title: a short French and English name for reports (optional).
@@ -247,13 +260,14 @@ class Criterion:
     details: Mapping[str, Expr] = attrs.field(kw_only=True, factory=dict)
     exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=overrides)
     title: Texts = attrs.field(kw_only=True, factory=dict)
+    missing: Texts = attrs.field(kw_only=True, default=_MISSING)
 
     def __attrs_post_init__(self) -> None:
         if not self.id or not all(p.isidentifier() for p in self.id.split(".")):
             raise InvalidArgument(f"criterion id {self.id!r} must be dotted identifiers")
         if not isinstance(self.basis, Basis):
             raise InvalidArgument(f"criterion {self.id}: basis must be a Basis, got {self.basis!r}")
-        for what in ("failed", "passed", "not_applicable"):
+        for what in ("failed", "passed", "not_applicable", "missing"):
             _check_texts(f"criterion {self.id}", what, getattr(self, what))
         check_overrides(f"criterion {self.id}", self.exceptions)
 
@@ -317,7 +331,7 @@ class Criterion:
             "passed": self.passed,
             "failed": self.failed,
             "not_applicable": self.not_applicable,
-        }.get(outcome, _MISSING)
+        }.get(outcome, self.missing)
         return pick(texts, lang)
 
 
@@ -350,3 +364,44 @@ class Obligation:
 
     def __attrs_post_init__(self) -> None:
         _check_texts(f"obligation {self.id}", "text", self.text)
+
+
+def pending_criterion(path: str, basis: Basis, label: Texts | None = None) -> Criterion:
+    """The blocking criterion that waits for the instructor input at ``path``.
+
+    A :class:`~grantrules.scheme.SchemeVersion` adds one, with the id ``path``, for every
+    instructor input its rules need, unless it already has a criterion of that id.
+
+    >>> rule = pending_criterion("instruction.score", Basis("Règlement", "art. 9"),
+    ...                          {"fr": "la note du comité", "en": "the committee's score"})
+    >>> rule.id
+    'instruction.score'
+    >>> print(rule.message("missing", {"missing": "instruction.score"}, "en"))
+    Awaiting the instructing authority's decision: the committee's score (instruction.score).
+    >>> rule.message("passed", {"instruction.score": 14}, "fr")
+    "Décision de l'autorité instructrice : la note du comité = 14."
+
+    .. versionadded:: 0.2
+    """
+    from grantrules.expressions import Supplied, field
+
+    def texts(template: Texts) -> dict[str, str]:
+        # The label goes into the template itself: it is text, not a value to format.
+        return {
+            lang: template[lang]
+            .replace("{%s}", "{" + path + "}")
+            .replace(
+                "{label}", pick(label, lang).replace("{", "(").replace("}", ")") if label else path
+            )
+            for lang in LANGS
+        }
+
+    return Criterion(
+        path,
+        Supplied(field(path)),
+        basis=basis,
+        failed=texts(_PENDING),
+        passed=texts(_SUPPLIED),
+        missing=texts(_PENDING),
+        title=dict(label) if label else {},
+    )

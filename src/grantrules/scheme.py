@@ -28,10 +28,10 @@ import attrs
 from grantrules.amounts import Amount, order_amounts
 from grantrules.decision import DECISION_KEYS
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
-from grantrules.expressions import Expr
+from grantrules.expressions import Expr, pending_inputs
 from grantrules.model import Application
 from grantrules.parameters import ParameterSet
-from grantrules.rules import Criterion, Obligation, Texts
+from grantrules.rules import Criterion, Obligation, Texts, pending_criterion
 
 __all__ = ["Metadata", "Perimeter", "Scheme", "SchemeVersion"]
 
@@ -144,6 +144,7 @@ class SchemeVersion:
     _cache: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "criteria", self.criteria + self._pending_criteria())
         ids = [c.id for c in self.criteria]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -162,6 +163,25 @@ class SchemeVersion:
             raise SchemeDefinitionError(
                 f"rules read parameters that are not defined: {sorted(unknown)}"
             )
+
+    def _pending_criteria(self) -> tuple[Criterion, ...]:
+        """A blocking criterion per instructor input the rules need and no criterion has as
+        its id: a decision lacking the input is then ``missing`` it, by name."""
+        readers: list[tuple[tuple[Expr, ...], Any]] = [
+            (c.expressions(), c.basis) for c in self.criteria
+        ]
+        readers += [(a.expressions(), a.basis) for a in self.amounts]
+        readers += [
+            ((o.applies_if,), o.basis) for o in self.obligations if o.applies_if is not None
+        ]
+        ids = {c.id for c in self.criteria}
+        added: dict[str, Criterion] = {}
+        for expressions, basis in readers:
+            for expr in expressions:
+                for path in sorted(pending_inputs(expr) - ids - added.keys()):
+                    label = self.labels.get(f"field:{path}")
+                    added[path] = pending_criterion(path, basis, label)
+        return tuple(added[path] for path in sorted(added))
 
     def expressions(self) -> tuple[Expr, ...]:
         """Every expression of this version (for analysis: inputs, thresholds, rendering).

@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from grantrules.call._contract import read_submission
+from grantrules.call._instruction import INSTRUCTED, merged_document
 from grantrules.call.journal import Event
 from grantrules.call.ledger import Ledger
 from grantrules.call.process import Process
@@ -188,6 +189,8 @@ class Projection:
                 f"{record.status.status!r} of {event.application_id!r}"
             )
         self._money(record, event)
+        if event.kind == INSTRUCTED:  # the authority's inputs join the document evaluated
+            record.document = merged_document(record.document, event.payload["instruction"])
         changes = self._changes(record, event)
         record.status = attrs.evolve(
             record.status,
