@@ -201,3 +201,30 @@ def test_the_call_journals_an_instructor_input_and_re_evaluates(tmp_path: pathli
             call.instruct("A-3", {})
         # Replaying the journal gives the same state, the statechart agreeing.
         assert call.replay() == call.status()
+
+
+def test_the_call_instruct_command(tmp_path: pathlib.Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from grantrules.call.cli import call as call_group
+
+    def factory(scheme: str, overrides: Any) -> tuple[Any, Euro, dict[str, Any]]:
+        return (lambda document: evaluate(SCHEME, document)), Euro("100000.00"), {}
+
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps(_document("A-1")) + "\n", encoding="utf-8")
+    db = tmp_path / "call.db"
+    obj = {"make_evaluator": factory}
+
+    def invoke(*args: str) -> Any:
+        return CliRunner().invoke(call_group, list(args), obj=obj)
+
+    assert invoke("run", "--scheme", "committee", str(batch), "--db", str(db)).exit_code == 0
+    result = invoke("instruct", str(db), "A-1", "granted_rate=40%", "score=12", "--scheme", "c")
+    assert result.exit_code == 0, result.output
+    assert result.output == "A-1: eligible, award 493.00\n"
+    refused = invoke("instruct", str(db), "A-1", "score=1.5", "--scheme", "committee")
+    assert refused.exit_code == 2
+    assert "write rates and amounts as strings" in refused.output
