@@ -13,7 +13,7 @@ import pytest
 
 from grantrules.amounts import Amount, order_amounts
 from grantrules.basis import Basis
-from grantrules.errors import EvaluationError, InvalidArgument, SchemeDefinitionError
+from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.evaluate import evaluate
 from grantrules.expressions import (
     AmountRef,
@@ -221,10 +221,15 @@ def test_amounts_given_in_reverse_are_evaluated_in_dependency_order() -> None:
     assert decision.award == Euro("4999.99")
 
 
-def test_an_amount_that_is_not_money_is_an_evaluation_error() -> None:
-    scheme = scheme_with(amount("award", count(costs)))
-    with pytest.raises(EvaluationError, match="amount award gave 2, not a Euro amount"):
-        evaluate(scheme, sports.application())
+def test_an_amount_that_is_not_money_is_refused_when_defined() -> None:
+    with pytest.raises(
+        SchemeDefinitionError,
+        match=r"amount award: must give an amount \(EUR\), not a whole number in: the number",
+    ):
+        amount("award", count(costs))
+    # A field is known only with the application model: the scheme refuses it then.
+    with pytest.raises(SchemeDefinitionError, match="amount award: must give an amount"):
+        scheme_with(amount("award", field("applicant.members")))
 
 
 def test_a_rounding_to_the_euro_is_stated_once_and_checked() -> None:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from grantrules.amounts import Amount
 from grantrules.basis import Basis
 from grantrules.decision import Decision
-from grantrules.errors import EvaluationError, InvalidArgument
+from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.evaluate import evaluate
 from grantrules.expressions import field
 from grantrules.model import Application
@@ -408,7 +408,7 @@ def test_scheme_of_the_wrong_type() -> None:
         evaluate("sports-equipment", sports.application())  # type: ignore[arg-type]
 
 
-def test_a_rule_that_cannot_be_evaluated_is_an_evaluation_error() -> None:
+def test_a_rule_comparing_a_text_with_a_number_is_refused_when_defined() -> None:
     broken = Criterion(
         "applicant.name_size",
         field("applicant.name") > 3,
@@ -416,9 +416,12 @@ def test_a_rule_that_cannot_be_evaluated_is_an_evaluation_error() -> None:
         failed={"fr": "Non.", "en": "No."},
     )
     version = attrs.evolve(sports.VERSION_2025, criteria=(broken,))
-    scheme = attrs.evolve(SCHEME, versions=(version,))
-    with pytest.raises(EvaluationError, match=r"applicant\.name_size"):
-        evaluate(scheme, sports.application())
+    with pytest.raises(
+        SchemeDefinitionError,
+        match=r"criterion applicant\.name_size: cannot compare a text with a whole number in: "
+        r"applicant\.name is greater than 3",
+    ):
+        attrs.evolve(SCHEME, versions=(version,))
 
 
 def test_a_version_without_criteria_evaluates() -> None:

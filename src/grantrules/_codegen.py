@@ -282,7 +282,7 @@ def _wrapped(generate: Callable[[Any, _Gen], str]) -> Callable[[Any, _Gen], str]
 @_src.register
 @_wrapped
 def _(node: Arith, g: _Gen) -> str:
-    sign = "+" if node.op == "add" else "-"
+    sign = {"add": "+", "sub": "-", "mul": "*"}[node.op]
     return f"({_src(node.left, g)} {sign} {_src(node.right, g)})"
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from grantrules._format import LANGS
+from grantrules._units import check_amount
 from grantrules.basis import Basis
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.expressions import (
@@ -100,6 +101,7 @@ class Amount(Expr):
                     "ROUNDING = DOWN.to_euro(), and use it in every rate.of(...)"
                 )
         check_overrides(f"amount {self.id}", self.exceptions)
+        check_amount(self)  # what is known here: constants and other amounts
 
     # As an expression, an amount is a reference to its own computed value.
     def own_inputs(self) -> frozenset[Input]:

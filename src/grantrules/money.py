@@ -697,6 +697,38 @@ class Rate(_Exact):
             )
         return amount.scale(self._d, rounding)
 
+    # Rates combine exactly: 80 % = 1 - 20 %, 60 % x 50 % = 30 %.  A result outside [0, 1]
+    # is refused like any other rate, and only whole 0 and 1 mix with rates ("1 - rate").
+    def __add__(self, other: Rate | int) -> Rate:
+        try:
+            return Rate(_EXACT.add(self._d, _rate_operand("add", other)))
+        except _NotARate:
+            return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Rate | int) -> Rate:
+        try:
+            return Rate(_EXACT.subtract(self._d, _rate_operand("subtract", other)))
+        except _NotARate:
+            return NotImplemented
+
+    def __rsub__(self, other: Rate | int) -> Rate:
+        try:
+            return Rate(_EXACT.subtract(_rate_operand("subtract", other), self._d))
+        except _NotARate:
+            return NotImplemented
+
+    def __mul__(self, other: Rate) -> Rate:
+        if isinstance(other, Euro):
+            return NotImplemented
+        if not isinstance(other, Rate):
+            raise InvalidArgument(
+                f"a rate multiplies only another rate, got {_describe(other)}; apply a rate to "
+                "an amount with rate.apply(amount, rounding=DOWN)"
+            )
+        return Rate(_EXACT.multiply(self._d, other._d))
+
     def __str__(self) -> str:
         return f"{format(self.percent, 'f')}%"
 
@@ -710,6 +742,23 @@ class Rate(_Exact):
         '12.5%'
         """
         return _format_rate(self._d, lang)
+
+
+class _NotARate(Exception):
+    """An operand that the other side's operator handles (an amount)."""
+
+
+def _rate_operand(verb: str, other: object) -> Decimal:
+    if isinstance(other, Euro):  # Euro's own operators explain, when NotImplemented reaches them
+        raise _NotARate
+    if isinstance(other, Rate):
+        return other._d
+    if type(other) is int and other in (0, 1):
+        return Decimal(other)
+    raise InvalidArgument(
+        f"cannot {verb} {_describe(other)} and a Rate: rates combine with rates and with the "
+        "whole numbers 0 and 1 (1 - rate); apply a rate to an amount with rate.apply()"
+    )
 
 
 @functools.lru_cache(maxsize=256)

@@ -270,6 +270,9 @@ class Criterion:
         for what in ("failed", "passed", "not_applicable", "missing"):
             _check_texts(f"criterion {self.id}", what, getattr(self, what))
         check_overrides(f"criterion {self.id}", self.exceptions)
+        from grantrules._units import check_criterion
+
+        check_criterion(self)  # what is known here: constants and amounts
 
     def expressions(self) -> tuple[Expr, ...]:
         """Every expression of the criterion: condition, applicability, details, exceptions."""

@@ -20,11 +20,12 @@ import bisect
 import datetime
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from grantrules._units import Units, check_amount, check_criterion, check_units, field_unit
 from grantrules.amounts import Amount, order_amounts
 from grantrules.decision import DECISION_KEYS
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
@@ -163,6 +164,28 @@ class SchemeVersion:
             raise SchemeDefinitionError(
                 f"rules read parameters that are not defined: {sorted(unknown)}"
             )
+        self.check_units()
+
+    def check_units(self, fields: Callable[[str], str | None] | None = None) -> None:
+        """Check every rule's units, knowing the parameters' units (and the fields' units when
+        the scheme gives them): a rate subtracted from an amount is refused here.
+
+        Raises:
+            SchemeDefinitionError: naming the rule, the problem and the expression.
+        """
+        units = Units(
+            params={name: self.parameters[name].unit for name in self.parameters},
+            **({"fields": fields} if fields is not None else {}),
+        )
+        for criterion in self.criteria:
+            check_criterion(criterion, units)
+        for amount in self.amounts:
+            check_amount(amount, units)
+        for name, expr in self.derived.items():
+            check_units(f"derived value {name}", expr, None, units)
+        for obligation in self.obligations:
+            if obligation.applies_if is not None:
+                check_units(f"obligation {obligation.id}", obligation.applies_if, "bool", units)
 
     def _pending_criteria(self) -> tuple[Criterion, ...]:
         """A blocking criterion per instructor input the rules need and no criterion has as
@@ -340,6 +363,9 @@ class Scheme:
                 f"scheme {self.id}: rules read fields that {self.application_type.__name__} "
                 "does not have: " + "; ".join(problems)
             )
+        fields = field_unit(self.application_type)
+        for version in self.versions:
+            version.check_units(fields)
 
     @property
     def title(self) -> str:
