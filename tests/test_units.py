@@ -33,7 +33,7 @@ from grantrules.serde import _example_document
 
 BASIS = Basis("Règlement d'intervention", "art. 3")
 COSTS = collection("costs")
-TOTAL = Amount("total", sum_of(COSTS.amount_excl_vat), basis=BASIS)
+total = Amount("total", sum_of(COSTS.amount_excl_vat), basis=BASIS)
 PARAMS = {"min_own_share": "rate", "ceiling": "EUR", "months": "count", "start": "date"}
 
 
@@ -56,12 +56,12 @@ def _parameters(own_share: str = "20%") -> ParameterSet:
         (const(1) - param("min_own_share"), "rate"),
         (param("min_own_share") + const(Rate("10%")), "rate"),
         (param("min_own_share").times(const(Rate("50%"))), "rate"),
-        (param("ceiling") - TOTAL, "EUR"),
-        (minimum(TOTAL, param("ceiling")), "EUR"),
-        ((const(1) - param("min_own_share")).of(TOTAL), "EUR"),
-        (TOTAL >= param("ceiling"), "bool"),
+        (param("ceiling") - total, "EUR"),
+        (minimum(total, param("ceiling")), "EUR"),
+        ((const(1) - param("min_own_share")).of(total), "EUR"),
+        (total >= param("ceiling"), "bool"),
         (count(COSTS) <= param("months"), "bool"),
-        (when(TOTAL > Euro.ZERO, param("min_own_share"), Rate(0)), "rate"),
+        (when(total > Euro.ZERO, param("min_own_share"), Rate(0)), "rate"),
         (field("anything"), None),
     ],
 )
@@ -73,17 +73,17 @@ def test_every_node_has_a_unit(expr: object, unit: str | None) -> None:
     ("expr", "message"),
     [
         (
-            TOTAL - const(Rate("20%")),
+            total - const(Rate("20%")),
             r"cannot subtract an amount \(EUR\) and a rate in: total − 20",
         ),
         (param("ceiling") - param("min_own_share"), "cannot subtract an amount"),
-        (param("start").of(TOTAL), "what .of.. applies must be a rate, not a date"),
+        (param("start").of(total), "what .of.. applies must be a rate, not a date"),
         (param("min_own_share").of(param("start")), "what a rate applies to must be an amount"),
-        (TOTAL > count(COSTS), r"cannot compare an amount \(EUR\) with a whole number"),
-        (param("min_own_share").times(TOTAL), "operands .rate x rate. must be a rate"),
-        (maximum(TOTAL, param("months")), "cannot compare an amount"),
+        (total > count(COSTS), r"cannot compare an amount \(EUR\) with a whole number"),
+        (param("min_own_share").times(total), "operands .rate x rate. must be a rate"),
+        (maximum(total, param("months")), "cannot compare an amount"),
         (const(2) - param("min_own_share"), "numbers 0 and 1"),
-        (when(TOTAL, TOTAL, TOTAL), "the condition of when.. must be a condition"),
+        (when(total, total, total), "the condition of when.. must be a condition"),
     ],
 )
 def test_mismatched_units_are_refused_with_the_expression(expr: object, message: str) -> None:
@@ -96,7 +96,7 @@ def test_a_rate_mixed_with_money_is_refused_when_the_amount_is_built() -> None:
         SchemeDefinitionError,
         match=r"^amount net: cannot subtract an amount \(EUR\) and a rate in: total − 100%$",
     ):
-        Amount("net", TOTAL - const(Rate("100%")), basis=BASIS)
+        Amount("net", total - const(Rate("100%")), basis=BASIS)
 
 
 def test_a_rate_mixed_with_money_through_parameters_is_refused_by_the_version() -> None:
@@ -106,14 +106,14 @@ def test_a_rate_mixed_with_money_through_parameters_is_refused_by_the_version() 
             valid_from=datetime.date(2025, 1, 1),
             parameters=_parameters(),
             criteria=[],
-            amounts=[TOTAL, award],
+            amounts=[total, award],
             award="award",
         )
 
 
 def test_a_criterion_must_be_a_condition() -> None:
     with pytest.raises(SchemeDefinitionError, match="criterion c: must give a condition"):
-        Criterion("c", TOTAL + Euro("1.00"), basis=BASIS, failed={"fr": "Non.", "en": "No."})
+        Criterion("c", total + Euro("1.00"), basis=BASIS, failed={"fr": "Non.", "en": "No."})
 
 
 def test_rates_combine_exactly_in_closures_and_generated_code() -> None:
@@ -128,11 +128,11 @@ def test_rates_combine_exactly_in_closures_and_generated_code() -> None:
 
 
 def _scheme() -> Scheme:
-    public_cap = (const(1) - param("min_own_share")).of(TOTAL, rounding=DOWN)
+    public_cap = (const(1) - param("min_own_share")).of(total, rounding=DOWN)
     award = Amount("award", minimum(public_cap, param("ceiling")), basis=BASIS, rounding=DOWN)
     cap = Criterion(
         "financing.own_share",
-        award <= (const(1) - param("min_own_share")).of(TOTAL, rounding=DOWN),
+        award <= (const(1) - param("min_own_share")).of(total, rounding=DOWN),
         basis=BASIS,
         failed={"fr": "Part propre insuffisante.", "en": "Own share too small."},
     )
@@ -140,7 +140,7 @@ def _scheme() -> Scheme:
         valid_from=datetime.date(2025, 1, 1),
         parameters=_parameters(),
         criteria=[cap],
-        amounts=[TOTAL, award],
+        amounts=[total, award],
         award="award",
     )
     return Scheme(id="units", metadata=Metadata(name={"fr": "Unités"}), versions=[version])
