@@ -20,6 +20,7 @@ from grantrules.errors import (
 )
 from grantrules.evaluate import evaluate
 from grantrules.expressions import (
+    Expr,
     collection,
     const,
     count,
@@ -65,6 +66,7 @@ __all__ = [
     "DateRange",
     "Decision",
     "Euro",
+    "Expr",
     "FinancingLine",
     "GrantRulesError",
     "Instruction",

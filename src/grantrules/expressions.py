@@ -308,6 +308,27 @@ class Expr:
             "and/or/not, and a.between(lo, hi) instead of lo <= a <= hi"
         )
 
+    def is_true(self) -> Expr:
+        """The boolean input holds: ``applicant.sgei.is_true()`` rather than ``== True``,
+        which linters flag (E712) although it builds a node.
+
+        >>> field("applicant.sgei").is_true().render(RenderContext("en"))
+        'applicant.sgei equals yes'
+
+        .. versionadded:: 0.2
+        """
+        return Compare("eq", self, Const(True))
+
+    def is_false(self) -> Expr:
+        """The boolean input is false (and given: a missing input stays missing).
+
+        >>> field("applicant.sgei").is_false().render(RenderContext("fr"))
+        'applicant.sgei égale non'
+
+        .. versionadded:: 0.2
+        """
+        return Compare("eq", self, Const(False))
+
     def between(self, low: Any, high: Any) -> Expr:
         """``low <= self <= high``, both bounds inclusive."""
         return Between(self, const(low), const(high))

@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import os
 import re
 import tomllib
 import types
@@ -60,8 +61,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
@@ -75,6 +77,8 @@ from grantrules.errors import (
     UnknownParameter,
 )
 from grantrules.money import Euro, Rate
+
+_T = TypeVar("_T")
 
 __all__ = [
     "UNITS",
@@ -431,6 +435,31 @@ class ParameterSet:
     def __len__(self) -> int:
         return len(self.parameters)
 
+    def value(self, name: str, day: date, kind: type[_T]) -> _T:
+        """The value of ``name`` in force on ``day``, checked to be a ``kind``: a typed read
+        for code outside the rules (a portfolio rule's ceiling, its number of years).
+
+        Raises:
+            UnknownParameter: no parameter ``name``.
+            InvalidArgument: its value is not a ``kind``.
+
+        >>> _example().value("feder_rate", date(2025, 3, 14), Rate)
+        Rate('0.6')
+        >>> _example().value("feder_rate", date(2025, 3, 14), int)
+        Traceback (most recent call last):
+          ...
+        grantrules.errors.InvalidArgument: parameter 'feder_rate' is a Rate on 2025-03-14, not a int
+
+        .. versionadded:: 0.2
+        """
+        found = self[name].at(day)
+        if not isinstance(found, kind) or (kind is int and isinstance(found, bool)):
+            raise InvalidArgument(
+                f"parameter {name!r} is a {type(found).__name__} on {day.isoformat()}, "
+                f"not a {kind.__name__}"
+            )
+        return found
+
     def at(self, day: date) -> dict[str, ParamValue]:
         """The value of every parameter in force on ``day``; the others are left out.
 
@@ -482,11 +511,12 @@ class ParameterSet:
         return tuple(sorted(dates))
 
 
-def load_parameters(path: str | Path) -> ParameterSet:
+def load_parameters(path: str | os.PathLike[str] | Traversable) -> ParameterSet:
     """Read a parameter file in the format described in this module's documentation.
 
     Args:
-        path: the TOML file, as a string or a :class:`~pathlib.Path`.
+        path: the TOML file, as a string, a :class:`~pathlib.Path`, or a file of an installed
+            package (``importlib.resources.files("my_scheme") / "parameters.toml"``).
 
     Returns:
         The :class:`ParameterSet` of every parameter the file defines.
@@ -515,12 +545,16 @@ def load_parameters(path: str | Path) -> ParameterSet:
 
     .. versionadded:: 0.1
     """
-    path = Path(path)
+    if isinstance(path, str | os.PathLike):
+        path = Path(path)
+    # A package resource may live in a zip: it is read through its own read_text, and named
+    # by its file name in messages.
+    source = str(path) if isinstance(path, Path) else path.name
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ParameterError(f"{path}: not UTF-8 text ({exc.reason}): save it as UTF-8") from None
-    return parse_parameters(text, str(path))
+        raise ParameterError(f"{source}: not UTF-8 text ({exc.reason}): save it as UTF-8") from None
+    return parse_parameters(text, source)
 
 
 def parse_parameters(text: str, source: str) -> ParameterSet:

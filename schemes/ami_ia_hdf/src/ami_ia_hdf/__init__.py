@@ -13,9 +13,15 @@ from importlib.resources import files
 
 from ami_ia_hdf import rules
 from ami_ia_hdf.model import AmiApplication
-from grantrules import Euro, Metadata, Perimeter, Scheme, SchemeVersion
-from grantrules.call import DeMinimis
-from grantrules.parameters import parse_parameters
+from grantrules.authoring import (
+    DeMinimis,
+    Euro,
+    Metadata,
+    Perimeter,
+    Scheme,
+    SchemeVersion,
+    load_parameters,
+)
 
 __all__ = ["AmiApplication", "scheme"]
 
@@ -77,8 +83,7 @@ OPEN_QUESTIONS = (
 @functools.cache
 def scheme() -> Scheme:
     """The scheme, built once (the entry point of ``grantrules.schemes``)."""
-    source = files("ami_ia_hdf") / "parameters.toml"
-    parameters = parse_parameters(source.read_text(encoding="utf-8"), source="parameters.toml")
+    parameters = load_parameters(files("ami_ia_hdf") / "parameters.toml")
     version = SchemeVersion(
         valid_from=datetime.date(2024, 11, 1),
         parameters=parameters,
@@ -133,18 +138,12 @@ def scheme() -> Scheme:
         portfolio=(
             # De minimis is cumulated across the call's awards too, not only per application.
             DeMinimis(
-                ceiling=_euro(parameters["de_minimis_ceiling"].at(version.valid_from)),
-                sgei_ceiling=_euro(parameters["de_minimis_sgei_ceiling"].at(version.valid_from)),
-                years=int(str(parameters["de_minimis_years"].at(version.valid_from))),
+                ceiling=parameters.value("de_minimis_ceiling", version.valid_from, Euro),
+                sgei_ceiling=parameters.value("de_minimis_sgei_ceiling", version.valid_from, Euro),
+                years=parameters.value("de_minimis_years", version.valid_from, int),
             ),
         ),
     )
-
-
-def _euro(value: object) -> Euro:
-    if not isinstance(value, Euro):
-        raise TypeError(f"expected an amount parameter, got {value!r}")
-    return value
 
 
 LABELS = {

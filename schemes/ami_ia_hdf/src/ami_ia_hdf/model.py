@@ -11,8 +11,7 @@ from typing import Literal
 
 import attrs
 
-from grantrules.model import Applicant, Application, CostLine, FinancingLine, Project
-from grantrules.money import Euro
+from grantrules.authoring import Applicant, Application, CostLine, Euro, FinancingLine, Project
 
 __all__ = [
     "AmiApplicant",
