@@ -251,7 +251,10 @@ def test_an_amount_rounded_to_the_euro_renders_and_evaluates() -> None:
         rounding=to_euro,
     )
     fr = award.formula.render(RenderContext("fr"))
-    assert fr == "le plus petit de grant_rate de base (arrondi à l'euro inférieur) et ceiling"
+    assert fr == (
+        "le plus petit des montants suivants : grant_rate de base (arrondi à l'euro inférieur) "
+        "et ceiling"
+    )
     en = award.formula.render(RenderContext("en"))
     assert en == "the least of grant_rate of base (rounded down to the euro) and ceiling"
     app = types.SimpleNamespace(base=Euro("1234.99"))

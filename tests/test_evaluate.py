@@ -370,7 +370,7 @@ def test_amount_trace_formula_in_both_languages() -> None:
     fr = evaluate(SCHEME, sports.application()).to_json()["traces"]["award"]["formula"]
     en = evaluate(SCHEME, sports.application(), lang="en").to_json()["traces"]["award"]["formula"]
     assert fr == (
-        "le plus petit de 50\u00a0% du coût éligible (arrondi à l'inférieur) "
+        "le plus petit des montants suivants : 50\u00a0% du coût éligible (arrondi à l'inférieur) "
         "et 20\u202f000,00\u00a0€"
     )
     assert en == "the least of 50% of the eligible cost (rounded down) and €20,000.00"
@@ -515,7 +515,9 @@ def test_explanations_use_the_parameters_of_their_own_date() -> None:
     for offset in range(100):
         decision = evaluate(scheme, application, on=D(2040, 1, 1) + datetime.timedelta(days=offset))
         formula = decision.to_json()["traces"]["award"]["formula"]
-        if decision.award != Euro("1000.00") or not formula.startswith("le plus petit de 10"):
+        if decision.award != Euro("1000.00") or not formula.startswith(
+            "le plus petit des montants suivants : 10"
+        ):
             wrong.append((decision.evaluated_on, str(decision.award), formula))
     assert wrong == []
 

@@ -69,8 +69,8 @@ class Amount(Expr):
     ...                label={"fr": "le coût total", "en": "the total cost"})
     >>> award = Amount("award", minimum(param("feder_rate").of(total), param("ceiling")),
     ...                basis=Basis("Délibération n° 2024-112"), rounding=DOWN)
-    >>> award.formula.render(RenderContext("fr", total.labels()))
-    "le plus petit de feder_rate du coût total (arrondi à l'inférieur) et ceiling"
+    >>> award.formula.render(RenderContext("en", total.labels()))
+    'the least of feder_rate of the total cost (rounded down) and ceiling'
     >>> sorted(award.depends_on())
     ['total_cost']
 
@@ -129,7 +129,8 @@ class Amount(Expr):
     def labels(self) -> dict[str, Mapping[str, str]]:
         """The amount's label keyed for :class:`~grantrules.expressions.RenderContext`.
 
-        >>> Amount("total_cost", 0, basis=Basis("Règlement"),
+        >>> from grantrules.money import Euro
+        >>> Amount("total_cost", Euro.ZERO, basis=Basis("Règlement"),
         ...        label={"fr": "le coût total", "en": "the total cost"}).labels()
         {'amount:total_cost': {'fr': 'le coût total', 'en': 'the total cost'}}
         """

@@ -373,8 +373,8 @@ class Expr:
         """This amount rounded to the quantum of ``rounding`` (``DOWN.to_euro()``...).
 
         >>> award = minimum(field("requested"), param("ceiling")).rounded(DOWN.to_euro())
-        >>> award.render(RenderContext("fr"))
-        "le plus petit de requested et ceiling, le tout arrondi à l'euro inférieur"
+        >>> award.render(RenderContext("en"))
+        'the least of requested and ceiling, the whole rounded down to the euro'
         >>> field("asked").rounded(Rounding.HALF_UP.to(10)).render(RenderContext("en"))
         'asked (rounded half up to a multiple of €10.00)'
 
@@ -403,21 +403,39 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and bool(a == b)
 
 
-def _binary_words(ctx: RenderContext, op: str) -> str:
-    fr, en = _COMPARE_WORDS[op]
-    return ctx.words(fr, en)
+def _plural(text: str) -> bool:
+    """Whether a French noun phrase is plural, as its article says (« les autres
+    financements publics »): the verb then agrees in number."""
+    return text.startswith(("les ", "des ", "(les ", "(des "))
+
+
+def _binary(ctx: RenderContext, op: str, left: str, right: str) -> str:
+    """``left <op> right`` in words; in French the verb agrees with a plural subject and
+    « de » contracts with the article that follows (« en deçà du taux », not « de le »)."""
+    if ctx.lang != "fr":
+        return f"{left} {_COMPARE_WORDS[op][2]} {right}"
+    verb = _COMPARE_WORDS[op][1 if _plural(left) else 0]
+    if verb.endswith(" de"):
+        return f"{left} {verb[:-3]} {de(right)}"
+    return f"{left} {verb} {right}"
 
 
 # French verbs rather than adjectives: « la date de fin dépasse la date de dépôt » needs no
-# gender agreement, which labels do not carry.
+# gender agreement, which labels do not carry; the plural form follows a plural subject.
 _COMPARE_WORDS = {
-    "eq": ("égale", "equals"),
-    "ne": ("diffère de", "differs from"),
-    "lt": ("reste en deçà de", "is less than"),
-    "le": ("ne dépasse pas", "is at most"),
-    "gt": ("dépasse", "is greater than"),
-    "ge": ("atteint au moins", "is at least"),
+    "eq": ("égale", "égalent", "equals"),
+    "ne": ("diffère de", "diffèrent de", "differs from"),
+    "lt": ("reste en deçà de", "restent en deçà de", "is less than"),
+    "le": ("ne dépasse pas", "ne dépassent pas", "is at most"),
+    "gt": ("dépasse", "dépassent", "is greater than"),
+    "ge": ("atteint au moins", "atteignent au moins", "is at least"),
 }
+
+
+def _verb(text: str, singular: str, plural: str) -> str:
+    return plural if _plural(text) else singular
+
+
 _ARITH_OPS: dict[str, Callable[[Any, Any], Any]] = {
     "add": operator.add,
     "sub": operator.sub,
@@ -781,8 +799,7 @@ class Compare(Expr):
         return lambda env, item: fn(left(env, item), right(env, item))
 
     def render(self, ctx: RenderContext) -> str:
-        words = _binary_words(ctx, self.op)
-        return f"{_paren(self.left, ctx)} {words} {_paren(self.right, ctx)}"
+        return _binary(ctx, self.op, _paren(self.left, ctx), _paren(self.right, ctx))
 
 
 @attrs.frozen(eq=False)
@@ -802,7 +819,8 @@ class Between(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         v, lo, hi = (c.render(ctx) for c in self.children())
-        return ctx.words(f"{v} se situe entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
+        situe = _verb(v, "se situe", "se situent")
+        return ctx.words(f"{v} {situe} entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
 
 
 @attrs.frozen(eq=False)
@@ -888,10 +906,13 @@ class In(Expr):
             # A period renders as its dates ("du … au …") or as its label ("la période …").
             dated = vs.startswith(("du ", "from "))
             return ctx.words(
-                f"{v} se situe {vs}" if dated else f"{v} se situe dans {vs}",
+                f"{v} {_verb(v, 'se situe', 'se situent')} {vs}"
+                if dated
+                else f"{v} {_verb(v, 'se situe', 'se situent')} dans {vs}",
                 f"{v} falls {vs}" if dated else f"{v} falls within {vs}",
             )
-        return ctx.words(f"{v} figure parmi ({vs})", f"{v} is one of ({vs})")
+        figure = _verb(v, "figure", "figurent")
+        return ctx.words(f"{v} {figure} parmi ({vs})", f"{v} is one of ({vs})")
 
 
 @attrs.frozen(eq=False)
@@ -910,7 +931,8 @@ class StartsWith(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         v, options = self.value.render(ctx), self.prefixes.render(ctx)
-        return ctx.words(f"{v} commence par ({options})", f"{v} starts with ({options})")
+        starts = _verb(v, "commence", "commencent")
+        return ctx.words(f"{v} {starts} par ({options})", f"{v} starts with ({options})")
 
 
 @attrs.frozen(eq=False)
@@ -1021,21 +1043,16 @@ class Extremum(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         parts = join_and([_paren(o, ctx) for o in self.operands], ctx.lang)
+        # A list announced by a colon, nested lists in brackets: « le plus petit du taux du
+        # coût éligible et du plafond » reads as if the rate were compared, and « le plus
+        # grand du plus petit de A et B et C » two ways.
+        if ctx.lang == "fr":
+            which = "le plus petit" if self.op == "min" else "le plus grand"
+            return f"{which} des montants suivants : {parts}"
+        which = "least" if self.op == "min" else "greatest"
         if len(self.operands) > 2 or any(isinstance(o, Extremum) for o in self.operands):
-            # A list announced by a colon, nested lists in brackets: "le plus grand de le plus
-            # petit de A et B et C" could be read two ways.
-            if self.op == "min":
-                return ctx.words(
-                    f"le plus petit des montants suivants : {parts}",
-                    f"the least of the following: {parts}",
-                )
-            return ctx.words(
-                f"le plus grand des montants suivants : {parts}",
-                f"the greatest of the following: {parts}",
-            )
-        if self.op == "min":
-            return ctx.words(f"le plus petit {de(parts)}", f"the least of {parts}")
-        return ctx.words(f"le plus grand {de(parts)}", f"the greatest of {parts}")
+            return f"the {which} of the following: {parts}"
+        return f"the {which} of {parts}"
 
 
 def minimum(*operands: Any) -> Expr:
@@ -1277,6 +1294,9 @@ class ShiftDate(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         text, n = _paren(self.operand, ctx), self.years.render(ctx)
+        if not n[:1].isdigit():  # a parameter named by its label: « la durée de cumul »
+            sign = ctx.words("moins", "minus") if self.sign < 0 else ctx.words("plus", "plus")
+            return ctx.words(f"{text} {sign} {n} (en années)", f"{text} {sign} {n} (in years)")
         if self.sign < 0:
             return ctx.words(f"{n} ans avant {text}", f"{n} years before {text}")
         return ctx.words(f"{n} ans après {text}", f"{n} years after {text}")

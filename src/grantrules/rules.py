@@ -159,6 +159,13 @@ class Override:
     when: Expr = attrs.field(converter=const)
     then: Expr = attrs.field(converter=const)
     basis: Basis | None = None
+    #: Messages of a criterion when this exception applied (``None``: the criterion's own).
+    passed: Texts | None = attrs.field(default=None, kw_only=True)
+    failed: Texts | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        for what in ("passed", "failed"):
+            _check_texts(f"exception {self.label}", what, getattr(self, what), required=False)
 
     def render(self, ctx: RenderContext) -> str:
         return ctx.words(
@@ -201,6 +208,10 @@ _MISSING = {
 _PENDING = {
     "fr": "En attente de la décision de l'autorité instructrice : {label} ({missing}).",
     "en": "Awaiting the instructing authority's decision: {label} ({missing}).",
+}
+_NOT_SUPPLIED = {  # never shown: the condition holds once the input is there
+    "fr": "En attente de la décision de l'autorité instructrice : {label}.",
+    "en": "Awaiting the instructing authority's decision: {label}.",
 }
 _SUPPLIED = {
     "fr": "Décision de l'autorité instructrice : {label} = {%s}.",
@@ -270,9 +281,38 @@ class Criterion:
         for what in ("failed", "passed", "not_applicable", "missing"):
             _check_texts(f"criterion {self.id}", what, getattr(self, what))
         check_overrides(f"criterion {self.id}", self.exceptions)
+        self._check_placeholders()
         from grantrules._units import check_criterion
 
         check_criterion(self)  # what is known here: constants and amounts
+
+    def _check_placeholders(self) -> None:
+        """Refuse a placeholder that no evaluation fills: one the criterion does not read
+        directly (an input read only through an amount is not shown) nor compute."""
+        known = {i.name for i in self.inputs() if i.kind != "collection"} | set(self.details)
+        messages: list[tuple[str, Texts, frozenset[str]]] = [
+            ("failed", self.failed, frozenset()),
+            ("passed", self.passed, frozenset({"rule"})),
+            ("not_applicable", self.not_applicable, frozenset()),
+            ("missing", self.missing, frozenset({"missing"})),
+        ]
+        for override in self.exceptions:
+            for what in ("passed", "failed"):
+                texts = getattr(override, what)
+                extra = frozenset({"rule"}) if what == "passed" else frozenset()
+                if texts is not None:
+                    messages.append((f"{what} message of exception {override.label}", texts, extra))
+        for what, texts, extra in messages:
+            for lang, template in texts.items():
+                for _, name in _parsed(template):
+                    if name is not None and name not in known and name not in extra:
+                        readable = ", ".join(sorted(known | extra)) or "none"
+                        raise SchemeDefinitionError(
+                            f"criterion {self.id}: the {what} message ({lang}) has the "
+                            f"placeholder {{{name}}}, which the criterion does not read; "
+                            f"placeholders it can fill: {readable} (add a detail to show a "
+                            "value read through an amount)"
+                        )
 
     def expressions(self) -> tuple[Expr, ...]:
         """Every expression of the criterion: condition, applicability, details, exceptions."""
@@ -321,8 +361,10 @@ class Criterion:
         """
         return fill(self.template(outcome, lang), values, lang)
 
-    def template(self, outcome: str, lang: str) -> str:
-        """The message template for ``outcome`` (an :class:`Outcome` value) in ``lang``.
+    def template(self, outcome: str, lang: str, exception: str | None = None) -> str:
+        """The message template for ``outcome`` (an :class:`Outcome` value) in ``lang``;
+        when ``exception`` (the label of the exception that applied) carries its own message
+        for the outcome, that one.
 
         >>> from grantrules.expressions import field
         >>> Criterion("project.duration", field("project.months") <= 36,
@@ -335,6 +377,13 @@ class Criterion:
             "failed": self.failed,
             "not_applicable": self.not_applicable,
         }.get(outcome, self.missing)
+        if exception is not None:
+            first = exception.split("+")[0]  # several agreeing exceptions: the first one's
+            for override in self.exceptions:
+                if override.label == first:
+                    own = override.passed if outcome == "passed" else None
+                    own = override.failed if outcome == "failed" else own
+                    texts = own or texts
         return pick(texts, lang)
 
 
@@ -403,7 +452,7 @@ def pending_criterion(path: str, basis: Basis, label: Texts | None = None) -> Cr
         path,
         Supplied(field(path)),
         basis=basis,
-        failed=texts(_PENDING),
+        failed=texts(_NOT_SUPPLIED),
         passed=texts(_SUPPLIED),
         missing=texts(_PENDING),
         title=dict(label) if label else {},
