@@ -102,6 +102,7 @@ class _CompiledCriterion:
         "_pieces",
         "applies",
         "blocking",
+        "codes",
         "condition",
         "criterion",
         "details",
@@ -112,8 +113,11 @@ class _CompiledCriterion:
         "wants",
     )
 
-    def __init__(self, criterion: Criterion) -> None:
+    def __init__(
+        self, criterion: Criterion, codes: Mapping[str, Mapping[str, str]] | None = None
+    ) -> None:
         self.criterion = criterion
+        self.codes = codes or {}  # labels of code values, for messages
         self.blocking = criterion.severity is Severity.BLOCKING
         self.applies = criterion.applies_if.compile() if criterion.applies_if is not None else None
         self.condition = criterion.condition.compile()
@@ -146,7 +150,7 @@ class _CompiledCriterion:
         self, outcome: Outcome, values: Mapping[str, Any], lang: str, exception: str | None = None
     ) -> str:
         """The criterion's message, as ``Criterion.message`` writes it."""
-        return _fill_parsed(self.pieces(outcome, lang, exception), values, lang)
+        return _fill_parsed(self.pieces(outcome, lang, exception), values, lang, self.codes)
 
     def run(self, env: Env) -> tuple[Outcome, str | None, str | None]:
         """(outcome, exception label, name of the missing input)."""
@@ -197,7 +201,8 @@ class CompiledVersion:
 
     def __init__(self, version: Any) -> None:
         self.version = version
-        self.criteria = tuple(_CompiledCriterion(c) for c in version.criteria)
+        codes = {k: v for k, v in version.all_labels().items() if k.startswith("code:")}
+        self.criteria = tuple(_CompiledCriterion(c, codes) for c in version.criteria)
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
         self.scheme_version = version.valid_from.isoformat()
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)

@@ -62,6 +62,7 @@ from grantrules.model import (
     FinancingLine,
     Instruction,
     Project,
+    code_labels,
 )
 from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding, RoundingRule
 from grantrules.parameters import Parameter, ParameterSet, load_parameters
@@ -106,6 +107,7 @@ __all__ = [
     "Severity",
     "Texts",
     "Transition",
+    "code_labels",
     "collection",
     "const",
     "count",

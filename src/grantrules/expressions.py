@@ -483,8 +483,13 @@ class Const(Expr):
         if self.label:
             return pick(self.label, ctx.lang)
         if isinstance(self.value, str):
-            return repr(self.value)
-        return format_value(self.value, ctx.lang)
+            code = ctx.labels.get(f"code:{self.value}")  # a code with a label reads as it
+            return (
+                f"« {pick(code, 'fr')} »"
+                if code and ctx.lang == "fr"
+                else (f"“{pick(code, ctx.lang)}”" if code else repr(self.value))
+            )
+        return format_value(self.value, ctx.lang, ctx.labels)
 
 
 def _attr_chain(path: str) -> Callable[[Any], Any]:
@@ -564,7 +569,7 @@ class Param(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         if ctx.params is not None and self.name in ctx.params:
-            return format_value(ctx.params[self.name], ctx.lang)
+            return format_value(ctx.params[self.name], ctx.lang, ctx.labels)
         return ctx.label(f"param:{self.name}", self.name)
 
 
@@ -799,7 +804,13 @@ class Compare(Expr):
         return lambda env, item: fn(left(env, item), right(env, item))
 
     def render(self, ctx: RenderContext) -> str:
-        return _binary(ctx, self.op, _paren(self.left, ctx), _paren(self.right, ctx))
+        left = _paren(self.left, ctx)
+        if self.op in ("eq", "ne") and isinstance(self.right, Const) and self.right.value == "":
+            # « la description diffère de '' » says less than « n'est pas vide ».
+            if self.op == "ne":
+                return ctx.words(f"{left} n'est pas vide", f"{left} is not empty")
+            return ctx.words(f"{left} est vide", f"{left} is empty")
+        return _binary(ctx, self.op, left, _paren(self.right, ctx))
 
 
 @attrs.frozen(eq=False)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime
 import re
+import typing
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -29,8 +31,39 @@ __all__ = [
     "FinancingLine",
     "Instruction",
     "Project",
+    "code_labels",
     "luhn_valid",
 ]
+
+
+def code_labels(codes: Any, labels: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """French and English labels of the values of a ``Literal`` field, keyed for a scheme
+    version's ``labels`` (``"code:staff"``), so that rules, messages and the règlement show
+    « dépenses de personnel » instead of ``staff``.
+
+    Raises:
+        InvalidArgument: ``codes`` is not a ``Literal`` of strings, a label names no value of
+            it, or lacks French or English.
+
+    >>> Category = typing.Literal["staff", "equipment"]
+    >>> code_labels(Category, {"staff": {"fr": "personnel", "en": "staff costs"}})
+    {'code:staff': {'fr': 'personnel', 'en': 'staff costs'}}
+
+    .. versionadded:: 0.2
+    """
+    from grantrules.errors import InvalidArgument
+
+    values = typing.get_args(codes) if typing.get_origin(codes) is typing.Literal else ()
+    if not values or not all(isinstance(v, str) for v in values):
+        raise InvalidArgument(f"expected a Literal of strings, got {codes!r}")
+    found: dict[str, dict[str, str]] = {}
+    for code, texts in labels.items():
+        if code not in values:
+            raise InvalidArgument(f"{code!r} is not one of the values {list(values)}")
+        if not all(isinstance(texts.get(lang), str) and texts[lang] for lang in ("fr", "en")):
+            raise InvalidArgument(f"the label of {code!r} needs French and English, got {texts!r}")
+        found[f"code:{code}"] = {"fr": texts["fr"], "en": texts["en"]}
+    return found
 
 
 def luhn_valid(digits: str) -> bool:

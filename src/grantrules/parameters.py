@@ -112,7 +112,7 @@ UNITS: Mapping[str, str] = types.MappingProxyType(
 _INT_UNITS = ("count", "years", "days")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _LANGS = ("fr", "en")
-_PARAM_KEYS = ("unit", "description", "until", "values")
+_PARAM_KEYS = ("unit", "description", "until", "values", "labels")
 _VALUE_KEYS = ("from", "value", "basis", "note")
 _OVERRIDE = Basis("what-if override")
 
@@ -302,6 +302,11 @@ class Parameter:
     unit: str
     description: Mapping[str, str] = attrs.field(factory=dict, converter=_freeze, hash=False)
     until: date | None = None
+    #: For a ``codes`` parameter: the French and English label of each code, used wherever a
+    #: code is shown to people (rules, messages, the règlement) instead of the raw code.
+    labels: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_freeze, hash=False, kw_only=True
+    )
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
@@ -333,6 +338,7 @@ class Parameter:
                     f"{where}.values[{i}]: its start date {value.start} {problem} the start "
                     f"date {previous} of values[{i - 1}]: list one value per date, oldest first"
                 )
+        self._check_labels()
         if self.until is not None and (
             not _is_date(self.until) or self.until < self.values[-1].start
         ):
@@ -340,6 +346,33 @@ class Parameter:
                 f"{where}.until: expected a date on or after the last start date "
                 f"{self.values[-1].start}, got {self.until!r}"
             )
+
+    def _check_labels(self) -> None:
+        if not self.labels:
+            return
+        where = f"{self.name}.labels"
+        if self.unit != "codes":
+            raise InvalidArgument(f"{where}: only a parameter of unit 'codes' labels its codes")
+        codes = {code for value in self.values for code in value.value}  # type: ignore[union-attr]
+        for code, texts in self.labels.items():
+            if code not in codes:
+                raise InvalidArgument(f"{where}: {code!r} is not one of the codes {sorted(codes)}")
+            if not isinstance(texts, Mapping) or set(texts) != set(_LANGS):
+                raise InvalidArgument(
+                    f"{where}.{code}: expected {{ fr = ..., en = ... }}, got {texts!r}"
+                )
+
+    def code_labels(self) -> dict[str, Mapping[str, str]]:
+        """The labels of the codes keyed for rendering (``"code:staff"``).
+
+        >>> dated = DatedValue(date(2024, 11, 1), ("staff",), "codes", Basis("AMI"))
+        >>> Parameter("categories", (dated,), "codes",
+        ...           labels={"staff": {"fr": "personnel", "en": "staff"}}).code_labels()
+        {'code:staff': {'fr': 'personnel', 'en': 'staff'}}
+
+        .. versionadded:: 0.2
+        """
+        return {f"code:{code}": dict(texts) for code, texts in self.labels.items()}
 
     def dated_at(self, day: date) -> DatedValue:
         """The dated value in force on ``day``, with its basis.
@@ -590,7 +623,7 @@ def _check_keys(where: str, table: object, allowed: tuple[str, ...], what: str) 
             f"unknown key(s) {', '.join(map(repr, unknown))}: expected only "
             f"{', '.join(allowed)} (check the spelling)",
         )
-    required = [key for key in allowed if key not in ("description", "until", "note")]
+    required = [key for key in allowed if key not in ("description", "until", "note", "labels")]
     missing = [key for key in required if key not in table]
     if missing:
         raise _fail(where, f"missing key(s) {', '.join(map(repr, missing))}: expected {what}")
@@ -621,8 +654,9 @@ def _load_parameter(source: str, name: str, table: object) -> Parameter:
     values = tuple(
         _load_value(f"{where}.values[{i}]", unit, raw) for i, raw in enumerate(raw_values)
     )
+    labels = table.get("labels", {})
     try:
-        return Parameter(name, values, unit, description, until)
+        return Parameter(name, values, unit, description, until, labels=labels)
     except GrantRulesError as exc:
         raise ParameterError(f"{source}: {exc}") from None
 

@@ -96,14 +96,20 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
 
 
 def _fill_parsed(
-    pieces: tuple[tuple[str, str | None], ...], values: Mapping[str, Any], lang: str
+    pieces: tuple[tuple[str, str | None], ...],
+    values: Mapping[str, Any],
+    lang: str,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
-    """:func:`fill` for a template already split by :func:`parsed`."""
+    """:func:`fill` for a template already split by :func:`parsed`; codes with a label in
+    ``labels`` (``"code:staff"``) are written as their label."""
     parts = []
     for literal, name in pieces:
         parts.append(literal)
         if name is not None:
-            parts.append(format_value(values[name], lang) if name in values else f"{{{name}}}")
+            parts.append(
+                format_value(values[name], lang, labels) if name in values else f"{{{name}}}"
+            )
     return "".join(parts)
 
 

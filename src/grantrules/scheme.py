@@ -239,6 +239,7 @@ class SchemeVersion:
             description = self.parameters[name].description
             if description:
                 merged[f"param:{name}"] = description
+            merged.update(self.parameters[name].code_labels())
         for amount in self.amounts:
             merged.update(amount.labels())
         merged.update(self.labels)

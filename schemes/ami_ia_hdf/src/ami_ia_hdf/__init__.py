@@ -12,7 +12,7 @@ import functools
 from importlib.resources import files
 
 from ami_ia_hdf import rules
-from ami_ia_hdf.model import AmiApplication
+from ami_ia_hdf.model import AmiApplication, FinancingSource
 from grantrules.authoring import (
     DeMinimis,
     Euro,
@@ -20,6 +20,7 @@ from grantrules.authoring import (
     Perimeter,
     Scheme,
     SchemeVersion,
+    code_labels,
     load_parameters,
 )
 
@@ -147,6 +148,16 @@ def scheme() -> Scheme:
 
 
 LABELS = {
+    # Codes of the financing plan, as the règlement and the messages name them.
+    **code_labels(
+        FinancingSource,
+        {
+            "feder": {"fr": "FEDER", "en": "ERDF"},
+            "own_funds": {"fr": "autofinancement", "en": "own funds"},
+            "other_public": {"fr": "autres financements publics", "en": "other public funding"},
+            "private": {"fr": "financements privés", "en": "private funding"},
+        },
+    ),
     "field:applicant.legal_category": {"fr": "la catégorie juridique", "en": "the legal category"},
     "field:applicant.commune_code": {"fr": "la commune du siège", "en": "the seat's commune"},
     "field:applicant.public_policy_mandate": {
