@@ -159,7 +159,7 @@ def test_reglement_in_french() -> None:
     markdown = scheme_markdown(SCHEME, "fr")
     assert markdown.startswith("# Aide à l'équipement sportif\n\n## Fiche du dispositif\n")
     assert "| `perimeter` | Exempleville (commune 99999) |" in markdown
-    assert "| `subvention_rate_upper_bound` | 70 % |" in markdown
+    assert "| `subvention_rate_upper_bound` | 70\u00a0% |" in markdown
     assert "| 1er janvier 2025 | 31 décembre 2025 |" in markdown
     assert "| 1er janvier 2026 | (sans terme) |" in markdown
     assert "## Règles en vigueur à partir du 1er janvier 2026" in markdown
