@@ -83,3 +83,23 @@ def test_typed_parameter_values_replace_the_int_str_dance(tmp_path: Path) -> Non
 def test_parameters_load_from_a_package_resource() -> None:
     parameters = load_parameters(files("ami_ia_hdf") / "parameters.toml")
     assert parameters.value("feder_rate", datetime.date(2025, 3, 14), Rate) == Rate("60%")
+
+
+class _Resource:
+    """A package resource that is not a path (a file inside a zip, say)."""
+
+    name = "zipped.toml"
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read_text(self, encoding: str) -> str:
+        return self.data.decode(encoding)
+
+
+def test_parameters_load_from_a_resource_that_is_not_a_path() -> None:
+    from grantrules.errors import ParameterError
+
+    assert len(load_parameters(_Resource(b""))) == 0  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=r"^zipped\.toml: not UTF-8 text"):
+        load_parameters(_Resource(b"\xff"))  # type: ignore[arg-type]

@@ -687,3 +687,43 @@ class TestRoundingQuantum:
             assert abs(result) >= abs(exact)
         if mode in (HALF_UP, HALF_EVEN):
             assert abs(result - exact) * 2 <= step
+
+
+class TestRateArithmetic:
+    """Rates combine exactly (issue 14, item 2)."""
+
+    def test_add_subtract_multiply(self) -> None:
+        assert Rate("12.5%") + Rate("7.5%") == Rate("20%")
+        assert 0 + Rate("20%") == Rate("20%")
+        assert Rate("80%") - Rate("20%") == Rate("60%")
+        assert 1 - Rate("20%") == Rate("80%")
+        assert Rate("60%") * Rate("50%") == Rate("30%")
+
+    def test_results_stay_rates(self) -> None:
+        with pytest.raises(InvalidMoney, match="between 0 and 1"):
+            Rate("60%") + Rate("50%")
+        with pytest.raises(InvalidMoney, match="between 0 and 1"):
+            Rate("20%") - Rate("60%")
+
+    @pytest.mark.parametrize("other", [2, Decimal("0.5"), "10%", True])
+    def test_only_rates_and_0_or_1_combine(self, other: Any) -> None:
+        with pytest.raises(InvalidArgument, match="rates combine with rates"):
+            Rate("20%") + other
+        with pytest.raises(InvalidArgument, match="rates combine with rates"):
+            Rate("20%") - other
+        with pytest.raises(InvalidArgument, match="rates combine with rates"):
+            other - Rate("20%")
+        with pytest.raises(InvalidArgument, match="multiplies only another rate"):
+            Rate("20%") * other
+
+    def test_amounts_explain_themselves(self) -> None:
+        with pytest.raises(InvalidArgument, match="wrap the amount first"):
+            Rate("20%") + Euro(1)  # type: ignore[operator]
+        with pytest.raises(InvalidArgument, match="cannot subtract"):
+            Rate("20%") - Euro(1)  # type: ignore[operator]
+        with pytest.raises(InvalidArgument, match="cannot subtract"):
+            Euro(1) - Rate("20%")  # type: ignore[operator]
+
+    def test_exact_multiples_are_left_alone(self) -> None:
+        assert Euro("1230.00").rounded(UP.to(10)) == Euro("1230.00")
+        assert DOWN.to_euro().name == "DOWN to 1.00"

@@ -716,7 +716,7 @@ class Rate(_Exact):
     def __rsub__(self, other: Rate | int) -> Rate:
         try:
             return Rate(_EXACT.subtract(_rate_operand("subtract", other), self._d))
-        except _NotARate:
+        except _NotARate:  # pragma: no cover - Euro.__sub__ refuses a rate before this
             return NotImplemented
 
     def __mul__(self, other: Rate) -> Rate:
