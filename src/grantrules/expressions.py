@@ -406,7 +406,7 @@ def _same(a: Any, b: Any) -> bool:
 def _plural(text: str) -> bool:
     """Whether a French noun phrase is plural, as its article says (« les autres
     financements publics »): the verb then agrees in number."""
-    return text.startswith(("les ", "des ", "(les ", "(des "))
+    return text.startswith(("les ", "des "))  # « (les aides + l'aide) » is one sum
 
 
 def _binary(ctx: RenderContext, op: str, left: str, right: str) -> str:
@@ -965,7 +965,13 @@ class Arith(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         sign = {"add": "+", "sub": "−", "mul": "×"}[self.op]
-        return f"{_paren(self.left, ctx)} {sign} {_paren(self.right, ctx)}"
+        # Sums read left to right: « a + b + c », not « (a + b) + c ».
+        left = self.left
+        if isinstance(left, Arith) and left.op in ("add", "sub") and self.op in ("add", "sub"):
+            text = left.render(ctx)
+        else:
+            text = _paren(left, ctx)
+        return f"{text} {sign} {_paren(self.right, ctx)}"
 
 
 @attrs.frozen(eq=False)
