@@ -128,3 +128,20 @@ def test_a_message_names_codes_by_their_labels() -> None:
     assert decision.to_json()["criteria"][0]["message"] == "Dépenses : équipement, pose."
     # The decision's inputs keep the codes themselves.
     assert decision.criterion("costs.listed").inputs["categories"] == ["equipment", "installation"]
+
+
+def test_the_decision_report_shows_labelled_codes() -> None:
+    import json
+    from pathlib import Path
+
+    from grantrules.evaluate import evaluate
+    from grantrules.render import decision_text
+
+    scheme = load_scheme("ami-ia-hdf")
+    example = Path(__file__).parents[1] / "schemes/ami_ia_hdf/examples/dunkerque-ligne-autre.json"
+    decision = evaluate(scheme, json.loads(example.read_text(encoding="utf-8")))
+    text = decision_text(decision, "fr", scheme=scheme)
+    assert "eligible_categories = [ressources humaines, équipements numériques" in text
+    # The decision itself keeps the codes.
+    inputs = decision.criterion("costs.ineligible_lines").inputs
+    assert inputs["eligible_categories"] == ["staff", "equipment", "operating"]
