@@ -55,10 +55,17 @@ def _scheme() -> Scheme:
         basis=BASIS,
         failed={"fr": "Note insuffisante.", "en": "Score too low."},
     )
+    # A scheme's own criterion about the instruction: missing with the rate, not an input.
+    within = Criterion(
+        "instruction.award_within_cap",
+        award <= Euro("10000.00"),
+        basis=BASIS,
+        failed={"fr": "Trop élevé.", "en": "Too high."},
+    )
     version = SchemeVersion(
         valid_from=datetime.date(2025, 1, 1),
         parameters=ParameterSet({}),
-        criteria=[good],
+        criteria=[good, within],
         amounts=[total, award],
         award="award",
         labels={
@@ -99,7 +106,12 @@ def _document(app_id: str = "A-1", **instruction_values: Any) -> dict[str, Any]:
 
 def test_the_version_adds_one_pending_criterion_per_instructor_input() -> None:
     ids = [c.id for c in SCHEME.versions[0].criteria]
-    assert ids == ["committee.score", "instruction.granted_rate", "instruction.score"]
+    assert ids == [
+        "committee.score",
+        "instruction.award_within_cap",
+        "instruction.granted_rate",
+        "instruction.score",
+    ]
     # Rebuilding the version (attrs.evolve) does not add them twice.
     again = attrs.evolve(SCHEME.versions[0], note="copy")
     assert [c.id for c in again.criteria] == ids
@@ -116,8 +128,9 @@ def test_a_missing_instructor_input_is_missing_by_name_not_a_crash() -> None:
         "Awaiting the instructing authority's decision: the rate the committee chose "
         "(instruction.granted_rate)."
     )
-    # The author's own criterion reading the score is missing too, not failed.
+    # The author's own criteria reading them are missing too, not failed, nor pending inputs.
     assert decision.criterion("committee.score").outcome is Outcome.MISSING
+    assert decision.criterion("instruction.award_within_cap").outcome is Outcome.MISSING
 
 
 def test_supplying_the_inputs_changes_the_decision() -> None:

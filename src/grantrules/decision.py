@@ -461,10 +461,14 @@ class Decision:
         ``missing``: the application cannot be eligible until the instructing authority
         supplies it (see :class:`~grantrules.model.Instruction`).
         """
+        # A waiting criterion is named after the one input it reads (rules.pending_criterion);
+        # a scheme's own criterion about the instruction is not one.
         return tuple(
             c.id
             for c in self.criteria
-            if c.outcome is Outcome.MISSING and c.id.startswith("instruction.")
+            if c.outcome is Outcome.MISSING
+            and c.id.startswith("instruction.")
+            and set(c.inputs) - {"missing"} == {c.id}
         )
 
     @property
