@@ -58,6 +58,7 @@ doctest_test_doctest_blocks = ""
 # Public names whose docstrings must carry an example (listed in _generated/api-check.txt).
 grantrules_api_modules = [
     "grantrules",
+    "grantrules.authoring",
     "grantrules.money",
     "grantrules.dates",
     "grantrules.basis",

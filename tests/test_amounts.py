@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import sys
+import types
 from pathlib import Path
 from types import ModuleType
 
@@ -12,9 +13,20 @@ import pytest
 
 from grantrules.amounts import Amount, order_amounts
 from grantrules.basis import Basis
-from grantrules.errors import EvaluationError, InvalidArgument, SchemeDefinitionError
+from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.evaluate import evaluate
-from grantrules.expressions import AmountRef, Input, RenderContext, collection, count, param, sum_of
+from grantrules.expressions import (
+    AmountRef,
+    Input,
+    RenderContext,
+    collection,
+    count,
+    field,
+    minimum,
+    param,
+    rounded,
+    sum_of,
+)
 from grantrules.money import DOWN, HALF_UP, Euro, Rate
 from grantrules.rules import Criterion, Override
 from grantrules.scheme import Metadata, Scheme, SchemeVersion
@@ -209,7 +221,42 @@ def test_amounts_given_in_reverse_are_evaluated_in_dependency_order() -> None:
     assert decision.award == Euro("4999.99")
 
 
-def test_an_amount_that_is_not_money_is_an_evaluation_error() -> None:
-    scheme = scheme_with(amount("award", count(costs)))
-    with pytest.raises(EvaluationError, match="amount award gave 2, not a Euro amount"):
-        evaluate(scheme, sports.application())
+def test_an_amount_that_is_not_money_is_refused_when_defined() -> None:
+    with pytest.raises(
+        SchemeDefinitionError,
+        match=r"amount award: must give an amount \(EUR\), not a whole number in: the number",
+    ):
+        amount("award", count(costs))
+    # A field is known only with the application model: the scheme refuses it then.
+    with pytest.raises(SchemeDefinitionError, match="amount award: must give an amount"):
+        scheme_with(amount("award", field("applicant.members")))
+
+
+def test_a_rounding_to_the_euro_is_stated_once_and_checked() -> None:
+    to_euro = DOWN.to_euro()
+    formula = minimum(param("grant_rate").of(Euro("1234.56"), rounding=to_euro), Euro("500.00"))
+    award = amount("award", rounded(formula, to_euro), rounding=to_euro)
+    assert award.rounding == to_euro
+    with pytest.raises(SchemeDefinitionError, match=r"declares rounding DOWN to 1\.00 .* DOWN"):
+        amount("award", rounded(param("grant_rate").of(Euro("1.00")), to_euro), rounding=to_euro)
+    with pytest.raises(SchemeDefinitionError, match=r"rounds DOWN to 10\.00"):
+        amount("award", param("grant_rate").of(Euro("1.00"), rounding=DOWN.to(10)), rounding=DOWN)
+
+
+def test_an_amount_rounded_to_the_euro_renders_and_evaluates() -> None:
+    to_euro = DOWN.to_euro()
+    award = amount(
+        "award",
+        minimum(param("grant_rate").of(field("base"), rounding=to_euro), param("ceiling")),
+        rounding=to_euro,
+    )
+    fr = award.formula.render(RenderContext("fr"))
+    assert fr == (
+        "le plus petit des montants suivants : grant_rate de base (arrondi à l'euro inférieur) "
+        "et ceiling"
+    )
+    en = award.formula.render(RenderContext("en"))
+    assert en == "the least of grant_rate of base (rounded down to the euro) and ceiling"
+    app = types.SimpleNamespace(base=Euro("1234.99"))
+    params = {"grant_rate": Rate("60%"), "ceiling": Euro("5000.00")}
+    assert award.formula.evaluate(app, params) == Euro("740.00")

@@ -41,10 +41,11 @@ from grantrules.expressions import (
     list_of,
     minimum,
     param,
+    rounded,
     sum_of,
     when,
 )
-from grantrules.money import DOWN, Euro, Rate
+from grantrules.money import DOWN, HALF_UP, Euro, Rate
 from grantrules.registry import load_scheme
 from grantrules.testing.strategies import applications
 
@@ -344,13 +345,22 @@ def test_a_rate_parameter_holding_something_else_is_refused_by_generated_code() 
         run(function, costs_app("staff"), {"rate": Euro("1.00")})  # the closures then report
 
 
-def test_a_rounding_that_is_not_one_is_reported_as_the_closures_report_it() -> None:
-    rule = param("rate").of(const(Euro("100.00")), rounding="DOWN") <= const(Euro("50.00"))  # type: ignore[arg-type]
-    function = fast_version([], [(None, rule, ())], ("p", "f", "n"), AmiModel, {"rate": "rate"})
-    assert run(function, types.SimpleNamespace(), {"rate": Rate("50%")})[0] == (SLOW,)
-    env = Env(None, {"rate": Rate("50%")}, {}, datetime.date(2025, 3, 14))
+def test_a_rounding_that_is_not_one_is_refused_when_the_rule_is_built() -> None:
     with pytest.raises(InvalidArgument, match="expected a Rounding"):
-        rule.compile()(env, None)
+        param("rate").of(const(Euro("100.00")), rounding="DOWN")  # type: ignore[arg-type]
+
+
+def test_a_rounding_to_the_euro_agrees_with_the_closures() -> None:
+    base = sum_of(LINES.amount_excl_vat)
+    rule = param("rate").of(base, rounding=DOWN.to_euro())
+    amounts = [("award", rule, ()), ("tens", rounded(base, HALF_UP.to(10)), ())]
+    function = fast_version(amounts, [], ("p", "f", "n"), AmiModel, {"rate": "rate"})
+    params = {"rate": Rate("33.3%")}
+    app = costs_app("staff", "other")  # 10.00 + 20.00 = 30.00: 9.99 → 9.00; 30.00 → 30.00
+    env = Env(app, params, {}, datetime.date(2025, 3, 14))
+    assert rule.compile()(env, None) == Euro("9.00")
+    stored = store_amounts(("award", "tens"), run(function, app, params)[4], {})
+    assert stored == {"award": Euro("9.00"), "tens": Euro("30.00")}
 
 
 def test_a_total_shared_by_applies_if_and_the_condition_is_computed_before_both() -> None:

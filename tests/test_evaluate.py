@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from grantrules.amounts import Amount
 from grantrules.basis import Basis
 from grantrules.decision import Decision
-from grantrules.errors import EvaluationError, InvalidArgument
+from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.evaluate import evaluate
 from grantrules.expressions import field
 from grantrules.model import Application
@@ -370,7 +370,7 @@ def test_amount_trace_formula_in_both_languages() -> None:
     fr = evaluate(SCHEME, sports.application()).to_json()["traces"]["award"]["formula"]
     en = evaluate(SCHEME, sports.application(), lang="en").to_json()["traces"]["award"]["formula"]
     assert fr == (
-        "le plus petit de 50\u00a0% du coût éligible (arrondi à l'inférieur) "
+        "le plus petit des montants suivants : 50\u00a0% du coût éligible (arrondi à l'inférieur) "
         "et 20\u202f000,00\u00a0€"
     )
     assert en == "the least of 50% of the eligible cost (rounded down) and €20,000.00"
@@ -408,7 +408,7 @@ def test_scheme_of_the_wrong_type() -> None:
         evaluate("sports-equipment", sports.application())  # type: ignore[arg-type]
 
 
-def test_a_rule_that_cannot_be_evaluated_is_an_evaluation_error() -> None:
+def test_a_rule_comparing_a_text_with_a_number_is_refused_when_defined() -> None:
     broken = Criterion(
         "applicant.name_size",
         field("applicant.name") > 3,
@@ -416,9 +416,12 @@ def test_a_rule_that_cannot_be_evaluated_is_an_evaluation_error() -> None:
         failed={"fr": "Non.", "en": "No."},
     )
     version = attrs.evolve(sports.VERSION_2025, criteria=(broken,))
-    scheme = attrs.evolve(SCHEME, versions=(version,))
-    with pytest.raises(EvaluationError, match=r"applicant\.name_size"):
-        evaluate(scheme, sports.application())
+    with pytest.raises(
+        SchemeDefinitionError,
+        match=r"criterion applicant\.name_size: cannot compare a text with a whole number in: "
+        r"applicant\.name is greater than 3",
+    ):
+        attrs.evolve(SCHEME, versions=(version,))
 
 
 def test_a_version_without_criteria_evaluates() -> None:
@@ -512,7 +515,9 @@ def test_explanations_use_the_parameters_of_their_own_date() -> None:
     for offset in range(100):
         decision = evaluate(scheme, application, on=D(2040, 1, 1) + datetime.timedelta(days=offset))
         formula = decision.to_json()["traces"]["award"]["formula"]
-        if decision.award != Euro("1000.00") or not formula.startswith("le plus petit de 10"):
+        if decision.award != Euro("1000.00") or not formula.startswith(
+            "le plus petit des montants suivants : 10"
+        ):
             wrong.append((decision.evaluated_on, str(decision.award), formula))
     assert wrong == []
 

@@ -727,7 +727,7 @@ def test_between_renders_labels_without_values() -> None:
 def test_rate_of_renders_with_contraction_and_rounding() -> None:
     award = minimum(param("rate").of(field("total"), rounding=DOWN), param("ceiling"))
     assert award.render(FR_VALUES) == (
-        f"le plus petit de 50{NBSP}% du coût total (arrondi à l'inférieur) "
+        f"le plus petit des montants suivants : 50{NBSP}% du coût total (arrondi à l'inférieur) "
         f"et 20{NNBSP}000,00{NBSP}€"
     )
     assert award.render(EN_VALUES) == (
@@ -809,7 +809,7 @@ def test_nested_subtraction_renders_unambiguously() -> None:
         ),
         (
             maximum(field("x"), Euro("1.00")),
-            f"le plus grand de x et 1,00{NBSP}€",
+            f"le plus grand des montants suivants : x et 1,00{NBSP}€",
             "the greatest of x and €1.00",
         ),
         (

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import grantrules.money
 from grantrules.errors import InvalidArgument, InvalidMoney
-from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding
+from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding, RoundingRule
 
 CENT = Decimal("0.01")
 amounts = st.decimals(
@@ -584,3 +584,146 @@ def test_format_is_exactly_babels(value: Decimal, langs: tuple[str, str]) -> Non
     lang, locale = langs
     amount = Euro(value)
     assert amount.format(lang) == format_currency(amount.amount, "EUR", locale=locale)
+
+
+class TestRoundingQuantum:
+    """Item 1 of issue 14: a named rounding to the euro or any positive multiple of a cent."""
+
+    @pytest.mark.parametrize(
+        ("rounding", "amount", "expected"),
+        [
+            (DOWN.to_euro(), "1234.99", "1234.00"),
+            (UP.to_euro(), "1234.01", "1235.00"),
+            (HALF_UP.to_euro(), "1234.50", "1235.00"),
+            (HALF_EVEN.to_euro(), "1234.50", "1234.00"),
+            (HALF_EVEN.to_euro(), "1235.50", "1236.00"),
+            (DOWN.to(10), "1239.99", "1230.00"),
+            (DOWN.to(100), "-1299.00", "-1200.00"),
+            (UP.to("0.05"), "0.01", "0.05"),
+            (HALF_UP.to("0.03"), "0.04", "0.03"),
+            (HALF_UP.to("0.03"), "0.05", "0.06"),
+        ],
+    )
+    def test_rounds_to_a_multiple_of_the_quantum(
+        self, rounding: RoundingRule, amount: str, expected: str
+    ) -> None:
+        assert Euro(amount).rounded(rounding) == Euro(expected)
+
+    def test_rate_applies_with_the_quantum_from_the_exact_product(self) -> None:
+        # 60 % of 1,234.99 is 740.994 exactly: one rounding, straight to the euro.
+        assert Rate("60%").apply(Euro("1234.99"), DOWN.to_euro()) == Euro("740.00")
+        assert Rate("60%").apply(Euro("1234.99"), HALF_UP.to_euro()) == Euro("741.00")
+
+    def test_a_cent_quantum_is_the_bare_mode(self) -> None:
+        assert DOWN.to("0.01") is DOWN
+        assert DOWN.quantum == Euro("0.01")
+        assert DOWN.mode is DOWN
+
+    def test_equality_hash_repr_and_pickle(self) -> None:
+        assert DOWN.to_euro() == DOWN.to(1) == RoundingRule(DOWN, Euro(1))
+        assert DOWN.to_euro() != UP.to_euro()
+        assert DOWN.to_euro() != DOWN.to(10)
+        assert DOWN.to_euro() != DOWN
+        assert len({DOWN.to_euro(), DOWN.to(1), DOWN.to(10)}) == 2
+        assert repr(DOWN.to_euro()) == "DOWN.to_euro()"
+        assert repr(HALF_UP.to(10)) == "HALF_UP.to('10.00')"
+        assert pickle.loads(pickle.dumps(UP.to(10))) == UP.to(10)
+        with pytest.raises(AttributeError, match="immutable"):
+            DOWN.to_euro().quantum = Euro(2)  # type: ignore[misc]
+
+    @pytest.mark.parametrize(
+        ("rounding", "fr", "en"),
+        [
+            (DOWN.to_euro(), "arrondi à l'euro inférieur", "rounded down to the euro"),
+            (UP.to_euro(), "arrondi à l'euro supérieur", "rounded up to the euro"),
+            (HALF_UP.to_euro(), "arrondi à l'euro le plus proche", "rounded half up to the euro"),
+            (
+                DOWN.to(10),
+                "arrondi au multiple de 10,00\u00a0€ inférieur",
+                "rounded down to a multiple of €10.00",
+            ),
+        ],
+    )
+    def test_labels_name_the_step(self, rounding: RoundingRule, fr: str, en: str) -> None:
+        assert rounding.label("fr") == fr
+        assert rounding.label("en") == en
+
+    @pytest.mark.parametrize("quantum", [0, "-1", "0.00", Euro("-0.01")])
+    def test_a_quantum_must_be_positive(self, quantum: object) -> None:
+        with pytest.raises(InvalidArgument, match="positive"):
+            DOWN.to(quantum)  # type: ignore[arg-type]
+
+    def test_a_quantum_is_whole_cents(self) -> None:
+        with pytest.raises(InvalidMoney):
+            DOWN.to(Decimal("0.005"))  # type: ignore[arg-type]
+
+    def test_rule_refuses_a_mode_that_is_not_one(self) -> None:
+        with pytest.raises(InvalidArgument, match="Rounding mode"):
+            RoundingRule("DOWN", Euro(1))  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgument, match="positive Euro"):
+            RoundingRule(DOWN, Decimal(1))  # type: ignore[arg-type]
+
+    def test_is_multiple_of(self) -> None:
+        assert Euro("120.00").is_multiple_of(Euro(10))
+        assert not Euro("120.50").is_multiple_of(Euro(1))
+        with pytest.raises(InvalidArgument, match="positive Euro quantum"):
+            Euro("1.00").is_multiple_of(Euro.ZERO)
+
+    @given(
+        st.decimals(min_value=-(10**9), max_value=10**9, places=6, allow_nan=False),
+        st.sampled_from([DOWN, UP, HALF_UP, HALF_EVEN]),
+        st.integers(1, 100_000),
+    )
+    def test_result_is_the_nearest_multiple_the_mode_allows(
+        self, exact: Decimal, mode: Rounding, cents: int
+    ) -> None:
+        step = Decimal(cents).scaleb(-2)
+        result = mode.to(Euro(step)).round(exact) if cents > 1 else mode.round(exact)
+        assert result % step == 0
+        assert abs(result - exact) < step
+        if mode is DOWN:
+            assert abs(result) <= abs(exact)
+        if mode is UP:
+            assert abs(result) >= abs(exact)
+        if mode in (HALF_UP, HALF_EVEN):
+            assert abs(result - exact) * 2 <= step
+
+
+class TestRateArithmetic:
+    """Rates combine exactly (issue 14, item 2)."""
+
+    def test_add_subtract_multiply(self) -> None:
+        assert Rate("12.5%") + Rate("7.5%") == Rate("20%")
+        assert 0 + Rate("20%") == Rate("20%")
+        assert Rate("80%") - Rate("20%") == Rate("60%")
+        assert 1 - Rate("20%") == Rate("80%")
+        assert Rate("60%") * Rate("50%") == Rate("30%")
+
+    def test_results_stay_rates(self) -> None:
+        with pytest.raises(InvalidMoney, match="between 0 and 1"):
+            Rate("60%") + Rate("50%")
+        with pytest.raises(InvalidMoney, match="between 0 and 1"):
+            Rate("20%") - Rate("60%")
+
+    @pytest.mark.parametrize("other", [2, Decimal("0.5"), "10%", True])
+    def test_only_rates_and_0_or_1_combine(self, other: Any) -> None:
+        with pytest.raises(InvalidArgument, match="rates combine with rates"):
+            Rate("20%") + other
+        with pytest.raises(InvalidArgument, match="rates combine with rates"):
+            Rate("20%") - other
+        with pytest.raises(InvalidArgument, match="rates combine with rates"):
+            other - Rate("20%")
+        with pytest.raises(InvalidArgument, match="multiplies only another rate"):
+            Rate("20%") * other
+
+    def test_amounts_explain_themselves(self) -> None:
+        with pytest.raises(InvalidArgument, match="wrap the amount first"):
+            Rate("20%") + Euro(1)  # type: ignore[operator]
+        with pytest.raises(InvalidArgument, match="cannot subtract"):
+            Rate("20%") - Euro(1)  # type: ignore[operator]
+        with pytest.raises(InvalidArgument, match="cannot subtract"):
+            Euro(1) - Rate("20%")  # type: ignore[operator]
+
+    def test_exact_multiples_are_left_alone(self) -> None:
+        assert Euro("1230.00").rounded(UP.to(10)) == Euro("1230.00")
+        assert DOWN.to_euro().name == "DOWN to 1.00"

@@ -72,7 +72,8 @@ def test_eligible_report_in_french() -> None:
     assert "Critères non remplis" not in text
     assert f"- award (la subvention) : 5{NNBSP}000,00{NBSP}€" in text
     assert (
-        f"    Calcul : le plus petit de 50{NBSP}% du coût éligible (arrondi à l'inférieur)" in text
+        f"    Calcul : le plus petit des montants suivants : 50{NBSP}% du coût éligible "
+        "(arrondi à l'inférieur)" in text
     )
     assert f"ceiling = 20{NNBSP}000,00{NBSP}€" in text
     assert "- size : large" in text
@@ -158,7 +159,7 @@ def test_reglement_in_french() -> None:
     markdown = scheme_markdown(SCHEME, "fr")
     assert markdown.startswith("# Aide à l'équipement sportif\n\n## Fiche du dispositif\n")
     assert "| `perimeter` | Exempleville (commune 99999) |" in markdown
-    assert "| `subvention_rate_upper_bound` | 70 % |" in markdown
+    assert "| `subvention_rate_upper_bound` | 70\u00a0% |" in markdown
     assert "| 1er janvier 2025 | 31 décembre 2025 |" in markdown
     assert "| 1er janvier 2026 | (sans terme) |" in markdown
     assert "## Règles en vigueur à partir du 1er janvier 2026" in markdown
@@ -168,7 +169,10 @@ def test_reglement_in_french() -> None:
     assert "- Fondement : Délibération du conseil municipal n° 2024-112, art. 6" in markdown
     assert "#### `award` — la subvention (montant de l'aide)" in markdown
     assert "- Arrondi : arrondi à l'inférieur" in markdown
-    assert "- Calcul : le plus petit du taux de subvention du coût éligible" in markdown
+    assert (
+        "- Calcul : le plus petit des montants suivants : le taux de subvention du coût éligible"
+        in markdown
+    )
     assert "#### `grant_rate` — le taux de subvention" in markdown
     assert (
         f"| 1er juillet 2025 | 40{NBSP}% | taux "

@@ -110,7 +110,7 @@ award = Amount(
     exceptions=[
         Override(
             "heritage",
-            when=applicant.heritage_area == True,  # noqa: E712 - builds an expression
+            when=applicant.heritage_area.is_true(),
             then=minimum(param("heritage_rate").of(eligible_cost, rounding=DOWN), param("ceiling")),
             basis=ART_4_2,
         )

@@ -20,20 +20,30 @@ from grantrules.errors import (
 )
 from grantrules.evaluate import evaluate
 from grantrules.expressions import (
+    Expr,
     collection,
     const,
     count,
     field,
+    instruction,
     list_of,
     maximum,
     minimum,
     param,
     reference,
+    rounded,
     sum_of,
     when,
 )
-from grantrules.model import Applicant, Application, CostLine, FinancingLine, Project
-from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding
+from grantrules.model import (
+    Applicant,
+    Application,
+    CostLine,
+    FinancingLine,
+    Instruction,
+    Project,
+)
+from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding, RoundingRule
 from grantrules.parameters import Parameter, ParameterSet, load_parameters
 from grantrules.registry import installed_schemes, load_scheme
 from grantrules.rules import Criterion, Obligation, Outcome, Override, Severity
@@ -56,8 +66,10 @@ __all__ = [
     "DateRange",
     "Decision",
     "Euro",
+    "Expr",
     "FinancingLine",
     "GrantRulesError",
+    "Instruction",
     "InvalidArgument",
     "Metadata",
     "Obligation",
@@ -69,6 +81,7 @@ __all__ = [
     "Project",
     "Rate",
     "Rounding",
+    "RoundingRule",
     "Scheme",
     "SchemeNotFound",
     "SchemeVersion",
@@ -80,6 +93,7 @@ __all__ = [
     "evaluate",
     "field",
     "installed_schemes",
+    "instruction",
     "list_of",
     "load_parameters",
     "load_scheme",
@@ -87,6 +101,7 @@ __all__ = [
     "minimum",
     "param",
     "reference",
+    "rounded",
     "sum_of",
     "when",
 ]

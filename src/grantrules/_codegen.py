@@ -35,6 +35,7 @@ from grantrules.expressions import (
     Logic,
     Not,
     Param,
+    Round,
     ShiftDate,
     StartsWith,
     When,
@@ -281,7 +282,7 @@ def _wrapped(generate: Callable[[Any, _Gen], str]) -> Callable[[Any, _Gen], str]
 @_src.register
 @_wrapped
 def _(node: Arith, g: _Gen) -> str:
-    sign = "+" if node.op == "add" else "-"
+    sign = {"add": "+", "sub": "-", "mul": "*"}[node.op]
     return f"({_src(node.left, g)} {sign} {_src(node.right, g)})"
 
 
@@ -290,6 +291,12 @@ def _(node: Arith, g: _Gen) -> str:
 def _(node: ApplyRate, g: _Gen) -> str:
     rounding = g.bind(node.rounding)
     return f"_apply({_src(node.rate, g)}, {_src(node.amount, g)}, {rounding})"
+
+
+@_src.register
+@_wrapped
+def _(node: Round, g: _Gen) -> str:
+    return f"_rounded({_src(node.operand, g)}, {g.bind(node.rounding)})"
 
 
 @_src.register
@@ -360,6 +367,7 @@ _money.register(Amount, lambda node, g: True)
 _money.register(Arith, lambda node, g: _money(node.left, g) and _money(node.right, g))
 _money.register(ApplyRate, lambda node, g: _money(node.amount, g))
 _money.register(Extremum, lambda node, g: all(_money(o, g) for o in node.operands))
+_money.register(Round, lambda node, g: _money(node.operand, g))
 _money.register(When, lambda node, g: _money(node.then, g) and _money(node.otherwise, g))
 _money.register(
     Aggregate,
@@ -421,6 +429,11 @@ def _(node: ApplyRate, g: _Gen) -> str:
         product = f"_mul({amount}, {rate}).quantize(_CENT, {mode}, _EXACT)"
         return f"(_q if (_q := {product}) else _ZERO_CENTS)"  # no -0.00, as _cents
     return f"_apply_raw({_src(node.rate, g)}, {amount}, {g.bind(node.rounding)})"
+
+
+@_raw_src.register
+def _(node: Round, g: _Gen) -> str:
+    return f"_round({_raw_src(node.operand, g)}, {g.bind(node.rounding)})"
 
 
 @_raw_src.register

@@ -102,6 +102,7 @@ class _CompiledCriterion:
         "_pieces",
         "applies",
         "blocking",
+        "codes",
         "condition",
         "criterion",
         "details",
@@ -112,8 +113,11 @@ class _CompiledCriterion:
         "wants",
     )
 
-    def __init__(self, criterion: Criterion) -> None:
+    def __init__(
+        self, criterion: Criterion, codes: Mapping[str, Mapping[str, str]] | None = None
+    ) -> None:
         self.criterion = criterion
+        self.codes = codes or {}  # labels of code values, for messages
         self.blocking = criterion.severity is Severity.BLOCKING
         self.applies = criterion.applies_if.compile() if criterion.applies_if is not None else None
         self.condition = criterion.condition.compile()
@@ -123,20 +127,30 @@ class _CompiledCriterion:
         self.inputs = Inputs(criterion.inputs())
         self.details = tuple((name, e.compile()) for name, e in criterion.details.items())
         # Rendering the rule costs time; do it only for templates that show it.
-        self.wants = any("{rule}" in text for text in criterion.passed.values())
-        self._pieces: dict[tuple[str, str], tuple[tuple[str, str | None], ...]] = {}
+        self.wants = any(
+            "{rule}" in text
+            for texts in [criterion.passed, *(o.passed or {} for o in criterion.exceptions)]
+            for text in texts.values()
+        )
+        self._pieces: dict[tuple[str, str, str | None], tuple[tuple[str, str | None], ...]] = {}
 
-    def pieces(self, outcome: Outcome, lang: str) -> tuple[tuple[str, str | None], ...]:
-        """The message template for ``outcome`` in ``lang``, split once."""
-        key = (outcome._value_, lang)
+    def pieces(
+        self, outcome: Outcome, lang: str, exception: str | None = None
+    ) -> tuple[tuple[str, str | None], ...]:
+        """The message template for ``outcome`` in ``lang`` (and the exception that applied,
+        which may have its own), split once."""
+        key = (outcome._value_, lang, exception)
         pieces = self._pieces.get(key)
         if pieces is None:
-            pieces = self._pieces[key] = _parsed(self.criterion.template(key[0], lang))
+            template = self.criterion.template(key[0], lang, exception)
+            pieces = self._pieces[key] = _parsed(template)
         return pieces
 
-    def message(self, outcome: Outcome, values: Mapping[str, Any], lang: str) -> str:
+    def message(
+        self, outcome: Outcome, values: Mapping[str, Any], lang: str, exception: str | None = None
+    ) -> str:
         """The criterion's message, as ``Criterion.message`` writes it."""
-        return _fill_parsed(self.pieces(outcome, lang), values, lang)
+        return _fill_parsed(self.pieces(outcome, lang, exception), values, lang, self.codes)
 
     def run(self, env: Env) -> tuple[Outcome, str | None, str | None]:
         """(outcome, exception label, name of the missing input)."""
@@ -187,7 +201,8 @@ class CompiledVersion:
 
     def __init__(self, version: Any) -> None:
         self.version = version
-        self.criteria = tuple(_CompiledCriterion(c) for c in version.criteria)
+        codes = {k: v for k, v in version.all_labels().items() if k.startswith("code:")}
+        self.criteria = tuple(_CompiledCriterion(c, codes) for c in version.criteria)
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
         self.scheme_version = version.valid_from.isoformat()
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
@@ -322,6 +337,14 @@ class CompiledVersion:
             ctx = RenderContext(lang, self.labels, params)
             found = {f"amount:{a.id}": a.formula.render(ctx) for a in self.version.amounts}
             found.update({f"criterion:{c.id}": c.render(ctx) for c in self.version.criteria})
+            # The rule a message shows when an exception applied is the exception's.
+            found.update(
+                {
+                    f"exception:{c.id}:{o.label}": o.render(ctx)
+                    for c in self.version.criteria
+                    for o in c.exceptions
+                }
+            )
             self._texts[key] = found
         return found
 

@@ -157,7 +157,7 @@ class Explanation:
     ) -> tuple[dict[str, Any], str]:
         """The values one criterion shows and its message (the reference for _textgen)."""
         env = self.env
-        outcome, _, missing = result
+        outcome, label, missing = result
         values = compiled.inputs.read(env)
         if outcome is not Outcome.NOT_APPLICABLE:
             for name, fn in compiled.details:
@@ -165,8 +165,11 @@ class Explanation:
         if missing is not None:
             values["missing"] = missing
         if outcome is Outcome.PASSED and compiled.wants:
-            values["rule"] = texts[f"criterion:{compiled.criterion.id}"]
-        return values, compiled.message(outcome, values, self.lang)
+            rule = f"criterion:{compiled.criterion.id}"
+            if label is not None:  # say which rule applied: the exception's
+                rule = f"exception:{compiled.criterion.id}:{label.split('+')[0]}"
+            values["rule"] = texts[rule]
+        return values, compiled.message(outcome, values, self.lang, label)
 
     def _amount_texts(
         self, fragments: Fragments

@@ -30,18 +30,29 @@ def pick(texts: Mapping[str, str], lang: str) -> str:
     return texts.get(lang) or texts.get("fr") or next(iter(texts.values()), "")
 
 
-def format_value(value: Any, lang: str) -> str:
+def format_value(
+    value: Any, lang: str, labels: Mapping[str, Mapping[str, str]] | None = None
+) -> str:
     """Format a value the way a règlement would write it.
+
+    ``labels`` may name codes (``"code:staff"``: ``{"fr": "personnel", ...}``): a code with
+    a label is written as its label.
 
     >>> from grantrules.money import Euro
     >>> format_value(Euro("70000.00"), "en")
     '€70,000.00'
     >>> format_value(("staff", "equipment"), "en")
     'staff, equipment'
+    >>> format_value(("staff", "equipment"), "fr", {"code:staff": {"fr": "personnel"}})
+    'personnel, equipment'
     """
     kind = type(value)
     # Exact-type shortcuts first: messages format thousands of codes and amounts.
     if kind is str:
+        if labels:
+            texts = labels.get("code:" + value)
+            if texts:
+                return pick(texts, lang)
         return value  # type: ignore[no-any-return]
     if kind is Euro:
         return value.format(lang)  # type: ignore[no-any-return]
@@ -53,7 +64,7 @@ def format_value(value: Any, lang: str) -> str:
         return format_date(value, lang)
     if isinstance(value, tuple | list | frozenset | set):
         items = sorted(value) if isinstance(value, frozenset | set) else value
-        return ", ".join(format_value(v, lang) for v in items)
+        return ", ".join(format_value(v, lang, labels) for v in items)
     if value is None:
         return "—"
     return str(value)

@@ -16,7 +16,7 @@ from typing import Any
 from grantrules.dates import DateRange, add_years
 from grantrules.errors import EvaluationError
 from grantrules.expressions import MissingInput
-from grantrules.money import _CENT, _EXACT, Euro, Rate, Rounding, _cents, _Exact
+from grantrules.money import _CENT, _EXACT, Euro, Rate, Rounding, RoundingRule, _Exact, _round
 
 __all__ = ["RUNTIME", "store_amounts"]
 
@@ -76,10 +76,14 @@ def _dsum(amounts: list[Decimal]) -> Decimal:
     return functools.reduce(_add, amounts, _ZERO_CENTS)
 
 
-def _apply_raw(rate: Any, amount: Decimal, rounding: Rounding) -> Decimal:
+def _apply_raw(rate: Any, amount: Decimal, rounding: Rounding | RoundingRule) -> Decimal:
     if rate.__class__ is not Rate:
         raise EvaluationError(f"expected a rate to apply, got {rate!r}")
-    return _cents(_mul(amount, rate._d), rounding)
+    return _round(_mul(amount, rate._d), rounding)
+
+
+def _rounded(value: Any, rounding: Rounding | RoundingRule) -> Euro:
+    return _check_euro(value).rounded(rounding)
 
 
 def _rate(rate: Any) -> Decimal:
@@ -129,6 +133,8 @@ RUNTIME: dict[str, Any] = {
     "_store": store_amounts,
     "_members": _members,
     "_rate": _rate,
+    "_round": _round,
+    "_rounded": _rounded,
     "_CENT": _CENT,
     "_EXACT": _EXACT,
     "_ZERO_CENTS": _ZERO_CENTS,

@@ -81,11 +81,17 @@ def criterion_text(
     ``rule`` the rendered criterion, shown by ``{rule}`` placeholders.
     """
     g = _Source()
-    g.namespace.update(_fmt=format_value, _vt=value_text, _enc=json_text, _lang=lang)
+    g.namespace.update(
+        _fmt=format_value, _vt=value_text, _enc=json_text, _lang=lang, _codes=compiled.codes
+    )
     # The values a criterion shows, in the order and with the overwrites of
     # Explanation._criteria: inputs, then details, then the missing input, then the rule.
     values: dict[str, tuple[str, Any]] = {}  # name -> ("param", value) or ("local", variable)
     lines = ["def _text(env, label, missing):", "    app, A = env.app, env.amounts"]
+    if compiled.criterion.exceptions:
+        # An exception that applied may have its own message and rule text: the general
+        # route (Explanation._explain) writes those.
+        lines.append("    if label is not None: raise LookupError(label)")
 
     def local(expression: str) -> tuple[str, Any]:
         variable = f"v{len(lines)}"
@@ -117,9 +123,9 @@ def criterion_text(
         if placeholder not in values:
             message.const(f"{{{placeholder}}}")
         elif values[placeholder][0] == "param":
-            message.const(format_value(values[placeholder][1], lang))
+            message.const(format_value(values[placeholder][1], lang, compiled.codes))
         else:
-            message.code(f"_fmt({values[placeholder][1]}, _lang)")
+            message.code(f"_fmt({values[placeholder][1]}, _lang, _codes)")
     fixed = message.constant()
     if fixed is not None:
         g.const(json_text(fixed))

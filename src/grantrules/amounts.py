@@ -22,10 +22,20 @@ from typing import Any
 import attrs
 
 from grantrules._format import LANGS
+from grantrules._units import check_amount
 from grantrules.basis import Basis
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
-from grantrules.expressions import AmountRef, ApplyRate, Compiled, Expr, Input, RenderContext, const
-from grantrules.money import Rounding
+from grantrules.expressions import (
+    AmountRef,
+    ApplyRate,
+    Compiled,
+    Expr,
+    Input,
+    RenderContext,
+    Round,
+    const,
+)
+from grantrules.money import Rounding, RoundingRule, _check_rounding_rule
 from grantrules.rules import Override, check_overrides, overrides
 
 __all__ = ["Amount", "order_amounts"]
@@ -39,8 +49,9 @@ class Amount(Expr):
         id: stable identifier (``eligible_cost``), a key of the decision's ``amounts``.
         formula: the expression that computes it.
         basis: its legal basis.
-        rounding: the rounding the formula applies; every rate application inside the formula
-            must name this same rounding, so that the rule's rounding is stated once and true.
+        rounding: the rounding the formula applies (``DOWN``, or ``DOWN.to_euro()`` to round
+            to the euro); every rate application and ``rounded(...)`` inside the formula must
+            name this same rounding, so that the rule's rounding is stated once and true.
         label: how texts name it ({"fr": "le coût total", "en": "the total cost"}).
         exceptions: labelled exceptions replacing the formula when they apply.
 
@@ -58,8 +69,8 @@ class Amount(Expr):
     ...                label={"fr": "le coût total", "en": "the total cost"})
     >>> award = Amount("award", minimum(param("feder_rate").of(total), param("ceiling")),
     ...                basis=Basis("Délibération n° 2024-112"), rounding=DOWN)
-    >>> award.formula.render(RenderContext("fr", total.labels()))
-    "le plus petit de feder_rate du coût total (arrondi à l'inférieur) et ceiling"
+    >>> award.formula.render(RenderContext("en", total.labels()))
+    'the least of feder_rate of the total cost (rounded down) and ceiling'
     >>> sorted(award.depends_on())
     ['total_cost']
 
@@ -69,7 +80,7 @@ class Amount(Expr):
     id: str
     formula: Expr = attrs.field(converter=const)
     basis: Basis = attrs.field(kw_only=True)
-    rounding: Rounding | None = attrs.field(kw_only=True, default=None)
+    rounding: Rounding | RoundingRule | None = attrs.field(kw_only=True, default=None)
     label: Mapping[str, str] = attrs.field(kw_only=True, factory=dict)
     exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=overrides)
 
@@ -80,13 +91,17 @@ class Amount(Expr):
             raise InvalidArgument(f"amount {self.id}: basis must be a Basis, got {self.basis!r}")
         if self.label and any(not self.label.get(lang) for lang in LANGS):
             raise InvalidArgument(f"amount {self.id}: label needs {' and '.join(LANGS)}")
+        if self.rounding is not None:
+            _check_rounding_rule(self.rounding)
         for node in (n for e in self.expressions() for n in e.walk()):
-            if isinstance(node, ApplyRate) and self.rounding not in (None, node.rounding):
+            if isinstance(node, ApplyRate | Round) and self.rounding not in (None, node.rounding):
                 raise SchemeDefinitionError(
                     f"amount {self.id} declares rounding {self.rounding.name} but its formula "
-                    f"rounds {node.rounding.name}"
+                    f"rounds {node.rounding.name}: state the rule's rounding once, e.g. "
+                    "ROUNDING = DOWN.to_euro(), and use it in every rate.of(...)"
                 )
         check_overrides(f"amount {self.id}", self.exceptions)
+        check_amount(self)  # what is known here: constants and other amounts
 
     # As an expression, an amount is a reference to its own computed value.
     def own_inputs(self) -> frozenset[Input]:
@@ -114,7 +129,8 @@ class Amount(Expr):
     def labels(self) -> dict[str, Mapping[str, str]]:
         """The amount's label keyed for :class:`~grantrules.expressions.RenderContext`.
 
-        >>> Amount("total_cost", 0, basis=Basis("Règlement"),
+        >>> from grantrules.money import Euro
+        >>> Amount("total_cost", Euro.ZERO, basis=Basis("Règlement"),
         ...        label={"fr": "le coût total", "en": "the total cost"}).labels()
         {'amount:total_cost': {'fr': 'le coût total', 'en': 'the total cost'}}
         """

@@ -454,6 +454,24 @@ class Decision:
         return tuple(c for c in self.criteria if c.blocks)
 
     @property
+    def pending(self) -> tuple[str, ...]:
+        """The instructor inputs this decision waits for (``instruction.<name>``), in order.
+
+        Each is a blocking criterion, added by the scheme version, whose outcome is
+        ``missing``: the application cannot be eligible until the instructing authority
+        supplies it (see :class:`~grantrules.model.Instruction`).
+        """
+        # A waiting criterion is named after the one input it reads (rules.pending_criterion);
+        # a scheme's own criterion about the instruction is not one.
+        return tuple(
+            c.id
+            for c in self.criteria
+            if c.outcome is Outcome.MISSING
+            and c.id.startswith("instruction.")
+            and set(c.inputs) - {"missing"} == {c.id}
+        )
+
+    @property
     def warnings(self) -> tuple[CriterionResult, ...]:
         """Warning criteria that did not pass."""
         return tuple(

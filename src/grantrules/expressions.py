@@ -33,7 +33,7 @@ import attrs
 
 from grantrules._format import format_value, join_and, pick
 from grantrules.errors import EvaluationError, InvalidArgument
-from grantrules.money import DOWN, Euro, Rate, Rounding
+from grantrules.money import DOWN, Euro, Rate, Rounding, RoundingRule, _check_rounding_rule
 
 __all__ = [
     "Env",
@@ -45,11 +45,13 @@ __all__ = [
     "const",
     "count",
     "field",
+    "instruction",
     "list_of",
     "maximum",
     "minimum",
     "param",
     "reference",
+    "rounded",
     "sum_of",
     "when",
 ]
@@ -295,6 +297,7 @@ class Expr:
     def __mul__(self, other: Any) -> Expr:
         raise InvalidArgument(
             "multiplying in a rule must name its rounding: write rate.of(amount, rounding=DOWN)"
+            " (and rate.times(other_rate) for a product of rates)"
         )
 
     __rmul__ = __mul__
@@ -304,6 +307,27 @@ class Expr:
             "an expression has no truth value at definition time: use & | ~ instead of "
             "and/or/not, and a.between(lo, hi) instead of lo <= a <= hi"
         )
+
+    def is_true(self) -> Expr:
+        """The boolean input holds: ``applicant.sgei.is_true()`` rather than ``== True``,
+        which linters flag (E712) although it builds a node.
+
+        >>> field("applicant.sgei").is_true().render(RenderContext("en"))
+        'applicant.sgei equals yes'
+
+        .. versionadded:: 0.2
+        """
+        return Compare("eq", self, Const(True))
+
+    def is_false(self) -> Expr:
+        """The boolean input is false (and given: a missing input stays missing).
+
+        >>> field("applicant.sgei").is_false().render(RenderContext("fr"))
+        'applicant.sgei égale non'
+
+        .. versionadded:: 0.2
+        """
+        return Compare("eq", self, Const(False))
 
     def between(self, low: Any, high: Any) -> Expr:
         """``low <= self <= high``, both bounds inclusive."""
@@ -327,9 +351,36 @@ class Expr:
             )
         return StartsWith(self, Const(tuple(prefixes)))
 
-    def of(self, amount: Any, rounding: Rounding = DOWN) -> Expr:
-        """This rate applied to ``amount``, rounded to the cent as named (DOWN by default)."""
-        return ApplyRate(self, const(amount), rounding)
+    def of(self, amount: Any, rounding: Rounding | RoundingRule = DOWN) -> Expr:
+        """This rate applied to ``amount``, rounded as named: to the cent (DOWN by default),
+        or to the quantum of a rule such as ``DOWN.to_euro()``."""
+        return ApplyRate(self, const(amount), _check_rounding_rule(rounding))
+
+    def times(self, other: Any) -> Expr:
+        """This rate times another rate, exactly (60 % of 50 % is 30 %).
+
+        Only rates multiply in a rule: an amount takes a rate through :meth:`of`, with a
+        named rounding; the units are checked when the rule is defined.
+
+        >>> param("intensity").times(param("share")).render(RenderContext("en"))
+        'intensity × share'
+
+        .. versionadded:: 0.2
+        """
+        return Arith("mul", self, const(other))
+
+    def rounded(self, rounding: Rounding | RoundingRule) -> Expr:
+        """This amount rounded to the quantum of ``rounding`` (``DOWN.to_euro()``...).
+
+        >>> award = minimum(field("requested"), param("ceiling")).rounded(DOWN.to_euro())
+        >>> award.render(RenderContext("en"))
+        'the least of requested and ceiling, the whole rounded down to the euro'
+        >>> field("asked").rounded(Rounding.HALF_UP.to(10)).render(RenderContext("en"))
+        'asked (rounded half up to a multiple of €10.00)'
+
+        .. versionadded:: 0.2
+        """
+        return Round(self, _check_rounding_rule(rounding))
 
     def years_after(self, years: Any) -> Expr:
         """The date ``years`` years after this date."""
@@ -352,20 +403,43 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and bool(a == b)
 
 
-def _binary_words(ctx: RenderContext, op: str) -> str:
-    fr, en = _COMPARE_WORDS[op]
-    return ctx.words(fr, en)
+def _plural(text: str) -> bool:
+    """Whether a French noun phrase is plural, as its article says (« les autres
+    financements publics »): the verb then agrees in number."""
+    return text.startswith(("les ", "des "))  # « (les aides + l'aide) » is one sum
+
+
+def _binary(ctx: RenderContext, op: str, left: str, right: str) -> str:
+    """``left <op> right`` in words; in French the verb agrees with a plural subject and
+    « de » contracts with the article that follows (« en deçà du taux », not « de le »)."""
+    if ctx.lang != "fr":
+        return f"{left} {_COMPARE_WORDS[op][2]} {right}"
+    verb = _COMPARE_WORDS[op][1 if _plural(left) else 0]
+    if verb.endswith(" de"):
+        return f"{left} {verb[:-3]} {de(right)}"
+    return f"{left} {verb} {right}"
 
 
 # French verbs rather than adjectives: « la date de fin dépasse la date de dépôt » needs no
-# gender agreement, which labels do not carry.
+# gender agreement, which labels do not carry; the plural form follows a plural subject.
 _COMPARE_WORDS = {
-    "eq": ("égale", "equals"),
-    "ne": ("diffère de", "differs from"),
-    "lt": ("reste en deçà de", "is less than"),
-    "le": ("ne dépasse pas", "is at most"),
-    "gt": ("dépasse", "is greater than"),
-    "ge": ("atteint au moins", "is at least"),
+    "eq": ("égale", "égalent", "equals"),
+    "ne": ("diffère de", "diffèrent de", "differs from"),
+    "lt": ("reste en deçà de", "restent en deçà de", "is less than"),
+    "le": ("ne dépasse pas", "ne dépassent pas", "is at most"),
+    "gt": ("dépasse", "dépassent", "is greater than"),
+    "ge": ("atteint au moins", "atteignent au moins", "is at least"),
+}
+
+
+def _verb(text: str, singular: str, plural: str) -> str:
+    return plural if _plural(text) else singular
+
+
+_ARITH_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
 }
 _COMPARE_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -391,7 +465,7 @@ def de(text: str) -> str:
 def _paren(child: Expr, ctx: RenderContext) -> str:
     # Brackets wherever a compound child would make the sentence ambiguous.
     text = child.render(ctx)
-    return f"({text})" if isinstance(child, Logic | When | Not | Arith) else text
+    return f"({text})" if isinstance(child, Logic | When | Not | Arith | Extremum | Round) else text
 
 
 @attrs.frozen(eq=False)
@@ -409,8 +483,13 @@ class Const(Expr):
         if self.label:
             return pick(self.label, ctx.lang)
         if isinstance(self.value, str):
-            return repr(self.value)
-        return format_value(self.value, ctx.lang)
+            code = ctx.labels.get(f"code:{self.value}")  # a code with a label reads as it
+            return (
+                f"« {pick(code, 'fr')} »"
+                if code and ctx.lang == "fr"
+                else (f"“{pick(code, ctx.lang)}”" if code else repr(self.value))
+            )
+        return format_value(self.value, ctx.lang, ctx.labels)
 
 
 def _attr_chain(path: str) -> Callable[[Any], Any]:
@@ -490,7 +569,7 @@ class Param(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         if ctx.params is not None and self.name in ctx.params:
-            return format_value(ctx.params[self.name], ctx.lang)
+            return format_value(ctx.params[self.name], ctx.lang, ctx.labels)
         return ctx.label(f"param:{self.name}", self.name)
 
 
@@ -595,6 +674,82 @@ def field(path: str) -> Field:
     return Field(path)
 
 
+#: The section of an application document that the instructing authority fills in.
+INSTRUCTION = "instruction"
+
+
+def instruction(name: str) -> Field:
+    """An input decided by the instructing authority, read from the ``instruction`` section.
+
+    The application model declares it in a subclass of
+    :class:`~grantrules.model.Instruction`.  Until the authority supplies it the input is
+    missing: the scheme version adds a blocking criterion ``instruction.<name>`` whose outcome
+    is then ``missing``, naming it (see :func:`pending_inputs`).
+
+    >>> from types import SimpleNamespace
+    >>> rate = instruction("granted_rate")
+    >>> rate.of(field("eligible_cost")).evaluate(SimpleNamespace(
+    ...     eligible_cost=Euro("1000.00"), instruction=SimpleNamespace(granted_rate=Rate("40%"))))
+    Euro('400.00')
+    >>> str(sorted(rate.inputs())[0])
+    'field:instruction.granted_rate'
+
+    .. versionadded:: 0.2
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise InvalidArgument(f"an instructor input is named by an identifier, got {name!r}")
+    return Field(f"{INSTRUCTION}.{name}")
+
+
+def pending_inputs(expr: Expr) -> frozenset[str]:
+    """The instructor inputs ``expr`` needs (their dotted paths), leaving out those read only
+    to test whether they are given (``is_set()``), which never wait for the authority.
+
+    >>> sorted(pending_inputs(instruction("score") >= 12))
+    ['instruction.score']
+    >>> sorted(pending_inputs(when(instruction("derogation").is_set(), 1, 0)))
+    []
+
+    .. versionadded:: 0.2
+    """
+    found: set[str] = set()
+    todo = [expr]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, IsSet):
+            continue
+        if isinstance(node, Field) and node.path.startswith(INSTRUCTION + "."):
+            found.add(node.path)
+        todo.extend(node.children())
+    return frozenset(found)
+
+
+@attrs.frozen(eq=False)
+class Supplied(Expr):
+    """True once the instructing authority has supplied an input; missing until then."""
+
+    operand: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+    def compile(self) -> Compiled:
+        inner = self.operand.compile()
+
+        def supplied(env: Env, item: Any) -> bool:
+            inner(env, item)  # raises MissingInput while the input is None
+            return True
+
+        return supplied
+
+    def render(self, ctx: RenderContext) -> str:
+        text = self.operand.render(ctx)
+        return ctx.words(
+            f"l'autorité instructrice a statué sur {text}",
+            f"the instructing authority has decided {text}",
+        )
+
+
 def param(name: str) -> Param:
     """A reference to a dated parameter.
 
@@ -649,8 +804,13 @@ class Compare(Expr):
         return lambda env, item: fn(left(env, item), right(env, item))
 
     def render(self, ctx: RenderContext) -> str:
-        words = _binary_words(ctx, self.op)
-        return f"{_paren(self.left, ctx)} {words} {_paren(self.right, ctx)}"
+        left = _paren(self.left, ctx)
+        if self.op in ("eq", "ne") and isinstance(self.right, Const) and self.right.value == "":
+            # « la description diffère de '' » says less than « n'est pas vide ».
+            if self.op == "ne":
+                return ctx.words(f"{left} n'est pas vide", f"{left} is not empty")
+            return ctx.words(f"{left} est vide", f"{left} is empty")
+        return _binary(ctx, self.op, left, _paren(self.right, ctx))
 
 
 @attrs.frozen(eq=False)
@@ -670,7 +830,8 @@ class Between(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         v, lo, hi = (c.render(ctx) for c in self.children())
-        return ctx.words(f"{v} se situe entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
+        situe = _verb(v, "se situe", "se situent")
+        return ctx.words(f"{v} {situe} entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
 
 
 @attrs.frozen(eq=False)
@@ -756,10 +917,13 @@ class In(Expr):
             # A period renders as its dates ("du … au …") or as its label ("la période …").
             dated = vs.startswith(("du ", "from "))
             return ctx.words(
-                f"{v} se situe {vs}" if dated else f"{v} se situe dans {vs}",
+                f"{v} {_verb(v, 'se situe', 'se situent')} {vs}"
+                if dated
+                else f"{v} {_verb(v, 'se situe', 'se situent')} dans {vs}",
                 f"{v} falls {vs}" if dated else f"{v} falls within {vs}",
             )
-        return ctx.words(f"{v} figure parmi ({vs})", f"{v} is one of ({vs})")
+        figure = _verb(v, "figure", "figurent")
+        return ctx.words(f"{v} {figure} parmi ({vs})", f"{v} is one of ({vs})")
 
 
 @attrs.frozen(eq=False)
@@ -778,12 +942,14 @@ class StartsWith(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         v, options = self.value.render(ctx), self.prefixes.render(ctx)
-        return ctx.words(f"{v} commence par ({options})", f"{v} starts with ({options})")
+        starts = _verb(v, "commence", "commencent")
+        return ctx.words(f"{v} {starts} par ({options})", f"{v} starts with ({options})")
 
 
 @attrs.frozen(eq=False)
 class Arith(Expr):
-    """``left + right`` or ``left - right`` on amounts (or integers): exact, no rounding."""
+    """``left + right`` or ``left - right`` on amounts, rates or whole numbers, or
+    ``left × right`` on rates (``op`` add, sub, mul): exact, no rounding."""
 
     op: str
     left: Expr
@@ -793,22 +959,28 @@ class Arith(Expr):
         return (self.left, self.right)
 
     def compile(self) -> Compiled:
-        fn = operator.add if self.op == "add" else operator.sub
+        fn = _ARITH_OPS[self.op]
         left, right = self.left.compile(), self.right.compile()
         return lambda env, item: fn(left(env, item), right(env, item))
 
     def render(self, ctx: RenderContext) -> str:
-        sign = "+" if self.op == "add" else "−"
-        return f"{_paren(self.left, ctx)} {sign} {_paren(self.right, ctx)}"
+        sign = {"add": "+", "sub": "−", "mul": "×"}[self.op]
+        # Sums read left to right: « a + b + c », not « (a + b) + c ».
+        left = self.left
+        if isinstance(left, Arith) and left.op in ("add", "sub") and self.op in ("add", "sub"):
+            text = left.render(ctx)
+        else:
+            text = _paren(left, ctx)
+        return f"{text} {sign} {_paren(self.right, ctx)}"
 
 
 @attrs.frozen(eq=False)
 class ApplyRate(Expr):
-    """A rate applied to an amount, rounded to the cent with a named rounding."""
+    """A rate applied to an amount, rounded with a named rounding (to the cent or its quantum)."""
 
     rate: Expr
     amount: Expr
-    rounding: Rounding
+    rounding: Rounding | RoundingRule
 
     def children(self) -> tuple[Expr, ...]:
         return (self.rate, self.amount)
@@ -832,6 +1004,47 @@ class ApplyRate(Expr):
 
 
 @attrs.frozen(eq=False)
+class Round(Expr):
+    """An amount rounded to a multiple of a rounding's quantum (the euro, ten euros...)."""
+
+    operand: Expr
+    rounding: Rounding | RoundingRule
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+    def compile(self) -> Compiled:
+        inner, rounding = self.operand.compile(), self.rounding
+
+        def round_amount(env: Env, item: Any) -> Euro:
+            value = inner(env, item)
+            if not isinstance(value, Euro):
+                raise EvaluationError(f"expected an amount to round, got {value!r}")
+            return value.rounded(rounding)
+
+        return round_amount
+
+    def render(self, ctx: RenderContext) -> str:
+        text, how = self.operand.render(ctx), self.rounding.label(ctx.lang)
+        if not self.operand.children():
+            return f"{text} ({how})"
+        # "le tout" says the rounding applies to the whole formula, not to its last term.
+        return ctx.words(f"{text}, le tout {how}", f"{text}, the whole {how}")
+
+
+def rounded(amount: Any, rounding: Rounding | RoundingRule) -> Expr:
+    """``amount`` rounded to the quantum of ``rounding``: ``rounded(award, DOWN.to_euro())``.
+
+    >>> from types import SimpleNamespace
+    >>> rounded(field("asked"), DOWN.to_euro()).evaluate(SimpleNamespace(asked=Euro("99.99")))
+    Euro('99.00')
+
+    .. versionadded:: 0.2
+    """
+    return const(amount).rounded(rounding)
+
+
+@attrs.frozen(eq=False)
 class Extremum(Expr):
     """The least (``min``) or greatest (``max``) of its operands."""
 
@@ -847,9 +1060,16 @@ class Extremum(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         parts = join_and([_paren(o, ctx) for o in self.operands], ctx.lang)
-        if self.op == "min":
-            return ctx.words(f"le plus petit {de(parts)}", f"the least of {parts}")
-        return ctx.words(f"le plus grand {de(parts)}", f"the greatest of {parts}")
+        # A list announced by a colon, nested lists in brackets: « le plus petit du taux du
+        # coût éligible et du plafond » reads as if the rate were compared, and « le plus
+        # grand du plus petit de A et B et C » two ways.
+        if ctx.lang == "fr":
+            which = "le plus petit" if self.op == "min" else "le plus grand"
+            return f"{which} des montants suivants : {parts}"
+        which = "least" if self.op == "min" else "greatest"
+        if len(self.operands) > 2 or any(isinstance(o, Extremum) for o in self.operands):
+            return f"the {which} of the following: {parts}"
+        return f"the {which} of {parts}"
 
 
 def minimum(*operands: Any) -> Expr:
@@ -1091,6 +1311,9 @@ class ShiftDate(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         text, n = _paren(self.operand, ctx), self.years.render(ctx)
+        if not n[:1].isdigit():  # a parameter named by its label: « la durée de cumul »
+            sign = ctx.words("moins", "minus") if self.sign < 0 else ctx.words("plus", "plus")
+            return ctx.words(f"{text} {sign} {n} (en années)", f"{text} {sign} {n} (in years)")
         if self.sign < 0:
             return ctx.words(f"{n} ans avant {text}", f"{n} years before {text}")
         return ctx.words(f"{n} ans après {text}", f"{n} years after {text}")

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime
 import re
+import typing
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -29,8 +31,10 @@ __all__ = [
     "Application",
     "CostLine",
     "FinancingLine",
+    "Instruction",
     "Project",
     "check_application_id",
+    "code_labels",
     "id_key",
     "luhn_valid",
 ]
@@ -103,6 +107,36 @@ def id_key(application_id: str) -> str:
     .. versionadded:: 0.2
     """
     return application_id.casefold()
+
+
+def code_labels(codes: Any, labels: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """French and English labels of the values of a ``Literal`` field, keyed for a scheme
+    version's ``labels`` (``"code:staff"``), so that rules, messages and the règlement show
+    « dépenses de personnel » instead of ``staff``.
+
+    Raises:
+        InvalidArgument: ``codes`` is not a ``Literal`` of strings, a label names no value of
+            it, or lacks French or English.
+
+    >>> Category = typing.Literal["staff", "equipment"]
+    >>> code_labels(Category, {"staff": {"fr": "personnel", "en": "staff costs"}})
+    {'code:staff': {'fr': 'personnel', 'en': 'staff costs'}}
+
+    .. versionadded:: 0.2
+    """
+    from grantrules.errors import InvalidArgument
+
+    values = typing.get_args(codes) if typing.get_origin(codes) is typing.Literal else ()
+    if not values or not all(isinstance(v, str) for v in values):
+        raise InvalidArgument(f"expected a Literal of strings, got {codes!r}")
+    found: dict[str, dict[str, str]] = {}
+    for code, texts in labels.items():
+        if code not in values:
+            raise InvalidArgument(f"{code!r} is not one of the values {list(values)}")
+        if not all(isinstance(texts.get(lang), str) and texts[lang] for lang in ("fr", "en")):
+            raise InvalidArgument(f"the label of {code!r} needs French and English, got {texts!r}")
+        found[f"code:{code}"] = {"fr": texts["fr"], "en": texts["en"]}
+    return found
 
 
 def luhn_valid(digits: str) -> bool:
@@ -276,3 +310,27 @@ class Application:
     project: Project
     costs: tuple[CostLine, ...] = ()
     financing: tuple[FinancingLine, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Instruction:
+    """What the instructing authority decides or finds, not the applicant: the ``instruction``
+    section of an application document.
+
+    A scheme subclasses it with one optional field per instructor input (a rate chosen up to
+    a cap, a derogation granted, a committee score), each ``None`` until the authority
+    supplies it, and adds it to its application model as
+    ``instruction: MyInstruction = attrs.field(factory=MyInstruction)``.  Rules read these
+    inputs with :func:`grantrules.expressions.instruction`; while one is ``None`` the decision
+    has a blocking criterion ``instruction.<name>`` whose outcome is ``missing``, never a
+    silent default.  The call engine supplies them as an ``instructed`` event.
+
+    >>> from grantrules.money import Rate
+    >>> @attrs.frozen(kw_only=True)
+    ... class Committee(Instruction):
+    ...     granted_rate: Rate | None = None
+    >>> Committee().granted_rate is None, Committee(granted_rate=Rate("40%")).granted_rate
+    (True, Rate('0.4'))
+
+    .. versionadded:: 0.2
+    """

@@ -32,7 +32,7 @@ from babel.numbers import (
 
 from grantrules.errors import InvalidArgument, InvalidMoney
 
-__all__ = ["DOWN", "HALF_EVEN", "HALF_UP", "UP", "Euro", "Rate", "Rounding"]
+__all__ = ["DOWN", "HALF_EVEN", "HALF_UP", "UP", "Euro", "Rate", "Rounding", "RoundingRule"]
 
 _LOCALES = {"fr": "fr_FR", "en": "en"}
 
@@ -105,6 +105,56 @@ class Rounding(enum.Enum):
         """
         return _ROUNDING_LABELS[_check_lang(lang)][self]
 
+    @property
+    def mode(self) -> Rounding:
+        """The rounding mode: the member itself (a :class:`RoundingRule` has one too)."""
+        return self
+
+    @property
+    def quantum(self) -> Euro:
+        """What the result is a multiple of: one cent for the bare modes.
+
+        >>> DOWN.quantum, DOWN.to_euro().quantum
+        (Euro('0.01'), Euro('1.00'))
+        """
+        return _CENT_EURO
+
+    def to(self, quantum: Euro | int | str) -> Rounding | RoundingRule:
+        """This mode rounding to a multiple of ``quantum`` (a positive whole number of cents).
+
+        One cent gives the bare mode back, so that ``DOWN.to("0.01") is DOWN``.
+
+        Raises:
+            InvalidArgument: ``quantum`` is not a positive amount.
+
+        >>> DOWN.to(10).label("fr"), DOWN.to("0.05").label("en")
+        ('arrondi au multiple de 10,00\xa0€ inférieur', 'rounded down to a multiple of €0.05')
+
+        .. versionadded:: 0.2
+        """
+        step = quantum if isinstance(quantum, Euro) else Euro(quantum)
+        if step <= Euro.ZERO:
+            raise InvalidArgument(
+                f"a rounding quantum must be a positive amount such as Euro('1.00'), got {step!r}"
+            )
+        return self if step._d == _CENT else RoundingRule(self, step)
+
+    def to_euro(self) -> RoundingRule:
+        """This mode rounding to the whole euro: ``DOWN.to_euro()`` for "à l'euro inférieur".
+
+        >>> Rate("60%").apply(Euro("1234.56"), DOWN.to_euro())
+        Euro('740.00')
+        >>> DOWN.to_euro().label("fr"), DOWN.to_euro().label("en")
+        ("arrondi à l'euro inférieur", 'rounded down to the euro')
+
+        .. versionadded:: 0.2
+        """
+        return RoundingRule(self, _ONE_EURO)
+
+    def round(self, amount: Decimal) -> Decimal:
+        """``amount`` (any exact Decimal) brought to the cent with this mode."""
+        return _cents(amount, self)
+
 
 _ROUNDING_LABELS = {
     "fr": {
@@ -124,6 +174,137 @@ _ROUNDING_LABELS = {
 # Enum attribute access is slow on hot paths; quantize reads the mode from here.
 _MODES = {rounding: rounding.value for rounding in Rounding}
 
+# How a rounding to a multiple other than the cent reads: the euro has its own words, other
+# steps name the multiple ("au multiple de 10,00 € inférieur").
+_QUANTUM_LABELS = {
+    "fr": {
+        Rounding.DOWN: "arrondi {unit} inférieur",
+        Rounding.HALF_UP: "arrondi {unit} le plus proche",
+        Rounding.HALF_EVEN: "arrondi {unit} le plus proche (au pair)",
+        Rounding.UP: "arrondi {unit} supérieur",
+    },
+    "en": {
+        Rounding.DOWN: "rounded down to {unit}",
+        Rounding.HALF_UP: "rounded half up to {unit}",
+        Rounding.HALF_EVEN: "rounded half to even to {unit}",
+        Rounding.UP: "rounded up to {unit}",
+    },
+}
+
+
+class RoundingRule:
+    """A rounding mode and the step it rounds to: the euro, or any positive multiple of a cent.
+
+    Built from a mode with :meth:`Rounding.to_euro` or :meth:`Rounding.to`; it is accepted
+    wherever a :class:`Rounding` is (``Rate.apply``, ``Expr.of``, ``Amount(rounding=...)``),
+    and renders its step in both languages.
+
+    >>> to_ten = HALF_UP.to(10)
+    >>> Euro("1234.99").scale(Decimal("1"), to_ten), to_ten.mode is HALF_UP
+    (Euro('1230.00'), True)
+    >>> to_ten == HALF_UP.to("10.00"), DOWN.to_euro() == UP.to_euro()
+    (True, False)
+
+    .. versionadded:: 0.2
+    """
+
+    __slots__ = ("mode", "quantum")
+    mode: Rounding
+    quantum: Euro
+
+    def __init__(self, mode: Rounding, quantum: Euro) -> None:
+        if not isinstance(mode, Rounding):
+            raise InvalidArgument(f"expected a Rounding mode such as DOWN, got {_describe(mode)}")
+        if not isinstance(quantum, Euro) or quantum <= Euro.ZERO:
+            raise InvalidArgument(
+                f"a rounding quantum must be a positive Euro such as Euro('1.00'), got {quantum!r}"
+            )
+        object.__setattr__(self, "mode", mode)
+        object.__setattr__(self, "quantum", quantum)
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError(f"RoundingRule is immutable: cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RoundingRule):
+            return self.mode is other.mode and self.quantum == other.quantum
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.mode, self.quantum))
+
+    def __reduce__(self) -> tuple[type[RoundingRule], tuple[Rounding, Euro]]:
+        return (RoundingRule, (self.mode, self.quantum))
+
+    def __repr__(self) -> str:
+        if self.quantum._d == _ONE_EURO._d:
+            return f"{self.mode.name}.to_euro()"
+        return f"{self.mode.name}.to({str(self.quantum)!r})"
+
+    @property
+    def name(self) -> str:
+        """The mode's name and the step, e.g. ``DOWN to 1.00`` (for messages)."""
+        return f"{self.mode.name} to {self.quantum}"
+
+    def label(self, lang: str = "fr") -> str:
+        """The wording used when rendering a rule ("arrondi à l'euro inférieur").
+
+        >>> UP.to("100").label("fr")
+        'arrondi au multiple de 100,00\xa0€ supérieur'
+        """
+        lang = _check_lang(lang)
+        if self.quantum._d == _ONE_EURO._d:
+            unit = "à l'euro" if lang == "fr" else "the euro"
+        else:
+            step = self.quantum.format(lang)
+            unit = f"au multiple de {step}" if lang == "fr" else f"a multiple of {step}"
+        return _QUANTUM_LABELS[lang][self.mode].format(unit=unit)
+
+    def round(self, amount: Decimal) -> Decimal:
+        """``amount`` (any exact Decimal) brought to a multiple of the quantum with the mode.
+
+        >>> DOWN.to_euro().round(Decimal("-12.5")), HALF_EVEN.to("0.05").round(Decimal("0.125"))
+        (Decimal('-12.00'), Decimal('0.10'))
+        """
+        return _to_multiple(amount, self.quantum._d, self.mode)
+
+
+def _to_multiple(amount: Decimal, step: Decimal, mode: Rounding) -> Decimal:
+    """``amount`` rounded to a multiple of ``step`` exactly, however the division falls.
+
+    A whole quotient and an exact remainder decide; dividing in decimal could need endless
+    digits (a step of 0.03).
+    """
+    quotient = _EXACT.divide_int(amount, step)
+    remainder = _EXACT.subtract(amount, _EXACT.multiply(quotient, step))
+    if remainder:
+        twice = _EXACT.multiply(_EXACT.abs(remainder), 2)
+        if mode is Rounding.DOWN:
+            away = False
+        elif mode is Rounding.UP:
+            away = True
+        elif mode is Rounding.HALF_UP:
+            away = twice >= step
+        else:  # HALF_EVEN: a tie goes to the even multiple
+            away = twice > step or (twice == step and _EXACT.remainder(quotient, 2) != 0)
+        if away:
+            quotient += 1 if amount > 0 else -1
+    return _cents(_EXACT.multiply(quotient, step))
+
+
+def _check_rounding_rule(rounding: object) -> Rounding | RoundingRule:
+    if isinstance(rounding, RoundingRule):
+        return rounding
+    return _check_rounding(rounding)
+
+
+def _round(amount: Decimal, rounding: Rounding | RoundingRule) -> Decimal:
+    """``amount`` rounded as ``rounding`` says: to the cent, or to its quantum."""
+    if rounding.__class__ is RoundingRule:
+        return rounding.round(amount)
+    return _cents(amount, rounding)  # type: ignore[arg-type]
+
+
 #: Truncate towards zero: an aid amount is then never more than the exact figure.  The
 #: default of :meth:`Rate.apply` and of rate applications in rules.
 DOWN = Rounding.DOWN
@@ -139,7 +320,8 @@ def _check_rounding(rounding: object) -> Rounding:
     if not isinstance(rounding, Rounding):
         raise InvalidArgument(
             f"expected a Rounding such as DOWN or HALF_UP, got {_describe(rounding)}; "
-            "import them with `from grantrules.money import DOWN, HALF_UP, HALF_EVEN, UP`"
+            "import them with `from grantrules.money import DOWN, HALF_UP, HALF_EVEN, UP` "
+            "(and round to the euro with DOWN.to_euro())"
         )
     return rounding
 
@@ -258,10 +440,10 @@ class Euro(_Exact):
         object.__setattr__(self, "_d", amount)
 
     @classmethod
-    def _of(cls, amount: Decimal, rounding: Rounding = Rounding.HALF_EVEN) -> Euro:
+    def _of(cls, amount: Decimal, rounding: Rounding | RoundingRule = Rounding.HALF_EVEN) -> Euro:
         """Build from an internal Decimal, skipping input validation."""
         result = object.__new__(cls)
-        object.__setattr__(result, "_d", _cents(amount, rounding))
+        object.__setattr__(result, "_d", _round(amount, rounding))
         return result
 
     @classmethod
@@ -307,8 +489,9 @@ class Euro(_Exact):
             )
         return Euro._of(_EXACT.multiply(self._d, Decimal(n)))
 
-    def scale(self, factor: Decimal, rounding: Rounding) -> Euro:
-        """Multiply by an exact Decimal ``factor`` and round to the cent with ``rounding``.
+    def scale(self, factor: Decimal, rounding: Rounding | RoundingRule) -> Euro:
+        """Multiply by an exact Decimal ``factor`` and round with ``rounding`` (to the cent, or
+        to the rounding's quantum).
 
         >>> Euro("100.00").scale(Decimal("0.333"), rounding=DOWN)
         Euro('33.30')
@@ -320,7 +503,29 @@ class Euro(_Exact):
                 f"Euro.scale expects a finite Decimal factor, got {_describe(factor)}; "
                 'write it as Decimal("0.6")'
             )
-        return Euro._of(_EXACT.multiply(self._d, factor), _check_rounding(rounding))
+        return Euro._of(_EXACT.multiply(self._d, factor), _check_rounding_rule(rounding))
+
+    def rounded(self, rounding: Rounding | RoundingRule) -> Euro:
+        """This amount rounded to a multiple of the rounding's quantum.
+
+        >>> Euro("1234.56").rounded(DOWN.to_euro()), Euro("1234.56").rounded(HALF_UP.to(100))
+        (Euro('1234.00'), Euro('1200.00'))
+
+        .. versionadded:: 0.2
+        """
+        return Euro._of(self._d, _check_rounding_rule(rounding))
+
+    def is_multiple_of(self, quantum: Euro) -> bool:
+        """Whether this amount is a whole number of ``quantum`` (one euro, ten euros...).
+
+        >>> Euro("1230.00").is_multiple_of(Euro(10)), Euro("1230.50").is_multiple_of(Euro(1))
+        (True, False)
+
+        .. versionadded:: 0.2
+        """
+        if not isinstance(quantum, Euro) or quantum <= Euro.ZERO:
+            raise InvalidArgument(f"expected a positive Euro quantum, got {_describe(quantum)}")
+        return not _EXACT.remainder(self._d, quantum._d)
 
     def __add__(self, other: Euro) -> Euro:
         if isinstance(other, Euro):
@@ -423,6 +628,8 @@ class Euro(_Exact):
 
 
 Euro.ZERO = Euro(0)
+_CENT_EURO = Euro("0.01")
+_ONE_EURO = Euro(1)
 
 
 def _refuse(verb: str, other: object) -> NoReturn:
@@ -476,8 +683,9 @@ class Rate(_Exact):
         """
         return _tidy(self._d.scaleb(2, context=_EXACT))
 
-    def apply(self, amount: Euro, rounding: Rounding = DOWN) -> Euro:
-        """Return ``amount`` times this rate, rounded to the cent with ``rounding``.
+    def apply(self, amount: Euro, rounding: Rounding | RoundingRule = DOWN) -> Euro:
+        """Return ``amount`` times this rate, rounded with ``rounding`` (to the cent, or to the
+        quantum of a :class:`RoundingRule` such as ``DOWN.to_euro()``).
 
         >>> Rate("60%").apply(Euro("0.05"), rounding=HALF_UP)
         Euro('0.03')
@@ -488,6 +696,38 @@ class Rate(_Exact):
                 'wrap it first, e.g. Euro("1200.00")'
             )
         return amount.scale(self._d, rounding)
+
+    # Rates combine exactly: 80 % = 1 - 20 %, 60 % x 50 % = 30 %.  A result outside [0, 1]
+    # is refused like any other rate, and only whole 0 and 1 mix with rates ("1 - rate").
+    def __add__(self, other: Rate | int) -> Rate:
+        try:
+            return Rate(_EXACT.add(self._d, _rate_operand("add", other)))
+        except _NotARate:
+            return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Rate | int) -> Rate:
+        try:
+            return Rate(_EXACT.subtract(self._d, _rate_operand("subtract", other)))
+        except _NotARate:
+            return NotImplemented
+
+    def __rsub__(self, other: Rate | int) -> Rate:
+        try:
+            return Rate(_EXACT.subtract(_rate_operand("subtract", other), self._d))
+        except _NotARate:  # pragma: no cover - Euro.__sub__ refuses a rate before this
+            return NotImplemented
+
+    def __mul__(self, other: Rate) -> Rate:
+        if isinstance(other, Euro):
+            return NotImplemented
+        if not isinstance(other, Rate):
+            raise InvalidArgument(
+                f"a rate multiplies only another rate, got {_describe(other)}; apply a rate to "
+                "an amount with rate.apply(amount, rounding=DOWN)"
+            )
+        return Rate(_EXACT.multiply(self._d, other._d))
 
     def __str__(self) -> str:
         return f"{format(self.percent, 'f')}%"
@@ -502,6 +742,23 @@ class Rate(_Exact):
         '12.5%'
         """
         return _format_rate(self._d, lang)
+
+
+class _NotARate(Exception):
+    """An operand that the other side's operator handles (an amount)."""
+
+
+def _rate_operand(verb: str, other: object) -> Decimal:
+    if isinstance(other, Euro):  # Euro's own operators explain, when NotImplemented reaches them
+        raise _NotARate
+    if isinstance(other, Rate):
+        return other._d
+    if type(other) is int and other in (0, 1):
+        return Decimal(other)
+    raise InvalidArgument(
+        f"cannot {verb} {_describe(other)} and a Rate: rates combine with rates and with the "
+        "whole numbers 0 and 1 (1 - rate); apply a rate to an amount with rate.apply()"
+    )
 
 
 @functools.lru_cache(maxsize=256)

@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import os
 import re
 import tomllib
 import types
@@ -66,8 +67,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import attrs
 
@@ -81,6 +83,8 @@ from grantrules.errors import (
     UnknownParameter,
 )
 from grantrules.money import Euro, Rate
+
+_T = TypeVar("_T")
 
 __all__ = [
     "UNITS",
@@ -114,7 +118,7 @@ UNITS: Mapping[str, str] = types.MappingProxyType(
 _INT_UNITS = ("count", "years", "days")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 _LANGS = ("fr", "en")
-_PARAM_KEYS = ("unit", "description", "until", "signed", "values")
+_PARAM_KEYS = ("unit", "description", "until", "signed", "values", "labels")
 _VALUE_KEYS = ("from", "value", "basis", "note")
 _OVERRIDE = Basis("what-if override")
 
@@ -315,6 +319,12 @@ class Parameter:
                 "unless it declares signed = true"
             )
 
+    #: For a ``codes`` parameter: the French and English label of each code, used wherever a
+    #: code is shown to people (rules, messages, the règlement) instead of the raw code.
+    labels: Mapping[str, Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_freeze, hash=False, kw_only=True
+    )
+
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
             raise InvalidArgument(
@@ -349,6 +359,7 @@ class Parameter:
                     f"{where}.values[{i}]: its start date {value.start} {problem} the start "
                     f"date {previous} of values[{i - 1}]: list one value per date, oldest first"
                 )
+        self._check_labels()
         if self.until is not None and (
             not _is_date(self.until) or self.until < self.values[-1].start
         ):
@@ -356,6 +367,33 @@ class Parameter:
                 f"{where}.until: expected a date on or after the last start date "
                 f"{self.values[-1].start}, got {self.until!r}"
             )
+
+    def _check_labels(self) -> None:
+        if not self.labels:
+            return
+        where = f"{self.name}.labels"
+        if self.unit != "codes":
+            raise InvalidArgument(f"{where}: only a parameter of unit 'codes' labels its codes")
+        codes = {code for value in self.values for code in value.value}  # type: ignore[union-attr]
+        for code, texts in self.labels.items():
+            if code not in codes:
+                raise InvalidArgument(f"{where}: {code!r} is not one of the codes {sorted(codes)}")
+            if not isinstance(texts, Mapping) or set(texts) != set(_LANGS):
+                raise InvalidArgument(
+                    f"{where}.{code}: expected {{ fr = ..., en = ... }}, got {texts!r}"
+                )
+
+    def code_labels(self) -> dict[str, Mapping[str, str]]:
+        """The labels of the codes keyed for rendering (``"code:staff"``).
+
+        >>> dated = DatedValue(date(2024, 11, 1), ("staff",), "codes", Basis("AMI"))
+        >>> Parameter("categories", (dated,), "codes",
+        ...           labels={"staff": {"fr": "personnel", "en": "staff"}}).code_labels()
+        {'code:staff': {'fr': 'personnel', 'en': 'staff'}}
+
+        .. versionadded:: 0.2
+        """
+        return {f"code:{code}": dict(texts) for code, texts in self.labels.items()}
 
     def dated_at(self, day: date) -> DatedValue:
         """The dated value in force on ``day``, with its basis.
@@ -452,6 +490,31 @@ class ParameterSet:
     def __len__(self) -> int:
         return len(self.parameters)
 
+    def value(self, name: str, day: date, kind: type[_T]) -> _T:
+        """The value of ``name`` in force on ``day``, checked to be a ``kind``: a typed read
+        for code outside the rules (a portfolio rule's ceiling, its number of years).
+
+        Raises:
+            UnknownParameter: no parameter ``name``.
+            InvalidArgument: its value is not a ``kind``.
+
+        >>> _example().value("feder_rate", date(2025, 3, 14), Rate)
+        Rate('0.6')
+        >>> _example().value("feder_rate", date(2025, 3, 14), int)
+        Traceback (most recent call last):
+          ...
+        grantrules.errors.InvalidArgument: parameter 'feder_rate' is a Rate on 2025-03-14, not a int
+
+        .. versionadded:: 0.2
+        """
+        found = self[name].at(day)
+        if not isinstance(found, kind) or (kind is int and isinstance(found, bool)):
+            raise InvalidArgument(
+                f"parameter {name!r} is a {type(found).__name__} on {day.isoformat()}, "
+                f"not a {kind.__name__}"
+            )
+        return found
+
     def at(self, day: date) -> dict[str, ParamValue]:
         """The value of every parameter in force on ``day``; the others are left out.
 
@@ -503,11 +566,12 @@ class ParameterSet:
         return tuple(sorted(dates))
 
 
-def load_parameters(path: str | Path) -> ParameterSet:
+def load_parameters(path: str | os.PathLike[str] | Traversable) -> ParameterSet:
     """Read a parameter file in the format described in this module's documentation.
 
     Args:
-        path: the TOML file, as a string or a :class:`~pathlib.Path`.
+        path: the TOML file, as a string, a :class:`~pathlib.Path`, or a file of an installed
+            package (``importlib.resources.files("my_scheme") / "parameters.toml"``).
 
     Returns:
         The :class:`ParameterSet` of every parameter the file defines.
@@ -536,12 +600,16 @@ def load_parameters(path: str | Path) -> ParameterSet:
 
     .. versionadded:: 0.1
     """
-    path = Path(path)
+    if isinstance(path, str | os.PathLike):
+        path = Path(path)
+    # A package resource may live in a zip: it is read through its own read_text, and named
+    # by its file name in messages.
+    source = str(path) if isinstance(path, Path) else path.name
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ParameterError(f"{path}: not UTF-8 text ({exc.reason}): save it as UTF-8") from None
-    return parse_parameters(text, str(path))
+        raise ParameterError(f"{source}: not UTF-8 text ({exc.reason}): save it as UTF-8") from None
+    return parse_parameters(text, source)
 
 
 def parse_parameters(text: str, source: str) -> ParameterSet:
@@ -577,7 +645,9 @@ def _check_keys(where: str, table: object, allowed: tuple[str, ...], what: str) 
             f"unknown key(s) {', '.join(map(repr, unknown))}: expected only "
             f"{', '.join(allowed)} (check the spelling)",
         )
-    required = [key for key in allowed if key not in ("description", "until", "signed", "note")]
+    required = [
+        key for key in allowed if key not in ("description", "until", "signed", "note", "labels")
+    ]
     missing = [key for key in required if key not in table]
     if missing:
         raise _fail(where, f"missing key(s) {', '.join(map(repr, missing))}: expected {what}")
@@ -615,8 +685,9 @@ def _load_parameter(source: str, name: str, table: object) -> Parameter:
     values = tuple(
         _load_value(f"{where}.values[{i}]", unit, raw) for i, raw in enumerate(raw_values)
     )
+    labels = table.get("labels", {})
     try:
-        return Parameter(name, values, unit, description, until, signed)
+        return Parameter(name, values, unit, description, until, signed, labels=labels)
     except GrantRulesError as exc:
         raise ParameterError(f"{source}: {exc}") from None
 

@@ -38,6 +38,7 @@ __all__ = [
     "Severity",
     "Texts",
     "fill",
+    "pending_criterion",
 ]
 
 #: A text in each language, keyed by ``"fr"`` and ``"en"``: messages, titles, labels.
@@ -95,14 +96,20 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
 
 
 def _fill_parsed(
-    pieces: tuple[tuple[str, str | None], ...], values: Mapping[str, Any], lang: str
+    pieces: tuple[tuple[str, str | None], ...],
+    values: Mapping[str, Any],
+    lang: str,
+    labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
-    """:func:`fill` for a template already split by :func:`parsed`."""
+    """:func:`fill` for a template already split by :func:`parsed`; codes with a label in
+    ``labels`` (``"code:staff"``) are written as their label."""
     parts = []
     for literal, name in pieces:
         parts.append(literal)
         if name is not None:
-            parts.append(format_value(values[name], lang) if name in values else f"{{{name}}}")
+            parts.append(
+                format_value(values[name], lang, labels) if name in values else f"{{{name}}}"
+            )
     return "".join(parts)
 
 
@@ -158,6 +165,13 @@ class Override:
     when: Expr = attrs.field(converter=const)
     then: Expr = attrs.field(converter=const)
     basis: Basis | None = None
+    #: Messages of a criterion when this exception applied (``None``: the criterion's own).
+    passed: Texts | None = attrs.field(default=None, kw_only=True)
+    failed: Texts | None = attrs.field(default=None, kw_only=True)
+
+    def __attrs_post_init__(self) -> None:
+        for what in ("passed", "failed"):
+            _check_texts(f"exception {self.label}", what, getattr(self, what), required=False)
 
     def render(self, ctx: RenderContext) -> str:
         return ctx.words(
@@ -196,6 +210,20 @@ _MISSING = {
     "en": "Information missing to check this criterion: {missing}.",
 }
 
+#: The messages of the criterion a scheme version adds for each instructor input.
+_PENDING = {
+    "fr": "En attente de la décision de l'autorité instructrice : {label} ({missing}).",
+    "en": "Awaiting the instructing authority's decision: {label} ({missing}).",
+}
+_NOT_SUPPLIED = {  # never shown: the condition holds once the input is there
+    "fr": "En attente de la décision de l'autorité instructrice : {label}.",
+    "en": "Awaiting the instructing authority's decision: {label}.",
+}
+_SUPPLIED = {
+    "fr": "Décision de l'autorité instructrice : {label} = {%s}.",
+    "en": "The instructing authority's decision: {label} = {%s}.",
+}
+
 
 @attrs.frozen(eq=False)
 class Criterion:
@@ -210,6 +238,8 @@ class Criterion:
         failed, passed, not_applicable: French and English messages with ``{placeholders}``
             filled from the inputs the criterion read (fields by dotted path, parameters,
             amounts, and ``details``).
+        missing: the message when an input is absent, ``{missing}`` naming it (a standard
+            message by default).
         details: extra named values computed for messages (e.g. the list of rejected lines).
         exceptions: labelled exceptions that replace ``condition`` when they apply.
         title: a short French and English name for reports (optional).
@@ -247,15 +277,48 @@ class Criterion:
     details: Mapping[str, Expr] = attrs.field(kw_only=True, factory=dict)
     exceptions: tuple[Override, ...] = attrs.field(kw_only=True, default=(), converter=overrides)
     title: Texts = attrs.field(kw_only=True, factory=dict)
+    missing: Texts = attrs.field(kw_only=True, default=_MISSING)
 
     def __attrs_post_init__(self) -> None:
         if not self.id or not all(p.isidentifier() for p in self.id.split(".")):
             raise InvalidArgument(f"criterion id {self.id!r} must be dotted identifiers")
         if not isinstance(self.basis, Basis):
             raise InvalidArgument(f"criterion {self.id}: basis must be a Basis, got {self.basis!r}")
-        for what in ("failed", "passed", "not_applicable"):
+        for what in ("failed", "passed", "not_applicable", "missing"):
             _check_texts(f"criterion {self.id}", what, getattr(self, what))
         check_overrides(f"criterion {self.id}", self.exceptions)
+        self._check_placeholders()
+        from grantrules._units import check_criterion
+
+        check_criterion(self)  # what is known here: constants and amounts
+
+    def _check_placeholders(self) -> None:
+        """Refuse a placeholder that no evaluation fills: one the criterion does not read
+        directly (an input read only through an amount is not shown) nor compute."""
+        known = {i.name for i in self.inputs() if i.kind != "collection"} | set(self.details)
+        messages: list[tuple[str, Texts, frozenset[str]]] = [
+            ("failed", self.failed, frozenset()),
+            ("passed", self.passed, frozenset({"rule"})),
+            ("not_applicable", self.not_applicable, frozenset()),
+            ("missing", self.missing, frozenset({"missing"})),
+        ]
+        for override in self.exceptions:
+            for what in ("passed", "failed"):
+                texts = getattr(override, what)
+                extra = frozenset({"rule"}) if what == "passed" else frozenset()
+                if texts is not None:
+                    messages.append((f"{what} message of exception {override.label}", texts, extra))
+        for what, texts, extra in messages:
+            for lang, template in texts.items():
+                for _, name in _parsed(template):
+                    if name is not None and name not in known and name not in extra:
+                        readable = ", ".join(sorted(known | extra)) or "none"
+                        raise SchemeDefinitionError(
+                            f"criterion {self.id}: the {what} message ({lang}) has the "
+                            f"placeholder {{{name}}}, which the criterion does not read; "
+                            f"placeholders it can fill: {readable} (add a detail to show a "
+                            "value read through an amount)"
+                        )
 
     def expressions(self) -> tuple[Expr, ...]:
         """Every expression of the criterion: condition, applicability, details, exceptions."""
@@ -304,8 +367,10 @@ class Criterion:
         """
         return fill(self.template(outcome, lang), values, lang)
 
-    def template(self, outcome: str, lang: str) -> str:
-        """The message template for ``outcome`` (an :class:`Outcome` value) in ``lang``.
+    def template(self, outcome: str, lang: str, exception: str | None = None) -> str:
+        """The message template for ``outcome`` (an :class:`Outcome` value) in ``lang``;
+        when ``exception`` (the label of the exception that applied) carries its own message
+        for the outcome, that one.
 
         >>> from grantrules.expressions import field
         >>> Criterion("project.duration", field("project.months") <= 36,
@@ -317,7 +382,14 @@ class Criterion:
             "passed": self.passed,
             "failed": self.failed,
             "not_applicable": self.not_applicable,
-        }.get(outcome, _MISSING)
+        }.get(outcome, self.missing)
+        if exception is not None:
+            first = exception.split("+")[0]  # several agreeing exceptions: the first one's
+            for override in self.exceptions:
+                if override.label == first:
+                    own = override.passed if outcome == "passed" else None
+                    own = override.failed if outcome == "failed" else own
+                    texts = own or texts
         return pick(texts, lang)
 
 
@@ -350,3 +422,44 @@ class Obligation:
 
     def __attrs_post_init__(self) -> None:
         _check_texts(f"obligation {self.id}", "text", self.text)
+
+
+def pending_criterion(path: str, basis: Basis, label: Texts | None = None) -> Criterion:
+    """The blocking criterion that waits for the instructor input at ``path``.
+
+    A :class:`~grantrules.scheme.SchemeVersion` adds one, with the id ``path``, for every
+    instructor input its rules need, unless it already has a criterion of that id.
+
+    >>> rule = pending_criterion("instruction.score", Basis("Règlement", "art. 9"),
+    ...                          {"fr": "la note du comité", "en": "the committee's score"})
+    >>> rule.id
+    'instruction.score'
+    >>> print(rule.message("missing", {"missing": "instruction.score"}, "en"))
+    Awaiting the instructing authority's decision: the committee's score (instruction.score).
+    >>> rule.message("passed", {"instruction.score": 14}, "fr")
+    "Décision de l'autorité instructrice : la note du comité = 14."
+
+    .. versionadded:: 0.2
+    """
+    from grantrules.expressions import Supplied, field
+
+    def texts(template: Texts) -> dict[str, str]:
+        # The label goes into the template itself: it is text, not a value to format.
+        return {
+            lang: template[lang]
+            .replace("{%s}", "{" + path + "}")
+            .replace(
+                "{label}", pick(label, lang).replace("{", "(").replace("}", ")") if label else path
+            )
+            for lang in LANGS
+        }
+
+    return Criterion(
+        path,
+        Supplied(field(path)),
+        basis=basis,
+        failed=texts(_NOT_SUPPLIED),
+        passed=texts(_SUPPLIED),
+        missing=texts(_PENDING),
+        title=dict(label) if label else {},
+    )

@@ -30,7 +30,7 @@ import attrs
 
 from grantrules import model
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
-from grantrules.money import Euro
+from grantrules.money import Euro, Rate
 from grantrules.scheme import Scheme
 
 __all__ = ["DRAFT", "METADATA_KEY", "json_schema"]
@@ -42,7 +42,16 @@ METADATA_KEY = "json_schema"
 _AMOUNT = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"}
 _NON_NEGATIVE_AMOUNT = {"type": "string", "pattern": r"^[0-9]+\.[0-9]{2}$"}
 _DATE = {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+_RATE = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?( ?%)?$"}
+# The instruction section is the authority's: not for the applicant to fill in.
+_INSTRUCTION = {
+    "readOnly": True,
+    "description": "Filled in by the instructing authority, not the applicant "
+    "(inputs such as a rate chosen up to a cap, a derogation granted, a committee score).",
+    "x-grantrules-decided-by": "instructing_authority",
+}
 _SCALARS: dict[Any, dict[str, Any]] = {
+    Rate: _RATE,
     str: {"type": "string"},
     bool: {"type": "boolean"},
     int: {"type": "integer"},
@@ -142,6 +151,8 @@ class _Walker:
             regex = _regex_of(validator)
             if regex is not None:
                 extra["pattern"] = regex
+        if isinstance(tp, type) and issubclass(tp, model.Instruction):
+            extra.update(_INSTRUCTION)
         extra.update(attribute.metadata.get(METADATA_KEY, {}))
         if extra and "anyOf" in schema:  # an optional field: the keywords apply to the value
             schema["anyOf"][0] = {**schema["anyOf"][0], **extra}
@@ -180,7 +191,7 @@ class _Walker:
             return {"type": "array", "prefixItems": items, "items": False}
         raise SchemeDefinitionError(
             f"cannot describe the type {tp!r} in a JSON Schema: application fields may be "
-            "str, int, bool, Euro, datetime.date, Literal[...], attrs classes, tuples of "
+            "str, int, bool, Euro, Rate, datetime.date, Literal[...], attrs classes, tuples of "
             "these and X | None"
         )
 

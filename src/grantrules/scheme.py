@@ -20,18 +20,19 @@ import bisect
 import datetime
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
+from grantrules._units import Units, check_amount, check_criterion, check_units, field_unit
 from grantrules.amounts import Amount, order_amounts
 from grantrules.decision import DECISION_KEYS
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
-from grantrules.expressions import Expr
+from grantrules.expressions import Expr, pending_inputs
 from grantrules.model import Application
 from grantrules.parameters import ParameterSet
-from grantrules.rules import Criterion, Obligation, Texts
+from grantrules.rules import Criterion, Obligation, Texts, pending_criterion
 
 __all__ = ["Metadata", "Perimeter", "Scheme", "SchemeVersion"]
 
@@ -144,6 +145,7 @@ class SchemeVersion:
     _cache: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "criteria", self.criteria + self._pending_criteria())
         ids = [c.id for c in self.criteria]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -162,6 +164,47 @@ class SchemeVersion:
             raise SchemeDefinitionError(
                 f"rules read parameters that are not defined: {sorted(unknown)}"
             )
+        self.check_units()
+
+    def check_units(self, fields: Callable[[str], str | None] | None = None) -> None:
+        """Check every rule's units, knowing the parameters' units (and the fields' units when
+        the scheme gives them): a rate subtracted from an amount is refused here.
+
+        Raises:
+            SchemeDefinitionError: naming the rule, the problem and the expression.
+        """
+        units = Units(
+            params={name: self.parameters[name].unit for name in self.parameters},
+            **({"fields": fields} if fields is not None else {}),
+        )
+        for criterion in self.criteria:
+            check_criterion(criterion, units)
+        for amount in self.amounts:
+            check_amount(amount, units)
+        for name, expr in self.derived.items():
+            check_units(f"derived value {name}", expr, None, units)
+        for obligation in self.obligations:
+            if obligation.applies_if is not None:
+                check_units(f"obligation {obligation.id}", obligation.applies_if, "bool", units)
+
+    def _pending_criteria(self) -> tuple[Criterion, ...]:
+        """A blocking criterion per instructor input the rules need and no criterion has as
+        its id: a decision lacking the input is then ``missing`` it, by name."""
+        readers: list[tuple[tuple[Expr, ...], Any]] = [
+            (c.expressions(), c.basis) for c in self.criteria
+        ]
+        readers += [(a.expressions(), a.basis) for a in self.amounts]
+        readers += [
+            ((o.applies_if,), o.basis) for o in self.obligations if o.applies_if is not None
+        ]
+        ids = {c.id for c in self.criteria}
+        added: dict[str, Criterion] = {}
+        for expressions, basis in readers:
+            for expr in expressions:
+                for path in sorted(pending_inputs(expr) - ids - added.keys()):
+                    label = self.labels.get(f"field:{path}")
+                    added[path] = pending_criterion(path, basis, label)
+        return tuple(added[path] for path in sorted(added))
 
     def expressions(self) -> tuple[Expr, ...]:
         """Every expression of this version (for analysis: inputs, thresholds, rendering).
@@ -196,6 +239,7 @@ class SchemeVersion:
             description = self.parameters[name].description
             if description:
                 merged[f"param:{name}"] = description
+            merged.update(self.parameters[name].code_labels())
         for amount in self.amounts:
             merged.update(amount.labels())
         merged.update(self.labels)
@@ -320,6 +364,9 @@ class Scheme:
                 f"scheme {self.id}: rules read fields that {self.application_type.__name__} "
                 "does not have: " + "; ".join(problems)
             )
+        fields = field_unit(self.application_type)
+        for version in self.versions:
+            version.check_units(fields)
 
     @property
     def title(self) -> str:

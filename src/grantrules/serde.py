@@ -48,7 +48,7 @@ from grantrules.dates import parse_date
 from grantrules.decision import Decision
 from grantrules.errors import ApplicationInvalid, GrantRulesError, InvalidArgument, Problem
 from grantrules.model import Application
-from grantrules.money import Euro
+from grantrules.money import Euro, Rate
 
 if typing.TYPE_CHECKING:
     from grantrules.scheme import Scheme
@@ -123,6 +123,16 @@ def _structure_euro(value: object, _: type) -> Euro:
     try:
         return Euro(value)
     except GrantRulesError as exc:  # too large an amount: Euro says why
+        raise _Invalid(str(exc), INVALID) from None
+
+
+def _structure_rate(value: object, _: type) -> Rate:
+    # A rate is written as text, like amounts: "40%" or "0.4", never a JSON number.
+    if not isinstance(value, str):
+        raise _Invalid(f'expected a rate string like "40%" or "0.4", got {_describe(value)}')
+    try:
+        return Rate(value)
+    except GrantRulesError as exc:
         raise _Invalid(str(exc), INVALID) from None
 
 
@@ -285,6 +295,7 @@ def make_converter() -> cattrs.Converter:
     )
     conv.register_structure_hook(Euro, _structure_euro)
     conv.register_structure_hook(datetime.date, _structure_date)
+    conv.register_structure_hook(Rate, _structure_rate)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _strict(int, "a whole number"))
     conv.register_structure_hook(bool, _strict(bool, "true or false"))
@@ -292,6 +303,7 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_array, _array_hook)
     conv.register_structure_hook_factory(attrs.has, _attrs_hook)
     conv.register_unstructure_hook(Euro, str)
+    conv.register_unstructure_hook(Rate, str)
     conv.register_unstructure_hook(datetime.date, _unstructure_date)
     return conv
 

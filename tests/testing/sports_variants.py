@@ -12,16 +12,16 @@ import attrs
 
 from grantrules.amounts import Amount
 from grantrules.expressions import Expr, minimum, param, sum_of
-from grantrules.money import DOWN, UP, Euro, Rounding
+from grantrules.money import DOWN, UP, Euro, Rounding, RoundingRule
 from grantrules.rules import Override
 from grantrules.scheme import Scheme
 
 
 def _award(
     sports: ModuleType,
-    main: Callable[[str, Rounding], Expr],
-    youth: Callable[[str, Rounding], Expr] | None = None,
-    rounding: Rounding = DOWN,
+    main: Callable[[str, Rounding | RoundingRule], Expr],
+    youth: Callable[[str, Rounding | RoundingRule], Expr] | None = None,
+    rounding: Rounding | RoundingRule = DOWN,
 ) -> Amount:
     original: Amount = sports.award
     youth = youth or main
@@ -48,20 +48,24 @@ def variants(sports: ModuleType) -> dict[str, Scheme]:
     """The broken schemes, by the name of their bug."""
     eligible, total = sports.eligible_cost, sports.total_cost
 
-    def capped(rate: str, rounding: Rounding) -> Expr:
+    def capped(rate: str, rounding: Rounding | RoundingRule) -> Expr:
         return minimum(param(rate).of(eligible, rounding=rounding), param("ceiling"))
 
-    def uncapped(rate: str, rounding: Rounding) -> Expr:
+    def uncapped(rate: str, rounding: Rounding | RoundingRule) -> Expr:
         return param(rate).of(eligible, rounding=rounding)
 
-    def on_total(rate: str, rounding: Rounding) -> Expr:
+    def on_total(rate: str, rounding: Rounding | RoundingRule) -> Expr:
         return minimum(param(rate).of(total, rounding=rounding), param("ceiling"))
 
-    def minus_cent(rate: str, rounding: Rounding) -> Expr:
+    def minus_cent(rate: str, rounding: Rounding | RoundingRule) -> Expr:
         return capped(rate, rounding) - Euro("0.01")
 
-    def plus_cent(rate: str, rounding: Rounding) -> Expr:
+    def plus_cent(rate: str, rounding: Rounding | RoundingRule) -> Expr:
         return capped(rate, rounding) + Euro("0.01")
+
+    def cents_cap(rate: str, rounding: Rounding | RoundingRule) -> Expr:
+        # Rounded to the euro, then capped by a ceiling in cents: not a whole euro.
+        return minimum(param(rate).of(eligible, rounding=rounding), param("ceiling") - Euro("0.50"))
 
     costs = sports.costs
     counted = attrs.evolve(eligible, formula=sum_of(costs.amount_excl_vat))
@@ -73,4 +77,17 @@ def variants(sports: ModuleType) -> dict[str, Scheme]:
         "ineligible lines counted": _with_amounts(sports, counted),
         "a missing cent": _with_amounts(sports, _award(sports, minus_cent)),
         "an extra cent": _with_amounts(sports, _award(sports, plus_cent)),
+        "a euro award capped in cents": _with_amounts(
+            sports, _award(sports, cents_cap, rounding=DOWN.to_euro())
+        ),
     }
+
+
+def rounded_to_the_euro(sports: ModuleType) -> Scheme:
+    """The sports scheme with its award rounded down to the euro: a sound variant."""
+    eligible = sports.eligible_cost
+
+    def capped(rate: str, rounding: Rounding | RoundingRule) -> Expr:
+        return minimum(param(rate).of(eligible, rounding=rounding), param("ceiling"))
+
+    return _with_amounts(sports, _award(sports, capped, rounding=DOWN.to_euro()))

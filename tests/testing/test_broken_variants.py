@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from sports_variants import variants
+from sports_variants import rounded_to_the_euro, variants
 
 from grantrules.scheme import Scheme
 from grantrules.testing.invariants import Config, check_application, check_invariants
@@ -37,6 +37,7 @@ CAUGHT_BY = {
     "ineligible lines counted": {"ineligible_line_irrelevant"},
     "a missing cent": {"rounding_loses_less_than_a_cent", "award_non_negative"},
     "an extra cent": {"award_within_rate", "rounding_never_favours_beneficiary"},
+    "a euro award capped in cents": {"award_whole_cents"},
 }
 # A scheme with no ceiling anywhere cannot be told from one that has none: name it.
 CONFIGS = {"award without any ceiling": Config(ceilings=("ceiling",))}
@@ -78,3 +79,9 @@ def test_check_invariants_reports_the_failing_invariants(broken: dict[str, Schem
         )
     assert [v.invariant for v in caught.value.exceptions] == ["award_within_rate"]
     assert "award_within_rate" in str(caught.value)
+
+
+def test_an_award_rounded_to_the_euro_keeps_every_invariant(sports_module: Any) -> None:
+    # rounding_loses_less_than_a_cent allows the rule's step (a euro); award_whole_cents checks
+    # the award is a whole euro.
+    check_invariants(rounded_to_the_euro(sports_module), settings=HUNT, max_examples=200)

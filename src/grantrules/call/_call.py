@@ -25,6 +25,7 @@ from grantrules.call._contract import (
     read_submission,
 )
 from grantrules.call._funding import Funding
+from grantrules.call._instruction import instruct
 from grantrules.call._parallel import parallel_map
 from grantrules.call._rete import lifecycle_for
 from grantrules.call.allocation import (
@@ -445,6 +446,11 @@ class Call:
         assert self.evaluator is not None
         try:
             decision = self.evaluator(document)
+            pending = getattr(decision, "pending", ())
+            if pending:  # waits for the instructing authority, see call/_instruction.py
+                text = _decision_text(decision)
+                text.encode("utf-8")
+                return {"outcome": "pending", "award": "0.00", "pending": list(pending)}, text
             score = (
                 self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
             )
@@ -476,6 +482,24 @@ class Call:
             raise InvalidArgument(f"a score must be a number, got {score!r}") from None
         with self._command() as batch:
             batch.emit("scored", app_id, {"score": str(value)})
+        return self._record(app_id)
+
+    def instruct(self, app_id: str, values: Mapping[str, Any]) -> ApplicationStatus:
+        """Record inputs decided by the instructing authority and evaluate again.
+
+        ``values`` maps instructor inputs (fields of the scheme's
+        :class:`~grantrules.model.Instruction`) to their JSON values, e.g.
+        ``{"granted_rate": "40%"}``; they are journalled as an ``instructed`` event.
+
+        Raises:
+            ApplicationInvalid: a value is invalid (nothing is written).
+            TransitionRefused: the application is past evaluation.
+        """
+        if self.evaluator is None:
+            raise InvalidArgument("this call has no evaluator: pass evaluator= to Call.open")
+        self._record(app_id)
+        with self._command() as batch:
+            instruct(batch, app_id, values, self._outcome)
         return self._record(app_id)
 
     def allocate(self) -> list[Step]:

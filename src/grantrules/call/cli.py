@@ -392,3 +392,7 @@ def pay(file: Path, application: str, amount: Euro, final: bool) -> None:
     with _errors(), _open(file) as opened:
         result = opened.pay(application, amount, final=final)
         click.echo(f"{result.id}: {result.status}, paid {result.paid} of {result.committed}")
+
+
+# Mounted last: the module defines its command on the group above.
+from grantrules.call import _instruct_cli  # noqa: E402, F401

@@ -304,9 +304,23 @@ class Process:
 
 def _default() -> Process:
     t = Transition
-    open_states = ("submitted", "eligible", "selected", "waitlisted", "committed", "partly_paid")
+    open_states = (
+        "submitted",
+        "awaiting_instruction",
+        "eligible",
+        "selected",
+        "waitlisted",
+        "committed",
+        "partly_paid",
+    )
     transitions = [
         t("evaluated", "submitted", "eligible", {"outcome": "eligible"}),
+        # A decision waiting for an instructor input (grantrules.model.Instruction) waits for
+        # it; supplying one sends the application back to evaluation (call/_instruction.py).
+        t("evaluated", "submitted", "awaiting_instruction", {"outcome": "pending"}),
+        t("instructed", "awaiting_instruction", "submitted"),
+        t("instructed", "submitted", "submitted"),
+        t("instructed", "eligible", "submitted"),
         t("evaluated", "submitted", "ineligible", {"outcome": "ineligible"}),
         t("evaluated", "submitted", "invalid", {"outcome": "invalid"}),
         t("scored", "eligible", "eligible"),

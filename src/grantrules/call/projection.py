@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from grantrules.call._contract import project_fingerprint, read_submission
+from grantrules.call._instruction import INSTRUCTED, merged_document
 from grantrules.call.journal import Event
 from grantrules.call.ledger import Ledger
 from grantrules.call.process import Process
@@ -196,6 +197,8 @@ class Projection:
             )
         try:
             self._money(record, event)
+            if event.kind == INSTRUCTED:  # the authority's inputs join the document evaluated
+                record.document = merged_document(record.document, event.payload["instruction"])
             changes = self._changes(record, event)
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             raise JournalError(

@@ -29,12 +29,13 @@ def field(key: str, lang: str, *value: Any) -> Inline:
     return inline(message(key, lang), message("punct.colon", lang), *value)
 
 
-def json_text(value: Any, lang: str) -> str:
-    """A JSON value of a decision (inputs, derived values) in words."""
+def json_text(value: Any, lang: str, labels: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """A JSON value of a decision (inputs, derived values) in words; codes with a label in
+    ``labels`` (``"code:staff"``) by their label."""
     if isinstance(value, Mapping):
         if set(value) == {"start", "end"}:
             return f"{value['start']} → {value['end']}"
-        return ", ".join(f"{k} = {json_text(v, lang)}" for k, v in value.items())
+        return ", ".join(f"{k} = {json_text(v, lang, labels)}" for k, v in value.items())
     if isinstance(value, list):
-        return "[" + ", ".join(json_text(v, lang) for v in value) + "]"
-    return format_value(value, lang)
+        return "[" + ", ".join(json_text(v, lang, labels) for v in value) + "]"
+    return format_value(value, lang, labels)

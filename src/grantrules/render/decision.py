@@ -61,7 +61,7 @@ class _Context:
                 return Euro(value).format(self.lang)
             except ValueError:
                 return value
-        return json_text(value, self.lang)
+        return json_text(value, self.lang, self.labels)
 
     def inputs(self, inputs: Mapping[str, Any]) -> tuple[Inline, ...]:
         if not inputs:
@@ -176,7 +176,8 @@ def _rest(decision: Decision, ctx: _Context) -> list[Block]:
     items: tuple[tuple[Inline, tuple[Inline, ...]], ...]
     if decision.derived:
         items = tuple(
-            (inline(Code(k), colon, json_text(v, lang)), ()) for k, v in decision.derived.items()
+            (inline(Code(k), colon, json_text(v, lang, ctx.labels)), ())
+            for k, v in decision.derived.items()
         )
         blocks += [Heading(2, (message("decision.derived", lang),)), Bullets(items)]
     if decision.obligations:

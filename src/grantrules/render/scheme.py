@@ -59,7 +59,7 @@ def _catalogue(metadata: Metadata, lang: str) -> list[Block]:
         elif name == "origin_url":
             cell = (Link(value, value),)
         elif name.startswith("subvention_rate"):
-            cell = (f"{value} %",)
+            cell = (f"{value}\u00a0%" if lang == "fr" else f"{value}%",)  # as Rate.format
         else:
             cell = (format_value(value, lang),)
         rows.append(((Code(name),), cell))
@@ -162,12 +162,22 @@ def _duties(version: SchemeVersion, ctx: RenderContext) -> list[Block]:
     return blocks
 
 
+def _parameter_value(parameter: Parameter, value: Any, lang: str) -> str:
+    """A value as the table shows it: labelled codes as « label (code) »."""
+    if not parameter.labels or not isinstance(value, tuple):
+        return format_value(value, lang)
+    return ", ".join(
+        f"{pick(parameter.labels[code], lang)} ({code})" if code in parameter.labels else code
+        for code in value
+    )
+
+
 def _parameter(parameter: Parameter, lang: str) -> list[Block]:
     description = pick(parameter.description, lang) if parameter.description else ""
     rows = tuple(
         (
             (format_date(v.start, lang) if v.start != datetime.date.min else "—",),
-            (format_value(v.value, lang),),
+            (_parameter_value(parameter, v.value, lang),),
             (message(f"unit.{v.unit}", lang),),
             basis_inline(v.basis, lang),
             (v.note or "",),

@@ -29,12 +29,15 @@ from grantrules.expressions import (
     Extremum,
     MissingInput,
     Param,
+    Round,
     When,
 )
 from grantrules.money import Euro, Rate
 from grantrules.scheme import Scheme, SchemeVersion
 
 __all__ = ["Branch", "Figures", "branches", "figures"]
+
+_ONE_CENT = Euro("0.01")
 
 
 @attrs.frozen(eq=False)
@@ -45,6 +48,8 @@ class Branch:
     rate: ApplyRate | None
     caps: tuple[Expr, ...]
     plain: bool
+    # The largest step the branch rounds to (a cent, a euro...): what rounding may take off.
+    quantum: Euro = _ONE_CENT
 
 
 @attrs.frozen
@@ -59,6 +64,7 @@ class Figures:
         plain: whether only ``minimum`` and arithmetic sit above the rate.
         all_rates: the rates of every branch (the scheme's rates, when the branch that
             applied shows none).
+        quantum: the largest step the branch that applied rounds to (one cent by default).
     """
 
     rate: Rate | None
@@ -67,6 +73,7 @@ class Figures:
     all_caps: tuple[Euro, ...]
     plain: bool
     all_rates: tuple[Rate, ...] = ()
+    quantum: Euro = _ONE_CENT
 
 
 def _path_to(node: Expr, target: Expr) -> list[Expr] | None:
@@ -81,8 +88,12 @@ def _path_to(node: Expr, target: Expr) -> list[Expr] | None:
 
 def _branch(formula: Expr) -> Branch:
     rates = [n for n in formula.walk() if isinstance(n, ApplyRate)]
+    quantum = max(
+        (n.rounding.quantum for n in formula.walk() if isinstance(n, ApplyRate | Round)),
+        default=_ONE_CENT,
+    )
     if len(rates) != 1:
-        return Branch(None, (), False)
+        return Branch(None, (), False, quantum)
     path = _path_to(formula, rates[0]) or []
     caps: list[Expr] = []
     plain = True
@@ -91,7 +102,7 @@ def _branch(formula: Expr) -> Branch:
             caps += [o for o in parent.operands if o is not child]
         elif isinstance(parent, When | Extremum):
             plain = False
-    return Branch(rates[0], tuple(caps), plain)
+    return Branch(rates[0], tuple(caps), plain, quantum)
 
 
 _BRANCHES: dict[int, tuple[Amount, dict[str | None, Branch]]] = {}
@@ -167,7 +178,7 @@ def figures(
     )
     if branch.rate is None:
         caps = _euros(branch.caps + extra, env)
-        return Figures(None, None, caps, all_caps, False, all_rates)
+        return Figures(None, None, caps, all_caps, False, all_rates, branch.quantum)
     rate = _value(branch.rate.rate, env)
     base = _value(branch.rate.amount, env)
     return Figures(
@@ -177,6 +188,7 @@ def figures(
         all_caps,
         branch.plain,
         all_rates,
+        branch.quantum,
     )
 
 

@@ -10,7 +10,7 @@ A case file names its scheme at the top and holds ``[[case]]`` tables::
     name = "cost at the lower bound"
     input = "../examples/lille.json"     # relative to this file
     on = 2025-03-14
-    delete = ["costs[2]"]                # optional: paths removed after patching
+    delete = ["costs[2]"]                # optional: paths removed
     [case.patch]                         # merged into the JSON document
     "costs[0].amount_excl_vat" = "5000.00"
     applicant.legal_category = "7210"
@@ -26,6 +26,18 @@ A case file names its scheme at the top and holds ``[[case]]`` tables::
 
 Patch keys are paths (``a.b``, ``costs[0]``, ``costs[-1]``, ``costs[+]`` to append); a table
 merges into the object it lands on, any other value (arrays included) replaces it.
+
+A case with both ``patch`` and ``delete`` must not depend on their order: a patch index into
+a list that ``delete`` shortens (an index at or after a deleted one, a negative index, an
+append) is refused as ambiguous.  Operations that depend on each other are written as
+``steps``, applied in the order written, each with one ``patch`` or one ``delete``::
+
+    [[case]]
+    name = "the second line becomes the first"
+    steps = [
+        { delete = ["costs[0]"] },
+        { patch = { "costs[0].amount_excl_vat" = "5000.00" } },   # the former costs[1]
+    ]
 """
 
 from __future__ import annotations
@@ -45,7 +57,17 @@ import pytest
 __all__ = ["CaseFile", "CaseItem"]
 
 _FILE_KEYS = {"scheme", "input", "on", "case", "description"}
-_CASE_KEYS = {"name", "input", "application", "on", "patch", "delete", "expected", "description"}
+_CASE_KEYS = {
+    "name",
+    "input",
+    "application",
+    "on",
+    "patch",
+    "delete",
+    "steps",
+    "expected",
+    "description",
+}
 _EXPECTED_KEYS = {"eligible", "failed", "warnings", "outcomes", "amounts", "award", "invalid"}
 _STEP = re.compile(r"([^.\[\]]+)|\[(-?[0-9]+|\+)\]")
 
@@ -147,6 +169,67 @@ def delete(document: Any, paths: list[str]) -> None:
             raise CaseFormatError(f"delete: {key!r} does not exist in the document") from None
 
 
+def operations(case: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The document operations of a case, in the order they apply.
+
+    ``steps`` apply in the order written; ``patch`` and ``delete`` given side by side must
+    commute (see the module documentation), and then apply patch first.
+
+    >>> operations({"steps": [{"delete": ["costs[0]"]}, {"patch": {"costs[0].vat": "1.00"}}]})
+    [('delete', ['costs[0]']), ('patch', {'costs[0].vat': '1.00'})]
+    >>> operations({"patch": {"costs[1].vat": "1.00"}, "delete": ["costs[0]"]})
+    Traceback (most recent call last):
+      ...
+    grantrules.testing._cases.CaseFormatError: patch 'costs[1].vat' and delete 'costs[0]' ...
+    """
+    if "steps" in case:
+        if "patch" in case or "delete" in case:
+            raise CaseFormatError("use either 'steps' or 'patch'/'delete', not both")
+        found = []
+        for number, step in enumerate(case["steps"], 1):
+            if (
+                not isinstance(step, dict)
+                or len(step) != 1
+                or next(iter(step))
+                not in (
+                    "patch",
+                    "delete",
+                )
+            ):
+                raise CaseFormatError(
+                    f"step {number}: expected one table like {{ patch = {{...}} }} or "
+                    f'{{ delete = ["costs[0]"] }}, got {step!r}'
+                )
+            found.append(next(iter(step.items())))
+        return found
+    changes, removed = case.get("patch", {}), list(case.get("delete", []))
+    for key in changes:
+        for gone in removed:
+            if _order_matters(_path(key), _path(gone)):
+                raise CaseFormatError(
+                    f"patch {key!r} and delete {gone!r} touch the same list, and the result "
+                    "depends on which comes first: write them as ordered 'steps' "
+                    "(steps = [{ delete = [...] }, { patch = {...} }])"
+                )
+    return [("patch", changes), ("delete", removed)]
+
+
+def _order_matters(patched: list[str | int], deleted: list[str | int]) -> bool:
+    """Whether deleting ``deleted`` shifts (or removes) what ``patched`` lands on."""
+    for depth, step in enumerate(deleted):
+        if depth >= len(patched):
+            return True  # the patch lands on an ancestor of what is deleted
+        mine = patched[depth]
+        if isinstance(step, int) and depth == len(deleted) - 1:
+            # The deleted item's list: a later item, the end (-1), or an append moves.
+            return (
+                mine == "+" or (isinstance(mine, int) and (mine < 0 or mine >= step)) or (step < 0)
+            )
+        if mine != step:
+            return False
+    return True
+
+
 def _date(value: Any, what: str) -> datetime.date | None:
     if value is None or (
         isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
@@ -211,8 +294,11 @@ class CaseItem(pytest.Item):
                 document = json.loads(path.read_text(encoding="utf-8"))
             except OSError as exc:
                 raise CaseFormatError(f"cannot read input {path}: {exc.strerror}") from None
-        patch(document, case.get("patch", {}))
-        delete(document, list(case.get("delete", [])))
+        for kind, operation in operations(case):
+            if kind == "patch":
+                patch(document, operation)
+            else:
+                delete(document, list(operation))
         return _jsonable(document)  # type: ignore[no-any-return]
 
     def runtest(self) -> None:

@@ -29,7 +29,6 @@ from grantrules.testing._json import has_serde, structure, unstructure
 from grantrules.testing._subject import InvariantViolation, Subject
 from grantrules.testing.strategies import applications, euros
 
-_CENT = Decimal("0.01")
 _EXACT = decimal.Context(prec=60)
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.\[\]]*\}")
 _RAW = ("Euro(", "Rate(", "datetime.", "DateRange(", "None")
@@ -164,6 +163,19 @@ def award_whole_cents(subject: Subject, app: Any) -> None:
     for text in texts:
         if not re.fullmatch(r"-?[0-9]+\.[0-9]{2}", text):
             _fail("award_whole_cents", f"{text!r} is not whole cents; {_summary(decision)}", app)
+    # An amount that declares a coarser rounding (DOWN.to_euro()) is a multiple of its step.
+    version = subject.scheme.version_at(decision.evaluated_on)
+    for amount in version.amounts:
+        value = decision.amount(amount.id)
+        if amount.rounding is None or value is None:
+            continue
+        if not value.is_multiple_of(amount.rounding.quantum):
+            _fail(
+                "award_whole_cents",
+                f"{amount.id} = {value} is not a multiple of {amount.rounding.quantum}, although "
+                f"it is declared {amount.rounding.label('en')}; {_summary(decision)}",
+                app,
+            )
 
 
 def award_zero_when_ineligible(subject: Subject, app: Any) -> None:
@@ -227,11 +239,11 @@ def rounding_loses_less_than_a_cent(subject: Subject, app: Any) -> None:
         return
     decision, fig = found
     bound = min([exact, *(c.amount for c in fig.caps)])
-    if decision.award.amount <= bound - _CENT:
+    if decision.award.amount <= bound - fig.quantum.amount:
         _fail(
             "rounding_loses_less_than_a_cent",
-            f"award {decision.award} is a cent or more below exact {fig.rate} × {fig.base} "
-            f"capped = {bound}; {_summary(decision)}",
+            f"award {decision.award} is {fig.quantum} (the rounding's step) or more below "
+            f"exact {fig.rate} × {fig.base} capped = {bound}; {_summary(decision)}",
             app,
         )
 

@@ -192,7 +192,11 @@ INVARIANTS: Mapping[str, Invariant] = {
             "Every valid application gets a decision: evaluation never raises.",
         ),
         _invariant("award_non_negative", "The award is never negative."),
-        _invariant("award_whole_cents", "The award and every amount are whole cents."),
+        _invariant(
+            "award_whole_cents",
+            "The award and every amount are whole cents, or whole multiples of the step their "
+            "rounding declares (the euro for DOWN.to_euro()).",
+        ),
         _invariant("award_zero_when_ineligible", "The award is 0.00 when ineligible."),
         _invariant(
             "award_within_rate",
@@ -211,7 +215,8 @@ INVARIANTS: Mapping[str, Invariant] = {
         ),
         _invariant(
             "rounding_loses_less_than_a_cent",
-            "Rounding takes less than one cent off the exact capped product.",
+            "Rounding takes less than one cent (or the rule's rounding step) off the exact "
+            "capped product.",
             applies=_checks.needs_rate,
         ),
         _invariant(

@@ -12,10 +12,17 @@ import functools
 from importlib.resources import files
 
 from ami_ia_hdf import rules
-from ami_ia_hdf.model import AmiApplication
-from grantrules import Euro, Metadata, Perimeter, Scheme, SchemeVersion
-from grantrules.call import DeMinimis
-from grantrules.parameters import parse_parameters
+from ami_ia_hdf.model import AmiApplication, FinancingSource
+from grantrules.authoring import (
+    DeMinimis,
+    Euro,
+    Metadata,
+    Perimeter,
+    Scheme,
+    SchemeVersion,
+    code_labels,
+    load_parameters,
+)
 
 __all__ = ["AmiApplication", "scheme"]
 
@@ -77,8 +84,7 @@ OPEN_QUESTIONS = (
 @functools.cache
 def scheme() -> Scheme:
     """The scheme, built once (the entry point of ``grantrules.schemes``)."""
-    source = files("ami_ia_hdf") / "parameters.toml"
-    parameters = parse_parameters(source.read_text(encoding="utf-8"), source="parameters.toml")
+    parameters = load_parameters(files("ami_ia_hdf") / "parameters.toml")
     version = SchemeVersion(
         valid_from=datetime.date(2024, 11, 1),
         parameters=parameters,
@@ -133,21 +139,25 @@ def scheme() -> Scheme:
         portfolio=(
             # De minimis is cumulated across the call's awards too, not only per application.
             DeMinimis(
-                ceiling=_euro(parameters["de_minimis_ceiling"].at(version.valid_from)),
-                sgei_ceiling=_euro(parameters["de_minimis_sgei_ceiling"].at(version.valid_from)),
-                years=int(str(parameters["de_minimis_years"].at(version.valid_from))),
+                ceiling=parameters.value("de_minimis_ceiling", version.valid_from, Euro),
+                sgei_ceiling=parameters.value("de_minimis_sgei_ceiling", version.valid_from, Euro),
+                years=parameters.value("de_minimis_years", version.valid_from, int),
             ),
         ),
     )
 
 
-def _euro(value: object) -> Euro:
-    if not isinstance(value, Euro):
-        raise TypeError(f"expected an amount parameter, got {value!r}")
-    return value
-
-
 LABELS = {
+    # Codes of the financing plan, as the règlement and the messages name them.
+    **code_labels(
+        FinancingSource,
+        {
+            "feder": {"fr": "FEDER", "en": "ERDF"},
+            "own_funds": {"fr": "autofinancement", "en": "own funds"},
+            "other_public": {"fr": "autres financements publics", "en": "other public funding"},
+            "private": {"fr": "financements privés", "en": "private funding"},
+        },
+    ),
     "field:applicant.legal_category": {"fr": "la catégorie juridique", "en": "the legal category"},
     "field:applicant.commune_code": {"fr": "la commune du siège", "en": "the seat's commune"},
     "field:applicant.public_policy_mandate": {

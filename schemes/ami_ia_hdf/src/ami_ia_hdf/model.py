@@ -11,8 +11,7 @@ from typing import Literal
 
 import attrs
 
-from grantrules.model import Applicant, Application, CostLine, FinancingLine, Project
-from grantrules.money import Euro
+from grantrules.authoring import Applicant, Application, CostLine, Euro, FinancingLine, Project
 
 __all__ = [
     "AmiApplicant",
@@ -20,6 +19,8 @@ __all__ = [
     "AmiCostLine",
     "AmiFinancingLine",
     "AmiProject",
+    "CostCategory",
+    "FinancingSource",
     "PriorAid",
     "UseCase",
 ]
@@ -40,6 +41,10 @@ UseCase = Literal[
     "citizen_relations",
     "other",
 ]
+
+
+CostCategory = Literal["staff", "equipment", "operating", "other"]
+FinancingSource = Literal["feder", "own_funds", "other_public", "private"]
 
 
 def _not_negative(_: object, attribute: attrs.Attribute[Euro], value: Euro) -> None:
@@ -70,13 +75,13 @@ class AmiProject(Project):
 
 @attrs.frozen(kw_only=True)
 class AmiCostLine(CostLine):
-    category: Literal["staff", "equipment", "operating", "other"]
+    category: CostCategory
     vat_recoverable: bool
 
 
 @attrs.frozen(kw_only=True)
 class AmiFinancingLine(FinancingLine):
-    source: Literal["feder", "own_funds", "other_public", "private"]
+    source: FinancingSource
 
 
 @attrs.frozen(kw_only=True)

@@ -7,13 +7,14 @@ lives in ``parameters.toml`` with its basis.
 from __future__ import annotations
 
 from ami_ia_hdf.communes import commune_codes
-from grantrules import (
+from grantrules.authoring import (
     DOWN,
     UP,
     Amount,
     Basis,
     Criterion,
     Euro,
+    Expr,
     Obligation,
     Severity,
     collection,
@@ -27,7 +28,6 @@ from grantrules import (
     sum_of,
     when,
 )
-from grantrules.expressions import Expr
 
 __all__ = ["amounts", "criteria", "derived", "obligations"]
 
@@ -172,7 +172,7 @@ def criteria() -> tuple[Criterion, ...]:
         ),
         Criterion(
             "applicant.mandate",
-            applicant.public_policy_mandate == True,  # noqa: E712 - builds an expression
+            applicant.public_policy_mandate.is_true(),
             applies_if=needs_mandate,
             basis=Basis(
                 "AMI IA Hauts-de-France (communiqué de presse)",
@@ -371,11 +371,11 @@ def criteria() -> tuple[Criterion, ...]:
             "state_aid.de_minimis",
             prior_de_minimis + award
             <= when(
-                applicant.sgei == True,  # noqa: E712 - builds an expression
+                applicant.sgei.is_true(),
                 param("de_minimis_sgei_ceiling"),
                 param("de_minimis_ceiling"),
             ),
-            applies_if=applicant.economic_activity == True,  # noqa: E712
+            applies_if=applicant.economic_activity.is_true(),
             basis=DE_MINIMIS,
             title={"fr": "Plafond de minimis", "en": "De minimis ceiling"},
             failed={
@@ -442,7 +442,7 @@ def derived() -> dict[str, Expr]:
     """Values a decision carries besides amounts: the cost option of CPR art. 53."""
     return {
         "cost_option": when(
-            (total_cost <= param("sco_threshold")) & (applicant.economic_activity == False),  # noqa: E712
+            (total_cost <= param("sco_threshold")) & applicant.economic_activity.is_false(),
             "draft_budget",
             "real_costs",
         )
