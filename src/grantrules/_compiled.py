@@ -189,6 +189,9 @@ class CompiledVersion:
         self.version = version
         self.criteria = tuple(_CompiledCriterion(c) for c in version.criteria)
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
+        self.warning = tuple(i for i, c in enumerate(self.criteria) if not c.blocking)
+        self.criterion_ids = tuple(c.id for c in version.criteria)
+        self.criterion_index = {c.id: i for i, c in enumerate(version.criteria)}
         self.scheme_version = version.valid_from.isoformat()
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.amount_ids = tuple(a.id for a in version.amounts)

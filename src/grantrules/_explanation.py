@@ -27,7 +27,7 @@ from grantrules._textgen import (
 from grantrules.decision import AmountResult, CriterionResult
 from grantrules.expressions import Env
 from grantrules.money import Euro
-from grantrules.rules import Outcome
+from grantrules.rules import Outcome, Severity
 
 if TYPE_CHECKING:
     from grantrules._compiled import CompiledVersion, _CompiledCriterion
@@ -38,12 +38,23 @@ Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
 Notes = dict[str, tuple[str | None, str | None]]
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 _ABSENT = object()
+_BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 
 
 class Explanation:
     """What one evaluation read, kept to build its explanations when they are asked for."""
 
-    __slots__ = ("_env", "_pending", "day", "eligible", "lang", "notes", "outcomes", "version")
+    __slots__ = (
+        "_env",
+        "_pending",
+        "_results",
+        "day",
+        "eligible",
+        "lang",
+        "notes",
+        "outcomes",
+        "version",
+    )
 
     def __init__(
         self,
@@ -61,6 +72,9 @@ class Explanation:
         # The amounts as the generated function returned them, until an explanation needs
         # them in env.amounts as Euro objects: deciding does not pay for wrapping them.
         self._pending = pending
+        # Criterion results built one by one as they are read (decision.failed reads only the
+        # failed ones); None until the first.
+        self._results: list[CriterionResult | None] | None = None
 
     @property
     def env(self) -> Env:
@@ -70,28 +84,57 @@ class Explanation:
             self._pending = None
         return self._env
 
+    def outcome_of(self, index: int) -> Outcome:
+        """The outcome of the criterion at ``index``: no message, no input read."""
+        return self.outcomes[index][0]
+
+    def criterion_count(self) -> int:
+        return len(self.outcomes)
+
+    def criterion_id(self, index: int) -> str:
+        found: str = self.version.criterion_ids[index]
+        return found
+
+    def index(self, criterion_id: str) -> int | None:
+        return self.version.criterion_index.get(criterion_id)
+
+    def not_met(self, severity: Severity) -> tuple[int, ...]:
+        """The indexes of the criteria of ``severity`` that failed or lacked an input."""
+        version, outcomes = self.version, self.outcomes
+        indexes = version.blocking if severity is Severity.BLOCKING else version.warning
+        return tuple(i for i in indexes if outcomes[i][0] in _BLOCKING)
+
+    def result(self, index: int) -> CriterionResult:
+        """The result of the criterion at ``index`` (message and inputs built on first read)."""
+        results = self._results
+        if results is None:
+            results = self._results = [None] * len(self.outcomes)
+        found = results[index]
+        if found is None:
+            found = results[index] = self._result(index)
+        return found
+
     def criteria(self) -> tuple[CriterionResult, ...]:
+        return tuple(self.result(index) for index in range(len(self.outcomes)))
+
+    def _result(self, index: int) -> CriterionResult:
+        compiled, result = self.version.criteria[index], self.outcomes[index]
+        texts = self.version.texts(self.lang, self.day)
+        values, message = self._explain(compiled, result, texts)
         params = self.version.params_json(self.day)
-        results = []
-        for compiled, (outcome, label, _), values, message in self._criteria():
-            criterion = compiled.criterion
-            inputs = {
-                k: params[k] if k in params else json_value(v)
-                for k, v in values.items()
-                if k != "rule"
-            }
-            results.append(
-                CriterionResult(
-                    id=criterion.id,
-                    outcome=outcome,
-                    severity=criterion.severity,
-                    message=message,
-                    basis=criterion.basis,
-                    inputs=inputs,
-                    exception=label,
-                )
-            )
-        return tuple(results)
+        inputs = {
+            k: params[k] if k in params else json_value(v) for k, v in values.items() if k != "rule"
+        }
+        criterion = compiled.criterion
+        return CriterionResult(
+            id=criterion.id,
+            outcome=result[0],
+            severity=criterion.severity,
+            message=message,
+            basis=criterion.basis,
+            inputs=inputs,
+            exception=result[1],
+        )
 
     def amounts(self) -> tuple[AmountResult, ...]:
         formulas = self.version.texts(self.lang, self.day)
@@ -138,16 +181,6 @@ class Explanation:
             "[" + ",".join(criteria) + "]",
             "{" + ",".join(traces) + "}",
         )
-
-    def _criteria(
-        self,
-    ) -> Iterator[
-        tuple[_CompiledCriterion, tuple[Outcome, str | None, str | None], dict[str, Any], str]
-    ]:
-        """Per criterion: its outcome, the values it read and its message."""
-        texts = self.version.texts(self.lang, self.day)
-        for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
-            yield compiled, result, *self._explain(compiled, result, texts)
 
     def _explain(
         self,

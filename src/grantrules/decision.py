@@ -293,6 +293,27 @@ class Explanation(Protocol):
         """The ``amounts``, ``criteria`` and ``traces`` members as compact JSON text."""
         ...
 
+    # Outcomes before words: what the evaluation decided, without building any message.
+    def outcome_of(self, index: int) -> Outcome:
+        """The outcome of the criterion at ``index``, in the scheme's order."""
+        ...
+
+    def criterion_count(self) -> int: ...
+
+    def criterion_id(self, index: int) -> str: ...
+
+    def index(self, criterion_id: str) -> int | None:
+        """The position of ``criterion_id`` among the criteria, ``None`` if it has none."""
+        ...
+
+    def not_met(self, severity: Severity) -> tuple[int, ...]:
+        """Positions of the criteria of ``severity`` that failed or lacked an input."""
+        ...
+
+    def result(self, index: int) -> CriterionResult:
+        """The result of one criterion, its message and inputs built on first read."""
+        ...
+
 
 #: What a decision's state tuple holds, in order (Decision._evaluated takes it so).
 _STATE = (
@@ -448,14 +469,65 @@ class Decision:
         verdict = "eligible" if self.eligible else "ineligible"
         return f"<Decision {self.scheme} {self.application}: {verdict}, award {self.award}>"
 
+    def _unexplained(self) -> Explanation | None:
+        """The evaluation record while the criteria have not all been built, else ``None``."""
+        if getattr(self, "_criteria", None) is None:
+            return self._explanation
+        return None
+
     @property
     def failed(self) -> tuple[CriterionResult, ...]:
-        """Blocking criteria that failed or lacked an input: the reasons for ineligibility."""
+        """Blocking criteria that failed or lacked an input: the reasons for ineligibility.
+
+        Only these criteria's messages and inputs are built (see :attr:`failed_ids` for the
+        ids alone).
+        """
+        explanation = self._unexplained()
+        if explanation is not None:
+            return tuple(map(explanation.result, explanation.not_met(Severity.BLOCKING)))
         return tuple(c for c in self.criteria if c.blocks)
+
+    @property
+    def failed_ids(self) -> tuple[str, ...]:
+        """The ids of :attr:`failed`, known without building any message.
+
+        >>> from grantrules.evaluate import evaluate
+        >>> from grantrules.serde import _example_scheme, _example_document
+        >>> evaluate(_example_scheme(), {**_example_document(), "costs": []}).failed_ids
+        ('cost.positive',)
+
+        .. versionadded:: 0.2
+        """
+        explanation = self._unexplained()
+        if explanation is not None:
+            return tuple(map(explanation.criterion_id, explanation.not_met(Severity.BLOCKING)))
+        return tuple(c.id for c in self.criteria if c.blocks)
+
+    @property
+    def outcomes(self) -> dict[str, Outcome]:
+        """Every criterion's outcome by id, in the scheme's order, without any message.
+
+        >>> from grantrules.evaluate import evaluate
+        >>> from grantrules.serde import _example_scheme, _example_document
+        >>> evaluate(_example_scheme(), _example_document()).outcomes
+        {'cost.positive': <Outcome.PASSED: 'passed'>}
+
+        .. versionadded:: 0.2
+        """
+        explanation = self._unexplained()
+        if explanation is not None:
+            return {
+                explanation.criterion_id(i): explanation.outcome_of(i)
+                for i in range(explanation.criterion_count())
+            }
+        return {c.id: c.outcome for c in self.criteria}
 
     @property
     def warnings(self) -> tuple[CriterionResult, ...]:
         """Warning criteria that did not pass."""
+        explanation = self._unexplained()
+        if explanation is not None:
+            return tuple(map(explanation.result, explanation.not_met(Severity.WARNING)))
         return tuple(
             c
             for c in self.criteria
@@ -474,9 +546,15 @@ class Decision:
         >>> decision.criterion("cost.positive").outcome
         <Outcome.PASSED: 'passed'>
         """
-        for result in self.criteria:
-            if result.id == criterion_id:
-                return result
+        explanation = self._unexplained()
+        if explanation is not None:
+            index = explanation.index(criterion_id)
+            if index is not None:
+                return explanation.result(index)
+        else:
+            for result in self.criteria:
+                if result.id == criterion_id:
+                    return result
         raise InvalidArgument(f"the decision has no criterion {criterion_id!r}")
 
     def amount(self, amount_id: str) -> Euro | None:
