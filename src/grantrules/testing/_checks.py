@@ -16,7 +16,6 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from grantrules._compiled import compiled
 from grantrules.decision import Decision
 from grantrules.errors import GrantRulesError
 from grantrules.evaluate import evaluate
@@ -107,7 +106,7 @@ def _line_eligibility(subject: Subject, app: Any, decision: Decision) -> list[bo
     config = subject.config
     day = decision.evaluated_on
     version = subject.scheme.version_at(day)
-    params = compiled(version).params_at(day)
+    params = version.parameters_at(day)
     lines = getattr(app, config.costs)
     if config.eligible_categories in version.parameters:
         codes = params.get(config.eligible_categories)
@@ -413,7 +412,7 @@ def _call(draw: st.DrawFn, subject: Subject) -> tuple[list[Any], Euro]:
     name = subject.scheme.envelope_parameter
     if name is not None:
         day = subject.config.on or apps[0].submitted_on
-        envelope = compiled(subject.scheme.version_at(day)).params_at(day).get(name)
+        envelope = subject.scheme.version_at(day).parameters_at(day).get(name)
     if not isinstance(envelope, Euro):
         envelope = draw(amounts(Euro("500000.00")))
     return apps, envelope

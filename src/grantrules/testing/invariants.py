@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.scheme import Scheme
-from grantrules.testing import _checks, _stateful
+from grantrules.testing import _checks, _stateful, reference
 from grantrules.testing._subject import Config, InvariantViolation, Subject
 from grantrules.testing.strategies import applications
 
@@ -175,6 +175,12 @@ INVARIANTS: Mapping[str, Invariant] = {
         _invariant(
             "evaluation_total",
             "Every valid application gets a decision: evaluation never raises.",
+        ),
+        Invariant(
+            "compiled_matches_reference",
+            "evaluate() agrees with the reference interpreter: verdict, award, amounts, "
+            "outcomes, exceptions, derived values and obligations.",
+            reference.compiled_matches_reference,
         ),
         _invariant("award_non_negative", "The award is never negative."),
         _invariant("award_whole_cents", "The award and every amount are whole cents."),
