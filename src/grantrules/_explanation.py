@@ -11,6 +11,7 @@ parameters), which makes storing a decision several times cheaper.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -151,9 +152,12 @@ class Explanation:
         criteria = []
         for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
             outcome, label, missing = result
+            write = fragments.criterion_text(compiled, outcome)
             try:
-                text = fragments.criterion_text(compiled, outcome)(env, label, missing)
-            except Exception:  # the general route below decides, and raises what it must
+                text = None if write is None else write(env, label, missing)
+            except AttributeError:  # an intermediate object is None: the general route
+                text = None
+            if text is None:
                 values, message = self._explain(compiled, result, texts)
                 head, middle = fragments.criteria[compiled.criterion.id]
                 members = ",".join(
@@ -207,9 +211,12 @@ class Explanation:
         """Per amount: (id, value, its trace's inputs as members text, exception label,
         missing input), by the generated function when it can, else by :meth:`_amounts`."""
         env = self.env
+        write = fragments.inputs_text
         try:
-            generated = fragments.inputs_text(env)
-        except Exception:  # the general route decides, and raises what it must
+            generated = None if write is None else write(env)
+        except AttributeError:  # an intermediate object is None: the general route
+            generated = None
+        if generated is None:
             params, self_params = fragments.params, self.version.params_json(self.day)
             for amount_id, value, inputs, label, missing in self._amounts():
                 # Parameters come from params_json (see _amounts): their text is pre-encoded.
@@ -280,7 +287,7 @@ class Fragments:
         texts: Mapping[str, str],
     ) -> None:
         self._lang, self._raw, self._texts = lang, params, texts
-        self._textgen: dict[tuple[str, str], CriterionText] = {}
+        self._textgen: dict[tuple[str, str], CriterionText | None] = {}
         self.params = {name: json_text(value) for name, value in params_json.items()}
         self.criteria: dict[str, tuple[dict[Outcome, str], str]] = {}
         for compiled in version.criteria:
@@ -307,18 +314,25 @@ class Fragments:
             for amount in version.amounts
         }
         award = next(a for a in version.amounts if a.id == version.version.award)
-        try:
-            if any(name == "computed" for _, name in award.inputs.shown):
-                raise ValueError("an input named like the trace's 'computed' member")
-            self.inputs_text = inputs_text([a.inputs.shown for a in version.amounts], self.params)
-        except Exception as error:  # e.g. a parameter not in force: the general route decides
-            self.inputs_text = _no_inputs_text(error)
+        # The general route (Explanation._amounts) writes the inputs when no function is
+        # generated: an input named like the trace's "computed" member, two inputs sharing a
+        # name (ValueError), a parameter not in force on the day (KeyError).
+        self.inputs_text: InputsText | None = None
+        if not any(name == "computed" for _, name in award.inputs.shown):
+            with contextlib.suppress(KeyError, ValueError):
+                self.inputs_text = inputs_text(
+                    [a.inputs.shown for a in version.amounts], self.params
+                )
 
-    def criterion_text(self, compiled: _CompiledCriterion, outcome: Outcome) -> CriterionText:
-        """The generated text function of ``compiled`` for ``outcome`` (built on first use)."""
+    def criterion_text(
+        self, compiled: _CompiledCriterion, outcome: Outcome
+    ) -> CriterionText | None:
+        """The generated text function of ``compiled`` for ``outcome`` (built on first use);
+        ``None`` when the general route writes it (a parameter value that cannot be encoded
+        or formatted)."""
         key = (compiled.criterion.id, outcome._value_)  # Enum.__hash__ is Python code
-        found = self._textgen.get(key)
-        if found is None:
+        found: CriterionText | None = self._textgen.get(key, _UNBUILT)
+        if found is _UNBUILT:
             heads, middle = self.criteria[compiled.criterion.id]
             try:
                 found = criterion_text(
@@ -330,26 +344,10 @@ class Fragments:
                     self.params,
                     self._texts[f"criterion:{compiled.criterion.id}"],
                 )
-            except Exception as error:  # e.g. a parameter value that cannot be encoded
-                found = _general_route(error)
+            except (KeyError, TypeError, ValueError):
+                found = None  # kept, so that generation is not retried for every decision
             self._textgen[key] = found
         return found
 
 
-def _no_inputs_text(error: Exception) -> InputsText:
-    """Like :func:`_general_route`, for the amounts' inputs."""
-
-    def text(env: Env) -> tuple[str, ...]:
-        raise RuntimeError(f"no generated inputs function: {error}")
-
-    return text
-
-
-def _general_route(error: Exception) -> CriterionText:
-    """A text function that always defers to the general route: kept in place of one that
-    could not be generated, so that generation is not retried for every decision."""
-
-    def text(env: Env, label: str | None, missing: str | None) -> str:
-        raise RuntimeError(f"no generated text function: {error}")
-
-    return text
+_UNBUILT: Any = object()

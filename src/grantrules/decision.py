@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -574,7 +575,19 @@ class Decision:
         raise InvalidArgument(f"the decision has no amount {amount_id!r}")
 
     def to_json(self) -> dict[str, Json]:
-        """The decision as JSON-ready data: amounts are strings, dates ISO 8601."""
+        """The decision as JSON-ready data: amounts are strings, dates ISO 8601.
+
+        An evaluated decision has one writer: this is its :meth:`to_json_text`, parsed, so
+        that the data and the text cannot differ.  A decision read back with
+        :meth:`from_json` writes its result objects.
+        """
+        if self._explanation is not None:
+            data: dict[str, Json] = json.loads(self.to_json_text())
+            return data
+        return self._objects_json()
+
+    def _objects_json(self) -> dict[str, Json]:
+        """The JSON data written from the result objects."""
         data: dict[str, Json] = {
             "scheme": self.scheme,
             "scheme_version": self.scheme_version,
@@ -596,9 +609,9 @@ class Decision:
         """The decision JSON as compact text, for storing or sending.
 
         Equal, byte for byte, to ``json.dumps(decision.to_json(), ensure_ascii=False,
-        separators=(",", ":"))``, but built several times faster when the explanations have
-        not been read yet: it joins the messages and inputs with fragments encoded once per
-        scheme version and language, instead of building every result object first.
+        separators=(",", ":"))``.  An evaluated decision joins its messages and inputs with
+        fragments encoded once per scheme version and language, without building any result
+        object, whether its explanations were read or not.
 
         >>> import json
         >>> from grantrules.evaluate import evaluate
@@ -612,10 +625,7 @@ class Decision:
         .. versionadded:: 0.1
         """
         explanation = self._explanation
-        unread = (
-            getattr(self, "_criteria", None) is None and getattr(self, "_amounts", None) is None
-        )
-        if unread and explanation is not None:
+        if explanation is not None:
             amounts, criteria, traces = explanation.json_parts()
         else:
             amounts = json_text(
