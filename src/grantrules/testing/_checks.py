@@ -22,9 +22,9 @@ from grantrules.evaluate import evaluate
 from grantrules.expressions import Aggregate, Env, MissingInput
 from grantrules.money import Euro
 from grantrules.rules import Outcome
+from grantrules.serde import structure_application, unstructure_application
 from grantrules.testing._award import Figures, award_amount, branches, figures
 from grantrules.testing._build import amounts, field_types
-from grantrules.testing._json import has_serde, structure, unstructure
 from grantrules.testing._subject import InvariantViolation, Subject
 from grantrules.testing.strategies import applications, euros
 
@@ -94,10 +94,6 @@ def needs_line_eligibility(subject: Subject) -> str | None:
                 "cost tells eligible lines apart (see Config)"
             )
     return None
-
-
-def needs_serde(subject: Subject) -> str | None:
-    return None if has_serde() else "grantrules.serde is not available yet"
 
 
 # -- helpers --------------------------------------------------------------------------------------
@@ -352,8 +348,8 @@ def order_independent(subject: Subject, example: Any) -> None:
 
 
 def application_json_round_trip(subject: Subject, app: Any) -> None:
-    document = json.loads(json.dumps(unstructure(subject.scheme, app)))
-    back = structure(subject.scheme, document)
+    document = json.loads(json.dumps(unstructure_application(app)))
+    back = structure_application(subject.scheme, document)
     if back != app:
         _fail("application_json_round_trip", f"{app!r} came back as {back!r}", app)
     direct = subject.decide(app).to_json()

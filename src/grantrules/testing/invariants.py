@@ -63,10 +63,6 @@ def _always(subject: Subject) -> str | None:
     return None
 
 
-def _needs_call(subject: Subject) -> str | None:
-    return None if _stateful.call_available() else "grantrules.call is not available"
-
-
 @attrs.frozen
 class Invariant:
     """A named property of a scheme's decisions.
@@ -230,7 +226,6 @@ INVARIANTS: Mapping[str, Invariant] = {
         _invariant(
             "application_json_round_trip",
             "An application survives a JSON round trip, and so does its decision.",
-            applies=_checks.needs_serde,
         ),
         _invariant(
             "decision_json_round_trip",
@@ -251,7 +246,6 @@ INVARIANTS: Mapping[str, Invariant] = {
             "In a call (the real engine: submissions, allocation, withdrawals), commitments "
             "never exceed the envelope.",
             _checks.envelope_never_exceeded,
-            applies=_needs_call,
             runner=_stateful.run_envelope_machine,
         ),
     )
