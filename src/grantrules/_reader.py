@@ -69,6 +69,11 @@ def _euro(value: Any) -> Euro:
     raise _Refused
 
 
+def _cents(text: str) -> Euro:
+    """The Euro amount of a string matching the amount pattern, not negative."""
+    return Euro._exact(Decimal(text))
+
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch  # dates.parse_date's pattern
 _from_iso = datetime.date.fromisoformat
 
@@ -85,6 +90,8 @@ class _Gen:
         self.namespace: dict[str, Any] = {
             "_refuse": _refuse,
             "_euro": _euro,
+            "_amount": _AMOUNT,
+            "_cents": _cents,
             "_date": _date,
             "_dict": dict,
             "_list": list,
@@ -109,7 +116,14 @@ class _Gen:
             lines.append(f"{indent}if {var}.__class__ is not _{tp.__name__}: _refuse()")
             return var
         if tp is Euro:
-            return f"_euro({var})"
+            # serde._structure_euro's shortcut, inline: the pattern guarantees an exact amount
+            # in cents within Euro's bounds, so its Decimal (parsed once) is the amount; only
+            # a negative one may be -0.00, which Euro normalises.
+            lines.append(
+                f"{indent}if {var}.__class__ is not _str or len({var}) > {_SHORT_AMOUNT} "
+                f"or not _amount({var}): _refuse()"
+            )
+            return f"(_cents({var}) if {var}[0] != '-' else _euro({var}))"
         if tp is datetime.date:
             return f"_date({var})"
         origin, args = typing.get_origin(tp), typing.get_args(tp)
