@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -24,3 +25,8 @@ def _trap_float_operations() -> Iterator[None]:
         yield
     finally:
         context.traps[decimal.FloatOperation] = saved
+
+
+# Explicit slow paths (a node evaluated by its closure, a valid document the generated reader
+# refuses) are errors in the test suite: see grantrules._strict.
+os.environ.setdefault("GRANTRULES_STRICT", "1")

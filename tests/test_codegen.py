@@ -1,9 +1,11 @@
 """The generated evaluation functions agree with the closures, the reference semantics.
 
-Generated code computes money on Decimals, reads fields once and checks None inline; anything
-unexpected makes it raise so that the closures decide.  These tests evaluate the same
-applications both ways (the generated functions disabled on the second) and compare the
-decisions' JSON text, which holds every outcome, message, input and amount.
+Generated code computes money on Decimals, reads fields once and checks None inline; a
+missing input or several exceptions applying make it raise MissingInput or Undecided so that
+the closures decide, and any other exception is an error that the closures report.  These
+tests evaluate the same applications both ways (``CompiledVersion(generated=False)``, the
+explicit interpreter route, on the second) and compare the decisions' JSON text, which holds
+every outcome, message, input and amount.
 """
 
 from __future__ import annotations
@@ -13,12 +15,9 @@ import importlib
 import json
 import sys
 import types
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import attrs
 import pytest
@@ -27,13 +26,15 @@ from hypothesis import HealthCheck, given, settings
 from grantrules import _compiled
 from grantrules._codegen import _PARAMS_CACHE_SIZE, _Gen
 from grantrules._compiled import CompiledVersion
-from grantrules._runtime import _members, store_amounts
+from grantrules._runtime import Undecided, _members, store_amounts
+from grantrules._strict import StrictModeError
 from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version
 from grantrules.errors import EvaluationError, GrantRulesError, InvalidArgument
 from grantrules.expressions import (
     Aggregate,
     AmountRef,
     Env,
+    Expr,
     collection,
     const,
     count,
@@ -55,47 +56,29 @@ AMI = load_scheme("ami-ia-hdf")
 AmiModel = AMI.application_type
 
 
-def _generated_off(*args: Any, **kwargs: Any) -> Any:
-    def refuse(*args: Any) -> Any:
-        raise RuntimeError("generated code disabled")
-
-    return refuse
-
-
-@contextmanager
-def closures_only() -> Iterator[None]:
-    with (
-        mock.patch.object(_compiled, "fast", _generated_off),
-        mock.patch.object(_compiled, "fast_version", _generated_off),
-    ):
-        yield
-
-
 def both_ways(scheme: Any, app: Any, lang: str = "fr") -> tuple[str, str]:
     """The decision text from the generated functions, and from the closures alone."""
     on = app.submitted_on
     version = scheme.version_at(on)
 
-    def text() -> str:
+    def text(generated: bool) -> str:
+        compiled = CompiledVersion(version, generated=generated)
         try:
-            return CompiledVersion(version).decide(scheme, app, on, lang).to_json_text()
+            return compiled.decide(scheme, app, on, lang).to_json_text()
         except GrantRulesError as error:  # both ways must fail alike
             return f"{type(error).__name__}: {error}"
 
-    generated = text()
-    with closures_only():
-        reference = text()
-    return generated, reference
+    return text(True), text(False)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(applications(AMI))
 def test_ami_generated_code_agrees_with_the_closures(app: Any) -> None:
     generated, reference = both_ways(AMI, app)
     assert generated == reference
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(applications(sports.SCHEME))
 def test_sports_generated_code_agrees_with_the_closures(app: Any) -> None:
     generated, reference = both_ways(sports.SCHEME, app, "en")
@@ -184,7 +167,7 @@ def test_several_exceptions_applying_leave_the_decision_to_the_closures() -> Non
     function = fast_version([("bonus", const(Euro("1.00")), twice)], [], ("p", "f", "n"))
     app = types.SimpleNamespace(applicant=types.SimpleNamespace(members=150))
     notes: dict[str, Any] = {}
-    with pytest.raises(RuntimeError, match="several exceptions apply"):
+    with pytest.raises(Undecided, match="several exceptions apply"):
         function(Env(app, {}, {}, datetime.date(2025, 3, 14)), notes)
     app.applicant.members = 50
     env = Env(app, {}, {}, datetime.date(2025, 3, 14))
@@ -192,21 +175,55 @@ def test_several_exceptions_applying_leave_the_decision_to_the_closures() -> Non
     assert notes == {"bonus": ("big", None)}
 
 
-def test_a_closure_called_from_generated_code_reads_the_amounts_computed_so_far() -> None:
-    # IsSet has no source form: the generated function calls its closure, which reads
-    # env.amounts, while the generated code keeps amounts in locals.
+@attrs.frozen(eq=False)
+class Twice(Expr):
+    """A scheme's own node kind: the compiler has no source form for it."""
+
+    operand: Expr
+
+    def children(self) -> tuple[Expr, ...]:
+        return (self.operand,)
+
+    def compile(self) -> Any:
+        inner = self.operand.compile()
+        return lambda env, item: inner(env, item) + inner(env, item)
+
+
+def test_is_set_has_a_source_form() -> None:
     total = ("total", const(Euro("5.00")), ())
     criteria = [(None, AmountRef("total").is_set(), ())]
-    amounts = [
-        total,
-        ("twice", when(AmountRef("total").is_set(), AmountRef("total"), Euro.ZERO), ()),
-    ]
-    function = fast_version(amounts, criteria, ("p", "f", "n"))
+    interpreted: list[str] = []
+    function = fast_version([total], criteria, ("p", "f", "n"), interpreted=interpreted)
+    assert function(Env(None, {}, {}, datetime.date(2025, 3, 14)), {}).outcomes == ("p",)
+    assert interpreted == []
+
+
+def test_a_node_without_source_form_is_refused_under_strict_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("GRANTRULES_STRICT", "1")
+    with pytest.raises(StrictModeError, match="no source form for Twice"):
+        fast_version([("twice", Twice(const(Euro("5.00"))), ())], [], ("p", "f", "n"))
+
+
+def test_a_closure_called_from_generated_code_reads_the_amounts_computed_so_far(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Twice has no source form: the generated function calls its closure (the explicit
+    # interpreter path, listed), which reads env.amounts, while the generated code keeps
+    # amounts in locals.
+    monkeypatch.setenv("GRANTRULES_STRICT", "0")
+    total = ("total", const(Euro("5.00")), ())
+    criteria = [(None, Twice(AmountRef("total")) > Euro("9.00"), ())]
+    amounts = [total, ("twice", Twice(AmountRef("total")), ())]
+    interpreted: list[str] = []
+    function = fast_version(amounts, criteria, ("p", "f", "n"), interpreted=interpreted)
+    assert interpreted == ["Twice", "Twice"]
     outcomes, _, _, _, values, slow = function(Env(None, {}, {}, datetime.date(2025, 3, 14)), {})
     assert outcomes == ("p",)
     assert store_amounts(("total", "twice"), values, {}) == {
         "total": Euro("5.00"),
-        "twice": Euro("5.00"),
+        "twice": Euro("10.00"),
     }
     assert not slow
 
@@ -267,11 +284,12 @@ def test_sums_and_counts_over_one_collection_share_one_loop() -> None:
         sum_of(LINES.amount_excl_vat, where=count(collection("financing")) > 0),
         count(LINES),  # len() instead
         list_of(LINES.category),
-        sum_of(LINES.amount_excl_vat, where=LINES.category.is_set()),  # no source form
+        sum_of(LINES.amount_excl_vat, where=Twice(LINES.amount_excl_vat) > 0),
     ],
     ids=["reads an amount", "nests an aggregate", "unfiltered count", "list", "closure node"],
 )
-def test_what_a_loop_does_not_compute(aggregate: Any) -> None:
+def test_what_a_loop_does_not_compute(aggregate: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GRANTRULES_STRICT", "0")
     assert isinstance(aggregate, Aggregate)
     assert not _loop_ready(aggregate, _Gen(AmiModel, {}))
 
@@ -315,8 +333,8 @@ def test_membership_in_a_tuple_parameter_is_searched_as_a_set_with_the_same_answ
 
 @pytest.mark.parametrize("scheme", [AMI, sports.SCHEME], ids=["ami", "sports"])
 def test_the_shipped_examples_are_decided_by_generated_code_alone(scheme: Any) -> None:
-    # Any error sends an application to the closures, with the same result but several
-    # times slower: the examples must never need them.
+    # A missing input sends a rule to the closures, with the same result but slower: the
+    # examples must never need them.
     for app in [ami_example()] if scheme is AMI else [sports.application()]:
         version = _compiled.compiled(scheme.version_at(app.submitted_on))
         env = Env(app, version.params_at(app.submitted_on), {}, app.submitted_on)

@@ -1,21 +1,28 @@
-"""Compile expression trees to Python source, for the fast path of evaluation.
+"""Compile expression trees to Python source: the implementation of evaluation.
 
 Closures (``Expr.compile``) are the reference semantics: Kleene logic for missing inputs,
-precise errors.  This module turns a tree into one Python function whose body is a single
-expression using plain ``and``/``or``, so that evaluating a rule costs one call instead of one
-call per node.  When no input is missing, plain short-circuit logic gives exactly the Kleene
-result; when anything goes wrong (a missing input, an error) the caller runs the closure instead,
-which decides with full semantics.  Nodes this module does not know are called as closures.
+precise errors.  This module turns a tree into Python source using plain ``and``/``or``, so
+that evaluating a rule costs one call instead of one call per node.  When no input is missing,
+plain short-circuit logic gives exactly the Kleene result; generated code raises
+``MissingInput`` or ``Undecided`` (see :mod:`grantrules._runtime`) where it cannot decide, and
+only then does the caller ask the reference.  Any other exception is an error.
+
+A node kind this module has no source form for (a scheme's own ``Expr`` subclass) is called
+as its closure from generated code: the one explicit interpreter path, listed in
+``_Gen.interpreted`` and refused under ``GRANTRULES_STRICT=1``.  Generated source is
+registered with :mod:`linecache`, as attrs does, so tracebacks and profilers show it.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import linecache
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._runtime import RUNTIME
+from grantrules._runtime import RUNTIME, Undecided
+from grantrules._strict import StrictModeError, strict
 from grantrules.amounts import Amount
 from grantrules.expressions import (
     Aggregate,
@@ -43,7 +50,19 @@ from grantrules.expressions import (
 from grantrules.money import _MODES, Euro, Rounding
 from grantrules.scheme import field_type
 
-__all__ = ["Fast", "fast", "fast_reader", "has_source"]
+__all__ = ["Fast", "exec_source", "fast", "fast_reader", "has_source"]
+
+_SOURCES = itertools.count()
+
+
+def exec_source(source: str, what: str, namespace: dict[str, Any]) -> None:
+    """Compile and run generated ``source`` in ``namespace``, registered with linecache under
+    a unique file name (``<grantrules what #n>``) so that tracebacks show its lines."""
+    filename = f"<grantrules {what} #{next(_SOURCES)}>"
+    # As attrs' _make._linecache_and_compile: (size, mtime None: never checked, lines, name).
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)  # source built from our own nodes
+
 
 Fast = Callable[[Env], Any]
 
@@ -81,6 +100,10 @@ class _Gen:
         self.hoisted: dict[int, str] = {}
         # Inside such a loop: collection -> item attribute -> local read at the loop's head.
         self.item_locals: dict[str, dict[str, str]] = {}
+        # The parameters read in the prologue: all must be in force (else Undecided).
+        self.params_read: set[str] = set()
+        # Node kinds evaluated by their closure (the explicit interpreter path).
+        self.interpreted: list[str] = []
 
     def bind(self, value: Any) -> str:
         """The name of ``value`` in the namespace; one name per object (and per string), so
@@ -109,6 +132,21 @@ class _Gen:
             found = fields[attr] = self.fresh("_i")
         return found
 
+    def param(self, kind: str, name: str, form: str = "{}") -> str:
+        """The local holding ``form`` applied to the parameter ``name`` (read once per
+        parameter set)."""
+        self.params_read.add(name)
+        return self.local(kind, form.format(f"P[{name!r}]"))
+
+    def field(self, path: str) -> str:
+        """The local holding the field at ``path``, ``None`` when an intermediate object is
+        (as the closures read it: the input is then missing)."""
+        parts = path.split(".")
+        source = f"app.{parts[0]}"
+        for part in parts[1:]:
+            source = f"(_w.{part} if (_w := {source}) is not None else None)"
+        return self.local("f", source)
+
     def local(self, kind: str, expression: str) -> str:
         """The local holding ``expression`` (read once in the prologue)."""
         key = (kind, expression)
@@ -127,11 +165,10 @@ class _Gen:
         # What depends on the parameters alone is read once per parameter set: evaluations
         # of a day share one (CompiledVersion.params_at), never changed once built.
         from_params = [n for n in self.prologue if self._kinds[n] in _FROM_PARAMS]
-        if len(from_params) < 2:  # one read costs less than the cache lookup
-            from_params = []
-        else:
+        if from_params:
             cache: dict[int, tuple[Any, ...]] = {}
-            reader = self.bind(_params_reader(cache, [self.prologue[n] for n in from_params]))
+            sources = [self.prologue[n] for n in from_params]
+            reader = self.bind(_params_reader(cache, sources, frozenset(self.params_read)))
             head += [
                 f"    _pl = {self.bind(cache)}.get(id(P))",
                 f"    if _pl is None or _pl[0] is not P: _pl = {reader}(P)",
@@ -144,17 +181,26 @@ class _Gen:
 _PARAMS_CACHE_SIZE = 1024
 
 
-def _params_reader(cache: dict[int, tuple[Any, ...]], sources: list[str]) -> Any:
+def _params_reader(
+    cache: dict[int, tuple[Any, ...]], sources: list[str], needed: frozenset[str]
+) -> Any:
     """A function ``(P) -> (P, *values of sources)`` that caches its result by ``id(P)``,
-    keeping ``P`` so that its id cannot be reused while cached."""
+    keeping ``P`` so that its id cannot be reused while cached.
+
+    The parameters dicts are those of ``CompiledVersion.params_at``, one per span of days,
+    never changed once built: the cache holds one entry per span evaluated, and the id of a
+    dict it holds cannot be reused.  When a parameter read is not in force, the function
+    raises :class:`Undecided`: the reference decides whether a rule reads it (and reports).
+    """
     source = (
         "def _read(P):\n"
+        "    if not _needed <= P.keys(): raise _Undecided('a parameter is not in force')\n"
         f"    if len(_cache) >= {_PARAMS_CACHE_SIZE}: _cache.clear()\n"
         f"    found = _cache[id(P)] = (P, {', '.join(sources)},)\n"
         "    return found\n"
     )
-    namespace = {**RUNTIME, "_cache": cache}
-    exec(compile(source, "<parameters>", "exec"), namespace)  # sources built by _Gen.local
+    namespace = {**RUNTIME, "_cache": cache, "_needed": needed, "_Undecided": Undecided}
+    exec_source(source, "parameters", namespace)
     return namespace["_read"]
 
 
@@ -165,7 +211,18 @@ def _present(value: str, name: str) -> str:
 
 @functools.singledispatch
 def _src(node: Expr, g: _Gen) -> str:
-    # A node kind without a source form (e.g. a scheme's own Expr subclass): call its closure.
+    return _interpreted(node, g)
+
+
+def _interpreted(node: Expr, g: _Gen) -> str:
+    """The explicit interpreter path: a node kind without a source form (a scheme's own Expr
+    subclass) is evaluated by its closure, called from generated code."""
+    if strict():
+        raise StrictModeError(
+            f"no source form for {type(node).__name__} nodes: generated code would call their "
+            "closure (GRANTRULES_STRICT is set)"
+        )
+    g.interpreted.append(type(node).__name__)
     closure = g.bind(node.compile())
     item = next(iter(g.items.values()), "None") if g.items else "None"
     if g.amounts and any(i.kind == "amount" for i in node.inputs()):
@@ -183,12 +240,12 @@ def _(node: Const, g: _Gen) -> str:
 
 @_src.register
 def _(node: Field, g: _Gen) -> str:
-    return _present(g.local("f", f"app.{node.path}"), node.path)
+    return _present(g.field(node.path), node.path)
 
 
 @_src.register
 def _(node: Param, g: _Gen) -> str:
-    return g.local("p", f"P[{node.name!r}]")
+    return g.param("p", node.name)
 
 
 @_src.register(AmountRef)
@@ -247,7 +304,7 @@ def _(node: In, g: _Gen) -> str:
     value = _src(node.value, g)
     if isinstance(node.values, Param) and not node.period:
         # A tuple of values searched as a set (the same answers: see _members).
-        return f"({value} in {g.local('m', f'_members(P[{node.values.name!r}])')})"
+        return f"({value} in {g.param('m', node.values.name, '_members({})')})"
     values = _src(node.values, g)
     if node.period and values.isidentifier():
         # A date within a period: compared inline when both are what they should be (the
@@ -263,7 +320,7 @@ def _(node: In, g: _Gen) -> str:
 @_src.register
 def _(node: StartsWith, g: _Gen) -> str:
     if isinstance(node.prefixes, Param):
-        prefixes = g.local("t", f"tuple(P[{node.prefixes.name!r}])")
+        prefixes = g.param("t", node.prefixes.name, "tuple({})")
     else:
         prefixes = f"tuple({_src(node.prefixes, g)})"
     return f"str({_src(node.value, g)}).startswith({prefixes})"
@@ -343,8 +400,26 @@ def _(node: ShiftDate, g: _Gen) -> str:
 
 
 _src.register(Aggregate, _aggregate)
-# IsSet must swallow a missing input, which an expression cannot: keep its closure.
-_src.register(IsSet, _src.dispatch(Expr))
+
+
+@_src.register
+def _(node: IsSet, g: _Gen) -> str:
+    # IsSet swallows a missing input, which an expression cannot: it has a source form for
+    # the operands whose None-ness is a plain test, and goes the interpreter path otherwise.
+    operand = node.operand
+    if isinstance(operand, Field):
+        return f"({g.field(operand.path)} is not None)"
+    if isinstance(operand, AmountRef | Amount):
+        local = g.amounts.get(operand.id)
+        if local is not None:
+            return f"({g.raw_amounts.get(operand.id, local)} is not None)"
+        return f"(A.get({operand.id!r}) is not None)"
+    if isinstance(operand, Item) and operand.attr is not None and operand.collection in g.items:
+        local = g.item_local(operand.collection, operand.attr)
+        if local is not None:
+            return f"({local} is not None)"
+        return f"({g.items[operand.collection]}.{operand.attr} is not None)"
+    return _interpreted(node, g)
 
 
 def has_source(kind: type) -> bool:
@@ -388,12 +463,12 @@ def _(node: Const, g: _Gen) -> str:
 
 @_raw_src.register
 def _(node: Param, g: _Gen) -> str:
-    return g.local("r", f"_raw(P[{node.name!r}])")
+    return g.param("r", node.name, "_raw({})")
 
 
 @_raw_src.register
 def _(node: Field, g: _Gen) -> str:
-    return f"_raw({g.local('f', f'app.{node.path}')})"
+    return f"_raw_input({g.field(node.path)}, {node.path!r})"
 
 
 @_raw_src.register
@@ -403,8 +478,10 @@ def _(node: Item, g: _Gen) -> str:
         return f"_raw({_src(node, g)})"
     local = g.item_local(node.collection, node.attr) if node.attr is not None else None
     if local is not None:
-        return f"({local}._d if {local}.__class__ is _Euro else _raw({local}))"
-    return f"(_v._d if (_v := {var}.{node.attr}).__class__ is _Euro else _raw(_v))"
+        return f"({local}._d if {local}.__class__ is _Euro else _raw_input({local}, {node.key!r}))"
+    return (
+        f"(_v._d if (_v := {var}.{node.attr}).__class__ is _Euro else _raw_input(_v, {node.key!r}))"
+    )
 
 
 @_raw_src.register(AmountRef)
@@ -424,7 +501,7 @@ def _(node: ApplyRate, g: _Gen) -> str:
     amount = _raw_src(node.amount, g)
     if isinstance(node.rate, Param) and isinstance(node.rounding, Rounding):
         # A rate parameter is checked once per parameter set; the rounding is inline.
-        rate = g.local("q", f"_rate(P[{node.rate.name!r}])")
+        rate = g.param("q", node.rate.name, "_rate({})")
         mode = g.bind(_MODES[node.rounding])
         product = f"_mul({amount}, {rate}).quantize(_CENT, {mode}, _EXACT)"
         return f"(_q if (_q := {product}) else _ZERO_CENTS)"  # no -0.00, as _cents
@@ -466,9 +543,7 @@ def fast(expr: Expr) -> Fast:
     """
     g = _Gen()
     body = _src(expr, g)
-    source = "\n".join(g.function([f"    return {body}"]))
-    code = compile(source, f"<rule {body[:60]}>", "exec")
-    exec(code, g.namespace)  # source built from our own node classes
+    exec_source("\n".join(g.function([f"    return {body}"])) + "\n", "rule", g.namespace)
     function: Fast = g.namespace["_fast"]
     return function
 
@@ -495,6 +570,6 @@ def fast_reader(inputs: list[tuple[str, str]]) -> Callable[[Env], dict[str, Any]
         f"    return {{{', '.join(members)}}}\n"
     )
     namespace: dict[str, Any] = {}
-    exec(compile(source, "<inputs>", "exec"), namespace)  # names checked by Field/Param
+    exec_source(source, "inputs", namespace)  # names checked by Field/Param
     function: Callable[[Env], dict[str, Any]] = namespace["_read"]
     return function

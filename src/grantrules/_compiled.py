@@ -1,26 +1,39 @@
-"""A scheme version compiled once into closures, and the evaluation of one application.
+"""A scheme version compiled once, and the evaluation of one application.
 
-Compiling turns every expression into nested closures and precomputes, per language, the
-texts that do not depend on the application, so that an evaluation only runs closures and
-fills message templates.
+The implementation is the version's generated function (:mod:`grantrules._version_function`).
+The closures of the expressions (``Expr.compile``), the reference semantics, serve on two
+explicit, documented routes and nowhere else:
+
+- a criterion (or derived value, or obligation condition) the generated function marks SLOW,
+  because it read a missing input (Kleene logic may still decide it) or several of its
+  exceptions apply, is decided by its closures;
+- an application whose amounts cannot be computed by the generated function (``MissingInput``
+  or ``Undecided``: an amount reads a missing input, a parameter is not in force) is decided
+  rule by rule by the closures.
+
+Any other exception from generated code is an error: the closures then run only to report it
+precisely (naming the rule), and if they decide without error, generated code and reference
+disagree, which is raised as an :class:`~grantrules.errors.EvaluationError` and never hidden.
+Nothing is caught with ``except Exception``.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime
+import typing
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from grantrules._codegen import fast, fast_reader
+from grantrules._codegen import fast_reader
 from grantrules._explanation import Explanation, Fragments, Outcomes
 from grantrules._format import pick
 from grantrules._json_text import json_value
-from grantrules._runtime import _euro, store_amounts
+from grantrules._runtime import UNDECIDED, _euro, store_amounts
 from grantrules._textgen import value_or_none
 from grantrules._version import __version__
-from grantrules._version_function import SLOW, fast_version
+from grantrules._version_function import SLOW, VersionResult, fast_version
 from grantrules.decision import (
     Decision,
     ObligationResult,
@@ -106,8 +119,6 @@ class _CompiledCriterion:
         "condition",
         "criterion",
         "details",
-        "fast_applies",
-        "fast_condition",
         "inputs",
         "overrides",
         "wants",
@@ -121,8 +132,6 @@ class _CompiledCriterion:
         self.blocking = criterion.severity is Severity.BLOCKING
         self.applies = criterion.applies_if.compile() if criterion.applies_if is not None else None
         self.condition = criterion.condition.compile()
-        self.fast_applies = fast(criterion.applies_if) if criterion.applies_if is not None else None
-        self.fast_condition = fast(criterion.condition)
         self.overrides = _overrides(criterion.exceptions)
         self.inputs = Inputs(criterion.inputs())
         self.details = tuple((name, e.compile()) for name, e in criterion.details.items())
@@ -152,19 +161,8 @@ class _CompiledCriterion:
         """The criterion's message, as ``Criterion.message`` writes it."""
         return _fill_parsed(self.pieces(outcome, lang, exception), values, lang, self.codes)
 
-    def run(self, env: Env) -> tuple[Outcome, str | None, str | None]:
-        """(outcome, exception label, name of the missing input)."""
-        if not self.overrides:
-            try:
-                if self.fast_applies is not None and not self.fast_applies(env):
-                    return _NOT_APPLICABLE
-                return _PASSED if self.fast_condition(env) else _FAILED
-            except Exception:  # the closures decide and report
-                pass
-        return self.by_closures(env)
-
     def by_closures(self, env: Env) -> tuple[Outcome, str | None, str | None]:
-        """:meth:`run` with the reference semantics only (no generated function)."""
+        """(outcome, exception label, name of the missing input), by the reference semantics."""
         try:
             if self.applies is not None and not self.applies(env, None):
                 return Outcome.NOT_APPLICABLE, None, None
@@ -186,24 +184,34 @@ _NOT_APPLICABLE = (Outcome.NOT_APPLICABLE, None, None)
 
 
 class _CompiledAmount:
-    __slots__ = ("fast", "formula", "id", "inputs", "overrides")
+    __slots__ = ("formula", "id", "inputs", "overrides")
 
     def __init__(self, amount: Any) -> None:
         self.id = amount.id
         self.formula = amount.formula.compile()
-        self.fast = fast(amount.formula) if not amount.exceptions else None
         self.overrides = _overrides(amount.exceptions)
         self.inputs = Inputs(frozenset().union(*(e.inputs() for e in amount.expressions())))
 
 
 class CompiledVersion:
-    """One :class:`~grantrules.scheme.SchemeVersion`, ready to evaluate applications."""
+    """One :class:`~grantrules.scheme.SchemeVersion`, ready to evaluate applications.
 
-    def __init__(self, version: Any) -> None:
+    ``generated=False`` evaluates every application rule by rule with the closures (the
+    reference semantics), without any generated function: the explicit interpreter route,
+    for tests that compare both.
+    """
+
+    def __init__(self, version: Any, *, generated: bool = True) -> None:
         self.version = version
         codes = {k: v for k, v in version.all_labels().items() if k.startswith("code:")}
+        self.generated = generated
+        #: Node kinds the generated functions evaluate by their closure (see _codegen).
+        self.interpreted: list[str] = []
         self.criteria = tuple(_CompiledCriterion(c, codes) for c in version.criteria)
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
+        self.warning = tuple(i for i, c in enumerate(self.criteria) if not c.blocking)
+        self.criterion_ids = tuple(c.id for c in version.criteria)
+        self.criterion_index = {c.id: i for i, c in enumerate(version.criteria)}
         self.scheme_version = version.valid_from.isoformat()
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.amount_ids = tuple(a.id for a in version.amounts)
@@ -215,7 +223,7 @@ class CompiledVersion:
         # Closures, for when the generated version function could not tell (SLOW).
         self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
         self.derived_names = tuple(version.derived)
-        self._fast_all: dict[type, Any] = {}
+        self._fast_all: dict[type, Callable[[Env, dict[str, Any]], VersionResult]] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
         self._boundaries = version.parameters.boundaries()
@@ -224,9 +232,11 @@ class CompiledVersion:
         self._lang_obligations: dict[str, Any] = {}
         self._all_obligations: dict[str, tuple[ObligationResult, ...]] = {}
 
-    def fast_all(self, model: type) -> Any:
+    def fast_all(self, model: type) -> Callable[[Env, dict[str, Any]], VersionResult] | None:
         """The generated function computing every amount and criterion for applications of
-        ``model`` (built on first use)."""
+        ``model`` (built on first use); ``None`` when built with ``generated=False``."""
+        if not self.generated:
+            return None
         found = self._fast_all.get(model)
         if found is None:
             version = self.version
@@ -244,43 +254,61 @@ class CompiledVersion:
                 _BLOCKING,
                 tuple(version.derived.values()),
                 tuple(o.applies_if for o in version.obligations if o.applies_if is not None),
+                self.interpreted,
             )
         return found
 
-    def _evaluate(self, env: Env, model: type) -> _Evaluation:
+    def _evaluate(self, env: Env, model: type) -> Evaluation:
         """Amounts (as notes), criteria outcomes, eligibility, derived values, the truth of
         the obligations' conditions and the amounts not yet stored in ``env`` (None when
-        they are), by the fastest correct route."""
+        they are): by the generated function, and the reference where it could not decide."""
         fast_all = self.fast_all(model)
+        if fast_all is None:
+            return self._by_closures(env)
         notes: dict[str, tuple[str | None, str | None]] = {}
         try:
-            outcomes, eligible, values, holds, amounts, slow = fast_all(env, notes)
-        except Exception:  # rule-by-rule evaluation decides and reports
-            # env.amounts may hold amounts a closure needed (see _codegen's fallback): the
-            # rule-by-rule pass below computes every amount again, in order, over them.
-            pass
-        else:
-            if not slow:
-                derived = dict(zip(self.derived_names, map(json_value, values), strict=True))
-                return notes, outcomes, eligible, derived, holds, amounts
-            # Closures decide what the generated function could not: they read env.amounts.
-            store_amounts(self.amount_ids, amounts, env.amounts)
-            derived = {
-                name: json_value(value_or_none(fn, env) if value is SLOW else value)
-                for (name, fn), value in zip(self.derived, values, strict=True)
-            }
-            if eligible is None:
-                outcomes = tuple(
-                    compiled.by_closures(env) if outcome is SLOW else outcome
-                    for compiled, outcome in zip(self.criteria, outcomes, strict=True)
-                )
-                eligible = self._eligible(outcomes)
-            return notes, outcomes, eligible, derived, holds, None
+            result = fast_all(env, notes)
+        except UNDECIDED:
+            # An amount read a missing input, a parameter is not in force...: the reference
+            # decides every rule (env.amounts may hold amounts a closure needed; the
+            # reference computes every amount again, in order, over them).
+            return self._by_closures(env)
+        except (GrantRulesError, TypeError, ValueError, ArithmeticError, AttributeError) as error:
+            self._report(env, error)
+        outcomes, eligible, values, holds, amounts, slow = result
+        if not slow:  # then eligible is a bool
+            derived = dict(zip(self.derived_names, map(json_value, values), strict=True))
+            return Evaluation(notes, outcomes, eligible is True, derived, holds, amounts)
+        # The reference decides what the generated function could not: it reads env.amounts.
+        store_amounts(self.amount_ids, amounts, env.amounts)
+        derived = {
+            name: json_value(value_or_none(fn, env) if value is SLOW else value)
+            for (name, fn), value in zip(self.derived, values, strict=True)
+        }
+        if eligible is None:
+            outcomes = tuple(
+                compiled.by_closures(env) if outcome is SLOW else outcome
+                for compiled, outcome in zip(self.criteria, outcomes, strict=True)
+            )
+            eligible = self._eligible(outcomes)
+        return Evaluation(notes, outcomes, eligible, derived, holds, None)
+
+    def _by_closures(self, env: Env) -> Evaluation:
+        """The evaluation by the reference semantics alone, rule by rule."""
         notes = self._amounts(env)
-        outcomes = tuple(compiled.run(env) for compiled in self.criteria)
+        outcomes = tuple(compiled.by_closures(env) for compiled in self.criteria)
         derived = {name: json_value(value_or_none(fn, env)) for name, fn in self.derived}
         holds = tuple(SLOW for _, applies in self.obligations if applies is not None)
-        return notes, outcomes, self._eligible(outcomes), derived, holds, None
+        return Evaluation(notes, outcomes, self._eligible(outcomes), derived, holds, None)
+
+    def _report(self, env: Env, error: Exception) -> typing.NoReturn:
+        """Generated code raised ``error``: let the reference report it, naming the rule."""
+        env.amounts.clear()
+        self._by_closures(env)  # raises the precise error when the application has one
+        raise EvaluationError(
+            "generated code and the reference semantics disagree: the generated function "
+            f"raised {type(error).__name__}: {error}, the reference decided (please report)"
+        ) from error
 
     def _eligible(self, outcomes: Outcomes) -> bool:
         return not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
@@ -351,15 +379,6 @@ class CompiledVersion:
     def _amounts(self, env: Env) -> dict[str, tuple[str | None, str | None]]:
         notes: dict[str, tuple[str | None, str | None]] = {}
         for amount in self.amounts:
-            if amount.fast is not None:
-                try:
-                    value = env.amounts[amount.id] = amount.fast(env)
-                except Exception:  # the full evaluation below decides and reports
-                    pass
-                else:
-                    if isinstance(value, Euro):
-                        notes[amount.id] = _NO_NOTE
-                        continue
             try:
                 value, label = _with_overrides(
                     f"amount {amount.id}", amount.formula, amount.overrides, env
@@ -393,8 +412,9 @@ class CompiledVersion:
         first = self.version.valid_from
         params_day = on if on >= first else first  # max(), without the call
         env = Env(app, self.params_at(params_day), {}, on)
-        evaluation = self._evaluate(env, scheme.application_type)
-        notes, outcomes, eligible, derived, holds, pending = evaluation
+        notes, outcomes, eligible, derived, holds, pending = self._evaluate(
+            env, scheme.application_type
+        )
         award_id = self.version.award
         award = Euro.ZERO
         if eligible:
@@ -472,14 +492,20 @@ class CompiledVersion:
 
 
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
-#: (notes, outcomes, eligible, derived values, truth of the obligations' conditions, amounts
-#: not yet in env.amounts or None).
-_Evaluation = tuple[
-    dict[str, Any], "Outcomes", bool, dict[str, Any], tuple[Any, ...], tuple[Any, ...] | None
-]
 
 
-_NO_NOTE: tuple[str | None, str | None] = (None, None)
+class Evaluation(NamedTuple):
+    """What evaluating one application found, before any explanation is built."""
+
+    #: amount id -> (exception label, missing input), for the amounts that have one.
+    notes: dict[str, tuple[str | None, str | None]]
+    outcomes: Outcomes
+    eligible: bool
+    derived: dict[str, Any]
+    #: The truth of the obligations' conditions, SLOW where the closures must tell.
+    holds: tuple[Any, ...]
+    #: The amounts not yet stored in env.amounts (as the generated function gave them).
+    pending: tuple[Any, ...] | None
 
 
 def compiled(version: Any) -> CompiledVersion:

@@ -11,6 +11,7 @@ parameters), which makes storing a decision several times cheaper.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from grantrules._textgen import (
 from grantrules.decision import AmountResult, CriterionResult
 from grantrules.expressions import Env
 from grantrules.money import Euro
-from grantrules.rules import Outcome
+from grantrules.rules import Outcome, Severity
 
 if TYPE_CHECKING:
     from grantrules._compiled import CompiledVersion, _CompiledCriterion
@@ -38,12 +39,23 @@ Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
 Notes = dict[str, tuple[str | None, str | None]]
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 _ABSENT = object()
+_BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 
 
 class Explanation:
     """What one evaluation read, kept to build its explanations when they are asked for."""
 
-    __slots__ = ("_env", "_pending", "day", "eligible", "lang", "notes", "outcomes", "version")
+    __slots__ = (
+        "_env",
+        "_pending",
+        "_results",
+        "day",
+        "eligible",
+        "lang",
+        "notes",
+        "outcomes",
+        "version",
+    )
 
     def __init__(
         self,
@@ -61,6 +73,9 @@ class Explanation:
         # The amounts as the generated function returned them, until an explanation needs
         # them in env.amounts as Euro objects: deciding does not pay for wrapping them.
         self._pending = pending
+        # Criterion results built one by one as they are read (decision.failed reads only the
+        # failed ones); None until the first.
+        self._results: list[CriterionResult | None] | None = None
 
     @property
     def env(self) -> Env:
@@ -70,28 +85,57 @@ class Explanation:
             self._pending = None
         return self._env
 
+    def outcome_of(self, index: int) -> Outcome:
+        """The outcome of the criterion at ``index``: no message, no input read."""
+        return self.outcomes[index][0]
+
+    def criterion_count(self) -> int:
+        return len(self.outcomes)
+
+    def criterion_id(self, index: int) -> str:
+        found: str = self.version.criterion_ids[index]
+        return found
+
+    def index(self, criterion_id: str) -> int | None:
+        return self.version.criterion_index.get(criterion_id)
+
+    def not_met(self, severity: Severity) -> tuple[int, ...]:
+        """The indexes of the criteria of ``severity`` that failed or lacked an input."""
+        version, outcomes = self.version, self.outcomes
+        indexes = version.blocking if severity is Severity.BLOCKING else version.warning
+        return tuple(i for i in indexes if outcomes[i][0] in _BLOCKING)
+
+    def result(self, index: int) -> CriterionResult:
+        """The result of the criterion at ``index`` (message and inputs built on first read)."""
+        results = self._results
+        if results is None:
+            results = self._results = [None] * len(self.outcomes)
+        found = results[index]
+        if found is None:
+            found = results[index] = self._result(index)
+        return found
+
     def criteria(self) -> tuple[CriterionResult, ...]:
+        return tuple(self.result(index) for index in range(len(self.outcomes)))
+
+    def _result(self, index: int) -> CriterionResult:
+        compiled, result = self.version.criteria[index], self.outcomes[index]
+        texts = self.version.texts(self.lang, self.day)
+        values, message = self._explain(compiled, result, texts)
         params = self.version.params_json(self.day)
-        results = []
-        for compiled, (outcome, label, _), values, message in self._criteria():
-            criterion = compiled.criterion
-            inputs = {
-                k: params[k] if k in params else json_value(v)
-                for k, v in values.items()
-                if k != "rule"
-            }
-            results.append(
-                CriterionResult(
-                    id=criterion.id,
-                    outcome=outcome,
-                    severity=criterion.severity,
-                    message=message,
-                    basis=criterion.basis,
-                    inputs=inputs,
-                    exception=label,
-                )
-            )
-        return tuple(results)
+        inputs = {
+            k: params[k] if k in params else json_value(v) for k, v in values.items() if k != "rule"
+        }
+        criterion = compiled.criterion
+        return CriterionResult(
+            id=criterion.id,
+            outcome=result[0],
+            severity=criterion.severity,
+            message=message,
+            basis=criterion.basis,
+            inputs=inputs,
+            exception=result[1],
+        )
 
     def amounts(self) -> tuple[AmountResult, ...]:
         formulas = self.version.texts(self.lang, self.day)
@@ -108,9 +152,14 @@ class Explanation:
         criteria = []
         for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
             outcome, label, missing = result
+            # An exception that applied may have its own message and rule text: the general
+            # route (_explain) writes those, the generated writers only the base rule's.
+            write = None if label is not None else fragments.criterion_text(compiled, outcome)
             try:
-                text = fragments.criterion_text(compiled, outcome)(env, label, missing)
-            except Exception:  # the general route below decides, and raises what it must
+                text = None if write is None else write(env, label, missing)
+            except AttributeError:  # an intermediate object is None: the general route
+                text = None
+            if text is None:
                 values, message = self._explain(compiled, result, texts)
                 head, middle = fragments.criteria[compiled.criterion.id]
                 members = ",".join(
@@ -138,16 +187,6 @@ class Explanation:
             "[" + ",".join(criteria) + "]",
             "{" + ",".join(traces) + "}",
         )
-
-    def _criteria(
-        self,
-    ) -> Iterator[
-        tuple[_CompiledCriterion, tuple[Outcome, str | None, str | None], dict[str, Any], str]
-    ]:
-        """Per criterion: its outcome, the values it read and its message."""
-        texts = self.version.texts(self.lang, self.day)
-        for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
-            yield compiled, result, *self._explain(compiled, result, texts)
 
     def _explain(
         self,
@@ -177,9 +216,12 @@ class Explanation:
         """Per amount: (id, value, its trace's inputs as members text, exception label,
         missing input), by the generated function when it can, else by :meth:`_amounts`."""
         env = self.env
+        write = fragments.inputs_text
         try:
-            generated = fragments.inputs_text(env)
-        except Exception:  # the general route decides, and raises what it must
+            generated = None if write is None else write(env)
+        except AttributeError:  # an intermediate object is None: the general route
+            generated = None
+        if generated is None:
             params, self_params = fragments.params, self.version.params_json(self.day)
             for amount_id, value, inputs, label, missing in self._amounts():
                 # Parameters come from params_json (see _amounts): their text is pre-encoded.
@@ -250,7 +292,7 @@ class Fragments:
         texts: Mapping[str, str],
     ) -> None:
         self._lang, self._raw, self._texts = lang, params, texts
-        self._textgen: dict[tuple[str, str], CriterionText] = {}
+        self._textgen: dict[tuple[str, str], CriterionText | None] = {}
         self.params = {name: json_text(value) for name, value in params_json.items()}
         self.criteria: dict[str, tuple[dict[Outcome, str], str]] = {}
         for compiled in version.criteria:
@@ -277,18 +319,25 @@ class Fragments:
             for amount in version.amounts
         }
         award = next(a for a in version.amounts if a.id == version.version.award)
-        try:
-            if any(name == "computed" for _, name in award.inputs.shown):
-                raise ValueError("an input named like the trace's 'computed' member")
-            self.inputs_text = inputs_text([a.inputs.shown for a in version.amounts], self.params)
-        except Exception as error:  # e.g. a parameter not in force: the general route decides
-            self.inputs_text = _no_inputs_text(error)
+        # The general route (Explanation._amounts) writes the inputs when no function is
+        # generated: an input named like the trace's "computed" member, two inputs sharing a
+        # name (ValueError), a parameter not in force on the day (KeyError).
+        self.inputs_text: InputsText | None = None
+        if not any(name == "computed" for _, name in award.inputs.shown):
+            with contextlib.suppress(KeyError, ValueError):
+                self.inputs_text = inputs_text(
+                    [a.inputs.shown for a in version.amounts], self.params
+                )
 
-    def criterion_text(self, compiled: _CompiledCriterion, outcome: Outcome) -> CriterionText:
-        """The generated text function of ``compiled`` for ``outcome`` (built on first use)."""
+    def criterion_text(
+        self, compiled: _CompiledCriterion, outcome: Outcome
+    ) -> CriterionText | None:
+        """The generated text function of ``compiled`` for ``outcome`` (built on first use);
+        ``None`` when the general route writes it (a parameter value that cannot be encoded
+        or formatted)."""
         key = (compiled.criterion.id, outcome._value_)  # Enum.__hash__ is Python code
-        found = self._textgen.get(key)
-        if found is None:
+        found: CriterionText | None = self._textgen.get(key, _UNBUILT)
+        if found is _UNBUILT:
             heads, middle = self.criteria[compiled.criterion.id]
             try:
                 found = criterion_text(
@@ -300,26 +349,10 @@ class Fragments:
                     self.params,
                     self._texts[f"criterion:{compiled.criterion.id}"],
                 )
-            except Exception as error:  # e.g. a parameter value that cannot be encoded
-                found = _general_route(error)
+            except (KeyError, TypeError, ValueError):
+                found = None  # kept, so that generation is not retried for every decision
             self._textgen[key] = found
         return found
 
 
-def _no_inputs_text(error: Exception) -> InputsText:
-    """Like :func:`_general_route`, for the amounts' inputs."""
-
-    def text(env: Env) -> tuple[str, ...]:
-        raise RuntimeError(f"no generated inputs function: {error}")
-
-    return text
-
-
-def _general_route(error: Exception) -> CriterionText:
-    """A text function that always defers to the general route: kept in place of one that
-    could not be generated, so that generation is not retried for every decision."""
-
-    def text(env: Env, label: str | None, missing: str | None) -> str:
-        raise RuntimeError(f"no generated text function: {error}")
-
-    return text
+_UNBUILT: Any = object()

@@ -2,8 +2,11 @@
 
 Money inside generated functions is computed on the Decimals of Euro amounts ("raw"),
 exactly (unbounded precision, as Euro does), and wrapped into Euro objects only where a value
-leaves the money arithmetic.  Reading a raw value from anything but a Euro (None included)
-raises, and any exception sends the application to the closures, which decide and report.
+leaves the money arithmetic.  A missing input raises :class:`MissingInput` and a situation
+plain Python logic cannot decide raises :class:`Undecided`: those two, and only those, send a
+rule to the reference semantics (see :mod:`grantrules._compiled`).  Anything else, reading a
+raw value from something that is not a Euro for instance, is an error, which the reference
+then reports with the rule's name.
 """
 
 from __future__ import annotations
@@ -18,7 +21,16 @@ from grantrules.errors import EvaluationError
 from grantrules.expressions import MissingInput
 from grantrules.money import _CENT, _EXACT, Euro, Rate, Rounding, RoundingRule, _Exact, _round
 
-__all__ = ["RUNTIME", "store_amounts"]
+__all__ = ["RUNTIME", "UNDECIDED", "Undecided", "store_amounts"]
+
+
+class Undecided(Exception):
+    """Generated code cannot decide here with plain logic (several exceptions apply, a
+    parameter it reads is not in force): the reference semantics decide and report."""
+
+
+#: What sends a rule from generated code to the reference semantics: nothing else does.
+UNDECIDED = (MissingInput, Undecided)
 
 
 def _req(value: Any, name: str) -> Any:
@@ -40,6 +52,22 @@ def _raw(value: Any) -> Decimal:
         result: Decimal = value._d
         return result
     raise TypeError(f"expected a Euro amount, got {value!r}")
+
+
+def _raw_input(value: Any, name: str) -> Decimal:
+    """The Decimal of an input the model types as Euro: missing when None."""
+    if value.__class__ is Euro:
+        result: Decimal = value._d
+        return result
+    if value is None:
+        raise MissingInput(name)
+    raise TypeError(f"expected a Euro amount, got {value!r}")
+
+
+def _several() -> None:
+    # Several exceptions apply: whether they agree, and their joined label, is for the
+    # reference to decide (see _compiled._with_overrides).
+    raise Undecided("several exceptions apply")
 
 
 _new, _set_amount = object.__new__, _Exact.__dict__["_d"].__set__
@@ -120,6 +148,9 @@ RUNTIME: dict[str, Any] = {
     "_sum": Euro.sum,
     "_add_years": add_years,
     "_raw": _raw,
+    "_raw_input": _raw_input,
+    "_several": _several,
+    "_UNDECIDED": UNDECIDED,
     "_Euro": Euro,
     "_DateRange": DateRange,
     "_date": datetime.date,

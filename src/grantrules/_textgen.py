@@ -88,10 +88,6 @@ def criterion_text(
     # Explanation._criteria: inputs, then details, then the missing input, then the rule.
     values: dict[str, tuple[str, Any]] = {}  # name -> ("param", value) or ("local", variable)
     lines = ["def _text(env, label, missing):", "    app, A = env.app, env.amounts"]
-    if compiled.criterion.exceptions:
-        # An exception that applied may have its own message and rule text: the general
-        # route (Explanation._explain) writes those.
-        lines.append("    if label is not None: raise LookupError(label)")
 
     def local(expression: str) -> tuple[str, Any]:
         variable = f"v{len(lines)}"

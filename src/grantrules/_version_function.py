@@ -2,33 +2,47 @@
 
 Built on the expression compiler of :mod:`grantrules._codegen`, it adds what only a version
 has: amounts computed in order (each later one reading the earlier ones' locals), labelled
-exceptions, each criterion isolated so that one that cannot be decided here goes alone to its
-closures (:data:`SLOW`), eligibility, and the derived values.
+exceptions, each criterion isolated so that one that cannot be decided here (a missing input
+under Kleene logic, several exceptions applying: ``MissingInput`` or ``Undecided``, nothing
+else) goes alone to the reference semantics (:data:`SLOW`), eligibility, and the derived
+values.  Any other exception leaves the function: it is an error, not a route.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-from grantrules._codegen import _Gen, _money, _raw_src, _src, has_source
+from grantrules._codegen import _Gen, _money, _raw_src, _src, exec_source, has_source
 from grantrules._runtime import _ZERO_CENTS
 from grantrules.amounts import Amount
 from grantrules.expressions import Aggregate, AmountRef, Env, Expr, Item
 
-__all__ = ["SLOW", "Exceptions", "fast_version"]
+__all__ = ["SLOW", "Exceptions", "VersionResult", "fast_version"]
+
+
+class VersionResult(NamedTuple):
+    """What the generated function of a version returns."""
+
+    #: Per criterion: an (outcome, exception label, missing input) triple, or SLOW.
+    outcomes: tuple[Any, ...]
+    #: Whether no blocking criterion failed; None when a criterion is SLOW.
+    eligible: bool | None
+    #: The derived values, SLOW for one that raised MissingInput or Undecided.
+    derived: tuple[Any, ...]
+    #: The truth of the obligations' conditions, SLOW likewise.
+    holds: tuple[Any, ...]
+    #: Every amount, in order: a Euro, or the Decimal of one (see _runtime.store_amounts).
+    amounts: tuple[Any, ...]
+    #: Whether anything is SLOW.
+    slow: bool
+
 
 #: The outcome of a criterion the generated function could not decide: run its closures.
 SLOW = type("Slow", (), {"__repr__": lambda self: "SLOW"})()
 
 #: Labelled exceptions of a rule, as (label, when, then) triples.
 Exceptions = tuple[tuple[str, Expr, Expr], ...]
-
-
-def _several() -> None:
-    # Several exceptions apply: whether they agree, and their joined label, is for the
-    # closures to decide (see _compiled._with_overrides).
-    raise RuntimeError("several exceptions apply")
 
 
 def _exception_flags(name: str, exceptions: Exceptions, g: _Gen, lines: list[str]) -> list[str]:
@@ -138,19 +152,21 @@ def fast_version(
     blocks: tuple[Any, ...] = (),
     derived: tuple[Expr, ...] = (),
     conditions: tuple[Expr, ...] = (),
-) -> Callable[[Env, dict[str, Any]], Any]:
+    interpreted: list[str] | None = None,
+) -> Callable[[Env, dict[str, Any]], VersionResult]:
     """One function ``(env, notes)`` computing every amount and every criterion, with their
     labelled exceptions.
 
     ``amounts`` are (id, formula, exceptions) and ``criteria`` (applies_if, condition,
     exceptions); the function returns, per criterion, one of ``outcomes`` = (passed, failed,
     not applicable), (outcome, label, missing) tuples whose label is set when an exception
-    applied, or :data:`SLOW` when that criterion raised (a missing input, several exceptions
-    applying): the caller runs its closures.  It records in ``notes`` the (label, None) of
-    each amount an exception replaced.  When an amount cannot be computed it raises, and the
-    caller evaluates rule by rule.
+    applied, or :data:`SLOW` when that criterion raised ``MissingInput`` or ``Undecided`` (a
+    missing input, several exceptions applying): the caller asks the reference.  It records
+    in ``notes`` the (label, None) of each amount an exception replaced.  When an amount
+    cannot be computed it raises (``MissingInput``, ``Undecided``, or an error).
 
-    It returns ``(outcomes, eligible, values, holds, amounts, slow)``: ``eligible`` is whether no
+    It returns a :class:`VersionResult` ``(outcomes, eligible, derived, holds, amounts,
+    slow)``: ``eligible`` is whether no
     criterion of index in ``blocking`` has an outcome in ``blocks`` (``None`` when a criterion
     is SLOW), ``values`` those of the ``derived`` expressions, ``holds`` the truth of the
     ``conditions`` (of the obligations), SLOW for one that raised, and ``amounts`` the value
@@ -158,10 +174,13 @@ def fast_version(
     ``slow`` is whether anything is SLOW.
     With the application ``model`` and the parameters' ``units``, money is computed on
     Decimals.  The function writes ``env.amounts`` only before it calls a closure that reads
-    amounts; what runs closures afterwards stores the amounts there first.
+    amounts; what runs closures afterwards stores the amounts there first.  The kinds of the
+    nodes evaluated by their closure (the explicit interpreter path) are added to
+    ``interpreted``.
     """
     g = _Gen(model, units)
-    g.namespace["_several"] = _several
+    g.namespace["_Result"] = VersionResult
+    g.namespace["_new"] = tuple.__new__
     passed, failed, not_applicable = (g.bind(o) for o in outcomes)
     lines: list[str] = []
     results: list[str] = []
@@ -224,7 +243,7 @@ def fast_version(
             lines.append(f"    if {_src(applies, g)}:")
             lines += [f"        {line}" for line in body]
             lines.append(f"    else: _o{index} = {not_applicable}")
-        lines.append(f"except Exception: _o{index} = {slow}; _slow = True")
+        lines.append(f"except _UNDECIDED: _o{index} = {slow}; _slow = True")
         _forget(scoped, g)
     for prefix, expressions, form in (("_d", derived, "{}"), ("_c", conditions, "bool({})")):
         for index, expression in enumerate(expressions):
@@ -232,18 +251,21 @@ def fast_version(
             scoped = _loops([expression], g, body)
             body.append(f"{prefix}{index} = {form.format(_src(expression, g))}")
             lines += ["try:", *(f"    {line}" for line in body)]
-            lines.append(f"except Exception: {prefix}{index} = {slow}; _later = True")
+            lines.append(f"except _UNDECIDED: {prefix}{index} = {slow}; _later = True")
             _forget(scoped, g)
 
     def listed(prefix: str, count: int) -> str:
         return "(" + "".join(f"{prefix}{index}, " for index in range(count)) + ")"
 
+    # A named tuple built as a tuple: tuple.__new__ skips the class's Python __new__.
     lines.append(
-        f"return {listed('_o', len(criteria))}, (None if _slow else not _bad), "
+        f"return _new(_Result, ({listed('_o', len(criteria))}, (None if _slow else not _bad), "
         f"{listed('_d', len(derived))}, {listed('_c', len(conditions))}, "
-        f"({''.join(f'{r}, ' for r in results)}), _slow or _later"
+        f"({''.join(f'{r}, ' for r in results)}), _slow or _later))"
     )
     body = g.function([f"    {line}" for line in lines], "env, notes")
-    exec(compile("\n".join(body), "<scheme version>", "exec"), g.namespace)
-    function: Callable[[Env, dict[str, Any]], Any] = g.namespace["_fast"]
+    exec_source("\n".join(body) + "\n", "scheme version", g.namespace)
+    function: Callable[[Env, dict[str, Any]], VersionResult] = g.namespace["_fast"]
+    if interpreted is not None:
+        interpreted += g.interpreted
     return function

@@ -396,11 +396,9 @@ def _call_evaluator(
 
 
 def _mount_call() -> None:
-    # The call engine's commands live with it; the command works without them.
-    try:
-        from grantrules.call.cli import call
-    except ImportError:
-        return
+    # The call engine's commands live with it, and it always ships with grantrules.
+    from grantrules.call.cli import call
+
     main.add_command(call)
 
 

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -293,6 +294,27 @@ class Explanation(Protocol):
         """The ``amounts``, ``criteria`` and ``traces`` members as compact JSON text."""
         ...
 
+    # Outcomes before words: what the evaluation decided, without building any message.
+    def outcome_of(self, index: int) -> Outcome:
+        """The outcome of the criterion at ``index``, in the scheme's order."""
+        ...
+
+    def criterion_count(self) -> int: ...
+
+    def criterion_id(self, index: int) -> str: ...
+
+    def index(self, criterion_id: str) -> int | None:
+        """The position of ``criterion_id`` among the criteria, ``None`` if it has none."""
+        ...
+
+    def not_met(self, severity: Severity) -> tuple[int, ...]:
+        """Positions of the criteria of ``severity`` that failed or lacked an input."""
+        ...
+
+    def result(self, index: int) -> CriterionResult:
+        """The result of one criterion, its message and inputs built on first read."""
+        ...
+
 
 #: What a decision's state tuple holds, in order (Decision._evaluated takes it so).
 _STATE = (
@@ -448,9 +470,22 @@ class Decision:
         verdict = "eligible" if self.eligible else "ineligible"
         return f"<Decision {self.scheme} {self.application}: {verdict}, award {self.award}>"
 
+    def _unexplained(self) -> Explanation | None:
+        """The evaluation record while the criteria have not all been built, else ``None``."""
+        if getattr(self, "_criteria", None) is None:
+            return self._explanation
+        return None
+
     @property
     def failed(self) -> tuple[CriterionResult, ...]:
-        """Blocking criteria that failed or lacked an input: the reasons for ineligibility."""
+        """Blocking criteria that failed or lacked an input: the reasons for ineligibility.
+
+        Only these criteria's messages and inputs are built (see :attr:`failed_ids` for the
+        ids alone).
+        """
+        explanation = self._unexplained()
+        if explanation is not None:
+            return tuple(map(explanation.result, explanation.not_met(Severity.BLOCKING)))
         return tuple(c for c in self.criteria if c.blocks)
 
     @property
@@ -472,8 +507,46 @@ class Decision:
         )
 
     @property
+    def failed_ids(self) -> tuple[str, ...]:
+        """The ids of :attr:`failed`, known without building any message.
+
+        >>> from grantrules.evaluate import evaluate
+        >>> from grantrules.serde import _example_scheme, _example_document
+        >>> evaluate(_example_scheme(), {**_example_document(), "costs": []}).failed_ids
+        ('cost.positive',)
+
+        .. versionadded:: 0.2
+        """
+        explanation = self._unexplained()
+        if explanation is not None:
+            return tuple(map(explanation.criterion_id, explanation.not_met(Severity.BLOCKING)))
+        return tuple(c.id for c in self.criteria if c.blocks)
+
+    @property
+    def outcomes(self) -> dict[str, Outcome]:
+        """Every criterion's outcome by id, in the scheme's order, without any message.
+
+        >>> from grantrules.evaluate import evaluate
+        >>> from grantrules.serde import _example_scheme, _example_document
+        >>> evaluate(_example_scheme(), _example_document()).outcomes
+        {'cost.positive': <Outcome.PASSED: 'passed'>}
+
+        .. versionadded:: 0.2
+        """
+        explanation = self._unexplained()
+        if explanation is not None:
+            return {
+                explanation.criterion_id(i): explanation.outcome_of(i)
+                for i in range(explanation.criterion_count())
+            }
+        return {c.id: c.outcome for c in self.criteria}
+
+    @property
     def warnings(self) -> tuple[CriterionResult, ...]:
         """Warning criteria that did not pass."""
+        explanation = self._unexplained()
+        if explanation is not None:
+            return tuple(map(explanation.result, explanation.not_met(Severity.WARNING)))
         return tuple(
             c
             for c in self.criteria
@@ -492,9 +565,15 @@ class Decision:
         >>> decision.criterion("cost.positive").outcome
         <Outcome.PASSED: 'passed'>
         """
-        for result in self.criteria:
-            if result.id == criterion_id:
-                return result
+        explanation = self._unexplained()
+        if explanation is not None:
+            index = explanation.index(criterion_id)
+            if index is not None:
+                return explanation.result(index)
+        else:
+            for result in self.criteria:
+                if result.id == criterion_id:
+                    return result
         raise InvalidArgument(f"the decision has no criterion {criterion_id!r}")
 
     def amount(self, amount_id: str) -> Euro | None:
@@ -514,7 +593,19 @@ class Decision:
         raise InvalidArgument(f"the decision has no amount {amount_id!r}")
 
     def to_json(self) -> dict[str, Json]:
-        """The decision as JSON-ready data: amounts are strings, dates ISO 8601."""
+        """The decision as JSON-ready data: amounts are strings, dates ISO 8601.
+
+        An evaluated decision has one writer: this is its :meth:`to_json_text`, parsed, so
+        that the data and the text cannot differ.  A decision read back with
+        :meth:`from_json` writes its result objects.
+        """
+        if self._explanation is not None:
+            data: dict[str, Json] = json.loads(self.to_json_text())
+            return data
+        return self._objects_json()
+
+    def _objects_json(self) -> dict[str, Json]:
+        """The JSON data written from the result objects."""
         data: dict[str, Json] = {
             "scheme": self.scheme,
             "scheme_version": self.scheme_version,
@@ -536,9 +627,9 @@ class Decision:
         """The decision JSON as compact text, for storing or sending.
 
         Equal, byte for byte, to ``json.dumps(decision.to_json(), ensure_ascii=False,
-        separators=(",", ":"))``, but built several times faster when the explanations have
-        not been read yet: it joins the messages and inputs with fragments encoded once per
-        scheme version and language, instead of building every result object first.
+        separators=(",", ":"))``.  An evaluated decision joins its messages and inputs with
+        fragments encoded once per scheme version and language, without building any result
+        object, whether its explanations were read or not.
 
         >>> import json
         >>> from grantrules.evaluate import evaluate
@@ -552,10 +643,7 @@ class Decision:
         .. versionadded:: 0.1
         """
         explanation = self._explanation
-        unread = (
-            getattr(self, "_criteria", None) is None and getattr(self, "_amounts", None) is None
-        )
-        if unread and explanation is not None:
+        if explanation is not None:
             amounts, criteria, traces = explanation.json_parts()
         else:
             amounts = json_text(

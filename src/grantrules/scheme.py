@@ -262,6 +262,20 @@ class SchemeVersion:
             f"no criterion {criterion_id!r}; known: {', '.join(c.id for c in self.criteria)}"
         )
 
+    def parameters_at(self, day: datetime.date) -> Mapping[str, Any]:
+        """The values of the parameters in force on ``day``, read-only (computed once per
+        span of days between two parameter boundaries, and shared).
+
+        >>> from grantrules.serde import _example_scheme
+        >>> dict(_example_scheme().versions[0].parameters_at(datetime.date(2025, 3, 14)))
+        {}
+
+        .. versionadded:: 0.2
+        """
+        from grantrules._compiled import compiled
+
+        return types.MappingProxyType(compiled(self).params_at(day))
+
     def amount(self, amount_id: str) -> Amount:
         """The amount with this id.
 

@@ -44,6 +44,8 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
+from grantrules._reader import reader
+from grantrules._strict import StrictModeError, strict
 from grantrules.dates import parse_date
 from grantrules.decision import Decision
 from grantrules.errors import ApplicationInvalid, GrantRulesError, InvalidArgument, Problem
@@ -403,10 +405,24 @@ def structure_application(scheme: Scheme, document: Mapping[str, Any]) -> Applic
         raise ApplicationInvalid(
             [Problem("$", f"expected a JSON object, got {_describe(document)}", WRONG_TYPE)]
         )
+    read = reader(app_type)
+    if read is not None:
+        try:
+            application: Application = read(document)
+        except Exception:  # any problem: the converter below reads and reports it
+            pass
+        else:
+            return application
     try:
-        return converter().structure(document, app_type)
+        application = converter().structure(document, app_type)
     except Exception as exc:
         raise ApplicationInvalid(problems(exc)) from None
+    if read is not None and strict():
+        # A valid document the generated reader refused: it is narrower than the converter.
+        raise StrictModeError(
+            f"the generated reader of {app_type.__name__} refused a valid document"
+        )
+    return application
 
 
 def unstructure_application(app: Application) -> dict[str, Any]:

@@ -16,8 +16,8 @@ from grantrules.errors import InvalidArgument
 from grantrules.model import CostLine, luhn_valid
 from grantrules.money import Euro, Rate
 from grantrules.scheme import Scheme
+from grantrules.serde import structure_application
 from grantrules.testing import strategies as gst
-from grantrules.testing._json import has_serde, structure
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 COUNT = settings(max_examples=400, derandomize=True, database=None, deadline=None)
@@ -165,13 +165,12 @@ def test_thresholds_of_the_sports_scheme(sports: Scheme) -> None:
     assert found.describe()
 
 
-@pytest.mark.skipif(not has_serde(), reason="grantrules.serde is not available")
 def test_invalid_applications_are_refused(sports: Scheme) -> None:
     @FAST
     @given(gst.invalid_applications(sports))
     def check(document: dict[str, Any]) -> None:
         with pytest.raises(ApplicationInvalid):
-            structure(sports, document)
+            structure_application(sports, document)
 
     check()
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import attrs
 
-from grantrules._compiled import compiled
 from grantrules.decision import Decision
 from grantrules.errors import GrantRulesError
 from grantrules.evaluate import evaluate
@@ -79,7 +78,7 @@ class _Context:
 
     def __init__(self, scheme: Scheme, day: datetime.date, amounts: dict[str, Any]) -> None:
         version = scheme.version_at(day)
-        self.params = compiled(version).params_at(day)
+        self.params = version.parameters_at(day)
         self.day = day
         self.amounts = amounts
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import attrs
 
-from grantrules._compiled import compiled
 from grantrules.amounts import Amount
 from grantrules.decision import Decision
 from grantrules.errors import GrantRulesError
@@ -159,7 +158,7 @@ def figures(
     """Evaluate the award's rate, base and ceilings for ``app`` as ``decision`` decided it."""
     day: datetime.date = decision.evaluated_on
     version = scheme.version_at(day)
-    env = Env(app, compiled(version).params_at(day), dict(amounts), day)
+    env = Env(app, version.parameters_at(day), dict(amounts), day)
     award = award_amount(version)
     trace = next(a for a in decision.amounts if a.id == award.id)
     label = None if trace.exception in (None, "ineligible") else trace.exception

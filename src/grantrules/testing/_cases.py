@@ -326,10 +326,10 @@ class CaseItem(pytest.Item):
     def _check_invalid(
         self, scheme: Any, document: Any, paths: Any, error: type[BaseException]
     ) -> None:
-        from grantrules.testing._json import structure
+        from grantrules.serde import structure_application
 
         try:
-            structure(scheme, document)
+            structure_application(scheme, document)
         except error as exc:
             reported = {p.path for p in getattr(exc, "problems", ())}
             missing = [p for p in paths if p not in reported] if isinstance(paths, list) else []
@@ -360,8 +360,6 @@ def _criterion_detail(result: Any) -> str:
 
 
 def _compare(scheme: Any, decision: Any, expected: dict[str, Any]) -> list[Mismatch]:
-    from grantrules.testing._json import _plain
-
     found: list[Mismatch] = []
     by_id = {c.id: c for c in decision.criteria}
     failed = sorted(c.id for c in decision.failed)
@@ -392,7 +390,7 @@ def _compare(scheme: Any, decision: Any, expected: dict[str, Any]) -> list[Misma
         if key in _EXPECTED_KEYS:
             continue
         actual = decision.derived.get(key, "(no such derived value)")
-        if _plain(_jsonable(value)) != actual:
+        if _jsonable(value) != actual:  # TOML values as the decision JSON writes them
             found.append(Mismatch(key, value, actual))
     return found
 

@@ -16,16 +16,15 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from grantrules._compiled import compiled
 from grantrules.decision import Decision
 from grantrules.errors import GrantRulesError
 from grantrules.evaluate import evaluate
 from grantrules.expressions import Aggregate, Env, MissingInput
 from grantrules.money import Euro
 from grantrules.rules import Outcome
+from grantrules.serde import structure_application, unstructure_application
 from grantrules.testing._award import Figures, award_amount, branches, figures
 from grantrules.testing._build import amounts, field_types
-from grantrules.testing._json import has_serde, structure, unstructure
 from grantrules.testing._subject import InvariantViolation, Subject
 from grantrules.testing.strategies import applications, euros
 
@@ -96,17 +95,13 @@ def needs_line_eligibility(subject: Subject) -> str | None:
     return None
 
 
-def needs_serde(subject: Subject) -> str | None:
-    return None if has_serde() else "grantrules.serde is not available yet"
-
-
 # -- helpers --------------------------------------------------------------------------------------
 def _line_eligibility(subject: Subject, app: Any, decision: Decision) -> list[bool | None]:
     """For each cost line, whether it is eligible (None: cannot tell on that day)."""
     config = subject.config
     day = decision.evaluated_on
     version = subject.scheme.version_at(day)
-    params = compiled(version).params_at(day)
+    params = version.parameters_at(day)
     lines = getattr(app, config.costs)
     if config.eligible_categories in version.parameters:
         codes = params.get(config.eligible_categories)
@@ -365,8 +360,8 @@ def order_independent(subject: Subject, example: Any) -> None:
 
 
 def application_json_round_trip(subject: Subject, app: Any) -> None:
-    document = json.loads(json.dumps(unstructure(subject.scheme, app)))
-    back = structure(subject.scheme, document)
+    document = json.loads(json.dumps(unstructure_application(app)))
+    back = structure_application(subject.scheme, document)
     if back != app:
         _fail("application_json_round_trip", f"{app!r} came back as {back!r}", app)
     direct = subject.decide(app).to_json()
@@ -425,7 +420,7 @@ def _call(draw: st.DrawFn, subject: Subject) -> tuple[list[Any], Euro]:
     name = subject.scheme.envelope_parameter
     if name is not None:
         day = subject.config.on or apps[0].submitted_on
-        envelope = compiled(subject.scheme.version_at(day)).params_at(day).get(name)
+        envelope = subject.scheme.version_at(day).parameters_at(day).get(name)
     if not isinstance(envelope, Euro):
         envelope = draw(amounts(Euro("500000.00")))
     return apps, envelope

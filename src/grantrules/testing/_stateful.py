@@ -29,25 +29,17 @@ from hypothesis.stateful import (
 from grantrules.errors import GrantRulesError
 from grantrules.evaluate import evaluate
 from grantrules.money import Euro
+from grantrules.serde import unstructure_application
 from grantrules.testing._build import euro_strategy
-from grantrules.testing._json import unstructure
 from grantrules.testing._subject import InvariantViolation, Subject
 from grantrules.testing.strategies import applications
 
-__all__ = ["call_available", "envelope_machine", "run_envelope_machine"]
+__all__ = ["envelope_machine", "run_envelope_machine"]
 
 #: Steps per run, and the share of the profile's examples the machine runs (it is slower).
 STEPS = 10
 EXAMPLES_DIVISOR = 20
 _DEFAULT_ENVELOPE = Euro("200000.00")
-
-
-def call_available() -> bool:
-    try:
-        from grantrules.call import Call  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _envelope(subject: Subject) -> Euro:
@@ -85,7 +77,7 @@ def envelope_machine(subject: Subject) -> type[RuleBasedStateMachine]:
         def submit(self, app: Any) -> None:
             app = attrs.evolve(app, id=f"{app.id}-{len(self.ids)}")
             self.ids.append(app.id)
-            self.call.submit(unstructure(scheme, app))
+            self.call.submit(unstructure_application(app))
             self.call.evaluate_pending()
             self.call.allocate()
 

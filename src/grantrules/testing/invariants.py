@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.scheme import Scheme
-from grantrules.testing import _checks, _stateful
+from grantrules.testing import _checks, _stateful, reference
 from grantrules.testing._subject import Config, InvariantViolation, Subject
 from grantrules.testing.strategies import applications
 
@@ -61,10 +61,6 @@ def _applications_of(subject: Subject) -> st.SearchStrategy[Any]:
 
 def _always(subject: Subject) -> str | None:
     return None
-
-
-def _needs_call(subject: Subject) -> str | None:
-    return None if _stateful.call_available() else "grantrules.call is not available"
 
 
 def _without_clocks(settings: hypothesis.settings | None) -> hypothesis.settings:
@@ -191,6 +187,12 @@ INVARIANTS: Mapping[str, Invariant] = {
             "evaluation_total",
             "Every valid application gets a decision: evaluation never raises.",
         ),
+        Invariant(
+            "compiled_matches_reference",
+            "evaluate() agrees with the reference interpreter: verdict, award, amounts, "
+            "outcomes, exceptions, derived values and obligations.",
+            reference.compiled_matches_reference,
+        ),
         _invariant("award_non_negative", "The award is never negative."),
         _invariant(
             "award_whole_cents",
@@ -244,7 +246,6 @@ INVARIANTS: Mapping[str, Invariant] = {
         _invariant(
             "application_json_round_trip",
             "An application survives a JSON round trip, and so does its decision.",
-            applies=_checks.needs_serde,
         ),
         _invariant(
             "decision_json_round_trip",
@@ -265,7 +266,6 @@ INVARIANTS: Mapping[str, Invariant] = {
             "In a call (the real engine: submissions, allocation, withdrawals), commitments "
             "never exceed the envelope.",
             _checks.envelope_never_exceeded,
-            applies=_needs_call,
             runner=_stateful.run_envelope_machine,
         ),
     )

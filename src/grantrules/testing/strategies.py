@@ -32,6 +32,7 @@ from grantrules.expressions import AmountRef
 from grantrules.model import CostLine
 from grantrules.money import Euro, Rate
 from grantrules.scheme import Scheme
+from grantrules.serde import unstructure_application
 from grantrules.testing._aim import aim_sum, amounts_of, evaluate_expr
 from grantrules.testing._build import (
     Builder,
@@ -43,7 +44,6 @@ from grantrules.testing._build import (
     siren_strategy,
 )
 from grantrules.testing._invalid import mutations
-from grantrules.testing._json import unstructure
 from grantrules.testing._thresholds import Hint, SumLink, Thresholds, find_thresholds
 
 __all__ = [
@@ -465,7 +465,7 @@ def invalid_applications(scheme: Scheme) -> st.SearchStrategy[dict[str, Any]]:
 
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        document = unstructure(scheme, draw(valid))
+        document = unstructure_application(draw(valid))
         name, mutate = draw(st.sampled_from(mutations()))
         event(f"defect: {name}")
         return mutate(draw, scheme.application_type, document)

@@ -1,0 +1,241 @@
+"""A generated reader of valid application documents: one pass, no exception when valid.
+
+:mod:`grantrules.serde` reads a document through cattrs with one hook per type and
+bookkeeping for its error reports; that costs about a hundred microseconds per document.
+For each application model this module generates one Python function per attrs class that
+reads a *valid* document straight into the model: each value's JSON type is checked inline,
+amounts are parsed once from their string, unknown keys are refused with one set operation,
+and the classes' own ``__init__`` runs their validators.
+
+It is a happy path only.  On any problem (a missing key, a wrong type, a validator that
+refuses) the generated function raises, and :func:`grantrules.serde.structure_application`
+reads the document again with the detailed converter, which reports every problem with its
+``$.path``: the messages are those of the converter, whatever the generated code saw.  A
+model holding a type this module does not know (a converter on a field, a union other than
+``X | None``, a factory default) has no generated reader, and its documents all take the
+converter's route; :func:`reader` says so by returning ``None``.
+
+Accepting exactly what the converter accepts is the contract: whatever the reader accepts,
+the converter accepts with the same result (each check here is the converter's own, or
+narrower).  Under ``GRANTRULES_STRICT=1`` a document the reader refuses but the converter
+accepts is an error (see :func:`grantrules.serde.structure_application`), so the test suite
+sees any narrowing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import linecache
+import re
+import types
+import typing
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, Literal
+
+import attrs
+
+from grantrules.money import Euro
+
+__all__ = ["Reader", "reader"]
+
+#: ``read(document) -> instance``; raises on anything but a valid document.
+Reader = Callable[[Any], Any]
+
+# serde.AMOUNT_PATTERN and its length bound (kept equal by a test).
+_AMOUNT = re.compile(r"-?[0-9]+\.[0-9]{2}").fullmatch
+_SHORT_AMOUNT = 16
+
+
+class Unsupported(Exception):
+    """A type the generated reader does not handle: the converter reads such models."""
+
+
+class _Refused(Exception):
+    """Raised by generated code at the first problem; never escapes serde."""
+
+
+def _refuse() -> Any:
+    raise _Refused
+
+
+def _euro(value: Any) -> Euro:
+    if value.__class__ is str and len(value) <= _SHORT_AMOUNT and _AMOUNT(value):
+        # The converter's own shortcut (serde._structure_euro): the pattern guarantees an
+        # exact amount in cents within Euro's bounds, so the Decimal is the amount as it is
+        # (parsed once); only a negative one may be -0.00, which Euro normalises.
+        return Euro._exact(Decimal(value)) if value[0] != "-" else Euro._of(Decimal(value))
+    raise _Refused
+
+
+def _cents(text: str) -> Euro:
+    """The Euro amount of a string matching the amount pattern, not negative."""
+    return Euro._exact(Decimal(text))
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch  # dates.parse_date's pattern
+_from_iso = datetime.date.fromisoformat
+
+
+def _date(value: Any) -> datetime.date:
+    # dates.parse_date without its messages: a wrong date raises, and the converter reports.
+    if value.__class__ is str and _ISO_DATE(value):
+        return _from_iso(value)
+    raise _Refused
+
+
+class _Gen:
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {
+            "_refuse": _refuse,
+            "_euro": _euro,
+            "_amount": _AMOUNT,
+            "_cents": _cents,
+            "_date": _date,
+            "_dict": dict,
+            "_list": list,
+            "_str": str,
+            "_int": int,
+            "_bool": bool,
+            "_tuple": tuple,
+        }
+        self.functions: dict[type, str] = {}
+        self.sources: list[str] = []
+        self._names = itertools.count()
+
+    def bind(self, value: Any) -> str:
+        name = f"_k{next(self._names)}"
+        self.namespace[name] = value
+        return name
+
+    def value(self, tp: Any, var: str, lines: list[str], indent: str) -> str:
+        """Statements checking the JSON value in ``var`` against ``tp``; the expression of the
+        converted value."""
+        if tp is str or tp is int or tp is bool:
+            lines.append(f"{indent}if {var}.__class__ is not _{tp.__name__}: _refuse()")
+            return var
+        if tp is Euro:
+            # serde._structure_euro's shortcut, inline: the pattern guarantees an exact amount
+            # in cents within Euro's bounds, so its Decimal (parsed once) is the amount; only
+            # a negative one may be -0.00, which Euro normalises.
+            lines.append(
+                f"{indent}if {var}.__class__ is not _str or len({var}) > {_SHORT_AMOUNT} "
+                f"or not _amount({var}): _refuse()"
+            )
+            return f"(_cents({var}) if {var}[0] != '-' else _euro({var}))"
+        if tp is datetime.date:
+            return f"_date({var})"
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is Literal:
+            allowed = self.bind(frozenset((type(a), a) for a in args))
+            lines.append(f"{indent}if ({var}.__class__, {var}) not in {allowed}: _refuse()")
+            return var
+        if origin is typing.Union or origin is types.UnionType:
+            others = [a for a in args if a is not type(None)]
+            if len(others) != 1 or len(args) != 2:
+                raise Unsupported(f"the union {tp!r}")
+            inner: list[str] = []
+            converted = self.value(others[0], var, inner, indent + "    ")
+            lines.append(f"{indent}if {var} is not None:")
+            lines += inner or [f"{indent}    pass"]
+            return converted if converted == var else f"(None if {var} is None else {converted})"
+        if origin in (tuple, list) and (origin is list or (len(args) == 2 and args[1] is ...)):
+            item = f"_x{next(self._names)}"
+            inner = []
+            converted = self.value(args[0], item, inner, "")
+            lines.append(f"{indent}if {var}.__class__ is not _list: _refuse()")
+            build = "_tuple" if origin is tuple else "_list"
+            if not inner:  # a value expression alone: one comprehension
+                return f"{build}([{converted} for {item} in {var}])"
+            check = self.function_of(args[0], inner, item, converted)
+            return f"{build}([{check}({item}) for {item} in {var}])"
+        if attrs.has(tp):
+            return f"{self.reader_of(tp)}({var})"
+        raise Unsupported(f"the type {tp!r}")
+
+    def function_of(self, tp: Any, lines: list[str], var: str, converted: str) -> str:
+        """A function checking and converting one item (statements ``lines``)."""
+        name = f"_item{next(self._names)}"
+        body = [f"def {name}({var}):", *(f"    {line}" for line in lines)]
+        body.append(f"    return {converted}")
+        self.sources.append("\n".join(body))
+        return name
+
+    def reader_of(self, cls: type) -> str:
+        name = self.functions.get(cls)
+        if name is not None:
+            return name
+        name = self.functions[cls] = f"_read_{cls.__name__}_{next(self._names)}"
+        hints = typing.get_type_hints(cls)
+        fields = [a for a in attrs.fields(cls) if a.init]
+        lines = [f"def {name}(d):", "    if d.__class__ is not _dict: _refuse()"]
+        known = self.bind(frozenset(a.name for a in fields))
+        lines.append(f"    if not {known}.issuperset(d): _refuse()")
+        arguments = []
+        missing = self.bind(object())
+        for index, a in enumerate(fields):
+            if a.converter is not None:
+                raise Unsupported(f"a converter on {cls.__name__}.{a.name}")
+            var = f"v{index}"
+            if a.default is attrs.NOTHING:
+                lines.append(f"    {var} = d[{a.name!r}]")
+                converted = self.value(hints[a.name], var, lines, "    ")
+            elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+                raise Unsupported(f"a factory default on {cls.__name__}.{a.name}")
+            else:
+                default = self.bind(a.default)
+                inner: list[str] = []
+                value = self.value(hints[a.name], var, inner, "        ")
+                lines.append(f"    {var} = d.get({a.name!r}, {missing})")
+                lines.append(f"    if {var} is {missing}: {var} = {default}")
+                lines.append("    else:")
+                lines += inner
+                lines.append(f"        {var} = {value}")
+                converted = var
+            arguments.append(f"{a.alias}={converted}")
+        lines.append(f"    return {self.bind(cls)}({', '.join(arguments)})")
+        self.sources.append("\n".join(lines))
+        return name
+
+
+_COUNTER = itertools.count()
+
+
+def _build(model: type) -> Reader:
+    g = _Gen()
+    attrs.resolve_types(model)
+    entry = g.reader_of(model)
+    source = "\n\n".join(g.sources) + "\n"
+    # Registered with linecache, as attrs does, so that tracebacks and profilers show it.
+    filename = f"<grantrules reader {model.__qualname__} #{next(_COUNTER)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), g.namespace)
+    function: Reader = g.namespace[entry]
+    return function
+
+
+# Generated readers by application model: a few per process (one per scheme), kept for good.
+_READERS: dict[type, Reader | None] = {}
+_MAX_READERS = 256
+
+
+def reader(model: type) -> Reader | None:
+    """The generated reader of documents of ``model``, or ``None`` when the model holds a
+    type it does not handle (its documents then take the converter's route).
+
+    >>> from grantrules.model import CostLine
+    >>> read = reader(CostLine)
+    >>> read({"category": "staff", "label": "Salaires", "amount_excl_vat": "1200.00"})
+    CostLine(category='staff', label='Salaires', amount_excl_vat=Euro('1200.00'), vat=Euro('0.00'), vat_recoverable=False)
+    """  # noqa: E501
+    if model in _READERS:
+        return _READERS[model]
+    try:
+        found: Reader | None = _build(model)
+    except Unsupported:
+        found = None
+    if len(_READERS) >= _MAX_READERS:
+        _READERS.clear()
+    _READERS[model] = found
+    return found

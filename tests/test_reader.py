@@ -1,0 +1,164 @@
+"""Tests of grantrules._reader: the generated reader of valid documents, and what serde does
+around it (same instances as the converter, same problems when a document is invalid)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grantrules import load_scheme
+from grantrules._reader import reader
+from grantrules._strict import StrictModeError
+from grantrules.errors import ApplicationInvalid
+from grantrules.evaluate import evaluate
+from grantrules.model import Application, CostLine
+from grantrules.scheme import Scheme
+from grantrules.serde import (
+    _AMOUNT,
+    _SHORT_AMOUNT,
+    AMOUNT_PATTERN,
+    converter,
+    problems,
+    structure_application,
+    unstructure_application,
+)
+from grantrules.testing.strategies import applications, invalid_applications
+
+sys.path.insert(0, str(Path(__file__).parent / "schemes"))
+import sports
+
+SCHEMES = {"sports": sports.SCHEME, "ami": load_scheme("ami-ia-hdf")}
+_SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _converter_problems(scheme: Scheme, document: Any) -> list[Any]:
+    try:
+        converter().structure(document, scheme.application_type)
+    except Exception as exc:
+        return problems(exc)
+    return []
+
+
+def test_the_reader_checks_amounts_as_serde_does() -> None:
+    from grantrules import _reader
+
+    assert _AMOUNT.pattern == AMOUNT_PATTERN
+    assert _reader._SHORT_AMOUNT == _SHORT_AMOUNT
+
+
+@pytest.mark.parametrize("name", SCHEMES)
+def test_every_shipped_model_has_a_generated_reader(name: str) -> None:
+    assert reader(SCHEMES[name].application_type) is not None
+    assert reader(Application) is not None
+
+
+@pytest.mark.parametrize("name", SCHEMES)
+@_SLOW
+@given(data=st.data())
+def test_the_reader_gives_the_converters_instance(name: str, data: st.DataObject) -> None:
+    scheme = SCHEMES[name]
+    app = data.draw(applications(scheme))
+    document = unstructure_application(app)
+    read = reader(scheme.application_type)
+    assert read is not None
+    assert read(document) == converter().structure(document, scheme.application_type) == app
+
+
+@pytest.mark.parametrize("name", SCHEMES)
+@_SLOW
+@given(data=st.data())
+def test_an_invalid_document_reports_the_converters_problems(
+    name: str, data: st.DataObject
+) -> None:
+    scheme = SCHEMES[name]
+    document = data.draw(invalid_applications(scheme))
+    expected = _converter_problems(scheme, document)
+    if not expected:  # a mutation that happens to leave the document valid
+        assert structure_application(scheme, document) is not None
+        return
+    with pytest.raises(ApplicationInvalid) as raised:
+        structure_application(scheme, document)
+    assert list(raised.value.problems) == expected
+
+
+def test_the_reader_refuses_what_the_converter_refuses() -> None:
+    read = reader(CostLine)
+    assert read is not None
+    good = {"category": "staff", "label": "Salaires", "amount_excl_vat": "1200.00"}
+    assert read(good).amount_excl_vat.amount == 1200
+    for bad in (
+        {**good, "amount_excl_vat": 1200},  # a number, not an amount string
+        {**good, "amount_excl_vat": "1200.0"},
+        {**good, "vat_recoverable": 1},  # JSON 1 is not true
+        {**good, "extra": "x"},
+        {key: value for key, value in good.items() if key != "label"},
+        {**good, "label": ""},  # the class's own validator
+    ):
+        with pytest.raises(Exception):  # noqa: B017, PT011 - whichever: serde reads again
+            read(bad)
+        assert _converter_problems_of(CostLine, bad)
+
+
+def _converter_problems_of(model: type, document: Any) -> list[Any]:
+    try:
+        converter().structure(document, model)
+    except Exception as exc:
+        return problems(exc)
+    return []
+
+
+def test_negative_zero_is_normalised_as_by_the_converter() -> None:
+    read = reader(CostLine)
+    assert read is not None
+    document = {"category": "staff", "label": "Salaires", "amount_excl_vat": "-0.00"}
+    assert str(read(document).amount_excl_vat) == "0.00"
+
+
+def test_a_model_with_a_converter_has_no_generated_reader() -> None:
+    @attrs.frozen
+    class Odd:
+        value: str = attrs.field(converter=str.strip)
+
+    assert reader(Odd) is None
+
+
+def test_under_strict_mode_a_valid_document_the_reader_refuses_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from grantrules import _reader
+
+    scheme = sports.SCHEME
+    document = unstructure_application(sports.application())
+
+    def refuses(document: Any) -> Any:
+        raise ValueError("a narrower reader")
+
+    monkeypatch.setitem(_reader._READERS, scheme.application_type, refuses)
+    monkeypatch.setenv("GRANTRULES_STRICT", "1")
+    with pytest.raises(StrictModeError):
+        structure_application(scheme, document)
+    monkeypatch.setenv("GRANTRULES_STRICT", "0")
+    assert structure_application(scheme, document) == sports.application()
+
+
+def test_failed_ids_are_known_without_building_any_message() -> None:
+    scheme = sports.SCHEME
+    app = sports.application(id="X")
+    document = unstructure_application(app)
+    document["applicant"]["legal_category"] = "7210"
+    decision = evaluate(scheme, document)
+    assert decision.failed_ids == ("applicant.association",)
+    assert decision.outcomes["applicant.association"].value == "failed"
+    assert getattr(decision, "_criteria", None) is None  # nothing built
+    failed = decision.failed
+    assert [c.id for c in failed] == list(decision.failed_ids)
+    assert getattr(decision, "_criteria", None) is None  # only the failed one was
+    assert failed == tuple(c for c in decision.criteria if c.blocks)
+    assert decision.failed_ids == tuple(c.id for c in decision.criteria if c.blocks)
+    assert decision.criterion("call.window") is decision.criteria[2]
