@@ -87,14 +87,14 @@ def both_ways(scheme: Any, app: Any, lang: str = "fr") -> tuple[str, str]:
     return generated, reference
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(applications(AMI))
 def test_ami_generated_code_agrees_with_the_closures(app: Any) -> None:
     generated, reference = both_ways(AMI, app)
     assert generated == reference
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(applications(sports.SCHEME))
 def test_sports_generated_code_agrees_with_the_closures(app: Any) -> None:
     generated, reference = both_ways(sports.SCHEME, app, "en")
