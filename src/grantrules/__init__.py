@@ -32,7 +32,15 @@ from grantrules.expressions import (
     sum_of,
     when,
 )
-from grantrules.model import Applicant, Application, CostLine, FinancingLine, Project
+from grantrules.model import (
+    APPLICATION_ID_PATTERN,
+    Applicant,
+    Application,
+    CostLine,
+    FinancingLine,
+    Project,
+    check_application_id,
+)
 from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding
 from grantrules.parameters import Parameter, ParameterSet, load_parameters
 from grantrules.registry import installed_schemes, load_scheme
@@ -40,6 +48,7 @@ from grantrules.rules import Criterion, Obligation, Outcome, Override, Severity
 from grantrules.scheme import Metadata, Perimeter, Scheme, SchemeVersion
 
 __all__ = [
+    "APPLICATION_ID_PATTERN",
     "DOWN",
     "HALF_EVEN",
     "HALF_UP",
@@ -74,6 +83,7 @@ __all__ = [
     "SchemeVersion",
     "Severity",
     "__version__",
+    "check_application_id",
     "collection",
     "const",
     "count",
