@@ -331,7 +331,7 @@ def test_a_failing_portfolio_rule_is_a_clear_call_error(new_call: NewCall) -> No
             raise KeyError("quota")
 
     call = new_call(portfolio_rules=[Broken()])
-    with pytest.raises(CallError, match="portfolio rule 'portfolio.broken' failed: KeyError"):
+    with pytest.raises(CallError, match=r"portfolio rule 'portfolio\.broken' failed: KeyError"):
         call.run([make_document(1)])
 
 
