@@ -15,11 +15,11 @@ from typing import Any, Literal
 import attrs
 import jsonschema  # type: ignore[import-untyped]  # no stubs in the dev tools
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
-from grantrules.model import Applicant, Application, luhn_valid
+from grantrules.model import APPLICATION_ID_PATTERN, Applicant, Application, luhn_valid
 from grantrules.money import Euro
 from grantrules.registry import installed_schemes, load_scheme
 from grantrules.schema import DRAFT, json_schema
@@ -91,7 +91,11 @@ def test_field_types() -> None:
         "enum": ["equipment", "installation", "travel"],
     }
     assert cost["properties"]["vat_recoverable"] == {"type": "boolean", "default": False}
-    assert applicant["properties"]["siren"] == {"type": "string", "pattern": "^[0-9]{9}$"}
+    assert applicant["properties"]["siren"] == {
+        "type": "string",
+        "pattern": "^[0-9]{9}$",
+        "not": {"const": "000000000"},
+    }
     assert applicant["properties"]["members"] == {
         "anyOf": [{"type": "integer"}, {"type": "null"}],
         "default": None,
@@ -147,7 +151,7 @@ days = st.dates(datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)).map(date
 
 @st.composite
 def sirens(draw: st.DrawFn) -> str:
-    stem = draw(st.from_regex(r"[0-9]{8}", fullmatch=True))
+    stem = draw(st.from_regex(r"[0-9]{8}", fullmatch=True).filter(lambda s: s != "00000000"))
     return next(stem + d for d in "0123456789" if luhn_valid(stem + d))
 
 
@@ -167,7 +171,7 @@ costs = with_optional(
 financing = with_optional({"source": texts, "amount": amounts}, {"funder": st.none() | texts})
 documents = with_optional(
     {
-        "id": words,
+        "id": st.from_regex(APPLICATION_ID_PATTERN, fullmatch=True),
         "submitted_on": days,
         "applicant": with_optional(
             {
@@ -187,6 +191,7 @@ documents = with_optional(
 )
 
 
+@settings(deadline=None)  # structures and validates against a JSON Schema per example
 @given(documents)
 def test_every_document_the_converter_accepts_validates(document: dict[str, Any]) -> None:
     app = structure_application(SCHEME, document)  # the strategy builds valid documents

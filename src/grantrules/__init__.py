@@ -36,12 +36,14 @@ from grantrules.expressions import (
     when,
 )
 from grantrules.model import (
+    APPLICATION_ID_PATTERN,
     Applicant,
     Application,
     CostLine,
     FinancingLine,
     Instruction,
     Project,
+    check_application_id,
 )
 from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding, RoundingRule
 from grantrules.parameters import Parameter, ParameterSet, load_parameters
@@ -50,6 +52,7 @@ from grantrules.rules import Criterion, Obligation, Outcome, Override, Severity
 from grantrules.scheme import Metadata, Perimeter, Scheme, SchemeVersion
 
 __all__ = [
+    "APPLICATION_ID_PATTERN",
     "DOWN",
     "HALF_EVEN",
     "HALF_UP",
@@ -87,6 +90,7 @@ __all__ = [
     "SchemeVersion",
     "Severity",
     "__version__",
+    "check_application_id",
     "collection",
     "const",
     "count",

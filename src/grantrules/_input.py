@@ -53,6 +53,7 @@ __all__ = [
     "decode",
     "iter_lines",
     "loads",
+    "printable",
     "read_file",
 ]
 
@@ -66,6 +67,22 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+# Control and invisible characters (ANSI escapes, bidi overrides, zero-width spaces) and lone
+# surrogates: text that quotes input must not send them to a terminal raw.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ud800-\udfff]"
+)
+
+
+def printable(text: str) -> str:
+    """``text`` with control, invisible and surrogate characters escaped, for a terminal.
+
+    >>> printable("A1\x1b[31m\u200b")
+    'A1\\x1b[31m\\u200b'
+    """
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def _refuse(message: str, path: str = "$", code: str = NOT_JSON) -> ApplicationInvalid:

@@ -36,7 +36,7 @@ from typing import IO, Any, NoReturn
 
 import click
 
-from grantrules._input import iter_lines, read_file
+from grantrules._input import iter_lines, printable, read_file
 from grantrules._version import __version__
 from grantrules.dates import parse_date
 from grantrules.decision import Decision
@@ -61,7 +61,7 @@ class _Failed(click.ClickException):
     exit_code = 1
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(self.format_message(), err=True)
+        click.echo(printable(self.format_message()), err=True)
 
 
 class SchemeType(click.ParamType):  # type: ignore[type-arg]
@@ -207,7 +207,7 @@ class _Output:
         if self.fmt == "json":
             click.echo(json.dumps(decision.to_json(), ensure_ascii=False))
         else:
-            click.echo(decision_text(decision, self.lang, scheme=self.scheme), nl=False)
+            click.echo(printable(decision_text(decision, self.lang, scheme=self.scheme)), nl=False)
 
     def line(self, number: int, text: str | ApplicationInvalid) -> None:
         try:
@@ -239,9 +239,9 @@ class _Output:
             return
         if problems:
             click.echo(message("cli.line_invalid", self.lang, line=number))
-            click.echo("\n".join(f"  {p}" for p in problems))
+            click.echo(printable("\n".join(f"  {p}" for p in problems)))
         else:
-            click.echo(message("cli.line_error", self.lang, line=number, message=text))
+            click.echo(printable(message("cli.line_error", self.lang, line=number, message=text)))
 
 
 def _internal(exc: Exception) -> str:

@@ -60,7 +60,11 @@ _SCALARS: dict[Any, dict[str, Any]] = {
 # What the generic model's validators require, in schema words.  Tied to the validators
 # themselves rather than to field names, so that a scheme's subclass keeps them.
 _VALIDATORS: dict[Callable[..., Any], dict[str, Any]] = {
-    model._siren: {"pattern": "^[0-9]{9}$"},
+    model._siren: {"pattern": "^[0-9]{9}$", "not": {"const": "000000000"}},
+    model._application_id: {
+        "pattern": f"^(?:{model.APPLICATION_ID_PATTERN})$",
+        "maxLength": 80,
+    },
     model._not_blank: {"minLength": 1, "pattern": r"\S"},
 }
 

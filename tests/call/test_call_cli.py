@@ -143,3 +143,81 @@ def test_without_a_scheme_loader_the_command_says_so(applications: Path) -> None
     result = invoke("run", "--scheme", "fake", str(applications), obj=None)
     assert result.exit_code == 1
     assert "no scheme loader" in result.stderr
+
+
+# --- issue 15: the call's date, the report, refused lines ------------------------------------
+
+
+def dated_factory(scheme: str, overrides: Mapping[str, str]) -> tuple[Any, Euro, dict[str, Any]]:
+    """A scheme whose envelope is 500.00 in 2025 and 2,000.00 from 2026."""
+
+    def envelope_on(day: Any) -> Euro:
+        return Euro("2000.00") if day.year >= 2026 else Euro("500.00")
+
+    return fake_evaluator, Euro("2000.00"), {"envelope_on": envelope_on}
+
+
+def test_the_envelope_is_the_one_in_force_on_the_calls_date(tmp_path: Path) -> None:
+    path = tmp_path / "apps.jsonl"
+    docs = [
+        {**make_document(1, award="400.00"), "submitted_on": "2025-11-03"},
+        {**make_document(2, award="400.00"), "submitted_on": "2026-01-12"},
+    ]
+    path.write_text("\n".join(json.dumps(d) for d in docs) + "\n")
+    obj = {"make_evaluator": dated_factory}
+
+    def envelope(*options: str) -> str:
+        result = invoke("run", "--scheme", "x", str(path), "--format", "json", *options, obj=obj)
+        assert result.exit_code == 0, result.output
+        return str(json.loads(result.stdout)["envelope"])
+
+    # By default, the latest submission date of the batch: 2026.
+    assert envelope() == "2000.00"
+    assert envelope("--on", "2025-12-31") == "500.00"
+    assert envelope("--on", "2026-01-01") == "2000.00"
+    assert envelope("--on", "2025-06-01", "--set", "envelope=750") == "750.00"
+
+
+def test_refused_lines_give_exit_1_after_the_commit(tmp_path: Path) -> None:
+    path = tmp_path / "apps.jsonl"
+    lines = [json.dumps(make_document(1)), "{}", "[1, 2]", json.dumps({"id": "A 2"})]
+    path.write_text("\n".join(lines) + "\n")
+    db = tmp_path / "c.db"
+    result = invoke("run", "--scheme", "fake", str(path), "--db", str(db))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    for line, where in [(2, "$.id"), (3, "$: expected a JSON object"), (4, "$.id")]:
+        assert f"apps.jsonl:{line}" in result.stderr
+        assert where in result.stderr
+    assert "3 line(s) not submitted, 0 recorded invalid; the others are committed" in result.stderr
+    assert "A00001" in invoke("status", str(db)).stdout
+
+
+def test_an_unwritable_report_is_refused_before_anything_runs(tmp_path: Path) -> None:
+    path = tmp_path / "apps.jsonl"
+    path.write_text(json.dumps(make_document(1)) + "\n")
+    db = tmp_path / "c.db"
+    report = tmp_path / "no-such-folder" / "r.md"
+    result = invoke("run", "--scheme", "fake", str(path), "--db", str(db), "--report", str(report))
+    assert result.exit_code == 2
+    assert "nothing was run" in result.stderr
+    assert not db.exists()
+
+
+def test_a_report_that_fails_after_the_run_leaves_the_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "apps.jsonl"
+    path.write_text(json.dumps(make_document(1)) + "\n")
+    db, report = tmp_path / "c.db", tmp_path / "r.md"
+
+    def full(self: Path, *args: Any, **kwargs: Any) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full)
+    result = invoke("run", "--scheme", "fake", str(path), "--db", str(db), "--report", str(report))
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert "the report could not be written" in result.stderr
+    assert "the run is committed" in result.stderr
+    assert "A00001" in invoke("status", str(db)).stdout

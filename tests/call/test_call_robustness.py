@@ -321,3 +321,32 @@ def test_submit_refuses_bad_ids(new_call: NewCall) -> None:
     with pytest.raises(CallError, match="as 'A00001'"):
         call.submit({**make_document(2), "id": "a00001"})
     assert json.loads(json.dumps([a.id for a in call.status().applications])) == ["A00001"]
+
+
+def test_a_failing_portfolio_rule_is_a_clear_call_error(new_call: NewCall) -> None:
+    class Broken:
+        id = "portfolio.broken"
+
+        def check(self, items: Any) -> Any:
+            raise KeyError("quota")
+
+    call = new_call(portfolio_rules=[Broken()])
+    with pytest.raises(CallError, match=r"portfolio rule 'portfolio\.broken' failed: KeyError"):
+        call.run([make_document(1)])
+
+
+def test_de_minimis_holds_back_an_application_whose_window_cannot_be_computed(
+    new_call: NewCall,
+) -> None:
+    from grantrules.call import DeMinimis
+
+    document = {
+        **make_document(1, award="100.00"),
+        "submitted_on": "0002-01-01",
+        "applicant": {"name": "X", "siren": "1", "economic_activity": True},
+    }
+    call = new_call(portfolio_rules=[DeMinimis(Euro("300000.00"))])
+    report = call.run([document])
+    assert [f.id for f in report.flags] == ["portfolio.de_minimis"]
+    assert "?" in report.flags[0].message_en
+    assert call.status().applications[0].status == "eligible"  # held back, not funded

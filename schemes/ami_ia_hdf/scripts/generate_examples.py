@@ -11,21 +11,26 @@ tables below (edit the tables, not the generated files):
 - ``README.md``: the same verdicts as tables, with warnings, cost option and totals.
 
 The verdicts are computed here, independently of the scheme implementation, from the rules of
-``/work/shared/domain/ami-ia-hdf.md`` (the "as we encode it" file), and checked twice: against the
-criteria each table row is *meant* to fail (``expect``), and against a second computation of the
-amounts in integer cents. The financing plan is derived from the costs (FEDER line = the computed
-award, own funds = the balance) unless a row says otherwise.
+``ami-ia-hdf-as-encoded.md`` beside this script (the "as we encode it" file), and checked
+twice: against the criteria each table row is *meant* to fail (``expect``), and against a
+second computation of the amounts in integer cents. The financing plan is derived from the
+costs (FEDER line = the computed award, own funds = the balance) unless a row says otherwise.
 
-How to run it, from the repository root (standard library only; it reads the communes table
-``src/ami_ia_hdf/data/communes_hdf.csv`` written by ``generate_communes.py``)::
+How to run it, from the repository root (standard library only; its only input outside this
+file is the communes table ``src/ami_ia_hdf/data/communes_hdf.csv`` written by
+``generate_communes.py``; everything it reads is in the repository)::
 
-    .venv/bin/python schemes/ami_ia_hdf/scripts/generate_examples.py
+    .venv/bin/python schemes/ami_ia_hdf/scripts/generate_examples.py [--out DIR]
+
+``--out`` writes the files to another folder (the test suite regenerates them in a temporary
+folder and compares them with ``examples/``).
 
 The output is deterministic (no clock, no randomness): running it twice gives the same files.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import re
@@ -1549,7 +1554,10 @@ def dump(app: dict[str, Any]) -> str:
     return json.dumps(app, ensure_ascii=False, indent=2) + "\n"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=EXAMPLES_DIR, help="output folder")
+    out: Path = parser.parse_args(argv).out
     communes = load_communes()
     assert len(communes) == 3782, len(communes)
 
@@ -1582,19 +1590,17 @@ def main() -> int:
     assert lille[2].cost_option == "draft_budget"
     assert lille[2].eligible
 
-    EXAMPLES_DIR.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     for spec, app, _ in singles:
-        (EXAMPLES_DIR / spec.file).write_text(dump(app), encoding="utf-8", newline="\n")
+        (out / spec.file).write_text(dump(app), encoding="utf-8", newline="\n")
     lines = [json.dumps(app, ensure_ascii=False) + "\n" for _, app, _ in call]
-    (EXAMPLES_DIR / "call.jsonl").write_text("".join(lines), encoding="utf-8", newline="\n")
+    (out / "call.jsonl").write_text("".join(lines), encoding="utf-8", newline="\n")
     expected = {spec.file: v.to_json() for spec, _, v in singles}
     expected |= {app["id"]: v.to_json() for _, app, v in call}
-    (EXAMPLES_DIR / "expected.json").write_text(
+    (out / "expected.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=2) + "\n", encoding="utf-8", newline="\n"
     )
-    (EXAMPLES_DIR / "README.md").write_text(
-        readme(singles, call, communes), encoding="utf-8", newline="\n"
-    )
+    (out / "README.md").write_text(readme(singles, call, communes), encoding="utf-8", newline="\n")
 
     eligible = [v for _, _, v in call if v.eligible]
     print(f"singles: {len(singles)}; call: {len(call)} ({len(eligible)} eligible)")

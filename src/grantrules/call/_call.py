@@ -678,10 +678,10 @@ class Call:
         transaction applies the next steps (as many as fit in about 0.25 s).  Applying the
         first steps of a plan and then the rest gives the same state as applying it at once,
         since each step depends only on the applications before it in policy order and the
-        money left.  If
-        another process wrote to the call in between (a withdrawal released money, another
-        run submitted applications), the flags and the rest of the plan are computed again,
-        under the lock, on the new state.
+        money left.  If another process wrote to the call in between something that can
+        change the plan (a withdrawal released money, another run submitted applications; a
+        payment cannot), the flags and the plan are computed again without the lock, on the
+        new state, and after ``_REPLANS`` such attempts, under it.
         """
         tick = time.perf_counter()
         projection = self._current()
@@ -690,23 +690,41 @@ class Call:
         seen = projection.last_seq
         timings["portfolio"] += time.perf_counter() - tick
         steps: list[Step] = []
-        size = _CHUNK
-        while True:
+        size, stale = _CHUNK, 0
+        while todo:
             began = time.perf_counter()
             with self._command() as batch:
-                if batch.projection.last_seq != seen:  # another process wrote meanwhile
+                changed = self._changed_since(seen)
+                if changed and stale >= _REPLANS:  # others keep writing: plan under the lock
                     flags = self._flags(batch.projection)
                     todo = self._funding.plan(batch.projection, flags)
-                chunk, todo = todo[:size], todo[size:]
-                self._funding.apply(batch, chunk)
-                steps += chunk
+                    changed = False
+                if not changed:
+                    chunk, todo = todo[:size], todo[size:]
+                    self._funding.apply(batch, chunk)
+                    steps += chunk
             self._add_timings(timings, batch)
+            if changed:
+                # Plan again on the new state, without the lock, and try again.
+                stale += 1
+                projection = self._current()
+                flags = self._flags(projection)
+                todo = self._funding.plan(projection, flags)
+                seen = projection.last_seq
+                continue
             seen = batch.projection.last_seq
-            if not todo:
-                return flags, steps
             rate = len(chunk) / max(time.perf_counter() - began, 1e-6)
             size = max(20, min(5000, int(rate * _LOCK_TARGET_S)))
-            self._journal.let_waiting_in()
+            if todo:
+                self._journal.let_waiting_in()
+        return flags, steps
+
+    def _changed_since(self, seq: int) -> bool:
+        """Whether another process wrote, after ``seq``, an event that can change the
+        allocation (a payment cannot: it moves no commitment)."""
+        if self._current().last_seq == seq:
+            return False
+        return any(e.kind != "paid" for e in self._journal.events(after=seq, decisions=False))
 
     @staticmethod
     def _add_timings(timings: dict[str, float], batch: Batch) -> None:
@@ -716,6 +734,7 @@ class Call:
 
 _CHUNK = 200  # applications in the first write transaction of a run; then sized by _Chunks
 _LOCK_TARGET_S = 0.25  # how long one transaction of a run aims to hold the write lock
+_REPLANS = 3  # times the allocation is planned again without the lock before it is under it
 
 
 class _Chunks:

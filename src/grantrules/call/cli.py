@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
@@ -29,7 +28,7 @@ from typing import Any, NoReturn
 
 import click
 
-from grantrules._input import iter_lines
+from grantrules._input import iter_lines, printable
 from grantrules._input import loads as strict_loads
 from grantrules.call._call import Call, RunReport
 from grantrules.call._contract import Evaluator
@@ -50,15 +49,7 @@ def _fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-# Control and invisible characters (ANSI escapes, bidi overrides, zero-width spaces) and lone
-# surrogates: a message or a name may quote input, and these must not reach a terminal raw.
-_UNPRINTABLE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ud800-\udfff]"
-)
-
-
-def _printable(text: str) -> str:
-    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+_printable = printable
 
 
 @contextmanager

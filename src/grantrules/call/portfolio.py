@@ -21,7 +21,7 @@ import attrs
 from grantrules.basis import Basis
 from grantrules.call.projection import ApplicationStatus
 from grantrules.dates import years_before
-from grantrules.errors import InvalidMoney
+from grantrules.errors import CallError, GrantRulesError, InvalidMoney
 from grantrules.money import Euro
 
 __all__ = [
@@ -259,8 +259,12 @@ class DeMinimis:
                 groups[item.status.siren].append(item)
         for siren, group in groups.items():
             latest = max(group, key=lambda i: (i.status.submitted_on, i.status.submission))
-            since = years_before(latest.status.submitted_on, self.years)
-            prior = _prior_aid(latest.document, since)
+            try:
+                since = years_before(latest.status.submitted_on, self.years)
+            except GrantRulesError:  # a date near year 1: the aid cannot be counted, hold it
+                prior = None
+            else:
+                prior = _prior_aid(latest.document, since)
             awarded = Euro.sum(i.status.committed or i.status.award for i in group)
             total = None if prior is None else prior + awarded
             sgei = (latest.document.get("applicant") or {}).get("sgei") is True
@@ -345,5 +349,19 @@ class MaxPerGroup:
 
 
 def check_portfolio(rules: Iterable[PortfolioRule], items: Sequence[Item]) -> tuple[Flag, ...]:
-    """Run every rule over ``items``."""
-    return tuple(flag for rule in rules for flag in rule.check(items))
+    """Run every rule over ``items``.
+
+    Raises:
+        CallError: a rule failed (naming it and why); nothing is written then.
+    """
+    flags: list[Flag] = []
+    for rule in rules:
+        try:
+            flags += rule.check(items)
+        except GrantRulesError as error:
+            raise CallError(f"portfolio rule {rule.id!r} failed: {error}") from None
+        except (ArithmeticError, LookupError, TypeError, ValueError) as error:
+            raise CallError(
+                f"portfolio rule {rule.id!r} failed: {type(error).__name__}: {error}"
+            ) from None
+    return tuple(flags)
