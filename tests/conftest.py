@@ -7,6 +7,20 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The suite must give the same verdict on a quiet laptop and on a loaded two-core CI machine:
+# no property here may fail because an example took more than Hypothesis' 200 ms deadline or
+# because generation was slow.  The active profile (``ci`` when CI is set) is kept otherwise.
+settings.register_profile(
+    "grantrules-suite",
+    settings(
+        settings(),
+        deadline=None,
+        suppress_health_check=(*settings().suppress_health_check, HealthCheck.too_slow),
+    ),
+)
+settings.load_profile("grantrules-suite")
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -239,46 +236,33 @@ def test_stale_creating_files_are_removed(tmp_path: Path) -> None:
 
 # --- the write lock is held briefly; a waiting command gets it between two transactions ----
 
-_PAYER = """
-import os, sys, time
-from grantrules.call import Call
-from grantrules.money import Euro
-path, stop = sys.argv[1], sys.argv[2]
-with Call.open(path) as call:
-    while not os.path.exists(stop):
-        began = time.perf_counter()
-        call.pay("A00000", Euro("0.01"))
-        print(time.perf_counter() - began, flush=True)
-        time.sleep(0.01)
-"""
 
-
-def test_a_payment_waits_a_fraction_of_a_second_during_a_long_run(
+def test_a_long_run_evaluates_without_holding_the_write_lock(
     call_path: Path, new_call: NewCall
 ) -> None:
-    def slow(document: Mapping[str, Any]) -> FakeDecision:
-        time.sleep(0.0005)  # evaluation runs without the lock: it must not make pay wait
+    # How long a concurrent `pay` waits is measured by bench/bench_contention.py; a
+    # wall-clock bound here would make the suite's verdict depend on the machine's load.  What
+    # makes the wait short is structural, and that is what this test checks: while the run
+    # evaluates, another connection can take the write lock at once (timeout 0).
+    blocked: list[str] = []
+
+    def probing(document: Mapping[str, Any]) -> FakeDecision:
+        other = sqlite3.connect(call_path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        except sqlite3.OperationalError as error:
+            blocked.append(f"{document['id']}: {error}")
+        finally:
+            other.close()
         return fake_evaluator(document)
 
-    call = new_call("100000000.00", evaluator=slow)
+    call = new_call("100000000.00", evaluator=probing)
     call.run([make_document(0, award="1000.00")])
-    documents = [make_document(i, award="10.00") for i in range(1, 3001)]
-    # The payer is another process, as in real use (a thread would also wait for the GIL).
-    payer = subprocess.Popen(
-        [sys.executable, "-c", _PAYER, str(call_path), str(call_path) + ".stop"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        report = call.run(documents)
-    finally:
-        Path(str(call_path) + ".stop").touch()
-        out, _ = payer.communicate(timeout=60)
-    waits = [float(x) for x in out.split()]
-    assert len(report.state.applications) == 3001
-    assert report.timings["longest_lock"] < 1.0
-    assert len(waits) > 5
-    assert max(waits) < 1.0, sorted(waits)[-5:]
+    documents = [make_document(i, award="10.00") for i in range(1, 1201)]
+    report = call.run(documents)
+    assert blocked == []
+    assert len(report.state.applications) == 1201
     assert call.replay() == call.status()
 
 
