@@ -568,8 +568,11 @@ class Param(Expr):
         return param_value
 
     def render(self, ctx: RenderContext) -> str:
+        # A yes/no parameter reads by its label: « … et l'éligibilité de la TVA », not « … et oui ».
         if ctx.params is not None and self.name in ctx.params:
-            return format_value(ctx.params[self.name], ctx.lang, ctx.labels)
+            value = ctx.params[self.name]
+            if not isinstance(value, bool) or f"param:{self.name}" not in ctx.labels:
+                return format_value(value, ctx.lang, ctx.labels)
         return ctx.label(f"param:{self.name}", self.name)
 
 
