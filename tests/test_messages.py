@@ -190,3 +190,16 @@ def test_reports_write_rates_the_french_way_and_yes_no_parameters_by_label() -> 
     assert "feder_rate = 60\u00a0%" in text
     assert "et l'éligibilité de la TVA non récupérable, sinon" in text
     assert " et oui, sinon" not in text
+
+
+def test_a_label_says_it_is_plural() -> None:
+    labels = {"field:travel": {"fr": "frais de mission", "en": "travel costs", "number": "plural"}}
+    assert (field("travel") <= param("cap")).render(RenderContext("fr", labels)) == (
+        "frais de mission ne dépassent pas cap"
+    )
+    assert (
+        field("travel")
+        .between(param("a"), param("b"))
+        .render(RenderContext("fr", labels))
+        .startswith("frais de mission se situent entre")
+    )
