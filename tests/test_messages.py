@@ -203,3 +203,9 @@ def test_a_label_says_it_is_plural() -> None:
         .render(RenderContext("fr", labels))
         .startswith("frais de mission se situent entre")
     )
+
+
+def test_a_negated_membership_reads_naturally() -> None:
+    rule = ~field("category").is_in(param("eligible"))
+    assert rule.render(RenderContext("fr")) == "category ne figure pas parmi (eligible)"
+    assert rule.render(RenderContext("en")) == "category is not one of (eligible)"

@@ -906,7 +906,13 @@ class Not(Expr):
         return lambda env, item: not inner(env, item)
 
     def render(self, ctx: RenderContext) -> str:
-        text = _paren(self.operand, ctx)
+        inner = self.operand
+        if isinstance(inner, In) and not inner.period:
+            # « la catégorie ne figure pas parmi (…) » rather than « il est faux que … figure ».
+            v, vs = inner.value.render(ctx), inner.values.render(ctx)
+            figure = _verb(ctx, v, "figure", "figurent")
+            return ctx.words(f"{v} ne {figure} pas parmi ({vs})", f"{v} is not one of ({vs})")
+        text = _paren(inner, ctx)
         return ctx.words(f"il est faux que {text}", f"it is not the case that {text}")
 
 
