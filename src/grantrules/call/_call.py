@@ -381,7 +381,8 @@ class Call:
             problems = [attrs.asdict(p) for p in error.problems]
             return {"outcome": "invalid", "award": "0.00", "problems": problems}, None
         score = self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
-        pending = getattr(decision, "pending", ())
+        # Only an ineligible decision can wait for an input (its criterion is blocking).
+        pending = () if decision.eligible else getattr(decision, "pending", ())
         if pending:  # waits for the instructing authority, see call/_instruction.py
             return {"outcome": "pending", "award": "0.00", "pending": list(pending)}, (
                 _decision_text(decision)
