@@ -175,3 +175,37 @@ def test_a_shift_by_a_parameter_of_years_reads_as_a_date() -> None:
     assert shifted.render(RenderContext("fr", labels, params={"years": 3})) == (
         "3 ans avant submitted_on"
     )
+
+
+def test_reports_write_rates_the_french_way_and_yes_no_parameters_by_label() -> None:
+    import json
+
+    from grantrules.registry import load_scheme
+    from grantrules.render import decision_text
+
+    scheme = load_scheme("ami-ia-hdf")
+    example = Path(__file__).parents[1] / "schemes/ami_ia_hdf/examples/lille-deliberations.json"
+    decision = evaluate(scheme, json.loads(example.read_text(encoding="utf-8")))
+    text = decision_text(decision, "fr", scheme=scheme)
+    assert "feder_rate = 60\u00a0%" in text
+    assert "et l'éligibilité de la TVA non récupérable, sinon" in text
+    assert " et oui, sinon" not in text
+
+
+def test_a_label_says_it_is_plural() -> None:
+    labels = {"field:travel": {"fr": "frais de mission", "en": "travel costs", "number": "plural"}}
+    assert (field("travel") <= param("cap")).render(RenderContext("fr", labels)) == (
+        "frais de mission ne dépassent pas cap"
+    )
+    assert (
+        field("travel")
+        .between(param("a"), param("b"))
+        .render(RenderContext("fr", labels))
+        .startswith("frais de mission se situent entre")
+    )
+
+
+def test_a_negated_membership_reads_naturally() -> None:
+    rule = ~field("category").is_in(param("eligible"))
+    assert rule.render(RenderContext("fr")) == "category ne figure pas parmi (eligible)"
+    assert rule.render(RenderContext("en")) == "category is not one of (eligible)"

@@ -149,6 +149,14 @@ class RenderContext:
         texts = self.labels.get(key)
         return pick(texts, self.lang) if texts else default
 
+    def plural_labels(self) -> frozenset[str]:
+        """The French labels that say they are plural (``"number": "plural"``)."""
+        return frozenset(
+            texts["fr"]
+            for texts in self.labels.values()
+            if texts.get("number") == "plural" and "fr" in texts
+        )
+
     def words(self, fr: str, en: str) -> str:
         return fr if self.lang == "fr" else en
 
@@ -403,10 +411,13 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and bool(a == b)
 
 
-def _plural(text: str) -> bool:
+def _plural(text: str, ctx: RenderContext | None = None) -> bool:
     """Whether a French noun phrase is plural, as its article says (« les autres
-    financements publics »): the verb then agrees in number."""
-    return text.startswith(("les ", "des "))  # « (les aides + l'aide) » is one sum
+    financements publics ») or its label does (``"number": "plural"``, for a label without
+    an article such as « frais de mission »): the verb then agrees in number."""
+    if text.startswith(("les ", "des ")):  # « (les aides + l'aide) » is one sum
+        return True
+    return ctx is not None and text in ctx.plural_labels()
 
 
 def _binary(ctx: RenderContext, op: str, left: str, right: str) -> str:
@@ -414,7 +425,7 @@ def _binary(ctx: RenderContext, op: str, left: str, right: str) -> str:
     « de » contracts with the article that follows (« en deçà du taux », not « de le »)."""
     if ctx.lang != "fr":
         return f"{left} {_COMPARE_WORDS[op][2]} {right}"
-    verb = _COMPARE_WORDS[op][1 if _plural(left) else 0]
+    verb = _COMPARE_WORDS[op][1 if _plural(left, ctx) else 0]
     if verb.endswith(" de"):
         return f"{left} {verb[:-3]} {de(right)}"
     return f"{left} {verb} {right}"
@@ -432,8 +443,8 @@ _COMPARE_WORDS = {
 }
 
 
-def _verb(text: str, singular: str, plural: str) -> str:
-    return plural if _plural(text) else singular
+def _verb(ctx: RenderContext, text: str, singular: str, plural: str) -> str:
+    return plural if _plural(text, ctx) else singular
 
 
 _ARITH_OPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -568,8 +579,11 @@ class Param(Expr):
         return param_value
 
     def render(self, ctx: RenderContext) -> str:
+        # A yes/no parameter reads by its label: « … et l'éligibilité de la TVA », not « … et oui ».
         if ctx.params is not None and self.name in ctx.params:
-            return format_value(ctx.params[self.name], ctx.lang, ctx.labels)
+            value = ctx.params[self.name]
+            if not isinstance(value, bool) or f"param:{self.name}" not in ctx.labels:
+                return format_value(value, ctx.lang, ctx.labels)
         return ctx.label(f"param:{self.name}", self.name)
 
 
@@ -830,7 +844,7 @@ class Between(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         v, lo, hi = (c.render(ctx) for c in self.children())
-        situe = _verb(v, "se situe", "se situent")
+        situe = _verb(ctx, v, "se situe", "se situent")
         return ctx.words(f"{v} {situe} entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
 
 
@@ -892,7 +906,13 @@ class Not(Expr):
         return lambda env, item: not inner(env, item)
 
     def render(self, ctx: RenderContext) -> str:
-        text = _paren(self.operand, ctx)
+        inner = self.operand
+        if isinstance(inner, In) and not inner.period:
+            # « la catégorie ne figure pas parmi (…) » rather than « il est faux que … figure ».
+            v, vs = inner.value.render(ctx), inner.values.render(ctx)
+            figure = _verb(ctx, v, "figure", "figurent")
+            return ctx.words(f"{v} ne {figure} pas parmi ({vs})", f"{v} is not one of ({vs})")
+        text = _paren(inner, ctx)
         return ctx.words(f"il est faux que {text}", f"it is not the case that {text}")
 
 
@@ -917,12 +937,12 @@ class In(Expr):
             # A period renders as its dates ("du … au …") or as its label ("la période …").
             dated = vs.startswith(("du ", "from "))
             return ctx.words(
-                f"{v} {_verb(v, 'se situe', 'se situent')} {vs}"
+                f"{v} {_verb(ctx, v, 'se situe', 'se situent')} {vs}"
                 if dated
-                else f"{v} {_verb(v, 'se situe', 'se situent')} dans {vs}",
+                else f"{v} {_verb(ctx, v, 'se situe', 'se situent')} dans {vs}",
                 f"{v} falls {vs}" if dated else f"{v} falls within {vs}",
             )
-        figure = _verb(v, "figure", "figurent")
+        figure = _verb(ctx, v, "figure", "figurent")
         return ctx.words(f"{v} {figure} parmi ({vs})", f"{v} is one of ({vs})")
 
 
@@ -942,7 +962,7 @@ class StartsWith(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         v, options = self.value.render(ctx), self.prefixes.render(ctx)
-        starts = _verb(v, "commence", "commencent")
+        starts = _verb(ctx, v, "commence", "commencent")
         return ctx.words(f"{v} {starts} par ({options})", f"{v} starts with ({options})")
 
 

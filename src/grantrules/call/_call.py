@@ -446,7 +446,8 @@ class Call:
         assert self.evaluator is not None
         try:
             decision = self.evaluator(document)
-            pending = getattr(decision, "pending", ())
+            # Only an ineligible decision can wait for an input (its criterion is blocking).
+            pending = () if decision.eligible else getattr(decision, "pending", ())
             if pending:  # waits for the instructing authority, see call/_instruction.py
                 text = _decision_text(decision)
                 text.encode("utf-8")

@@ -14,7 +14,7 @@ from grantrules.dates import format_date
 from grantrules.decision import AmountResult, CriterionResult, Decision
 from grantrules.errors import InvalidArgument
 from grantrules.i18n import message
-from grantrules.money import Euro
+from grantrules.money import Euro, Rate
 from grantrules.render._blocks import (
     Block,
     Bullets,
@@ -46,9 +46,11 @@ class _Context:
         version = _version(scheme, decision.scheme_version)
         if scheme is not None:
             self.title = f"{scheme.title} ({scheme.id})"
+        self.rates: set[str] = set()
         if version is not None:
             self.labels = version.all_labels()
             self.money |= {n for n in version.parameters if version.parameters[n].unit == "EUR"}
+            self.rates = {n for n in version.parameters if version.parameters[n].unit == "rate"}
 
     def amount_name(self, amount_id: str) -> Inline:
         label = self.labels.get(f"amount:{amount_id}")
@@ -59,6 +61,11 @@ class _Context:
         if name in self.money and isinstance(value, str):
             try:
                 return Euro(value).format(self.lang)
+            except ValueError:
+                return value
+        if name in self.rates and isinstance(value, str):  # "60%" in JSON, « 60 % » in French
+            try:
+                return Rate(value).format(self.lang)
             except ValueError:
                 return value
         return json_text(value, self.lang, self.labels)
