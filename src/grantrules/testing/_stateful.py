@@ -122,6 +122,7 @@ def run_envelope_machine(
         max_examples=max(5, base.max_examples // EXAMPLES_DIVISOR),
         stateful_step_count=STEPS,
         deadline=None,
+        suppress_health_check=(*base.suppress_health_check, hypothesis.HealthCheck.too_slow),
     )
     machine = envelope_machine(subject)
 

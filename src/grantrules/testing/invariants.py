@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 import hypothesis
-from hypothesis import given
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from grantrules.errors import EvaluationError, InvalidArgument
@@ -61,6 +61,21 @@ def _applications_of(subject: Subject) -> st.SearchStrategy[Any]:
 
 def _always(subject: Subject) -> str | None:
     return None
+
+
+def _without_clocks(settings: hypothesis.settings | None) -> hypothesis.settings:
+    """``settings`` (the active profile's by default) with no wall-clock check.
+
+    Every example builds and evaluates whole applications; on a loaded machine that can exceed
+    Hypothesis' 200 ms deadline or trip its "input generation is slow" health check, which
+    would make the suite's verdict depend on the machine's load rather than on the scheme.
+    """
+    base = settings if settings is not None else hypothesis.settings()
+    slow = HealthCheck.too_slow
+    kept = tuple(base.suppress_health_check)
+    return hypothesis.settings(
+        base, deadline=None, suppress_health_check=kept if slow in kept else (*kept, slow)
+    )
 
 
 @attrs.frozen
@@ -129,7 +144,7 @@ class Invariant:
         digest = f"grantrules:{subject.scheme.id}:{self.name}".encode()
         run_one._hypothesis_internal_add_digest = digest  # type: ignore[attr-defined]
         test = given(self.strategy(subject))(run_one)
-        return settings(test) if settings is not None else test
+        return _without_clocks(settings)(test)
 
     def run(
         self,
