@@ -78,6 +78,7 @@ grantrules_api_modules = [
     "grantrules.call",
     "grantrules.testing.strategies",
     "grantrules.testing.invariants",
+    "grantrules.testing.reference",
 ]
 # Modules whose docstring examples the doctest build runs: the public ones and a few internals.
 grantrules_doctest_modules = [

@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from grantrules import _compiled
-from grantrules._codegen import _PARAMS_CACHE_SIZE, _Gen
+from grantrules._codegen import _Gen
 from grantrules._compiled import CompiledVersion
-from grantrules._runtime import Undecided, _members, store_amounts
+from grantrules._runtime import Params, Undecided, _members, store_amounts
 from grantrules._strict import StrictModeError
 from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version
 from grantrules.errors import EvaluationError, GrantRulesError, InvalidArgument
@@ -314,9 +314,13 @@ def test_parameters_are_read_anew_for_each_parameter_set() -> None:
     for _ in range(2):  # alternately, the cached values of each set
         assert run(function, app, first)[0] == ("p", "p")
         assert run(function, app, second)[0] == ("f", "f")
-    for floor in range(_PARAMS_CACHE_SIZE + 10):  # more sets than the cache keeps
+    for floor in range(5):  # plain dicts: read each time
         expected = "p" if floor <= 2 else "f"
         assert run(function, app, {"kinds": ("staff",), "floor": floor})[0] == (expected, "p")
+    kept = Params(first)
+    for _ in range(2):  # Params: read once, kept in its memo
+        assert run(function, app, kept)[0] == ("p", "p")
+        assert len(kept.memo) == 1
 
 
 def test_membership_in_a_tuple_parameter_is_searched_as_a_set_with_the_same_answers() -> None:

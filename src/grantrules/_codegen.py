@@ -166,40 +166,35 @@ class _Gen:
         # of a day share one (CompiledVersion.params_at), never changed once built.
         from_params = [n for n in self.prologue if self._kinds[n] in _FROM_PARAMS]
         if from_params:
-            cache: dict[int, tuple[Any, ...]] = {}
             sources = [self.prologue[n] for n in from_params]
-            reader = self.bind(_params_reader(cache, sources, frozenset(self.params_read)))
+            key = self.bind(object())  # this function's entry in each Params.memo
+            reader = self.bind(_params_reader(sources, frozenset(self.params_read)))
             head += [
-                f"    _pl = {self.bind(cache)}.get(id(P))",
-                f"    if _pl is None or _pl[0] is not P: _pl = {reader}(P)",
-                f"    _, {', '.join(from_params)}, = _pl",
+                f"    _pl = P.memo.get({key}) if P.__class__ is _Params else None",
+                f"    if _pl is None: _pl = {reader}(P, {key})",
+                f"    {', '.join(from_params)}, = _pl",
             ]
         rest = [(n, v) for n, v in self.prologue.items() if n not in from_params]
         return head + [f"    {name} = {value}" for name, value in rest] + body
 
 
-_PARAMS_CACHE_SIZE = 1024
-
-
-def _params_reader(
-    cache: dict[int, tuple[Any, ...]], sources: list[str], needed: frozenset[str]
-) -> Any:
-    """A function ``(P) -> (P, *values of sources)`` that caches its result by ``id(P)``,
-    keeping ``P`` so that its id cannot be reused while cached.
+def _params_reader(sources: list[str], needed: frozenset[str]) -> Any:
+    """A function ``(P, key) -> values of sources``, which it keeps in ``P.memo[key]`` when
+    ``P`` is a :class:`~grantrules._runtime.Params` (an explicit cache on the parameters
+    object: one entry per generated function).
 
     The parameters dicts are those of ``CompiledVersion.params_at``, one per span of days,
-    never changed once built: the cache holds one entry per span evaluated, and the id of a
-    dict it holds cannot be reused.  When a parameter read is not in force, the function
-    raises :class:`Undecided`: the reference decides whether a rule reads it (and reports).
+    never changed once built.  When a parameter read is not in force, the function raises
+    :class:`Undecided`: the reference decides whether a rule reads it (and reports).
     """
     source = (
-        "def _read(P):\n"
+        "def _read(P, key):\n"
         "    if not _needed <= P.keys(): raise _Undecided('a parameter is not in force')\n"
-        f"    if len(_cache) >= {_PARAMS_CACHE_SIZE}: _cache.clear()\n"
-        f"    found = _cache[id(P)] = (P, {', '.join(sources)},)\n"
+        f"    found = ({', '.join(sources)},)\n"
+        "    if P.__class__ is _Params: P.memo[key] = found\n"
         "    return found\n"
     )
-    namespace = {**RUNTIME, "_cache": cache, "_needed": needed, "_Undecided": Undecided}
+    namespace = {**RUNTIME, "_needed": needed, "_Undecided": Undecided}
     exec_source(source, "parameters", namespace)
     return namespace["_read"]
 

@@ -30,7 +30,7 @@ from grantrules._codegen import fast_reader
 from grantrules._explanation import Explanation, Fragments, Outcomes
 from grantrules._format import pick
 from grantrules._json_text import json_value
-from grantrules._runtime import UNDECIDED, _euro, store_amounts
+from grantrules._runtime import UNDECIDED, Params, _euro, store_amounts
 from grantrules._textgen import value_or_none
 from grantrules._version import __version__
 from grantrules._version_function import SLOW, VersionResult, fast_version
@@ -324,7 +324,7 @@ class CompiledVersion:
             span = bisect.bisect_right(self._boundaries, on)
             found = self._spans.get(span)
             if found is None:
-                params = dict(self.version.parameters.at(on))
+                params = Params(self.version.parameters.at(on))
                 values = tuple((name, repr(value)) for name, value in sorted(params.items()))
                 found = self._spans[span] = (params, values)
             self._params[on] = found

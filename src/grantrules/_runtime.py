@@ -21,7 +21,19 @@ from grantrules.errors import EvaluationError
 from grantrules.expressions import MissingInput
 from grantrules.money import _CENT, _EXACT, Euro, Rate, Rounding, RoundingRule, _Exact, _round
 
-__all__ = ["RUNTIME", "UNDECIDED", "Undecided", "store_amounts"]
+__all__ = ["RUNTIME", "UNDECIDED", "Params", "Undecided", "store_amounts"]
+
+
+class Params(dict[str, Any]):
+    """The parameter values in force over a span of days (``CompiledVersion.params_at``),
+    never changed once built, with ``memo``: what each generated function computed from
+    them (a rate's Decimal, a tuple as a set), keyed by a token of that function."""
+
+    __slots__ = ("memo",)
+
+    def __init__(self, values: Any = ()) -> None:
+        super().__init__(values)
+        self.memo: dict[object, tuple[Any, ...]] = {}
 
 
 class Undecided(Exception):
@@ -148,6 +160,7 @@ RUNTIME: dict[str, Any] = {
     "_sum": Euro.sum,
     "_add_years": add_years,
     "_raw": _raw,
+    "_Params": Params,
     "_raw_input": _raw_input,
     "_several": _several,
     "_UNDECIDED": UNDECIDED,

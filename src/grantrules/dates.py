@@ -20,7 +20,6 @@ import re
 from datetime import date
 
 import attrs
-from babel.dates import format_date as _babel_format_date
 
 from grantrules.errors import InvalidArgument
 from grantrules.money import _babel_locale
@@ -185,7 +184,9 @@ def format_date(day: date, lang: str = "fr") -> str:
 @functools.lru_cache(maxsize=4096)
 def _format_date(day: date, lang: str) -> str:
     # Cached: decisions of a call mention the same few dates thousands of times.
-    text = _babel_format_date(day, "d MMMM y", locale=_babel_locale(lang))
+    from babel.dates import format_date  # Babel loads in ~50 ms: on first use
+
+    text = format_date(day, "d MMMM y", locale=_babel_locale(lang))
     if lang == "fr" and day.day == 1:
         text = "1er" + text[1:]
     return text

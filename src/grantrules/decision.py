@@ -178,6 +178,8 @@ class ObligationResult:
     id: str
     text: str
     basis: Basis
+    # The JSON text, once written (see _text_of): not part of the value.
+    _text: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def to_json(self) -> dict[str, Json]:
         """The obligation as in the decision JSON's ``obligations`` list.
@@ -212,6 +214,8 @@ class Provenance:
     scheme_version: str
     evaluated_on: str
     overrides: Mapping[str, str] = attrs.field(factory=dict)
+    # The JSON text, once written (see _text_of): not part of the value.
+    _text: str | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     def to_json(self) -> dict[str, Json]:
         """The provenance as in the decision JSON (``grantrules_version`` as ``grantrules``).
@@ -267,19 +271,13 @@ DECISION_KEYS = (
 )
 
 
-# Evaluations share their obligation and provenance objects (see _compiled): their JSON
-# text is kept by identity, with the object itself so that a recycled id never matches.
-_TEXTS: dict[int, tuple[object, str]] = {}
-
-
 def _text_of(value: ObligationResult | Provenance) -> str:
-    found = _TEXTS.get(id(value))
-    if found is not None and found[0] is value:
-        return found[1]
-    if len(_TEXTS) >= 4096:
-        _TEXTS.clear()
-    text = json_text(value.to_json())
-    _TEXTS[id(value)] = (value, text)
+    """The JSON text of an obligation or provenance, kept on the object itself: evaluations
+    share these objects (see _compiled), so each is encoded once."""
+    text = value._text
+    if text is None:
+        text = json_text(value.to_json())
+        object.__setattr__(value, "_text", text)
     return text
 
 

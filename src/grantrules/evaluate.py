@@ -13,7 +13,6 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from grantrules._compiled import compiled
 from grantrules._format import check_lang
 from grantrules.decision import Decision
 from grantrules.errors import InvalidArgument
@@ -82,6 +81,9 @@ def evaluate(
     # lives on the Scheme so that a what-if copy (with_parameters) never shares it.
     found = scheme._by_day.get(on)
     if found is None:
+        # The compiler loads on the first evaluation, not with `import grantrules`.
+        from grantrules._compiled import compiled
+
         if len(scheme._by_day) >= _DAYS_CACHED:
             scheme._by_day.clear()
         version = compiled(scheme.version_at(on))

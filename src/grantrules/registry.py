@@ -24,12 +24,14 @@ import functools
 import importlib
 import inspect
 import typing
-from importlib.metadata import EntryPoint, entry_points
 
 import attrs
 
 from grantrules.errors import SchemeDefinitionError, SchemeNotFound
 from grantrules.scheme import Scheme
+
+if typing.TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 __all__ = [
     "GROUP",
@@ -45,6 +47,9 @@ GROUP = "grantrules.schemes"
 
 
 def _entry_points() -> dict[str, EntryPoint]:
+    # importlib.metadata costs tens of milliseconds to import: only when schemes are looked up.
+    from importlib.metadata import entry_points
+
     return {ep.name: ep for ep in entry_points(group=GROUP)}
 
 

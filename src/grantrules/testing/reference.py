@@ -66,6 +66,13 @@ class ReferenceDecision:
         outcomes: every criterion's (outcome, exception label, missing input), by id.
         derived: the scheme's derived values, ``None`` when one read a missing input.
         obligations: the ids of the obligations that apply.
+
+    >>> from grantrules.serde import _example_scheme, _example_document, structure_application
+    >>> scheme = _example_scheme()
+    >>> decide(scheme, structure_application(scheme, _example_document())).amounts
+    {'total': Euro('1200.00'), 'award': Euro('600.00')}
+
+    .. versionadded:: 0.2
     """
 
     eligible: bool
@@ -132,6 +139,15 @@ def decide(scheme: Scheme, application: Any, on: datetime.date | None = None) ->
     Raises:
         EvaluationError: a rule cannot be evaluated (two exceptions conflict, a value of the
             wrong type), as :func:`grantrules.evaluate` raises it.
+
+    >>> from grantrules.serde import _example_scheme, _example_document, structure_application
+    >>> scheme = _example_scheme()
+    >>> empty = structure_application(scheme, {**_example_document(), "costs": []})
+    >>> reference = decide(scheme, empty)
+    >>> reference.eligible, reference.award, reference.outcomes["cost.positive"]
+    (False, Euro('0.00'), ('failed', None, None))
+
+    .. versionadded:: 0.2
     """
     day = application.submitted_on if on is None else on
     version = scheme.version_at(day)
@@ -245,6 +261,8 @@ def compiled_matches_reference(subject: Subject, application: Any) -> None:
     >>> subject = Subject(_example_scheme())
     >>> compiled_matches_reference(subject, structure_application(subject.scheme,
     ...                                                          _example_document()))
+
+    .. versionadded:: 0.2
     """
     name = "compiled_matches_reference"
     try:
