@@ -27,6 +27,7 @@ def test_every_name_of_the_namespace_is_public_and_importable() -> None:
     # evaluation entry points (evaluate, load_scheme) that a scheme does not call.
     missing = set(grantrules.__all__) - set(authoring.__all__)
     assert missing <= {
+        "APPLICATION_ID_PATTERN",
         "AmountResult",
         "ApplicationInvalid",
         "CriterionResult",
@@ -36,6 +37,7 @@ def test_every_name_of_the_namespace_is_public_and_importable() -> None:
         "Outcome",
         "SchemeNotFound",
         "__version__",
+        "check_application_id",
         "evaluate",
         "installed_schemes",
         "load_scheme",

@@ -313,7 +313,9 @@ def test_a_utf8_bom_is_accepted_everywhere(tmp_path: Path, suffix: str) -> None:
 def test_a_bom_starting_a_later_line_is_accepted_too(tmp_path: Path) -> None:
     # Files joined with cat keep their marks: each line is a document, like a .json file.
     good = json.dumps(base_document()).encode()
-    second = json.dumps({**base_document(), "id": "AMI-IA-2025-0002"}).encode()
+    other = base_document()
+    other["project"] = {**other["project"], "title": "Another project"}  # not a duplicate
+    second = json.dumps({**other, "id": "AMI-IA-2025-0002"}).encode()
     path = tmp_path / "a.jsonl"
     path.write_bytes(good + b"\n\xef\xbb\xbf" + second + b"\n")
     assert invoke("evaluate", "--scheme", SCHEME, path).exit_code == 0

@@ -96,7 +96,11 @@ def _document(app_id: str = "A-1", **instruction_values: Any) -> dict[str, Any]:
             "legal_category": "7210",
             "commune_code": "59350",
         },
-        "project": {"title": "T", "start_date": "2025-06-01", "end_date": "2026-05-31"},
+        "project": {
+            "title": f"Project {app_id}",
+            "start_date": "2025-06-01",
+            "end_date": "2026-05-31",
+        },
         "costs": [{"category": "staff", "label": "Staff", "amount_excl_vat": "1234.99"}],
     }
     if instruction_values:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grantrules import load_scheme
+from grantrules import _reader, load_scheme
 from grantrules._reader import reader
 from grantrules._strict import StrictModeError
 from grantrules.errors import ApplicationInvalid
@@ -46,10 +46,38 @@ def _converter_problems(scheme: Scheme, document: Any) -> list[Any]:
 
 
 def test_the_reader_checks_amounts_as_serde_does() -> None:
-    from grantrules import _reader
-
     assert _AMOUNT.pattern == AMOUNT_PATTERN
     assert _reader._SHORT_AMOUNT == _SHORT_AMOUNT
+
+
+class _Tagged(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("label", "amount"),
+    [
+        ("Salaires", "0000000000001200.00"),  # longer than the inline shortcut reads
+        ("Salaires", "-0.00"),  # Euro normalises it to 0.00
+        (_Tagged("Salaires"), _Tagged("1200.00")),  # str subclasses are text
+        ("Salaires é", "1200.00"),  # non-ASCII text takes the surrogate check
+    ],
+)
+def test_the_reader_accepts_what_the_converter_accepts(label: str, amount: str) -> None:
+    document = {"category": "staff", "label": label, "amount_excl_vat": amount}
+    read = reader(CostLine)
+    assert read is not None
+    got = read(document)
+    assert got == converter().structure(document, CostLine)
+    assert got.label.__class__ is str
+
+
+def test_the_reader_refuses_a_lone_surrogate() -> None:
+    read = reader(CostLine)
+    assert read is not None
+    # The generated reader only refuses; the converter then reports the problem at its path.
+    with pytest.raises(_reader._Refused):
+        read({"category": "staff", "label": "Archives \udc00", "amount_excl_vat": "1.00"})
 
 
 @pytest.mark.parametrize("name", SCHEMES)

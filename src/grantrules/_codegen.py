@@ -45,6 +45,7 @@ from grantrules.expressions import (
     Round,
     ShiftDate,
     StartsWith,
+    Supplied,
     When,
 )
 from grantrules.money import _MODES, Euro, Rounding
@@ -287,6 +288,12 @@ def _(node: Between, g: _Gen) -> str:
 def _(node: Logic, g: _Gen) -> str:
     joiner = " and " if node.op == "and" else " or "
     return "bool(" + joiner.join(_src(o, g) for o in node.operands) + ")"
+
+
+@_src.register
+def _(node: Supplied, g: _Gen) -> str:
+    # The operand's source raises MissingInput while the input is None; its value is unused.
+    return f"({_src(node.operand, g)}, True)[1]"
 
 
 @_src.register

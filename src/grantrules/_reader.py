@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 import attrs
 
+from grantrules.errors import GrantRulesError
 from grantrules.money import Euro
 
 __all__ = ["Reader", "reader"]
@@ -46,6 +47,8 @@ Reader = Callable[[Any], Any]
 # serde.AMOUNT_PATTERN and its length bound (kept equal by a test).
 _AMOUNT = re.compile(r"-?[0-9]+\.[0-9]{2}").fullmatch
 _SHORT_AMOUNT = 16
+# serde._LONE_SURROGATE: Python accepts one in a str, no UTF-8 output could carry it.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]").search
 
 
 class Unsupported(Exception):
@@ -61,11 +64,15 @@ def _refuse() -> Any:
 
 
 def _euro(value: Any) -> Euro:
-    if value.__class__ is str and len(value) <= _SHORT_AMOUNT and _AMOUNT(value):
-        # The converter's own shortcut (serde._structure_euro): the pattern guarantees an
-        # exact amount in cents within Euro's bounds, so the Decimal is the amount as it is
-        # (parsed once); only a negative one may be -0.00, which Euro normalises.
-        return Euro._exact(Decimal(value)) if value[0] != "-" else Euro._of(Decimal(value))
+    """The converter's reading of an amount (serde._structure_euro), for what the inline check
+    leaves out: a negative amount (Euro normalises -0.00), a str subclass, a long amount."""
+    if isinstance(value, str) and _AMOUNT(value):
+        if len(value) <= _SHORT_AMOUNT:
+            return Euro._of(Decimal(value))
+        try:
+            return Euro(str(value))
+        except GrantRulesError:  # too large: the converter reports why
+            raise _Refused from None
     raise _Refused
 
 
@@ -80,9 +87,17 @@ _from_iso = datetime.date.fromisoformat
 
 def _date(value: Any) -> datetime.date:
     # dates.parse_date without its messages: a wrong date raises, and the converter reports.
-    if value.__class__ is str and _ISO_DATE(value):
+    if isinstance(value, str) and _ISO_DATE(value):
         return _from_iso(value)
     raise _Refused
+
+
+def _text(value: Any) -> str:
+    """The converter's reading of a string (serde._structure_str) where the inline check
+    cannot decide: a str subclass is text, a lone surrogate is refused."""
+    if not isinstance(value, str) or _LONE_SURROGATE(value):
+        raise _Refused
+    return str(value)
 
 
 class _Gen:
@@ -93,6 +108,8 @@ class _Gen:
             "_amount": _AMOUNT,
             "_cents": _cents,
             "_date": _date,
+            "_text": _text,
+            "_Euro": Euro,
             "_dict": dict,
             "_list": list,
             "_str": str,
@@ -112,7 +129,14 @@ class _Gen:
     def value(self, tp: Any, var: str, lines: list[str], indent: str) -> str:
         """Statements checking the JSON value in ``var`` against ``tp``; the expression of the
         converted value."""
-        if tp is str or tp is int or tp is bool:
+        if tp is str:
+            # ASCII text (nearly all of it) needs no surrogate search.
+            lines.append(
+                f"{indent}if {var}.__class__ is not _str or not {var}.isascii(): "
+                f"{var} = _text({var})"
+            )
+            return var
+        if tp is int or tp is bool:
             lines.append(f"{indent}if {var}.__class__ is not _{tp.__name__}: _refuse()")
             return var
         if tp is Euro:
@@ -121,9 +145,9 @@ class _Gen:
             # a negative one may be -0.00, which Euro normalises.
             lines.append(
                 f"{indent}if {var}.__class__ is not _str or len({var}) > {_SHORT_AMOUNT} "
-                f"or not _amount({var}): _refuse()"
+                f"or not _amount({var}) or {var}[0] == '-': {var} = _euro({var})"
             )
-            return f"(_cents({var}) if {var}[0] != '-' else _euro({var}))"
+            return f"({var} if {var}.__class__ is _Euro else _cents({var}))"
         if tp is datetime.date:
             return f"_date({var})"
         origin, args = typing.get_origin(tp), typing.get_args(tp)
