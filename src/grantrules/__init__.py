@@ -35,6 +35,7 @@ from grantrules.expressions import (
     sum_of,
     when,
 )
+from grantrules.funding import Invariant
 from grantrules.model import (
     APPLICATION_ID_PATTERN,
     Applicant,
@@ -74,6 +75,7 @@ __all__ = [
     "GrantRulesError",
     "Instruction",
     "InvalidArgument",
+    "Invariant",
     "Metadata",
     "Obligation",
     "Outcome",

@@ -55,6 +55,7 @@ from grantrules.expressions import (
     sum_of,
     when,
 )
+from grantrules.funding import Invariant
 from grantrules.model import (
     Applicant,
     Application,
@@ -87,6 +88,7 @@ __all__ = [
     "Expr",
     "FinancingLine",
     "Instruction",
+    "Invariant",
     "MaxPerGroup",
     "Metadata",
     "Obligation",

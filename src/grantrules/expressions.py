@@ -1018,7 +1018,8 @@ class ApplyRate(Expr):
         return apply_rate
 
     def render(self, ctx: RenderContext) -> str:
-        r, a = self.rate.render(ctx), _paren(self.amount, ctx)
+        # A compound rate in brackets: « (1 − 20 %) de X », not « 1 − 20 % de X ».
+        r, a = _paren(self.rate, ctx), _paren(self.amount, ctx)
         how = self.rounding.label(ctx.lang)
         return ctx.words(f"{r} {de(a)} ({how})", f"{r} of {a} ({how})")
 

@@ -99,6 +99,8 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "scheme.rounding": {"fr": "Arrondi", "en": "Rounding"},
     "scheme.no_rounding": {"fr": "aucun (calcul exact)", "en": "none (exact)"},
     "scheme.derived": {"fr": "Valeurs calculées", "en": "Derived values"},
+    "scheme.invariants": {"fr": "Invariants de financement", "en": "Funding invariants"},
+    "scheme.statement": {"fr": "Énoncé", "en": "Statement"},
     "scheme.obligations": {"fr": "Obligations du bénéficiaire", "en": "Beneficiary's duties"},
     "scheme.parameters": {"fr": "Paramètres", "en": "Parameters"},
     "scheme.from": {"fr": "À partir du", "en": "From"},

@@ -30,6 +30,7 @@ from grantrules.amounts import Amount, order_amounts
 from grantrules.decision import DECISION_KEYS
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.expressions import Expr, pending_inputs
+from grantrules.funding import Invariant, check_invariant_ids
 from grantrules.model import Application
 from grantrules.parameters import ParameterSet
 from grantrules.rules import Criterion, Obligation, Texts, pending_criterion
@@ -107,8 +108,9 @@ class SchemeVersion:
     """The rules of a scheme in force from ``valid_from`` until the next version.
 
     Construction checks the version is consistent: unique ids, the award is one of the
-    amounts, amounts form no cycle, every parameter a rule reads is defined, and derived
-    values do not shadow keys of the decision JSON.
+    amounts, amounts form no cycle, every parameter a rule reads is defined, derived values
+    do not shadow keys of the decision JSON, and every funding invariant (``invariants``) is
+    a boolean expression over known amounts, with a unique id.
 
     Raises:
         SchemeDefinitionError: the version is inconsistent (the message says how).
@@ -142,6 +144,8 @@ class SchemeVersion:
     derived: Mapping[str, Expr] = attrs.field(factory=dict)
     labels: Mapping[str, Texts] = attrs.field(factory=dict)
     note: str = ""
+    #: Funding invariants the scheme's text promises (see :class:`~grantrules.Invariant`).
+    invariants: tuple[Invariant, ...] = attrs.field(default=(), converter=check_invariant_ids)
     _cache: dict[str, Any] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -158,6 +162,14 @@ class SchemeVersion:
         clash = RESERVED_KEYS & self.derived.keys()
         if clash:
             raise SchemeDefinitionError(f"derived values shadow decision keys: {sorted(clash)}")
+        amount_ids = {a.id for a in self.amounts}
+        for invariant in self.invariants:
+            stray = {i.name for i in invariant.inputs() if i.kind == "amount"} - amount_ids
+            if stray:
+                raise SchemeDefinitionError(
+                    f"invariant {invariant.id} reads unknown amounts {sorted(stray)}; "
+                    f"known: {sorted(amount_ids)}"
+                )
         unknown = {i.name for e in self.expressions() for i in e.inputs() if i.kind == "param"}
         unknown -= set(self.parameters)
         if unknown:
@@ -186,6 +198,8 @@ class SchemeVersion:
         for obligation in self.obligations:
             if obligation.applies_if is not None:
                 check_units(f"obligation {obligation.id}", obligation.applies_if, "bool", units)
+        for invariant in self.invariants:
+            invariant.check_units(units)
 
     def _pending_criteria(self) -> tuple[Criterion, ...]:
         """A blocking criterion per instructor input the rules need and no criterion has as
@@ -221,6 +235,8 @@ class SchemeVersion:
             found += amount.expressions()
         found += [o.applies_if for o in self.obligations if o.applies_if is not None]
         found += self.derived.values()
+        for invariant in self.invariants:
+            found += invariant.expressions()
         return tuple(found)
 
     def all_labels(self) -> dict[str, Texts]:

@@ -12,6 +12,7 @@ from grantrules._format import check_lang, format_value, pick
 from grantrules.dates import _check_date, format_date
 from grantrules.errors import InvalidArgument
 from grantrules.expressions import RenderContext
+from grantrules.funding import Invariant
 from grantrules.i18n import message
 from grantrules.parameters import Parameter
 from grantrules.render._blocks import (
@@ -28,7 +29,7 @@ from grantrules.render._blocks import (
     to_text,
 )
 from grantrules.render._common import basis_inline, field
-from grantrules.rules import Criterion, Override
+from grantrules.rules import Criterion, Override, _parsed
 from grantrules.scheme import Metadata, Scheme, SchemeVersion
 
 __all__ = ["scheme_blocks", "scheme_markdown", "scheme_text"]
@@ -134,6 +135,40 @@ def _amounts(version: SchemeVersion, ctx: RenderContext) -> list[Block]:
     return blocks
 
 
+def _statement(invariant: Invariant, ctx: RenderContext) -> str:
+    """The invariant's message, each placeholder written as the value it names on the day
+    rendered (parameters), else as its label: a règlement has no application to fill it."""
+    kinds = {i.name: i.kind for i in invariant.inputs()}
+    parts = []
+    for literal, name in _parsed(invariant.text(ctx.lang)):
+        parts.append(literal)
+        if name is None:
+            continue
+        kind = kinds.get(name, "field")
+        if kind == "param" and ctx.params is not None and name in ctx.params:
+            parts.append(format_value(ctx.params[name], ctx.lang, ctx.labels))
+        else:
+            parts.append(ctx.label(f"{kind}:{name}", name))
+    return "".join(parts)
+
+
+def _invariants(version: SchemeVersion, ctx: RenderContext) -> list[Block]:
+    """The funding invariants: what the text promises of every award, with its basis."""
+    lang = ctx.lang
+    if not version.invariants:
+        return []
+    blocks: list[Block] = [_heading(3, "scheme.invariants", lang)]
+    for invariant in version.invariants:
+        lines = [
+            field("scheme.statement", lang, _statement(invariant, ctx)),
+            field("scheme.rule", lang, invariant.render(ctx)),
+            field("label.basis", lang, basis_inline(invariant.basis, lang)),
+        ]
+        blocks.append(Heading(4, (Code(invariant.id),)))
+        blocks.append(Bullets(tuple((line, ()) for line in lines)))
+    return blocks
+
+
 def _duties(version: SchemeVersion, ctx: RenderContext) -> list[Block]:
     lang, colon = ctx.lang, message("punct.colon", ctx.lang)
     blocks: list[Block] = []
@@ -213,6 +248,7 @@ def _version(version: SchemeVersion, lang: str, on: datetime.date | None) -> lis
         for criterion in version.criteria:
             blocks += _criterion(criterion, ctx)
     blocks += _amounts(version, ctx)
+    blocks += _invariants(version, ctx)
     blocks += _duties(version, ctx)
     if len(version.parameters):
         blocks.append(_heading(3, "scheme.parameters", lang))
@@ -256,7 +292,8 @@ def scheme_markdown(scheme: Scheme, lang: str = "fr", on: datetime.date | None =
     It holds the catalogue sheet (Aides-territoires fields), the versions and their
     validity, and for each version its criteria in words (with severity, applicability,
     exceptions and legal basis with its reliability), amounts (formula, rounding, basis),
-    derived values, obligations and parameter tables by date; then the open questions.
+    funding invariants (statement, rule, basis), derived values, obligations and parameter
+    tables by date; then the open questions.
 
     Args:
         scheme: the scheme.
