@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import attrs
 
 from grantrules.amounts import Amount
+from grantrules.basis import Basis
 from grantrules.expressions import Expr, minimum, param, sum_of
+from grantrules.funding import Invariant
 from grantrules.money import DOWN, UP, Euro, Rounding, RoundingRule
-from grantrules.rules import Override
+from grantrules.rules import Criterion, Override
 from grantrules.scheme import Scheme
 
 
@@ -91,3 +94,37 @@ def rounded_to_the_euro(sports: ModuleType) -> Scheme:
         return minimum(param(rate).of(eligible, rounding=rounding), param("ceiling"))
 
     return _with_amounts(sports, _award(sports, capped, rounding=DOWN.to_euro()))
+
+
+def unreachable(sports: ModuleType) -> Scheme:
+    """The sports scheme with two criteria that cannot both be met: nothing is eligible."""
+    too_cheap = Criterion(
+        "project.below_min_cost",
+        sports.total_cost < param("min_cost"),
+        basis=Basis("Délibération du conseil municipal n° 2024-112", "art. 2 bis"),
+        failed={"fr": "Projet trop cher.", "en": "Project too expensive."},
+    )
+    versions = [attrs.evolve(v, criteria=[*v.criteria, too_cheap]) for v in sports.SCHEME.versions]
+    return attrs.evolve(sports.SCHEME, versions=versions)
+
+
+def within_rate(sports: ModuleType, **changes: Any) -> Invariant:
+    """A declared invariant of the sports scheme: the grant within its rate (not the youth
+    rate, which is higher: without ``when`` the youth clubs break it)."""
+    arguments: dict[str, Any] = {
+        "when": sports.applicant.youth_club.is_false(),
+        "basis": Basis("Délibération du conseil municipal n° 2024-112", "art. 3"),
+        "message": {
+            "fr": "La subvention ne dépasse pas {grant_rate} du coût éligible.",
+            "en": "The grant never exceeds {grant_rate} of the eligible cost.",
+        },
+    }
+    arguments.update(changes)
+    holds = sports.award <= param("grant_rate").of(sports.eligible_cost, rounding=DOWN)
+    return Invariant("within_rate", holds, **arguments)
+
+
+def with_invariants(scheme: Scheme, *invariants: Invariant) -> Scheme:
+    """``scheme`` with these funding invariants declared in every version."""
+    versions = [attrs.evolve(v, invariants=invariants) for v in scheme.versions]
+    return attrs.evolve(scheme, versions=versions)

@@ -200,3 +200,47 @@ def test_the_plugin_module_is_import_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert env_free.stdout.strip() == "False"
+
+
+def _unreachable(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        unreachable=f"""
+import sys
+sys.path.insert(0, {str(HERE)!r})
+from grantrules.testing._resolve import _module
+from sports_variants import unreachable, with_invariants, within_rate
+from pathlib import Path
+sports = _module({str(SPORTS_FILE)!r}, Path("."))
+SCHEME = with_invariants(unreachable(sports), within_rate(sports))
+"""
+    )
+    project.makeconftest(
+        "from hypothesis import settings\n"
+        "settings.register_profile('quick', max_examples=50, derandomize=True, database=None)\n"
+    )
+
+
+def test_a_scheme_nothing_can_satisfy_fails_as_vacuous(project: pytest.Pytester) -> None:
+    _unreachable(project)
+    arguments = ["--grantrules-scheme=unreachable.py:SCHEME", "--hypothesis-profile=quick"]
+    result = project.runpytest(*arguments, "-k", "award_within_rate or scheme.within_rate")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*invariant award_within_rate fails on scheme 'unreachable.py:SCHEME'*",
+            "*vacuous on scheme*reached by 0 of 50 examples, fewer than the 1 required*",
+            "*project.below_min_cost (*",
+            "*grantrules invariants: examples that reached each check*",
+            "*::award_within_rate *0 of 50",
+            "*::scheme.within_rate *0 of 50",
+        ]
+    )
+    # The ini option turns the guard off, for every scheme or for one.
+    for line in ("0", "unreachable.py:SCHEME=0"):
+        project.makeini(f"[pytest]\naddopts = -p no:cacheprovider\ngrantrules_min_reach = {line}\n")
+        project.runpytest(*arguments, "-k", "award_within_rate").assert_outcomes(passed=1)
+    project.makeini("[pytest]\ngrantrules_min_reach = other-scheme=0\n")
+    project.runpytest(*arguments, "-k", "award_within_rate").assert_outcomes(failed=1)
+    project.makeini("[pytest]\ngrantrules_min_reach = twenty\n")
+    result = project.runpytest(*arguments, "-k", "award_within_rate")
+    result.stdout.fnmatch_lines(["*grantrules_min_reach: expected a whole number*"])

@@ -7,12 +7,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
+from ami_ia_hdf import rules
 from ami_ia_hdf.communes import commune_codes, communes
 from grantrules import Basis, Euro, evaluate, installed_schemes, load_scheme
+from grantrules.authoring import DOWN, param
 from grantrules.render import scheme_markdown
 from grantrules.schema import json_schema
+from grantrules.scheme import Scheme
+from grantrules.serde import structure_application
+from grantrules.testing.invariants import check_application
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 EXPECTED = json.loads((EXAMPLES / "expected.json").read_text(encoding="utf-8"))
@@ -152,3 +158,60 @@ def test_the_reglement_lists_the_open_questions() -> None:
     for question in SCHEME.metadata.open_questions:
         assert question["fr"] in text
     assert "L1111-10" in text
+
+
+DECLARED = {"award.within_rate", "award.within_ceiling", "financing.public_cap"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"), [("fr", "Invariants de financement"), ("en", "Funding invariants")]
+)
+def test_the_funding_invariants_are_in_the_reglement(lang: str, heading: str) -> None:
+    scheme = load_scheme("ami-ia-hdf")
+    assert {i.id for i in scheme.versions[-1].invariants} == DECLARED
+    text = scheme_markdown(scheme, lang)
+    section = text[text.index(f"### {heading}") :]
+    section = section[: section.index("\n### ", 5)]
+    for invariant_id in DECLARED:
+        assert f"`{invariant_id}`" in section
+    assert "art. L1111-10 III" in section
+
+
+def _own_share_rounded_down() -> Scheme:
+    """The AMI with its own-share threshold rounded down: a cent short passes."""
+    scheme = load_scheme("ami-ia-hdf")
+    base = rules.own_funds + rules.award + rules.other_public
+    lax = rules.own_funds >= param("min_own_share").of(base, rounding=DOWN)
+    versions = [
+        attrs.evolve(
+            v,
+            criteria=[
+                attrs.evolve(c, condition=lax) if c.id == "financing.own_share" else c
+                for c in v.criteria
+            ],
+        )
+        for v in scheme.versions
+    ]
+    return attrs.evolve(scheme, versions=versions)
+
+
+def test_the_public_cap_catches_an_own_share_rounded_down() -> None:
+    document = documents()["lille-deliberations.json"]
+    document["costs"][2]["amount_excl_vat"] = "25000.01"  # total 100,000.01; award 60,000.00
+    # 20 % of 100,000.01 is 20,000.002: own funds of 20,000.00 are a fraction of a cent short.
+    document["financing"] = [
+        {"source": "feder", "amount": "60000.00"},
+        {"source": "own_funds", "amount": "20000.00"},
+        {"source": "other_public", "funder": "Département du Nord", "amount": "20000.01"},
+    ]
+    scheme = load_scheme("ami-ia-hdf")
+    decision = evaluate(scheme, document)
+    assert decision.failed_ids == ("financing.own_share",)
+    broken = _own_share_rounded_down()
+    assert evaluate(broken, document).eligible
+    check_application(scheme, structure_application(scheme, document))  # nothing to report
+    with pytest.raises(ExceptionGroup) as caught:
+        check_application(broken, structure_application(broken, document))
+    (violation,) = caught.value.exceptions
+    assert violation.invariant == "scheme.financing.public_cap"
+    assert "L1111-10 III" in str(violation)

@@ -25,7 +25,7 @@ from grantrules.serde import structure_application, unstructure_application
 from grantrules.testing._award import Figures, award_amount, branches, figures
 from grantrules.testing._build import amounts, field_types
 from grantrules.testing._subject import InvariantViolation, Subject
-from grantrules.testing.strategies import applications, euros
+from grantrules.testing.strategies import _analysis, applications, euros
 
 _EXACT = decimal.Context(prec=60)
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w.\[\]]*\}")
@@ -272,6 +272,31 @@ def _key_figures(subject: Subject, decision: Decision) -> tuple[Euro | None, Eur
     figures_ = subject.amounts(decision)
     award_id = subject.scheme.version_at(decision.evaluated_on).award
     return figures_.get(subject.config.eligible_cost), figures_.get(award_id)
+
+
+@st.composite
+def _with_left_out_line(draw: st.DrawFn, subject: Subject) -> Any:
+    """An application, and half the time one of its cost lines moved to a category the
+    rules leave out (as the thresholds know them): aiming at eligibility, the generator draws
+    such lines rarely, and the invariant needs them."""
+    config = subject.config
+    app = draw(applications(subject.scheme, config.on))
+    lines = getattr(app, config.costs, ())
+    key = f"field:{config.costs}[].{config.category}"
+    hints = _analysis(subject.scheme, config.on)[0].for_key(key)
+    left_out = [h.value for h in hints if h.passes is False]
+    if not lines or not left_out or not draw(st.booleans()):
+        return app
+    index = draw(st.integers(0, len(lines) - 1))
+    try:
+        moved = attrs.evolve(lines[index], **{config.category: draw(st.sampled_from(left_out))})
+    except (TypeError, ValueError):
+        return app  # the line's own validator refuses that category
+    return attrs.evolve(app, **{config.costs: (*lines[:index], moved, *lines[index + 1 :])})
+
+
+def with_left_out_line(subject: Subject) -> st.SearchStrategy[Any]:
+    return _with_left_out_line(subject)
 
 
 def ineligible_line_irrelevant(subject: Subject, app: Any) -> bool:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import collections
 import datetime
 from typing import Any
 
 import attrs
 
 from grantrules.decision import Decision
-from grantrules.errors import GrantRulesError
+from grantrules.errors import GrantRulesError, InvalidArgument
 from grantrules.evaluate import evaluate
 from grantrules.money import Euro
 from grantrules.scheme import Scheme
 from grantrules.testing._aim import computed_amounts
 
-__all__ = ["Config", "InvariantViolation", "Subject"]
+__all__ = ["Config", "InvariantViolation", "Reach", "Subject", "VacuousInvariant", "min_reach"]
 
 
 class InvariantViolation(GrantRulesError, AssertionError):
@@ -39,6 +40,79 @@ class InvariantViolation(GrantRulesError, AssertionError):
         super().__init__(f"[{invariant}] {message}")
 
 
+class VacuousInvariant(InvariantViolation):
+    """Too few generated examples met an invariant's precondition for its pass to mean much.
+
+    An award invariant speaks of eligible applications: when the generator makes none, it
+    holds vacuously, and a green suite would test nothing.  The message names the criteria
+    that blocked the examples, most frequent first.
+
+    >>> error = VacuousInvariant("award_within_rate", "reached by 0 of 300 examples")
+    >>> isinstance(error, InvariantViolation), error.code
+    (True, 'invariant-vacuous')
+
+    .. versionadded:: 0.3
+    """
+
+    code = "invariant-vacuous"
+
+
+@attrs.define
+class Reach:
+    """How many generated examples an invariant checked, and what stopped the others.
+
+    ``blocked`` counts, over the examples that did not meet the precondition, each blocking
+    criterion that failed or lacked an input (or the precondition itself, for an eligible
+    application).
+
+    >>> reach = Reach()
+    >>> reach.count(True); reach.count(False, ["project.cost_range"])
+    >>> reach.describe()
+    'reached by 1 of 2 examples'
+    >>> reach.blockers()
+    'project.cost_range (1)'
+
+    .. versionadded:: 0.3
+    """
+
+    examples: int = 0
+    reached: int = 0
+    blocked: collections.Counter[str] = attrs.field(factory=collections.Counter)
+
+    def count(self, reached: bool, blockers: list[str] | tuple[str, ...] = ()) -> None:
+        """Record one example."""
+        self.examples += 1
+        if reached:
+            self.reached += 1
+        else:
+            self.blocked.update(blockers)
+
+    def reset(self) -> None:
+        self.examples, self.reached = 0, 0
+        self.blocked.clear()
+
+    def describe(self) -> str:
+        return f"reached by {self.reached} of {self.examples} examples"
+
+    def blockers(self, most: int = 8) -> str:
+        """The most frequent blockers, with their counts."""
+        return ", ".join(f"{name} ({n})" for name, n in self.blocked.most_common(most))
+
+
+def min_reach(config: Config, max_examples: int) -> int:
+    """How many examples must reach an invariant: ``config.min_reach`` if set, else 2 % of
+    ``max_examples``, at least 1 and at most 20 (20 under the ``ci`` profile's 1,000).
+
+    >>> min_reach(Config(), 1000), min_reach(Config(), 100), min_reach(Config(), 10)
+    (20, 2, 1)
+    >>> min_reach(Config(min_reach=0), 1000)
+    0
+    """
+    if config.min_reach is not None:
+        return config.min_reach
+    return min(20, max(1, max_examples * 2 // 100))
+
+
 @attrs.frozen
 class Config:
     """Names the invariants use to find things in a scheme; the defaults suit most schemes.
@@ -53,6 +127,9 @@ class Config:
         ceilings: parameters that cap the award, besides those the award formula shows.
         languages: the languages every message must exist in.
         on: the evaluation date; by default each application's submission date.
+        min_reach: how many generated examples must meet an invariant's precondition
+            (eligibility, its condition...) for its pass to count; by default 2 % of the
+            examples, between 1 and 20 (see :func:`min_reach`); 0 turns the guard off.
 
     >>> config = Config(eligible_cost="eligible_base", ceilings=("ceiling",))
     >>> config.total_cost, config.eligible_cost, config.ceilings
@@ -70,6 +147,14 @@ class Config:
     ceilings: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("fr", "en")
     on: datetime.date | None = None
+    min_reach: int | None = attrs.field(default=None)
+
+    @min_reach.validator
+    def _check_min_reach(self, _: Any, value: int | None) -> None:
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            raise InvalidArgument(f"min_reach must be a whole number >= 0, got {value!r}")
 
 
 @attrs.frozen(eq=False, repr=False)

@@ -9,11 +9,44 @@ from typing import Any
 import pytest
 
 from grantrules.testing._resolve import resolve_scheme
-from grantrules.testing.invariants import INVARIANTS, Invariant, InvariantViolation, Subject
+from grantrules.testing._subject import Config, Reach
+from grantrules.testing.invariants import (
+    INVARIANTS,
+    Invariant,
+    InvariantViolation,
+    Subject,
+    invariants_for,
+)
 
-__all__ = ["InvariantItem", "SchemeInvariants"]
+__all__ = ["REACH", "InvariantItem", "SchemeInvariants", "min_reach_option"]
 
 MARKER = "grantrules_invariant"
+#: The user property under which an item records how many examples reached its invariant.
+REACH = "grantrules_reach"
+#: The ini option setting how many examples must reach each invariant.
+MIN_REACH = "grantrules_min_reach"
+
+
+def min_reach_option(config: pytest.Config, scheme_id: str) -> int | None:
+    """The ``grantrules_min_reach`` ini value for ``scheme_id``: a line ``ID=N`` for that
+    scheme, else a line ``N`` for every scheme, else None (2 % of the examples, at most 20).
+    """
+    general: int | None = None
+    for line in config.getini(MIN_REACH):
+        name, _, number = line.rpartition("=")
+        try:
+            value = int(number)
+        except ValueError:
+            raise pytest.UsageError(
+                f"{MIN_REACH}: expected a whole number or ID=number, got {line!r}"
+            ) from None
+        if value < 0:
+            raise pytest.UsageError(f"{MIN_REACH}: {line!r} is negative")
+        if name == scheme_id:
+            return value
+        if not name:
+            general = value
+    return general
 
 
 class SchemeInvariants(pytest.Collector):
@@ -24,7 +57,11 @@ class SchemeInvariants(pytest.Collector):
         self.scheme_id = scheme_id
 
     def collect(self) -> Iterator[pytest.Item]:
-        for invariant in INVARIANTS.values():
+        try:
+            known = invariants_for(resolve_scheme(self.scheme_id, Path.cwd()))
+        except Exception:
+            known = dict(INVARIANTS)
+        for invariant in known.values():
             item = InvariantItem.from_parent(
                 self, name=invariant.name, scheme_id=self.scheme_id, invariant=invariant
             )
@@ -41,11 +78,17 @@ class InvariantItem(pytest.Item):
         self.invariant = invariant
 
     def runtest(self) -> None:
-        subject = Subject(resolve_scheme(self.scheme_id, Path.cwd()))
+        config = Config(min_reach=min_reach_option(self.config, self.scheme_id))
+        subject = Subject(resolve_scheme(self.scheme_id, Path.cwd()), config)
         reason = self.invariant.applies(subject)
         if reason is not None:
             pytest.skip(reason)
-        self.invariant.test(subject)()
+        reach = Reach()
+        try:
+            self.invariant.test(subject, reach=reach)()
+        finally:
+            if reach.examples:
+                self.user_properties.append((REACH, (reach.reached, reach.examples)))
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         error = excinfo.value

@@ -25,6 +25,7 @@ The invariants are generic: they find what they need in the scheme itself.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -34,9 +35,17 @@ from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from grantrules.errors import EvaluationError, InvalidArgument
+from grantrules.expressions import RenderContext
 from grantrules.scheme import Scheme
-from grantrules.testing import _checks, _stateful, reference
-from grantrules.testing._subject import Config, InvariantViolation, Subject
+from grantrules.testing import _checks, _declared, _stateful, reference
+from grantrules.testing._subject import (
+    Config,
+    InvariantViolation,
+    Reach,
+    Subject,
+    VacuousInvariant,
+    min_reach,
+)
 from grantrules.testing.strategies import applications
 
 __all__ = [
@@ -44,12 +53,17 @@ __all__ = [
     "Config",
     "Invariant",
     "InvariantViolation",
+    "Reach",
     "Subject",
+    "VacuousInvariant",
     "check_application",
     "check_invariants",
+    "invariants_for",
 ]
 
 
+#: ``check(subject, example)`` raises on a violation; it returns ``False`` when the example
+#: does not meet the invariant's precondition (not counted as reaching it), else None or True.
 Check = Callable[[Subject, Any], bool | None]
 Strategy = Callable[[Subject], st.SearchStrategy[Any]]
 Runner = Callable[[Subject, hypothesis.settings | None], Callable[[], None]]
@@ -113,38 +127,98 @@ class Invariant:
     strategy: Strategy = _applications_of
     applies: Callable[[Subject], str | None] = _always
     runner: Runner | None = None
+    #: Whether only eligible applications reach the check (the criteria then block the rest).
+    eligible_only: bool = False
+    #: What an example lacked when the check did not reach it (for the vacuity message).
+    unmet: str = "its precondition did not hold"
 
     def test(
-        self, subject: Subject, settings: hypothesis.settings | None = None
+        self,
+        subject: Subject,
+        settings: hypothesis.settings | None = None,
+        *,
+        reach: Reach | None = None,
     ) -> Callable[[], None]:
         """A Hypothesis test function checking this invariant on ``subject``.
 
+        The test counts the examples that reached the check (a check returns ``False`` for
+        an example that does not meet its precondition, such as an ineligible application)
+        into ``reach``, and fails with :class:`VacuousInvariant` when fewer than
+        :func:`~grantrules.testing._subject.min_reach` did.
+
         >>> from grantrules.serde import _example_scheme
+        >>> reach = Reach()
         >>> test = INVARIANTS["deterministic"].test(
         ...     Subject(_example_scheme()),
-        ...     hypothesis.settings(max_examples=5, database=None, derandomize=True))
+        ...     hypothesis.settings(max_examples=5, database=None, derandomize=True),
+        ...     reach=reach)
         >>> test()
+        >>> reach.describe()
+        'reached by 5 of 5 examples'
         """
         if self.runner is not None:
             return self.runner(subject, settings)
+        counted = reach if reach is not None else Reach()
+        run_one = self._run_one(subject, counted)
+        chosen = _without_clocks(settings)
+        hypothesis_test = chosen(given(self.strategy(subject))(run_one))
+        needed = min_reach(subject.config, chosen.max_examples)
+
+        def test() -> None:
+            counted.reset()
+            hypothesis_test()
+            if counted.reached < needed:
+                raise VacuousInvariant(self.name, self._vacuity(subject, counted, needed))
+
+        test.__name__ = test.__qualname__ = run_one.__qualname__
+        return test
+
+    def _run_one(self, subject: Subject, counted: Reach) -> Callable[[Any], None]:
         check, total = self.check, self.name == "evaluation_total"
 
         def run_one(example: Any) -> None:
             try:
-                check(subject, example)
+                reached = check(subject, example)
             except EvaluationError:
                 if total:
                     raise
                 # Crashes are the business of `evaluation_total`; the other invariants look
                 # at the applications that do get a decision.
                 hypothesis.reject()
+            if reached is False:
+                counted.count(False, self._blockers(subject, example))
+            else:
+                counted.count(True)
 
-        run_one.__name__ = f"check_{self.name}"
+        run_one.__name__ = "check_" + self.name.replace(".", "_")  # scheme.<id> too
         run_one.__qualname__ = f"{self.name}[{subject.scheme.id}]"
         digest = f"grantrules:{subject.scheme.id}:{self.name}".encode()
         run_one._hypothesis_internal_add_digest = digest  # type: ignore[attr-defined]
-        test = given(self.strategy(subject))(run_one)
-        return _without_clocks(settings)(test)
+        return run_one
+
+    def _blockers(self, subject: Subject, example: Any) -> list[str]:
+        """Why ``example`` did not reach the check: the blocking criteria that failed or
+        lacked an input when only eligible applications reach it, else :attr:`unmet`."""
+        app = example[0] if isinstance(example, tuple) else example
+        if not self.eligible_only or not attrs.has(type(app)):
+            return [self.unmet]
+        try:
+            decision = subject.decide(app)
+        except EvaluationError:
+            return ["an evaluation error"]
+        if not decision.eligible:
+            return list(decision.failed_ids)
+        return [f"(eligible, but {self.unmet})"]
+
+    def _vacuity(self, subject: Subject, counted: Reach, needed: int) -> str:
+        blockers = counted.blockers() or "none recorded"
+        return (
+            f"vacuous on scheme {subject.scheme.id!r}: {counted.describe()}, fewer than the "
+            f"{needed} required, so its pass would mean nothing. What blocked the others "
+            f"(examples per criterion): {blockers}. Make the generator reach it (explicit "
+            "examples, a scheme-specific strategy) or lower the threshold (Config.min_reach, "
+            "the ini option grantrules_min_reach)."
+        )
 
     def run(
         self,
@@ -152,11 +226,13 @@ class Invariant:
         *,
         config: Config | None = None,
         settings: hypothesis.settings | None = None,
+        reach: Reach | None = None,
     ) -> str | None:
         """Check the invariant on many generated examples; return why it was skipped, if so.
 
         Raises:
             InvariantViolation: on the smallest example Hypothesis found.
+            VacuousInvariant: too few examples reached the check (see :meth:`test`).
 
         >>> from grantrules.serde import _example_scheme
         >>> print(INVARIANTS["award_within_ceilings"].run(_example_scheme()))
@@ -166,7 +242,7 @@ class Invariant:
         reason = self.applies(subject)
         if reason is not None:
             return reason
-        self.test(subject, settings)()
+        self.test(subject, settings, reach=reach)()
         return None
 
 
@@ -175,8 +251,13 @@ def _invariant(
     description: str,
     strategy: Strategy = _applications_of,
     applies: Callable[[Subject], str | None] = _always,
+    unmet: str = "its precondition did not hold",
+    eligible_only: bool = False,
 ) -> Invariant:
-    return Invariant(name, description, getattr(_checks, name), strategy, applies)
+    check = getattr(_checks, name)
+    return Invariant(
+        name, description, check, strategy, applies, eligible_only=eligible_only, unmet=unmet
+    )
 
 
 #: Every invariant, by name, in the order they run.
@@ -204,23 +285,31 @@ INVARIANTS: Mapping[str, Invariant] = {
             "award_within_rate",
             "The award never exceeds the rate applied to the eligible base (exact product).",
             applies=_checks.needs_rate_and_base,
+            unmet="no rate or eligible base could be read",
+            eligible_only=True,
         ),
         _invariant(
             "award_within_ceilings",
             "The award never exceeds any ceiling of the award formula.",
             applies=_checks.needs_ceilings,
+            unmet="no ceiling could be read",
+            eligible_only=True,
         ),
         _invariant(
             "rounding_never_favours_beneficiary",
             "The award never exceeds its formula evaluated without rounding (the exact "
             "product of its rate and base, capped).",
             applies=_checks.needs_bounded_rounding,
+            unmet="its formula could not be evaluated without rounding",
+            eligible_only=True,
         ),
         _invariant(
             "rounding_loses_less_than_a_cent",
             "Rounding takes less than one cent (or the rule's rounding step) off the award "
             "formula evaluated without rounding.",
             applies=_checks.needs_bounded_rounding,
+            unmet="its formula could not be evaluated without rounding",
+            eligible_only=True,
         ),
         _invariant(
             "eligible_base_within_total",
@@ -230,13 +319,16 @@ INVARIANTS: Mapping[str, Invariant] = {
         _invariant(
             "ineligible_line_irrelevant",
             "Removing an ineligible cost line changes neither the eligible base nor the award.",
+            strategy=_checks.with_left_out_line,
             applies=_checks.needs_line_eligibility,
+            unmet="no ineligible cost line",
         ),
         _invariant(
             "more_eligible_cost_never_lowers_award",
             "Adding eligible cost never lowers the eligible base nor the award.",
             strategy=_checks.with_extra_cost,
             applies=_checks.needs_line_eligibility,
+            unmet="no eligible cost line",
         ),
         _invariant("deterministic", "Evaluating twice gives the same decision."),
         _invariant(
@@ -273,18 +365,45 @@ INVARIANTS: Mapping[str, Invariant] = {
 }
 
 
-def _select(names: Iterable[str] | None) -> list[Invariant]:
+def invariants_for(scheme: Scheme) -> dict[str, Invariant]:
+    """Every invariant to check on ``scheme``: the generic ones of :data:`INVARIANTS`, then
+    those the scheme declares (``SchemeVersion.invariants``), named ``scheme.<id>``.
+
+    >>> from grantrules.serde import _example_scheme
+    >>> list(invariants_for(_example_scheme())) == list(INVARIANTS)
+    True
+
+    .. versionadded:: 0.3
+    """
+    found = dict(INVARIANTS)
+    for name, invariant in _declared.declared(scheme).items():
+        unmet = "an input it reads was missing"
+        if invariant.when is not None:
+            when = invariant.when.render(RenderContext("en"))
+            unmet = f"its condition ({when}) did not hold, or an input was missing"
+        found[name] = Invariant(
+            name,
+            invariant.text("en"),
+            functools.partial(_declared.check_declared, name),
+            eligible_only=invariant.eligible_only,
+            unmet=unmet,
+        )
+    return found
+
+
+def _select(scheme: Scheme, names: Iterable[str] | None) -> list[Invariant]:
+    known = invariants_for(scheme)
     if names is None:
-        return list(INVARIANTS.values())
+        return list(known.values())
     if isinstance(names, str):
         raise InvalidArgument(f"invariants: expected a list of names, got the string {names!r}")
     chosen = list(names)
-    unknown = [n for n in chosen if n not in INVARIANTS]
+    unknown = [n for n in chosen if n not in known]
     if unknown:
         raise InvalidArgument(
-            f"invariants: unknown {', '.join(map(repr, unknown))}; known: {', '.join(INVARIANTS)}"
+            f"invariants: unknown {', '.join(map(repr, unknown))}; known: {', '.join(known)}"
         )
-    return [INVARIANTS[n] for n in chosen]
+    return [known[n] for n in chosen]
 
 
 def check_invariants(
@@ -294,18 +413,23 @@ def check_invariants(
     config: Config | None = None,
     settings: hypothesis.settings | None = None,
     max_examples: int | None = None,
+    reach: dict[str, Reach] | None = None,
 ) -> dict[str, str]:
     """Run invariants on ``scheme``; return each one's status (``passed`` or why skipped).
 
     Args:
         scheme: the scheme to check.
-        invariants: names of the invariants to run; all by default.
+        invariants: names of the invariants to run (those the scheme declares are named
+            ``scheme.<id>``); all by default.
         config: where to find costs, categories and ceilings (see :class:`Config`).
         settings: Hypothesis settings; the active profile's by default.
         max_examples: overrides ``settings.max_examples``.
+        reach: when given, receives each invariant's :class:`Reach` (how many examples
+            reached it), by name.
 
     Raises:
-        ExceptionGroup: of :class:`InvariantViolation`, one per failing invariant.
+        ExceptionGroup: of :class:`InvariantViolation`, one per failing invariant (a
+            :class:`VacuousInvariant` for one that too few examples reached).
 
     >>> from grantrules.serde import _example_scheme
     >>> quick = hypothesis.settings(max_examples=10, database=None, derandomize=True)
@@ -327,9 +451,12 @@ def check_invariants(
     chosen = hypothesis.settings(base, **changes)
     statuses: dict[str, str] = {}
     failures: list[InvariantViolation] = []
-    for invariant in _select(invariants):
+    for invariant in _select(scheme, invariants):
+        counted = Reach()
+        if reach is not None:
+            reach[invariant.name] = counted
         try:
-            reason = invariant.run(scheme, config=config, settings=chosen)
+            reason = invariant.run(scheme, config=config, settings=chosen, reach=counted)
         except InvariantViolation as violation:
             failures.append(violation)
             statuses[invariant.name] = "failed"
@@ -342,6 +469,10 @@ def check_invariants(
             failures,
         )
     return statuses
+
+
+#: The strategies whose examples are one application (the others draw pairs, calls...).
+_ONE_APPLICATION = frozenset({_applications_of, _checks.with_left_out_line})
 
 
 def check_application(scheme: Scheme, application: Any, config: Config | None = None) -> None:
@@ -358,8 +489,8 @@ def check_application(scheme: Scheme, application: Any, config: Config | None = 
     """
     subject = Subject(scheme, config or Config())
     failures: list[InvariantViolation] = []
-    for invariant in INVARIANTS.values():
-        single = invariant.strategy is _applications_of and invariant.runner is None
+    for invariant in invariants_for(scheme).values():
+        single = invariant.strategy in _ONE_APPLICATION and invariant.runner is None
         if not single or invariant.applies(subject):
             continue
         try:

@@ -37,6 +37,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the grantrules invariant suite on this installed scheme "
         "(repeatable; 'all' for every installed scheme; 'module:attribute' also works)",
     )
+    parser.addini(
+        "grantrules_min_reach",
+        type="linelist",
+        default=[],
+        help="how many generated examples must reach each invariant of the suite: a line N "
+        "for every scheme, ID=N for one (default: 2% of max_examples, at most 20)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -69,6 +76,24 @@ def pytest_collection_modifyitems(
         from grantrules.testing._suite import invariant_items
 
         items.extend(invariant_items(session, scheme_ids(options)))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Per invariant of the suite, how many generated examples reached its check."""
+    rows = [
+        (report.nodeid, value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "grantrules_reach"
+    ]
+    if not rows:
+        return
+    terminalreporter.section("grantrules invariants: examples that reached each check")
+    width = max(len(nodeid) for nodeid, _ in rows)
+    for nodeid, (reached, examples) in sorted(rows):
+        terminalreporter.write_line(f"{nodeid:<{width}}  {reached:>5} of {examples}")
 
 
 def _owns_scheme_fixture(metafunc: pytest.Metafunc) -> bool:

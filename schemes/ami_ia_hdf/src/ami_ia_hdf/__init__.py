@@ -93,6 +93,7 @@ def scheme() -> Scheme:
         award="award",
         obligations=rules.obligations(),
         derived=rules.derived(),
+        invariants=rules.invariants(),
         labels=LABELS,
         note="First encoding, from the press release and the Region's job offer.",
     )

@@ -1,4 +1,5 @@
-"""The criteria, amounts, derived values and obligations of the AMI IA Hauts-de-France.
+"""The criteria, amounts, funding invariants, derived values and obligations of the AMI IA
+Hauts-de-France.
 
 Ids, amounts and interpretations follow our decisions in ``ami-ia-hdf.md``; every number
 lives in ``parameters.toml`` with its basis.
@@ -15,6 +16,7 @@ from grantrules.authoring import (
     Criterion,
     Euro,
     Expr,
+    Invariant,
     Obligation,
     Severity,
     collection,
@@ -29,7 +31,7 @@ from grantrules.authoring import (
     when,
 )
 
-__all__ = ["amounts", "criteria", "derived", "obligations"]
+__all__ = ["amounts", "criteria", "derived", "invariants", "obligations"]
 
 PRESS = "https://smartcitymag.fr/article/1536/hauts-de-france-un-ami-pour-encourager-l-experimentation-autour-de-l-ia"
 CPR = "https://eur-lex.europa.eu/eli/reg/2021/1060/oj"
@@ -485,5 +487,63 @@ def obligations() -> tuple[Obligation, ...]:
                 "en": "Keep the supporting documents for the regulatory period.",
             },
             Basis("Règlement (UE) 2021/1060", "art. 82", url=CPR, reliability="verified"),
+        ),
+    )
+
+
+CGCT_L1111_10 = Basis(
+    "Code général des collectivités territoriales",
+    "art. L1111-10 III",
+    url="https://french-business-law.com/french-legislation-art/article-l1111-10-of-the-french-general-code-of-local-authorities",
+    reliability="verified",
+)
+
+
+def invariants() -> tuple[Invariant, ...]:
+    """What the call promises of every award, checked on generated applications.
+
+    They restate the award formula and the own-share criterion from the other side, so that a
+    change to one that breaks the promise is caught: a rounding turned UP, a ceiling dropped,
+    the own share's threshold rounded down.
+    """
+    public_funding = award + other_public
+    return (
+        Invariant(
+            "award.within_rate",
+            award <= param("feder_rate").of(eligible_cost, rounding=DOWN),
+            basis=AMI,
+            message={
+                "fr": "L'aide FEDER ne dépasse jamais {feder_rate} du coût éligible, arrondi "
+                "au centime inférieur.",
+                "en": "The FEDER award never exceeds {feder_rate} of the eligible cost, "
+                "rounded down to the cent.",
+            },
+        ),
+        Invariant(
+            "award.within_ceiling",
+            award <= param("award_ceiling"),
+            basis=AMI_INFERRED,
+            message={
+                "fr": "L'aide FEDER ne dépasse jamais {award_ceiling}.",
+                "en": "The FEDER award never exceeds {award_ceiling}.",
+            },
+        ),
+        Invariant(
+            "financing.public_cap",
+            # The own share seen from the funders' side: own funds of at least 20 % leave at
+            # most 80 % to public co-funders, rounded down to the cent.
+            public_funding
+            <= (1 - param("min_own_share")).of(own_funds + public_funding, rounding=DOWN),
+            when=legal_category.starts_with_any(param("own_share_category_prefixes")),
+            basis=CGCT_L1111_10,
+            message={
+                "fr": "Pour une collectivité ou un groupement, l'aide FEDER et les autres "
+                "financements publics ne dépassent jamais, ensemble, 100 % moins "
+                "{min_own_share} des financements publics du projet (autofinancement "
+                "compris).",
+                "en": "For a local authority or a grouping, the FEDER award and the other "
+                "public funding never exceed, together, 100 % less {min_own_share} of the "
+                "project's public funding (own funds included).",
+            },
         ),
     )
