@@ -23,13 +23,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import ClassVar, NoReturn, Self
 
-from babel.numbers import (
-    NumberFormatError,
-    format_percent,
-    get_group_symbol,
-    parse_decimal,
-)
-
+# Babel (about a fifth of `import grantrules`) loads when an amount is parsed or a rate
+# formatted, not with the library: Euro.format applies its patterns by hand.
 from grantrules.errors import InvalidArgument, InvalidMoney
 
 __all__ = ["DOWN", "HALF_EVEN", "HALF_UP", "UP", "Euro", "Rate", "Rounding", "RoundingRule"]
@@ -609,6 +604,8 @@ class Euro(_Exact):
         >>> Euro.parse("150 000,00 €")
         Euro('150000.00')
         """
+        from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+
         locale = _babel_locale(lang)
         if not isinstance(text, str):
             raise InvalidArgument(f"Euro.parse expects a string, got {_describe(text)}")
@@ -764,6 +761,8 @@ def _rate_operand(verb: str, other: object) -> Decimal:
 @functools.lru_cache(maxsize=256)
 def _format_rate(value: Decimal, lang: str) -> str:
     # Cached: a scheme has a handful of rates, quoted in every decision's messages.
+    from babel.numbers import format_percent
+
     return format_percent(value, locale=_babel_locale(lang), decimal_quantization=False)
 
 
