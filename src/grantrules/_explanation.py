@@ -101,9 +101,14 @@ class Explanation:
 
     def not_met(self, severity: Severity) -> tuple[int, ...]:
         """The indexes of the criteria of ``severity`` that failed or lacked an input."""
-        version, outcomes = self.version, self.outcomes
-        indexes = version.blocking if severity is Severity.BLOCKING else version.warning
-        return tuple(i for i in indexes if outcomes[i][0] in _BLOCKING)
+        if severity is Severity.BLOCKING:
+            if self.eligible:  # then no blocking criterion failed or lacked an input
+                return ()
+            indexes = self.version.blocking
+        else:
+            indexes = self.version.warning
+        outcomes = self.outcomes
+        return tuple([i for i in indexes if outcomes[i][0] in _BLOCKING])
 
     def result(self, index: int) -> CriterionResult:
         """The result of the criterion at ``index`` (message and inputs built on first read)."""

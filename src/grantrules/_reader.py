@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import linecache
 import re
 import types
 import typing
@@ -36,6 +35,7 @@ from typing import Any, Literal
 
 import attrs
 
+from grantrules._source import exec_source
 from grantrules.errors import GrantRulesError
 from grantrules.money import Euro
 
@@ -227,18 +227,11 @@ class _Gen:
         return name
 
 
-_COUNTER = itertools.count()
-
-
 def _build(model: type) -> Reader:
     g = _Gen()
     attrs.resolve_types(model)
     entry = g.reader_of(model)
-    source = "\n\n".join(g.sources) + "\n"
-    # Registered with linecache, as attrs does, so that tracebacks and profilers show it.
-    filename = f"<grantrules reader {model.__qualname__} #{next(_COUNTER)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), g.namespace)
+    exec_source("\n\n".join(g.sources) + "\n", f"reader {model.__qualname__}", g.namespace)
     function: Reader = g.namespace[entry]
     return function
 

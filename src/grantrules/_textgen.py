@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from grantrules._format import format_value
 from grantrules._json_text import json_text, key_text, value_text
+from grantrules._source import exec_source
 from grantrules.expressions import Compiled, Env, MissingInput
 from grantrules.rules import Outcome
 
@@ -142,9 +143,7 @@ def criterion_text(
             g.code(f"_vt({value})")
     g.code("('}}' if label is None else '},\"exception\":' + _enc(label) + '}')")
     lines.append(f"    return {g.joined()}")
-    exec(
-        compile("\n".join(lines), f"<criterion text {compiled.criterion.id}>", "exec"), g.namespace
-    )
+    exec_source("\n".join(lines) + "\n", f"criterion text {compiled.criterion.id}", g.namespace)
     function: CriterionText = g.namespace["_text"]
     return function
 
@@ -181,7 +180,7 @@ def inputs_text(
         texts.append(joined)
     lines.append("    return (" + "".join(f"{text}, " for text in texts) + ")")
     namespace: dict[str, Any] = {"_vt": value_text}
-    exec(compile("\n".join(lines), "<amount inputs>", "exec"), namespace)  # names from Inputs
+    exec_source("\n".join(lines) + "\n", "amount inputs", namespace)  # names from Inputs
     function: InputsText = namespace["_inputs"]
     return function
 
