@@ -55,6 +55,17 @@ _CURRENCY_PATTERNS = {
 _SPACES = (" ", "\u00a0", "\u202f")
 
 
+# The same patterns as Euro.format applies them: (marks for "," and ".", prefix, suffix).
+def _currency_format(group: str, mark: str, template: str) -> tuple[dict[int, str], str, str]:
+    prefix, suffix = template.split("{}")
+    return str.maketrans({",": group, ".": mark}), prefix, suffix
+
+
+_CURRENCY_FORMATS = {
+    lang: _currency_format(*pattern) for lang, pattern in _CURRENCY_PATTERNS.items()
+}
+
+
 def _check_lang(lang: object) -> str:
     if not isinstance(lang, str) or lang not in _LOCALES:
         raise InvalidArgument(
@@ -586,14 +597,16 @@ class Euro(_Exact):
         >>> Euro("150000").format("en"), Euro("-1234.5").format("fr")
         ('€150,000.00', '-1\u202f234,50\xa0€')
         """
-        pattern = _CURRENCY_PATTERNS.get(lang)
+        pattern = _CURRENCY_FORMATS.get(lang)
         if pattern is None:
             _check_lang(lang)
-        group, decimal_mark, template = pattern  # type: ignore[misc]
-        units, cents = format(abs(self._d), "f").split(".")
-        grouped = f"{int(units):,}".replace(",", group)
-        text = template.format(grouped + decimal_mark + cents)
-        return "-" + text if self._d < 0 else text
+        marks, prefix, suffix = pattern  # type: ignore[misc]
+        # Decimal's own "," format groups thousands in C; a translation puts the language's
+        # marks in place of "," and ".".
+        amount = self._d
+        if amount < 0:
+            return "-" + prefix + format(-amount, ",f").translate(marks) + suffix
+        return prefix + format(amount, ",f").translate(marks) + suffix
 
     @classmethod
     def parse(cls, text: str, lang: str = "fr") -> Euro:
