@@ -239,12 +239,18 @@ class Explanation:
                 )
                 yield amount_id, value, members, label, missing
             return
+        # _shown, inline: this loop runs for every amount of every decision written.
+        values, notes = env.amounts, self.notes
+        award = None if self.eligible else self.version.version.award
         for amount, members in zip(self.version.amounts, generated, strict=True):
-            value, label, missing, computed = self._shown(amount.id)
-            if computed is not _ABSENT:
-                computed = key_text("computed") + value_text(computed)
+            amount_id = amount.id
+            label, missing = notes.get(amount_id, _NO_NOTE)
+            if amount_id == award:
+                computed = key_text("computed") + value_text(values[amount_id])
                 members = f"{members},{computed}" if members else computed
-            yield amount.id, value, members, label, missing
+                yield amount_id, Euro.ZERO, members, "ineligible", missing
+            else:
+                yield amount_id, values[amount_id], members, label, missing
 
     def _amounts(
         self,
