@@ -190,7 +190,8 @@ INVARIANTS: Mapping[str, Invariant] = {
         Invariant(
             "compiled_matches_reference",
             "evaluate() agrees with the reference interpreter: verdict, award, amounts, "
-            "outcomes, exceptions, derived values and obligations.",
+            "outcomes, exceptions, failed and warning criteria, derived values and "
+            "obligations.",
             reference.compiled_matches_reference,
         ),
         _invariant("award_non_negative", "The award is never negative."),
