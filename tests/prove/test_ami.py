@@ -25,6 +25,7 @@ def test_every_generic_invariant_is_proved(report: Report) -> None:
         "award_zero_when_ineligible": "proved",
         "award_within_ceilings": "proved",
         "award_within_rate": "proved",
+        "award_within_rate_bound": "proved",
         "award_whole_cents": "proved",
         "exceptions_consistent": "proved",
     }

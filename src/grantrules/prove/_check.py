@@ -17,7 +17,7 @@ from typing import Any
 import z3
 
 from grantrules.decision import Decision
-from grantrules.errors import EvaluationError, GrantRulesError, InvalidArgument
+from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.evaluate import evaluate
 from grantrules.expressions import Env
 from grantrules.prove._claims import Claim, Texts, claims
@@ -89,7 +89,7 @@ class _Run:
         try:
             app = structure_application(self.scheme, doc)
             decision = evaluate(self.scheme, app, on=self.sym.on)
-        except GrantRulesError as error:
+        except Exception as error:  # whatever it is, the report shows it
             return doc, error, None
         amounts = {a.id: a.value for a in decision.amounts}
         return doc, decision, Env(app, self.sym.params, amounts, self.sym.on)

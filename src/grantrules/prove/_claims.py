@@ -189,13 +189,45 @@ def _within_rate(sym: Symbolic) -> Claim:
     return Claim("award_within_rate", z3.Or(violations), check)
 
 
+def _within_rate_bound(sym: Symbolic) -> Claim | None:
+    """The award never exceeds the scheme's maximum rate (its metadata's
+    ``subvention_rate_upper_bound``) of what its rate applies to, whichever branch applied:
+    an exception that raises the rate above the cap is caught here."""
+    bound = sym.scheme.metadata.subvention_rate_upper_bound
+    plain = [b for b in _branches(sym) if b.rate is not None and b.plain]
+    if bound is None or not plain:
+        return None
+    violations = []
+    for branch in plain:
+        assert branch.rate is not None
+        base = sym.translator.money(branch.rate.amount)
+        violations.append(z3.And(sym.eligible, branch.guard, sym.award * 100 > base * bound))
+
+    def check(decision: Decision, env: Env) -> Texts | None:
+        if not decision.eligible:
+            return None
+        for branch in plain:
+            assert branch.rate is not None
+            base = _value(branch.rate.amount, env)
+            if not isinstance(base, Euro) or not _branch_applies(branch, env, sym):
+                continue
+            if decision.award.amount * 100 > base.amount * bound:
+                return _texts(
+                    f"aide {decision.award} > {bound} % de {base} (taux maximal du dispositif)",
+                    f"award {decision.award} > {bound}% of {base} (the scheme's maximum rate)",
+                )
+        return None
+
+    return Claim("award_within_rate_bound", z3.Or(violations), check)
+
+
 def _branch_applies(branch: _Branch, env: Env, sym: Symbolic) -> bool:
     award = sym.version.amount(sym.version.award)
     applying = [o for o in award.exceptions if _value(o.when, env)]
     rates = [n for o in applying for n in o.then.walk() if isinstance(n, ApplyRate)]
     if not applying:
         rates = [n for n in award.formula.walk() if isinstance(n, ApplyRate)]
-    return branch.rate in rates
+    return any(r is branch.rate for r in rates)  # nodes compare by identity
 
 
 def _whole_quantum(sym: Symbolic) -> Claim:
@@ -235,16 +267,19 @@ def claims(sym: Symbolic) -> list[Claim | tuple[str, Texts]]:
     found: list[Claim | tuple[str, Texts]] = []
     for name, build in _BUILDERS:
         try:
-            found.append(build(sym))
+            claim = build(sym)
+            if claim is not None:
+                found.append(claim)
         except Untranslatable as reason:
             found.append((name, _texts(f"non traduit : {reason}", f"not translated: {reason}")))
     return found
 
 
-_BUILDERS: tuple[tuple[str, Callable[[Symbolic], Claim]], ...] = (
+_BUILDERS: tuple[tuple[str, Callable[[Symbolic], Claim | None]], ...] = (
     ("award_non_negative", _non_negative),
     ("award_zero_when_ineligible", _zero_when_ineligible),
     ("award_within_ceilings", _within_ceilings),
     ("award_within_rate", _within_rate),
+    ("award_within_rate_bound", _within_rate_bound),
     ("award_whole_cents", _whole_quantum),
 )

@@ -15,6 +15,7 @@ when there is no document.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import attrs
@@ -152,6 +153,9 @@ class Report:
             if r.evaluator:
                 line += f" [{words[r.evaluator]}]"
             lines.append(line)
+            if r.counterexample is not None:
+                shown = json.dumps(r.counterexample, ensure_ascii=False, sort_keys=True)
+                lines.append(f"      {'contre-exemple :' if fr else 'counterexample:'} {shown}")
         lines += ["", "Témoins :" if fr else "Witnesses:"]
         for w in (*self.witnesses, self.eligible):
             line = f"  {words[w.status]:<12} {w.criterion} {w.outcome}"
