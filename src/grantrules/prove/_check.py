@@ -65,7 +65,14 @@ class _Run:
         solver.add(condition)
         try:
             answer = solver.check()
-            return str(answer), solver.model() if answer == z3.sat else None
+            if answer != z3.sat:
+                return str(answer), None
+            model = solver.model()
+            # A smaller document reads better: one item per collection when that suffices.
+            solver.add([c.count <= 1 for c in self.sym.shape.collections.values()])
+            if solver.check() == z3.sat:
+                model = solver.model()
+            return "sat", model
         finally:
             solver.pop()
 
@@ -212,6 +219,13 @@ class _Run:
             core = {str(c) for c in solver.unsat_core()}
             names = [n for n in literals if f"passes#{n}" in core]
         listed = ", ".join(names)
+        if len(names) == 1:
+            return _texts(
+                "aucune demande n'est éligible avec une aide positive dans les bornes : le "
+                f"critère {listed} ne peut être rempli",
+                "no application is eligible with an award above zero within the bounds: "
+                f"criterion {listed} can never be met",
+            )
         return _texts(
             "aucune demande n'est éligible avec une aide positive dans les bornes : les "
             f"critères {listed} ne peuvent être remplis ensemble",
