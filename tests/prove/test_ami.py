@@ -27,6 +27,7 @@ def test_every_generic_invariant_is_proved(report: Report) -> None:
         "award_within_rate": "proved",
         "award_within_rate_bound": "proved",
         "award_whole_cents": "proved",
+        "ineligible_line_irrelevant": "proved",
         "exceptions_consistent": "proved",
     }
     assert report.exit_code == 0

@@ -20,6 +20,7 @@ INVARIANTS = {
     "award_within_rate",
     "award_within_rate_bound",
     "award_whole_cents",
+    "ineligible_line_irrelevant",
     "exceptions_consistent",
 }
 

@@ -20,9 +20,10 @@ from grantrules.decision import Decision
 from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.evaluate import evaluate
 from grantrules.expressions import Env
-from grantrules.prove._claims import Claim, Texts, claims
+from grantrules.prove._claims import Claim, Options, Texts, claims
 from grantrules.prove._decision import Symbolic, symbolic
 from grantrules.prove._document import document
+from grantrules.prove._metamorphic import ineligible_line_irrelevant
 from grantrules.prove._report import (
     CONFIRMED,
     DISAGREES,
@@ -239,6 +240,8 @@ def check(
     on: datetime.date | None = None,
     max_items: int = DEFAULT_MAX_ITEMS,
     timeout: float = DEFAULT_TIMEOUT,
+    eligible_cost: str = "eligible_cost",
+    ceilings: tuple[str, ...] = (),
 ) -> Report:
     """Prove the generic invariants of the version of ``scheme`` in force on ``on`` (today
     by default) and find a witness for every outcome, within ``max_items`` items per
@@ -249,6 +252,10 @@ def check(
         on: the evaluation date: the version and parameters in force that day.
         max_items: how many items each collection holds at most.
         timeout: how long the solver may think about one question, in seconds.
+        eligible_cost: the amount holding the eligible base, which the award's rate must
+            bound besides what it applies to in the formula (as
+            :class:`grantrules.testing.invariants.Config` names it).
+        ceilings: parameters that cap the award besides those its formula shows.
 
     Returns:
         The :class:`~grantrules.prove.Report`.
@@ -265,11 +272,14 @@ def check(
     sym = symbolic(scheme, day, max_items)
     run = _Run(scheme, sym, timeout)
     results = []
-    for claim in claims(sym):
+    for claim in claims(sym, Options(eligible_cost, tuple(ceilings))):
         if isinstance(claim, tuple):
             results.append(InvariantResult(claim[0], UNKNOWN, claim[1]))
         else:
             results.append(run.invariant(claim))
+    line = ineligible_line_irrelevant(sym, Options(eligible_cost, tuple(ceilings)))
+    if line is not None:
+        results.append(run.invariant(line))
     results.append(run.conflicts())
     witnesses = tuple(run.witness(g) for g in goals(sym))
     eligible = run.witness(eligible_goal(sym))

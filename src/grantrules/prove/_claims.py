@@ -22,13 +22,13 @@ import z3
 
 from grantrules.amounts import Amount
 from grantrules.decision import Decision
-from grantrules.expressions import ApplyRate, Env, Expr, Extremum, When
+from grantrules.expressions import AmountRef, ApplyRate, Env, Expr, Extremum, Param, When
 from grantrules.money import Euro, Rate
 from grantrules.prove._decision import Symbolic
 from grantrules.prove._rounding import quantum_cents
 from grantrules.prove._values import Untranslatable, as_rate
 
-__all__ = ["Claim", "claims"]
+__all__ = ["Claim", "Options", "claims"]
 
 Texts = dict[str, str]
 #: A check on the evaluator's decision: the violation it shows (fr, en), or None.
@@ -43,6 +43,17 @@ class Claim:
     violation: Any
     check: Check
     reason: Texts | None = None
+
+
+@attrs.frozen
+class Options:
+    """Names the claims use, as :class:`grantrules.testing.invariants.Config` has them:
+    ``eligible_cost``, the amount holding the eligible base (the rate's bound applies to it
+    too, when the scheme has it); ``ceilings``, parameters that cap the award besides those
+    its formula shows."""
+
+    eligible_cost: str = "eligible_cost"
+    ceilings: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -94,7 +105,7 @@ def _texts(fr: str, en: str) -> Texts:
     return {"fr": fr, "en": en}
 
 
-def _non_negative(sym: Symbolic) -> Claim:
+def _non_negative(sym: Symbolic, options: Options) -> Claim:
     def check(decision: Decision, env: Env) -> Texts | None:
         if decision.award < Euro.ZERO:
             return _texts(f"aide négative : {decision.award}", f"negative award: {decision.award}")
@@ -103,7 +114,7 @@ def _non_negative(sym: Symbolic) -> Claim:
     return Claim("award_non_negative", sym.award < 0, check)
 
 
-def _zero_when_ineligible(sym: Symbolic) -> Claim:
+def _zero_when_ineligible(sym: Symbolic, options: Options) -> Claim:
     def check(decision: Decision, env: Env) -> Texts | None:
         if not decision.eligible and decision.award != Euro.ZERO:
             return _texts(
@@ -119,8 +130,9 @@ def _cents(sym: Symbolic, expr: Expr) -> Any:
     return sym.translator.money(expr)
 
 
-def _within_ceilings(sym: Symbolic) -> Claim:
+def _within_ceilings(sym: Symbolic, options: Options) -> Claim:
     caps = [c for b in _branches(sym) for c in b.caps]
+    caps += [Param(name) for name in options.ceilings if name in sym.params]
     unique = list({id(c): c for c in caps}.values())
     if not unique:
         return Claim(
@@ -148,7 +160,17 @@ def _within_ceilings(sym: Symbolic) -> Claim:
     return Claim("award_within_ceilings", violation, check)
 
 
-def _within_rate(sym: Symbolic) -> Claim:
+def _bases(sym: Symbolic, branch: _Branch, options: Options) -> list[Expr]:
+    """What the branch's rate must bound: the amount it applies to in the formula, and the
+    scheme's eligible base (a rate applied to the total cost exceeds the latter)."""
+    assert branch.rate is not None
+    found = [branch.rate.amount]
+    if options.eligible_cost in sym.amounts:
+        found.append(AmountRef(options.eligible_cost))
+    return found
+
+
+def _within_rate(sym: Symbolic, options: Options) -> Claim:
     plain = [b for b in _branches(sym) if b.rate is not None and b.plain]
     if not plain:
         return Claim(
@@ -164,32 +186,37 @@ def _within_rate(sym: Symbolic) -> Claim:
     for branch in plain:
         assert branch.rate is not None
         rate = as_rate(sym.translator.value(branch.rate.rate), "the award's rate")
-        base = sym.translator.money(branch.rate.amount)
-        # Exact: award x q > base x p means the award exceeds rate x base before rounding.
-        over = [z3.And(g, sym.award * f.denominator > base * f.numerator) for g, f in rate.options]
-        violations.append(z3.And(sym.eligible, branch.guard, z3.Or(over)))
+        for expr in _bases(sym, branch, options):
+            base = sym.translator.money(expr)
+            # Exact: award x q > base x p means the award exceeds rate x base before rounding.
+            over = [
+                z3.And(g, sym.award * f.denominator > base * f.numerator) for g, f in rate.options
+            ]
+            violations.append(z3.And(sym.eligible, branch.guard, z3.Or(over)))
 
     def check(decision: Decision, env: Env) -> Texts | None:
         if not decision.eligible:
             return None
         for branch in plain:
             assert branch.rate is not None
-            rate, base = _value(branch.rate.rate, env), _value(branch.rate.amount, env)
-            if not (isinstance(rate, Rate) and isinstance(base, Euro)):
-                continue
-            exact = Fraction(rate.value) * Fraction(base.amount)
-            if Fraction(decision.award.amount) > exact and _branch_applies(branch, env, sym):
-                shown = Decimal(exact.numerator) / exact.denominator
-                return _texts(
-                    f"aide {decision.award} > {rate} × {base} = {shown}",
-                    f"award {decision.award} > {rate} × {base} = {shown}",
-                )
+            rate = _value(branch.rate.rate, env)
+            for expr in _bases(sym, branch, options):
+                base = _value(expr, env)
+                if not (isinstance(rate, Rate) and isinstance(base, Euro)):
+                    continue
+                exact = Fraction(rate.value) * Fraction(base.amount)
+                if Fraction(decision.award.amount) > exact and _branch_applies(branch, env, sym):
+                    shown = Decimal(exact.numerator) / exact.denominator
+                    return _texts(
+                        f"aide {decision.award} > {rate} × {base} = {shown}",
+                        f"award {decision.award} > {rate} × {base} = {shown}",
+                    )
         return None
 
     return Claim("award_within_rate", z3.Or(violations), check)
 
 
-def _within_rate_bound(sym: Symbolic) -> Claim | None:
+def _within_rate_bound(sym: Symbolic, options: Options) -> Claim | None:
     """The award never exceeds the scheme's maximum rate (its metadata's
     ``subvention_rate_upper_bound``) of what its rate applies to, whichever branch applied:
     an exception that raises the rate above the cap is caught here."""
@@ -230,7 +257,7 @@ def _branch_applies(branch: _Branch, env: Env, sym: Symbolic) -> bool:
     return any(r is branch.rate for r in rates)  # nodes compare by identity
 
 
-def _whole_quantum(sym: Symbolic) -> Claim:
+def _whole_quantum(sym: Symbolic, options: Options) -> Claim:
     declared = [a for a in sym.version.amounts if a.rounding is not None]
     parts = []
     for amount in declared:
@@ -261,13 +288,13 @@ def _no_check(decision: Decision, env: Env) -> Texts | None:
     return None
 
 
-def claims(sym: Symbolic) -> list[Claim | tuple[str, Texts]]:
+def claims(sym: Symbolic, options: Options | None = None) -> list[Claim | tuple[str, Texts]]:
     """The generic invariants of ``sym``'s version; a claim that cannot be stated is given
     as (id, reason)."""
     found: list[Claim | tuple[str, Texts]] = []
     for name, build in _BUILDERS:
         try:
-            claim = build(sym)
+            claim = build(sym, options or Options())
             if claim is not None:
                 found.append(claim)
         except Untranslatable as reason:
@@ -275,7 +302,7 @@ def claims(sym: Symbolic) -> list[Claim | tuple[str, Texts]]:
     return found
 
 
-_BUILDERS: tuple[tuple[str, Callable[[Symbolic], Claim | None]], ...] = (
+_BUILDERS: tuple[tuple[str, Callable[[Symbolic, Options], Claim | None]], ...] = (
     ("award_non_negative", _non_negative),
     ("award_zero_when_ineligible", _zero_when_ineligible),
     ("award_within_ceilings", _within_ceilings),

@@ -96,14 +96,17 @@ def _with_exceptions(
     return result, guards
 
 
-def symbolic(scheme: Scheme, on: datetime.date, max_items: int) -> Symbolic:
-    """Translate the version of ``scheme`` in force on ``on``."""
+def symbolic(
+    scheme: Scheme, on: datetime.date, max_items: int, removed: tuple[str, int] | None = None
+) -> Symbolic:
+    """Translate the version of ``scheme`` in force on ``on``; with ``removed`` (a collection
+    and a slot), the same application without that item, over the same variables."""
     version = scheme.version_at(on)
     params = dict(version.parameters_at(on))
     exprs: list[Expr] = list(version.expressions())
     probe = Shape(scheme.application_type, max_items, on, Facts())
     facts = collect(exprs, params, probe.is_collection)
-    shape = Shape(scheme.application_type, max_items, on, facts)
+    shape = Shape(scheme.application_type, max_items, on, facts, removed)
     t = Translator(shape, params)
     out = Symbolic(scheme, version, on, params, shape, t)
     for amount in version.amounts:

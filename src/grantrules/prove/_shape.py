@@ -71,20 +71,32 @@ def _refuses_negative(attribute: attrs.Attribute[Any] | None) -> bool:
 class Collection:
     """A collection unrolled into ``size`` slots; the first ``count`` are its items."""
 
-    def __init__(self, path: str, item_type: Any, size: int) -> None:
+    def __init__(self, path: str, item_type: Any, size: int, removed: int | None = None) -> None:
         self.path, self.item_type, self.size = path, item_type, size
+        # A slot left out: the same application without that item (same variables).
+        self.removed = removed
         self.count = z3.Int(f"{path}#count")
         self.slots: list[dict[str | None, Value]] = [{} for _ in range(size)]
 
     def active(self, index: int) -> Any:
+        if index == self.removed:
+            return z3.BoolVal(False)
         return self.count > index
 
 
 class Shape:
     """The solver variables of one application of ``app_type``, created as rules read them."""
 
-    def __init__(self, app_type: type, max_items: int, on: datetime.date, facts: Facts) -> None:
+    def __init__(
+        self,
+        app_type: type,
+        max_items: int,
+        on: datetime.date,
+        facts: Facts,
+        removed: tuple[str, int] | None = None,
+    ) -> None:
         self.app_type, self.max_items, self.on, self.facts = app_type, max_items, on, facts
+        self.removed = removed
         self.scalars: dict[str, Value] = {}
         self.collections: dict[str, Collection] = {}
         self.constraints: list[Any] = []
@@ -126,7 +138,8 @@ class Shape:
             slot = self.slot(path)
             if not _is_tuple(slot.type):
                 raise Untranslatable(f"field {path} is summed or counted but is not a collection")
-            coll = Collection(path, _item_type(slot.type), self.max_items)
+            gone = self.removed[1] if self.removed and self.removed[0] == path else None
+            coll = Collection(path, _item_type(slot.type), self.max_items, gone)
             self.constraints += [coll.count >= 0, coll.count <= self.max_items]
             self.collections[path] = coll
         return self.collections[path]
