@@ -43,7 +43,10 @@ def _strip_optional(tp: Any) -> tuple[Any, bool]:
 
 
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    try:
+        return typing.get_type_hints(cls)
+    except Exception as error:  # an annotation that does not resolve: say which class
+        raise Untranslatable(f"the types of {cls.__name__} ({error})") from None
 
 
 def _is_tuple(tp: Any) -> bool:
