@@ -22,7 +22,7 @@ SOURCES_OF_DEPS := pyproject.toml schemes/ami_ia_hdf/pyproject.toml
 $(STAMP): $(SOURCES_OF_DEPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_EXTRA) --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing]" -e schemes/ami_ia_hdf --group dev
+	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing,prove]" -e schemes/ami_ia_hdf --group dev
 	@touch $@
 
 demo: $(STAMP)
@@ -65,6 +65,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_call.py --scheme ami-ia-hdf
 	$(BIN)/python bench/bench_call.py --scheme ami-ia-hdf --jobs 2
 	$(BIN)/python bench/bench_contention.py
+	$(BIN)/python bench/bench_check.py
 
 # Runs the whole suite on every interpreter of 3.11, 3.12 and 3.13 that this machine has
 # (on PATH, or installed by pyenv without being selected).
