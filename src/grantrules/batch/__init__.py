@@ -1,0 +1,17 @@
+"""Columnar evaluation: a whole table of applications at once, compiled from the same rules.
+
+``evaluate_table(scheme, table)`` decides every row of an Arrow table of application
+documents with NumPy and Arrow kernels compiled from the scheme's expression trees (money as
+int64 cents, every rounding exact), row for row as :func:`grantrules.evaluate` would;
+:func:`decision_of` gives the explained decision of any row.  Requires the ``batch`` extra
+(``pip install grantrules[batch]``: pyarrow and NumPy).
+
+.. versionadded:: 0.3
+"""
+
+from __future__ import annotations
+
+from grantrules.batch._rows import decision_of
+from grantrules.batch._table import evaluate_table, output_schema, route_of
+
+__all__ = ["decision_of", "evaluate_table", "output_schema", "route_of"]
