@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import HERE, jsonl_table
 from grantrules._strict import StrictModeError
-from grantrules.batch import decision_of, evaluate_table, output_schema, route_of
+from grantrules.batch import decision_of, evaluate_table, output_schema, route_of, typed_table
 from grantrules.batch._rows import document as as_document
 from grantrules.decision import Decision
 from grantrules.errors import ApplicationInvalid, InvalidArgument
@@ -42,18 +42,19 @@ def expected_row(decision: Decision) -> dict[str, Any]:
     return row
 
 
-def check_rows(scheme: Scheme, documents: list[dict[str, Any]], table: Any, **kw: Any) -> None:
-    result = evaluate_table(scheme, table, **kw)
-    assert result.schema.equals(output_schema(scheme))
-    assert route_of(result) == "columnar"
+def check_rows(scheme: Scheme, documents: list[dict[str, Any]], *tables: Any, **kw: Any) -> None:
+    """Every table (the documents in some Arrow form) gives evaluate()'s results."""
     on = kw.get("on")
     what_if = scheme.with_parameters(**kw["overrides"]) if kw.get("overrides") else scheme
-    for document, row in zip(documents, result.to_pylist(), strict=True):
-        expected = expected_row(evaluate(what_if, document, on))
-        assert {k: row[k] for k in expected} == expected, document
-        assert set(row) == set(expected) | {
-            f"amount.{a.id}" for v in scheme.versions for a in v.amounts
-        }
+    expected = [expected_row(evaluate(what_if, document, on)) for document in documents]
+    every_amount = {f"amount.{a.id}" for v in scheme.versions for a in v.amounts}
+    for table in tables:
+        result = evaluate_table(scheme, table, **kw)
+        assert result.schema.equals(output_schema(scheme))
+        assert route_of(result) == "columnar"
+        for document, row, wanted in zip(documents, result.to_pylist(), expected, strict=True):
+            assert {k: row[k] for k in wanted} == wanted, document
+            assert set(row) == set(wanted) | every_amount
 
 
 def documents_of(apps: list[Any]) -> list[dict[str, Any]]:
@@ -66,14 +67,14 @@ def documents_of(apps: list[Any]) -> list[dict[str, Any]]:
 @given(data=st.data())
 def test_ami_rows_match_evaluate(ami: Scheme, data: st.DataObject) -> None:
     documents = documents_of(data.draw(st.lists(applications(ami), min_size=1, max_size=40)))
-    check_rows(ami, documents, jsonl_table(documents))
+    check_rows(ami, documents, jsonl_table(documents), typed_table(ami, documents))
 
 
 @settings(max_examples=60)
 @given(data=st.data())
 def test_sports_rows_match_evaluate(sports: Scheme, data: st.DataObject) -> None:
     documents = documents_of(data.draw(st.lists(applications(sports), min_size=1, max_size=40)))
-    check_rows(sports, documents, pa.Table.from_pylist(documents))
+    check_rows(sports, documents, pa.Table.from_pylist(documents), typed_table(sports, documents))
 
 
 @settings(max_examples=20)
@@ -107,7 +108,7 @@ def examples() -> list[dict[str, Any]]:
 
 def test_shipped_examples(ami: Scheme) -> None:
     documents = examples()
-    check_rows(ami, documents, jsonl_table(documents))
+    check_rows(ami, documents, jsonl_table(documents), typed_table(ami, documents))
 
 
 def test_invalid_rows_get_the_message_of_evaluate() -> None:

@@ -12,6 +12,14 @@ int64 cents, every rounding exact), row for row as :func:`grantrules.evaluate` w
 from __future__ import annotations
 
 from grantrules.batch._rows import decision_of
+from grantrules.batch._schema import arrow_schema, typed_table
 from grantrules.batch._table import evaluate_table, output_schema, route_of
 
-__all__ = ["decision_of", "evaluate_table", "output_schema", "route_of"]
+__all__ = [
+    "arrow_schema",
+    "decision_of",
+    "evaluate_table",
+    "output_schema",
+    "route_of",
+    "typed_table",
+]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -14,8 +13,9 @@ import pyarrow.compute as pc
 from grantrules._compiled import compiled
 from grantrules._strict import StrictModeError, strict
 from grantrules.batch._inputs import ArrowSource
-from grantrules.batch._plan import FAILED, MISSING, Plan, plan_of
-from grantrules.batch._rows import RowOutcome, decide_rows
+from grantrules.batch._output import MONEY, Output, amount_ids
+from grantrules.batch._plan import plan_of
+from grantrules.batch._rows import decide_rows
 from grantrules.batch._validate import suspects
 from grantrules.batch._values import Unsupported, days
 from grantrules.errors import InvalidArgument
@@ -35,16 +35,6 @@ BATCH_ROWS = 65_536
 #: The schema metadata key saying how the rows were decided (see :func:`route_of`).
 ROUTE_KEY = b"grantrules.route"
 _EPOCH = datetime.date(1970, 1, 1)
-MONEY = pa.decimal128(18, 2)
-
-
-def amount_ids(scheme: Scheme) -> list[str]:
-    """Every amount id of every version, in the order the versions define them."""
-    seen: dict[str, None] = {}
-    for version in scheme.versions:
-        for amount in version.amounts:
-            seen.setdefault(amount.id, None)
-    return list(seen)
 
 
 def output_schema(scheme: Scheme) -> pa.Schema:
@@ -151,17 +141,39 @@ def evaluate_batches(
     routes: set[str] | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """The output of :func:`evaluate_table`, one record batch per input batch."""
-    batches = [table] if isinstance(table, pa.RecordBatch) else table.to_batches(BATCH_ROWS)
     found = routes if routes is not None else set()
-    for batch in batches:
+    for batch in rebatched(table):
         yield _evaluate_batch(scheme, batch, on, found)
+
+
+def rebatched(table: pa.Table | pa.RecordBatch, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+    """``table`` in record batches of about ``rows`` rows: readers give small chunks (a JSON
+    block is about a thousand rows), and kernels pay per call, not per row."""
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for batch in table.to_batches(max_chunksize=rows):
+        pending.append(batch)
+        size += batch.num_rows
+        if size >= rows:
+            yield from _joined(pending, table.schema)
+            pending, size = [], 0
+    if size:
+        yield from _joined(pending, table.schema)
+
+
+def _joined(batches: list[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    if len(batches) == 1:
+        yield batches[0]
+        return
+    yield from pa.Table.from_batches(batches, schema).combine_chunks().to_batches()
 
 
 def _evaluate_batch(
     scheme: Scheme, batch: pa.RecordBatch, on: datetime.date | None, routes: set[str]
 ) -> pa.RecordBatch:
-    out = _Output(scheme, batch.num_rows)
-    out.raw_ids(batch)
+    out = Output(scheme, batch)
     bad = suspects(batch, scheme.application_type)
     good = np.flatnonzero(~bad)
     by_rows = [np.flatnonzero(bad)]
@@ -184,7 +196,8 @@ def _evaluate_batch(
         by_rows.append(rows[result.by_rows])
     leftover = np.concatenate(by_rows)
     if len(leftover):
-        out.put_rows(np.sort(leftover), decide_rows(scheme, batch, np.sort(leftover), on))
+        leftover = np.sort(leftover)
+        out.put_rows(leftover, decide_rows(scheme, batch, leftover, on))
     return out.batch()
 
 
@@ -212,105 +225,3 @@ def _groups(
         groups.setdefault(key, (version, params, []))[2].append(index)
     for version, params, indices in groups.values():
         yield version, params, rows[np.isin(inverse, indices)]
-
-
-class _Output:
-    """The output columns of one batch, filled by groups of rows."""
-
-    def __init__(self, scheme: Scheme, n: int) -> None:
-        self.scheme, self.n = scheme, n
-        self.amount_ids = amount_ids(scheme)
-        self.eligible = np.zeros(n, bool)
-        self.award = np.zeros(n, np.int64)
-        self.valid = np.zeros(n, bool)
-        self.version: list[str | None] = [None] * n
-        self.failed: list[list[str] | None] = [None] * n
-        self.warnings: list[list[str] | None] = [None] * n
-        self.amounts = {a: (np.zeros(n, np.int64), np.zeros(n, bool)) for a in self.amount_ids}
-        self.error: list[str | None] = [None] * n
-        self.ids: Any = None
-
-    def raw_ids(self, batch: pa.RecordBatch) -> None:
-        index = batch.schema.get_field_index("id")
-        column = batch.column(index) if index >= 0 else None
-        if column is None or not pa.types.is_string(column.type):
-            column = pa.nulls(self.n, pa.string())
-        self.ids = column
-
-    def put(self, plan: Plan, rows: np.ndarray[Any, Any], result: Any) -> None:
-        keep = ~result.by_rows
-        at = rows[keep]
-        self.valid[at] = True
-        self.eligible[at] = result.eligible[keep]
-        self.award[at] = result.award[keep]
-        label = plan.version.valid_from.isoformat()
-        for row in at:
-            self.version[row] = label
-        not_met = (result.outcomes == FAILED) | (result.outcomes == MISSING)
-        for target, which in ((self.failed, plan.blocking), (self.warnings, ~plan.blocking)):
-            ids = np.array(plan.ids, object)[which]
-            hits = not_met[:, which][keep]
-            for position, row in enumerate(at):
-                target[row] = list(ids[hits[position]])
-        for amount_id, (cents, missing) in result.amounts.items():
-            values, absent = self.amounts[amount_id]
-            shown = (
-                np.where(result.eligible, cents, 0) if amount_id == plan.version.award else cents
-            )
-            values[at] = np.broadcast_to(shown, (len(rows),))[keep]
-            absent[at] = np.broadcast_to(missing, (len(rows),))[keep] & ~(
-                (amount_id == plan.version.award) & ~result.eligible[keep]
-            )
-        for amount_id in set(self.amount_ids) - set(result.amounts):
-            self.amounts[amount_id][1][at] = True
-
-    def put_rows(self, rows: np.ndarray[Any, Any], outcomes: list[RowOutcome]) -> None:
-        ids: list[str | None] = self.ids.to_pylist()
-        for row, outcome in zip(rows, outcomes, strict=True):
-            decision = outcome.decision
-            ids[row] = outcome.raw_id
-            if decision is None:
-                self.error[row] = outcome.error
-                self.valid[row] = False
-                continue
-            self.valid[row] = True
-            self.eligible[row] = decision.eligible
-            self.award[row] = _cents(decision.award)
-            self.version[row] = decision.provenance.scheme_version
-            self.failed[row] = list(decision.failed_ids)
-            self.warnings[row] = [c.id for c in decision.warnings]
-            known = {a.id: a.value for a in decision.amounts}
-            for amount_id, (values, absent) in self.amounts.items():
-                value = known.get(amount_id)
-                absent[row] = value is None
-                values[row] = 0 if value is None else _cents(value)
-        self.ids = pa.array(ids, pa.string())
-
-    def batch(self) -> pa.RecordBatch:
-        invalid = ~self.valid
-        columns = [
-            self.ids,
-            pa.array(self.version, pa.string()),
-            pa.array(self.eligible, mask=invalid),
-            money(self.award, invalid),
-            pa.array(self.failed, pa.list_(pa.string())),
-            pa.array(self.warnings, pa.list_(pa.string())),
-            *(money(v, a | invalid) for v, a in self.amounts.values()),
-            pa.array(self.error, pa.string()),
-        ]
-        return pa.RecordBatch.from_arrays(columns, schema=output_schema(self.scheme))
-
-
-def _cents(amount: Any) -> int:
-    return int(Decimal(str(amount)).scaleb(2))
-
-
-def money(cents: np.ndarray[Any, Any], null: np.ndarray[Any, Any]) -> pa.Array:
-    """int64 cents as ``decimal128(18, 2)``, built from its 128-bit words (no Decimal)."""
-    words = np.empty((len(cents), 2), np.int64)
-    words[:, 0] = cents
-    words[:, 1] = cents >> 63
-    validity = pa.array(~null).buffers()[1] if null.any() else None
-    return pa.Array.from_buffers(
-        MONEY, len(cents), [validity, pa.py_buffer(words)], null_count=int(null.sum())
-    )
