@@ -20,7 +20,7 @@ from grantrules.errors import ApplicationInvalid, EvaluationError, InvalidArgume
 from grantrules.evaluate import evaluate
 from grantrules.scheme import Scheme
 
-__all__ = ["RowOutcome", "decide_rows", "decision_of", "document"]
+__all__ = ["RowOutcome", "decide_documents", "decide_rows", "decision_of", "document"]
 
 
 def document(value: Any) -> Any:
@@ -58,12 +58,23 @@ def decide_rows(
     scheme: Scheme, batch: pa.RecordBatch, rows: Any, on: datetime.date | None
 ) -> list[RowOutcome]:
     """Decide ``rows`` (indices into ``batch``) with :func:`grantrules.evaluate`."""
+    documents = [document(d) for d in batch.take(pa.array(rows, pa.int64())).to_pylist()]
+    return decide_documents(scheme, documents, on)
+
+
+def decide_documents(
+    scheme: Scheme, documents: list[Any], on: datetime.date | None
+) -> list[RowOutcome]:
+    """Decide JSON documents with :func:`grantrules.evaluate`, errors as messages."""
     outcomes = []
-    for doc in batch.take(pa.array(rows, pa.int64())).to_pylist():
-        doc = document(doc)
+    for doc in documents:
+        unread = getattr(doc, "error", None)  # a JSONL line that is not JSON
+        if isinstance(unread, str):
+            outcomes.append(RowOutcome(None, unread, None))
+            continue
         try:
             decision = evaluate(scheme, doc, on)
-        except (ApplicationInvalid, EvaluationError) as error:
+        except (ApplicationInvalid, EvaluationError, InvalidArgument) as error:
             outcomes.append(RowOutcome(None, str(error), _raw_id(doc)))
         else:
             outcomes.append(RowOutcome(decision, None, _raw_id(doc)))

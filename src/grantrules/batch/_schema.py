@@ -28,14 +28,23 @@ __all__ = ["arrow_schema", "typed_table"]
 _CODES = pa.dictionary(pa.int32(), pa.string())
 
 
-def _arrow_type(tp: Any, name: str = "") -> pa.DataType:
+def _arrow_type(tp: Any, name: str = "", typed: bool = True) -> pa.DataType:
     tp, _ = _strip(tp)
     if attrs.has(tp):
         return pa.struct(
-            [pa.field(a.name, _arrow_type(hints(tp)[a.name], a.name)) for a in attrs.fields(tp)]
+            [
+                pa.field(a.name, _arrow_type(hints(tp)[a.name], a.name, typed))
+                for a in attrs.fields(tp)
+            ]
         )
     if typing.get_origin(tp) is tuple:
-        return pa.list_(_arrow_type(typing.get_args(tp)[0]))
+        return pa.list_(_arrow_type(typing.get_args(tp)[0], "", typed))
+    if tp is bool:
+        return pa.bool_()
+    if tp is int:
+        return pa.int64()
+    if not typed:
+        return pa.string()  # the JSON document's form: amounts, dates and codes as text
     if tp is Euro:
         return pa.decimal128(18, 2)
     if tp is datetime.date:
@@ -51,8 +60,9 @@ def _arrow_type(tp: Any, name: str = "") -> pa.DataType:
     return pa.string()  # ids, and what the converter reads from text (rates)
 
 
-def arrow_schema(scheme: Scheme) -> pa.Schema:
-    """The typed Arrow schema of ``scheme``'s application documents.
+def arrow_schema(scheme: Scheme, *, typed: bool = True) -> pa.Schema:
+    """The typed Arrow schema of ``scheme``'s application documents; with ``typed=False``,
+    their JSON form (amounts, dates and codes as strings), for reading JSONL.
 
     >>> from grantrules.serde import _example_scheme
     >>> arrow_schema(_example_scheme()).field("costs").type.value_type.field("amount_excl_vat")
@@ -62,7 +72,7 @@ def arrow_schema(scheme: Scheme) -> pa.Schema:
     """
     if not isinstance(scheme, Scheme):
         raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
-    struct = _arrow_type(scheme.application_type)
+    struct = _arrow_type(scheme.application_type, typed=typed)
     return pa.schema([struct.field(i) for i in range(struct.num_fields)])
 
 
