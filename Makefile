@@ -22,7 +22,7 @@ SOURCES_OF_DEPS := pyproject.toml schemes/ami_ia_hdf/pyproject.toml
 $(STAMP): $(SOURCES_OF_DEPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_EXTRA) --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing,prove]" -e schemes/ami_ia_hdf --group dev
+	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing,prove,batch,dask]" -e schemes/ami_ia_hdf --group dev
 	@touch $@
 
 demo: $(STAMP)

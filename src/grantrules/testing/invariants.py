@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.scheme import Scheme
-from grantrules.testing import _checks, _stateful, reference
+from grantrules.testing import _batch, _checks, _stateful, reference
 from grantrules.testing._subject import Config, InvariantViolation, Subject
 from grantrules.testing.strategies import applications
 
@@ -193,6 +193,14 @@ INVARIANTS: Mapping[str, Invariant] = {
             "outcomes, exceptions, failed and warning criteria, derived values and "
             "obligations.",
             reference.compiled_matches_reference,
+        ),
+        Invariant(
+            "batch_matches_evaluate",
+            "The columnar backend (evaluate_table) decides every row of a batch as evaluate() "
+            "does: verdict, award, amounts, failed and warning criteria.",
+            _batch.batch_matches_evaluate,
+            applies=_batch.needs_pyarrow,
+            runner=_batch.run_batches,
         ),
         _invariant("award_non_negative", "The award is never negative."),
         _invariant(
