@@ -435,8 +435,8 @@ def _sum_of(node: Expr) -> Aggregate | None:
     """The sum a node stands for: a sum aggregate, or an amount whose formula is one."""
     if isinstance(node, Amount):
         node = node.formula
-    if isinstance(node, Aggregate) and node.kind == "sum":
-        return node
+    if isinstance(node, Aggregate) and node.kind == "sum" and node.unit == "EUR":
+        return node  # sums of counts (inhabitants) are reached through their items
     return None
 
 
@@ -563,6 +563,7 @@ def _start(walk: _Walk) -> None:
             for expression in amount.expressions():
                 walk.visit(expression, 0)
             walk.ceilings(amount)
+            # (an amount is money: a sum it is is a sum of euros)
             if isinstance(amount.formula, Aggregate) and amount.formula.kind == "sum":
                 walk.aggregates.setdefault(f"amount:{amount.id}", amount.formula)
                 if amount.formula.where is not None:
