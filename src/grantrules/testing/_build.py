@@ -250,7 +250,10 @@ class Builder:
         else:
             fallback = _WORDS if self.draw(ints(0, 3)) else _TEXT
         prefixes = self.thresholds.prefixes.get(key, ())
-        if prefixes and self.draw(ints(0, 19)) >= (19 if self.aim else 12):
+        # Aiming, a field with exact hints (a code list) takes them; a field known only by
+        # its prefixes (a département's commune codes) takes a prefix most of the time.
+        rarely = 19 if self.hints(key) else 3
+        if prefixes and self.draw(ints(0, 19)) >= (rarely if self.aim else 12):
             prefix = self.draw(sample(prefixes))
             drawn = self.draw(fallback)
             candidate = str(prefix) + str(drawn)[len(prefix) :]

@@ -235,8 +235,30 @@ class _Walk:
             summed = _sum_of(subject)
             if summed is not None:
                 self.link(subject, summed, other, op, polarity)
+            elif _is_count_sum(subject) and self.values(other):
+                # Inhabitants of member communes against a ceiling: aimed like a total cost.
+                assert isinstance(subject, Aggregate)
+                key = f"sum:{subject.collection}:{len(self.aggregates)}"
+                self.aggregates[key] = subject
+                for threshold in self.values(other):
+                    self.around(key, threshold, _compared(op, threshold), polarity)
         for child in node.children():
-            self.visit(child, 0)
+            self.visit(child, self.none_wanted(node, child, polarity))
+
+    @staticmethod
+    def none_wanted(node: Compare, child: Expr, polarity: int) -> int:
+        """``count(items, where=w) == 0``: an item that passes wants ``w`` to fail."""
+        other = node.right if child is node.left else node.left
+        if (
+            isinstance(child, Aggregate)
+            and child.kind == "count"
+            and child.where is not None
+            and node.op == "eq"
+            and isinstance(other, Const)
+            and other.value == 0
+        ):
+            return -polarity
+        return 0
 
     def link(
         self, subject: Expr, aggregate: Aggregate, other: Expr, op: str, polarity: int
@@ -392,6 +414,15 @@ def _visit_when(walk: _Walk, node: Expr, polarity: int) -> None:
     walk.visit(node.otherwise, polarity)
 
 
+def _visit_aggregate(walk: _Walk, node: Expr, polarity: int) -> None:
+    # Only a count passes a polarity down (see _Walk.none_wanted): to its filter.
+    assert isinstance(node, Aggregate)
+    if node.value is not None:
+        walk.visit(node.value, 0)
+    if node.where is not None:
+        walk.visit(node.where, polarity if node.kind == "count" else 0)
+
+
 def _visit_shift(walk: _Walk, node: Expr, polarity: int) -> None:
     assert isinstance(node, ShiftDate)
     sign = getattr(node, "sign", 1)
@@ -415,6 +446,7 @@ _HANDLERS: dict[type, Callable[[_Walk, Expr, int], None]] = {
     Not: _visit_not,
     When: _visit_when,
     ShiftDate: _visit_shift,
+    Aggregate: _visit_aggregate,
 }
 
 
@@ -438,6 +470,10 @@ def _sum_of(node: Expr) -> Aggregate | None:
     if isinstance(node, Aggregate) and node.kind == "sum" and node.unit == "EUR":
         return node  # sums of counts (inhabitants) are reached through their items
     return None
+
+
+def _is_count_sum(node: Expr) -> bool:
+    return isinstance(node, Aggregate) and node.kind == "sum" and node.unit == "count"
 
 
 def _key(node: Expr) -> str | None:

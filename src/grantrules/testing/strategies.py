@@ -363,7 +363,11 @@ def _aim_amounts(
         if not hints or draw(ints(0, 9)) >= (9 if decisive or not aim else 3):
             continue
         passing = sorted(h.value for h in hints if h.passes and isinstance(h.value, Euro))
-        if draw(ints(0, 9)) < 6:
+        if aggregate.unit == "count":
+            # A sum of counts (inhabitants): its boundary, or anywhere below the largest hint.
+            largest = max(h.value for h in hints)
+            target = draw(sample(hints)).value if draw(st.booleans()) else draw(ints(0, largest))
+        elif draw(ints(0, 9)) < 6:
             target = draw(sample(hints)).value
         elif aim and len(passing) > 1:
             # Anywhere between the passing bounds (a total cost inside the cost range).

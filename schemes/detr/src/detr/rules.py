@@ -191,9 +191,15 @@ maximum_award = Amount(
     basis=RULES,
     label={"fr": "l'aide maximale", "en": "the maximum award"},
 )
+# The rate, the room and the amount granted are the operands of one minimum (rather than
+# the amount granted capped by ``maximum_award``) so that the award formula shows its rate
+# and its base to every reader: the règlement, and the invariants on rates and ceilings.
 award = Amount(
     "award",
-    rounded(minimum(granted_amount, maximum_award), TO_EURO),
+    rounded(
+        minimum(param("max_rate").of(eligible_cost, rounding=TO_EURO), public_room, granted_amount),
+        TO_EURO,
+    ),
     rounding=TO_EURO,
     basis=DETR,
     label={"fr": "la subvention DETR", "en": "the DETR grant"},
