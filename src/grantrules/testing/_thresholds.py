@@ -102,6 +102,17 @@ class SumLink:
     offsets: tuple[Hint, ...]
 
 
+@attrs.frozen
+class FieldLink:
+    """An input compared with a computed value (``instruction.granted_amount <=
+    maximum_award``): generation sets it to that value, nearly, or a share of it."""
+
+    path: str
+    op: str
+    other: Expr = attrs.field(eq=False)
+    offsets: tuple[Hint, ...]
+
+
 @attrs.frozen(eq=False)
 class Thresholds:
     """What the walk found in one scheme (for one evaluation date, or for all of them).
@@ -133,6 +144,7 @@ class Thresholds:
     year_shifts: tuple[int, ...]
     aggregates: Mapping[str, Aggregate]
     links: tuple[SumLink, ...]
+    field_links: tuple[FieldLink, ...] = ()
 
     def for_key(self, key: str, *, passing: bool = False) -> tuple[Hint, ...]:
         """The hints of ``key``; with ``passing``, only those that pass or are neutral.
@@ -182,6 +194,7 @@ class _Walk:
         self.year_shifts: set[int] = set()
         self.aggregates: dict[str, Aggregate] = {}
         self.links: list[SumLink] = []
+        self.field_links: dict[tuple[str, int], FieldLink] = {}
         self.solid: dict[str, set[Any]] = {}
 
     # -- values of threshold expressions --------------------------------------------------
@@ -232,6 +245,13 @@ class _Walk:
                 for threshold in self.values(other):
                     self.around(key, threshold, _compared(op, threshold), polarity)
                 self.aggregate_key(subject, key)
+                if isinstance(subject, Field) and isinstance(other, Amount | AmountRef):
+                    offsets = tuple(
+                        Hint(offset, _passes(_OPS[op](offset, Euro.ZERO), polarity))
+                        for offset in (-_CENT, Euro.ZERO, _CENT)
+                    )
+                    link = FieldLink(subject.path, op, other, offsets)
+                    self.field_links.setdefault((subject.path, id(other)), link)
             summed = _sum_of(subject)
             if summed is not None:
                 self.link(subject, summed, other, op, polarity)
@@ -679,4 +699,5 @@ def find_thresholds(scheme: Scheme, on: datetime.date | None = None) -> Threshol
         year_shifts=tuple(sorted(walk.year_shifts)),
         aggregates=dict(walk.aggregates),
         links=tuple(sorted(links.values(), key=lambda link: link.aggregate.where is None)),
+        field_links=tuple(walk.field_links.values()),
     )
