@@ -25,6 +25,7 @@ applies to an amount only through :meth:`Expr.of` with a named rounding.
 from __future__ import annotations
 
 import datetime
+import decimal
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -1018,9 +1019,30 @@ class ApplyRate(Expr):
         return apply_rate
 
     def render(self, ctx: RenderContext) -> str:
-        r, a = self.rate.render(ctx), _paren(self.amount, ctx)
+        r, a = _rate_text(self.rate, ctx), _paren(self.amount, ctx)
         how = self.rounding.label(ctx.lang)
         return ctx.words(f"{r} {de(a)} ({how})", f"{r} of {a} ({how})")
+
+
+def _rate_text(rate: Expr, ctx: RenderContext) -> str:
+    """A rate in words: a combination of rates in brackets, its numbers 0 and 1 as rates
+    (« (100 % − la participation minimale) du coût », not « 1 − la participation minimale
+    du coût »)."""
+    if isinstance(rate, Arith):
+        return f"({_rate_terms(rate, ctx)})"
+    if isinstance(rate, Const) and type(rate.value) is int and rate.value in (0, 1):
+        return Rate(decimal.Decimal(rate.value)).format(ctx.lang)
+    return rate.render(ctx)
+
+
+def _rate_terms(node: Arith, ctx: RenderContext) -> str:
+    sign = {"add": "+", "sub": "−", "mul": "×"}[node.op]
+    left = node.left
+    if isinstance(left, Arith) and left.op != "mul" and node.op != "mul":
+        text = _rate_terms(left, ctx)  # « a − b − c » reads left to right
+    else:
+        text = _rate_text(left, ctx)
+    return f"{text} {sign} {_rate_text(node.right, ctx)}"
 
 
 @attrs.frozen(eq=False)
@@ -1342,7 +1364,8 @@ class IsSet(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         text = self.operand.render(ctx)
-        return ctx.words(f"{text} : renseigné", f"{text} is given")
+        # A verb that needs no agreement with the label's gender.
+        return ctx.words(f"{text} figure au dossier", f"{text} is given")
 
 
 @attrs.frozen(eq=False)
