@@ -15,14 +15,14 @@ PIP_EXTRA := --no-cache-dir
 endif
 
 STAMP := $(VENV)/.installed
-SOURCES_OF_DEPS := pyproject.toml schemes/ami_ia_hdf/pyproject.toml
+SOURCES_OF_DEPS := pyproject.toml schemes/ami_ia_hdf/pyproject.toml schemes/detr/pyproject.toml
 
 .PHONY: demo test lint typecheck pytest docs bench test-all clean
 
 $(STAMP): $(SOURCES_OF_DEPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_EXTRA) --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing,prove,batch,dask]" -e schemes/ami_ia_hdf --group dev
+	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing,prove,batch,dask]" -e schemes/ami_ia_hdf -e schemes/detr --group dev
 	@touch $@
 
 demo: $(STAMP)
@@ -37,7 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src schemes/ami_ia_hdf/src
+	$(BIN)/mypy src schemes/ami_ia_hdf/src schemes/detr/src
 
 # coverage starts before pytest so that modules imported by the pytest11 and hypothesis
 # entry points (which load grantrules early) are measured from their first line; the suite runs
