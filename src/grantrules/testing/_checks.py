@@ -299,21 +299,42 @@ def with_left_out_line(subject: Subject) -> st.SearchStrategy[Any]:
     return _with_left_out_line(subject)
 
 
+def _award_reads_every_line(subject: Subject, day: Any) -> bool:
+    """Whether the award reads the cost lines otherwise than through the eligible base: a cap
+    on the total cost (public funding at most 80 % of it) rightly moves with any line."""
+    config = subject.config
+    version = subject.scheme.version_at(day)
+    todo, seen = [version.award], set()
+    while todo:
+        amount_id = todo.pop()
+        if amount_id in seen or amount_id == config.eligible_cost:
+            continue
+        seen.add(amount_id)
+        inputs = {i for e in version.amount(amount_id).expressions() for i in e.inputs()}
+        if any(i.kind == "collection" and i.name == config.costs for i in inputs):
+            return True
+        todo += [i.name for i in inputs if i.kind == "amount"]
+    return False
+
+
 def ineligible_line_irrelevant(subject: Subject, app: Any) -> bool:
     decision = subject.decide(app)
     lines = getattr(app, subject.config.costs)
     verdicts = _line_eligibility(subject, app, decision)
     if False not in verdicts:
         return False
-    before = _key_figures(subject, decision)
+    # Only the eligible base when the award also reads every line (the total cost).
+    width = 1 if _award_reads_every_line(subject, decision.evaluated_on) else 2
+    before = _key_figures(subject, decision)[:width]
     for index in [i for i, ok in enumerate(verdicts) if ok is False][:3]:
         smaller = attrs.evolve(app, **{subject.config.costs: lines[:index] + lines[index + 1 :]})
-        after = _key_figures(subject, subject.decide(smaller))
+        after = _key_figures(subject, subject.decide(smaller))[:width]
         if after != before:
             _fail(
                 "ineligible_line_irrelevant",
                 f"removing ineligible line {index} ({lines[index]!r}) changed "
-                f"(eligible base, award) from {before} to {after}; {_summary(decision)}",
+                f"(eligible base, award) from {before} to {after} (the award left out when it "
+                f"reads every line, as a cap on the total cost does); {_summary(decision)}",
                 app,
             )
     return True

@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.expressions import RenderContext
 from grantrules.scheme import Scheme
-from grantrules.testing import _checks, _declared, _stateful, reference
+from grantrules.testing import _batch, _checks, _declared, _stateful, reference
 from grantrules.testing._subject import (
     Config,
     InvariantViolation,
@@ -271,8 +271,17 @@ INVARIANTS: Mapping[str, Invariant] = {
         Invariant(
             "compiled_matches_reference",
             "evaluate() agrees with the reference interpreter: verdict, award, amounts, "
-            "outcomes, exceptions, derived values and obligations.",
+            "outcomes, exceptions, failed and warning criteria, derived values and "
+            "obligations.",
             reference.compiled_matches_reference,
+        ),
+        Invariant(
+            "batch_matches_evaluate",
+            "The columnar backend (evaluate_table) decides every row of a batch as evaluate() "
+            "does: verdict, award, amounts, failed and warning criteria.",
+            _batch.batch_matches_evaluate,
+            applies=_batch.needs_pyarrow,
+            runner=_batch.run_batches,
         ),
         _invariant("award_non_negative", "The award is never negative."),
         _invariant(
@@ -318,7 +327,8 @@ INVARIANTS: Mapping[str, Invariant] = {
         ),
         _invariant(
             "ineligible_line_irrelevant",
-            "Removing an ineligible cost line changes neither the eligible base nor the award.",
+            "Removing an ineligible cost line changes neither the eligible base nor the award "
+            "(the award only when it reads the lines through the eligible base alone).",
             strategy=_checks.with_left_out_line,
             applies=_checks.needs_line_eligibility,
             unmet="no ineligible cost line",
