@@ -149,13 +149,6 @@ class Builder:
 
     # -- choosing among hints ---------------------------------------------------------------
     def hints(self, key: str) -> tuple[Hint, ...]:
-        # An item that an amount leaves out (a cost line outside the eligible categories)
-        # does not make an application ineligible: aiming at eligibility still draws one now
-        # and then, or invariants about such lines are never reached by eligible examples.
-        if self.aim and "[]" in key and self.draw(ints(0, 7)) == 7:
-            left_out = tuple(h for h in self.thresholds.for_key(key) if h.passes is False)
-            if left_out:
-                return left_out
         return self.thresholds.for_key(key, passing=self.aim)
 
     def pick(self, key: str, fallback: st.SearchStrategy[Any], allowed: Any = None) -> Any:
