@@ -87,11 +87,11 @@ class Inputs:
             return {name: get(env) for name, get in self.getters}
 
 
-def _detail(expression: Expr) -> Compiled:
+def _detail(expression: Expr, interpreted: list[str] | None = None) -> Compiled:
     """A value a criterion shows (``Criterion.details``), computed by generated code; its
     closure, the reference, decides only what generated code signals it cannot
     (``MissingInput`` or ``Undecided``), as for the criteria themselves."""
-    generated, closure = fast(expression), expression.compile()
+    generated, closure = fast(expression, interpreted), expression.compile()
 
     def detail(env: Env, item: Any = None) -> Any:
         try:
@@ -140,7 +140,10 @@ class _CompiledCriterion:
     )
 
     def __init__(
-        self, criterion: Criterion, codes: Mapping[str, Mapping[str, str]] | None = None
+        self,
+        criterion: Criterion,
+        codes: Mapping[str, Mapping[str, str]] | None = None,
+        interpreted: list[str] | None = None,
     ) -> None:
         self.criterion = criterion
         self.codes = codes or {}  # labels of code values, for messages
@@ -149,7 +152,9 @@ class _CompiledCriterion:
         self.condition = criterion.condition.compile()
         self.overrides = _overrides(criterion.exceptions)
         self.inputs = Inputs(criterion.inputs())
-        self.details = tuple((name, _detail(e)) for name, e in criterion.details.items())
+        self.details = tuple(
+            (name, _detail(e, interpreted)) for name, e in criterion.details.items()
+        )
         # Rendering the rule costs time; do it only for templates that show it.
         self.wants = any(
             "{rule}" in text
@@ -222,7 +227,9 @@ class CompiledVersion:
         self.generated = generated
         #: Node kinds the generated functions evaluate by their closure (see _codegen).
         self.interpreted: list[str] = []
-        self.criteria = tuple(_CompiledCriterion(c, codes) for c in version.criteria)
+        self.criteria = tuple(
+            _CompiledCriterion(c, codes, self.interpreted) for c in version.criteria
+        )
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
         self.warning = tuple(i for i, c in enumerate(self.criteria) if not c.blocking)
         self.criterion_ids = tuple(c.id for c in version.criteria)
