@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime
 import types
-from typing import Any
 
-import attrs
 import pytest
 
+from custom_nodes import Twice
 from grantrules._compiled import _detail
 from grantrules._strict import StrictModeError
 from grantrules._textgen import value_or_none
-from grantrules.expressions import Env, Expr, field
+from grantrules.expressions import Env, field
 
 
 def _env(**fields: object) -> Env:
@@ -32,20 +31,6 @@ def test_a_missing_input_that_kleene_logic_decides_goes_to_the_closure() -> None
     detail = _detail((field("a") > 1) | field("b"))
     assert detail(_env(a=None, b=True), None) is True
     assert value_or_none(detail, _env(a=None, b=False)) is None  # missing: shown as null
-
-
-@attrs.frozen(eq=False)
-class Twice(Expr):
-    """A scheme's own node kind: the compiler has no source form for it."""
-
-    operand: Expr
-
-    def children(self) -> tuple[Expr, ...]:
-        return (self.operand,)
-
-    def compile(self) -> Any:
-        inner = self.operand.compile()
-        return lambda env, item: inner(env, item) + inner(env, item)
 
 
 def test_a_detail_without_source_form_takes_the_listed_interpreter_path(
