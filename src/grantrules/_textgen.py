@@ -137,7 +137,7 @@ def criterion_text(
     if fixed is not None:
         g.const(json_text(fixed))
     else:
-        g.code(f"_enc({message.joined()})")
+        g.code(f"_encode_str({message.joined()})")  # a str: json_text is _encode_str
     g.const(middle)
     first = True
     for name, (source, value) in values.items():
