@@ -380,7 +380,7 @@ def _aggregate(node: Aggregate, g: _Gen) -> str:
     if node.kind == "count":
         return f"len({listing})"
     if node.kind == "sum":
-        return f"_sum({listing})"
+        return f"_sum({listing})" if node.unit == "EUR" else f"_sum_counts({listing})"
     return f"tuple({listing})"
 
 
@@ -436,7 +436,12 @@ _money.register(Round, lambda node, g: _money(node.operand, g))
 _money.register(When, lambda node, g: _money(node.then, g) and _money(node.otherwise, g))
 _money.register(
     Aggregate,
-    lambda node, g: node.kind == "sum" and node.value is not None and _money(node.value, g),
+    lambda node, g: (
+        node.kind == "sum"
+        and node.unit == "EUR"
+        and node.value is not None
+        and _money(node.value, g)
+    ),
 )
 
 
