@@ -183,7 +183,7 @@ def run_stage(stage: str, folder: Path, n: int) -> dict[str, Any]:
 
         sample = [
             json.loads(line)
-            for _, line in zip(range(min(n, 200_000)), (folder / "apps.jsonl").open())
+            for _, line in zip(range(min(n, 200_000)), (folder / "apps.jsonl").open(), strict=False)
         ]
         start = time.perf_counter()
         for doc in sample:
@@ -199,11 +199,12 @@ def run_stage(stage: str, folder: Path, n: int) -> dict[str, Any]:
         result["rate"] = n / (time.perf_counter() - start)
         if stage == "numpy":
             check = evaluate_table(scheme, table.slice(0, min(n, 100_000)))
-            same = (
-                check.column("eligible").to_numpy(zero_copy_only=False)
-                == eligible[: check.num_rows]
-            ).all()
-            result["agrees"] = bool(same)
+            from grantrules.batch._inputs import decimal_cents
+
+            rows = check.num_rows
+            verdicts = check.column("eligible").to_numpy(zero_copy_only=False) == eligible[:rows]
+            paid = decimal_cents(check.column("award").combine_chunks()) == award[:rows]
+            result["agrees"] = bool(verdicts.all() and paid.all())
         else:
             result["eligible"] = int(out.column("eligible").to_numpy(zero_copy_only=False).sum())
     elif stage in ("parquet", "jsonl"):
