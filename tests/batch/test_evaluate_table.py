@@ -19,7 +19,7 @@ from grantrules.batch._rows import document as as_document
 from grantrules.decision import Decision
 from grantrules.errors import ApplicationInvalid, InvalidArgument
 from grantrules.evaluate import evaluate
-from grantrules.expressions import Compiled, Expr, RenderContext
+from grantrules.expressions import Compiled, Expr, RenderContext, const
 from grantrules.rules import Criterion
 from grantrules.scheme import Scheme
 from grantrules.serde import _example_document, _example_scheme, unstructure_application
@@ -189,6 +189,24 @@ def test_a_node_without_kernel_sends_the_version_to_evaluate(
     monkeypatch.setenv("GRANTRULES_STRICT", "1")
     with pytest.raises(StrictModeError, match="HasCosts"):
         evaluate_table(attrs.evolve(scheme), pa.Table.from_pylist([document]))
+
+
+def test_rules_on_constants_and_parameters_only() -> None:
+    """A condition that is the same for every row (no input read) is one value, broadcast."""
+    scheme = _example_scheme()
+    version = scheme.versions[0]
+    constant = Criterion(
+        "always.open",
+        (const(True) & ~const(False)) | const(False),
+        basis=version.criteria[0].basis,
+        failed={"fr": "Fermé.", "en": "Closed."},
+        applies_if=const(True),
+    )
+    scheme = attrs.evolve(
+        scheme, versions=[attrs.evolve(version, criteria=[*version.criteria, constant])]
+    )
+    documents = [_example_document(), {**_example_document(), "costs": []}]
+    check_rows(scheme, documents, pa.Table.from_pylist(documents))
 
 
 def test_empty_table_and_arguments() -> None:

@@ -68,8 +68,9 @@ class Output:
         blocking = plan.blocking
         ids = np.asarray(plan.ids, object)
         eligible = result.eligible[keep]
+        everyone = k == len(self.ids) and (k == 0 or (at[0] == 0 and at[-1] == k - 1))
         columns = [
-            self.ids.take(pa.array(at, pa.int64())),
+            self.ids if everyone else self.ids.take(pa.array(at, pa.int64())),
             pa.nulls(k, pa.string()).fill_null(plan.version.valid_from.isoformat()),
             pa.array(eligible),
             money(result.award[keep]),
