@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-Check = Callable[[Subject, Any], None]
+Check = Callable[[Subject, Any], bool | None]
 Strategy = Callable[[Subject], st.SearchStrategy[Any]]
 Runner = Callable[[Subject, hypothesis.settings | None], Callable[[], None]]
 
@@ -190,7 +190,8 @@ INVARIANTS: Mapping[str, Invariant] = {
         Invariant(
             "compiled_matches_reference",
             "evaluate() agrees with the reference interpreter: verdict, award, amounts, "
-            "outcomes, exceptions, derived values and obligations.",
+            "outcomes, exceptions, failed and warning criteria, derived values and "
+            "obligations.",
             reference.compiled_matches_reference,
         ),
         Invariant(
@@ -220,14 +221,15 @@ INVARIANTS: Mapping[str, Invariant] = {
         ),
         _invariant(
             "rounding_never_favours_beneficiary",
-            "The award never exceeds the exact product of its rate and base, capped.",
-            applies=_checks.needs_rate,
+            "The award never exceeds its formula evaluated without rounding (the exact "
+            "product of its rate and base, capped).",
+            applies=_checks.needs_bounded_rounding,
         ),
         _invariant(
             "rounding_loses_less_than_a_cent",
-            "Rounding takes less than one cent (or the rule's rounding step) off the exact "
-            "capped product.",
-            applies=_checks.needs_rate,
+            "Rounding takes less than one cent (or the rule's rounding step) off the award "
+            "formula evaluated without rounding.",
+            applies=_checks.needs_bounded_rounding,
         ),
         _invariant(
             "eligible_base_within_total",
