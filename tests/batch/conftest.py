@@ -32,6 +32,11 @@ def ami() -> Scheme:
     return load_scheme("ami-ia-hdf")
 
 
+@pytest.fixture(scope="session")
+def detr() -> Scheme:
+    return load_scheme("detr")
+
+
 def jsonl_table(documents: Iterable[dict[str, Any]]) -> Any:
     """The documents as pyarrow.json reads their JSONL file."""
     import pyarrow.json as pj

@@ -77,6 +77,14 @@ def test_sports_rows_match_evaluate(sports: Scheme, data: st.DataObject) -> None
     check_rows(sports, documents, pa.Table.from_pylist(documents), typed_table(sports, documents))
 
 
+@settings(max_examples=40)
+@given(data=st.data())
+def test_detr_rows_match_evaluate(detr: Scheme, data: st.DataObject) -> None:
+    """The second shipped scheme: sums of inhabitants, 1 - rate, instructor inputs."""
+    documents = documents_of(data.draw(st.lists(applications(detr), min_size=1, max_size=40)))
+    check_rows(detr, documents, jsonl_table(documents), typed_table(detr, documents))
+
+
 @settings(max_examples=20)
 @given(
     data=st.data(),

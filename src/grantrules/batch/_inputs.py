@@ -167,7 +167,13 @@ def _values(array: pa.Array, tp: Any) -> Any:
         return decimal_cents(array)
     if kind == "money":
         digits = pc.replace_substring(array, pattern=".", replacement="", max_replacements=1)
-        return pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+        # Nulls (missing inputs, masked apart) become 0: to_numpy would make them NaN floats.
+        cents: np.ndarray[Any, Any] = filled(pc.cast(digits, pa.int64()), 0).to_numpy(
+            zero_copy_only=False
+        )
+        if cents.dtype != np.int64:
+            raise Unsupported(f"amounts read as {cents.dtype}, not int64 cents")
+        return cents
     if kind == "date":
         if not pa.types.is_date32(array.type):
             array = pc.cast(array, pa.date32())
