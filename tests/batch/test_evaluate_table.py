@@ -9,10 +9,10 @@ from typing import Any
 import attrs
 import pyarrow as pa
 import pytest
+from batch_support import HERE, jsonl_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import HERE, jsonl_table
 from grantrules._strict import StrictModeError
 from grantrules.batch import decision_of, evaluate_table, output_schema, route_of, typed_table
 from grantrules.batch._rows import document as as_document
