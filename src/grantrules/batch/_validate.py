@@ -254,7 +254,7 @@ _FAST: dict[Any, Any] = {
     model._application_id: _application_id,
 }
 _SEEN: dict[tuple[int, Any], bool] = {}
-_SEEN_MAX = 1_000_000
+_SEEN_MAX = 100_000  # bounded: memory must not grow with the number of rows
 
 
 def _per_value(array: pa.Array, tp: Any, check: Any) -> np.ndarray[Any, Any]:
