@@ -43,6 +43,7 @@ from grantrules.testing._build import (
     sample,
     siren_strategy,
 )
+from grantrules.testing._constants import pin_local_constants
 from grantrules.testing._invalid import mutations
 from grantrules.testing._thresholds import FieldLink, Hint, SumLink, Thresholds, find_thresholds
 
@@ -263,6 +264,7 @@ def cost_lines(scheme: Scheme | None = None) -> st.SearchStrategy[Any]:
     .. versionadded:: 0.1
     """
     line_type = _cost_line_type(None if scheme is None else _check_scheme(scheme))
+    pin_local_constants()
     if scheme is None:
         empty = Thresholds({}, {}, (Hint(datetime.date(2025, 1, 1)),), (), {}, ())
         thresholds, top = empty, _DEFAULT_MAX_AMOUNT
@@ -308,6 +310,8 @@ def applications(scheme: Scheme, on: datetime.date | None = None) -> st.SearchSt
     """
     _check_scheme(scheme)
     day = _check_on(on)
+    # Derandomised examples must not depend on the modules other tests imported.
+    pin_local_constants()
     thresholds, top = _analysis(scheme, day)
     return _applications(_Target(scheme, day, thresholds, top))
 
