@@ -774,7 +774,7 @@ def test_nested_subtraction_renders_unambiguously() -> None:
             "il est faux que x égale 'A'",
             "it is not the case that x equals 'A'",
         ),
-        (field("x").is_set(), "x : renseigné", "x is given"),
+        (field("x").is_set(), "x figure au dossier", "x is given"),
         (field("d").years_before(3), "3 ans avant d", "3 years before d"),
         (field("d").years_after(2), "2 ans après d", "2 years after d"),
         (field("x") - field("y"), "x − y", "x − y"),

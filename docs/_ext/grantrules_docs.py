@@ -1,9 +1,11 @@
 """Sphinx extension of the grantrules documentation.
 
 * ``builder-inited``: writes the pages generated from the code into ``docs/_generated/``
-  (git-ignored): the AMI scheme as a règlement (the same code as ``grantrules docs
-  ami-ia-hdf``), its JSON Schema, and the decision JSON of the Lille example.  A file is
-  rewritten only when its text changes, so that unchanged pages are not read again.
+  (git-ignored): every installed scheme as a règlement, ``<id>.md`` (the same code as
+  ``grantrules docs ID``), and its JSON Schema, ``<id>.schema.json``; and the decision JSON
+  of the AMI's Lille example.  A scheme installed without its page in ``docs/schemes/`` is a
+  warning (an error under ``-W``).  A file is rewritten only when its text changes, so that
+  unchanged pages are not read again.
 * the ``cli`` directive runs a shell command while the page is read and shows it with its real
   output; an unexpected exit status is a warning (an error under ``-W``).  ``grantrules ...``
   and ``python -m grantrules ...`` run in-process through click's ``CliRunner``; other commands
@@ -69,18 +71,28 @@ def shift_headings(markdown: str, levels: int) -> str:
 
 def generate(app: Sphinx) -> None:
     """Write the generated pages into ``docs/_generated/``."""
-    from grantrules import evaluate, load_scheme
+    from grantrules import evaluate, installed_schemes, load_scheme
     from grantrules.render import scheme_markdown
     from grantrules.schema import json_schema
 
     out = Path(app.srcdir) / GENERATED
     out.mkdir(exist_ok=True)
     root = Path(app.srcdir).parent
+    for scheme_id in installed_schemes():
+        scheme = load_scheme(scheme_id)
+        # The page that includes it has its own title: its headings start at level 2.
+        _write(out / f"{scheme_id}.md", shift_headings(scheme_markdown(scheme, "fr"), 1))
+        schema = json.dumps(json_schema(scheme), ensure_ascii=False, indent=2)
+        _write(out / f"{scheme_id}.schema.json", schema + "\n")
+        if not (Path(app.srcdir) / "schemes" / f"{scheme_id}.md").exists():
+            logger.warning(
+                "scheme %s is installed but has no page docs/schemes/%s.md (which includes "
+                "../_generated/%s.md)",
+                scheme_id,
+                scheme_id,
+                scheme_id,
+            )
     scheme = load_scheme("ami-ia-hdf")
-    # The page that includes it has its own title: its headings start at level 2.
-    _write(out / "ami-ia-hdf.md", shift_headings(scheme_markdown(scheme, "fr"), 1))
-    schema = json.dumps(json_schema(scheme), ensure_ascii=False, indent=2)
-    _write(out / "ami-ia-hdf.schema.json", schema + "\n")
     example = root / "schemes" / "ami_ia_hdf" / "examples" / "lille-deliberations.json"
     decision = evaluate(scheme, json.loads(example.read_text(encoding="utf-8")))
     text = json.dumps(decision.to_json(), ensure_ascii=False, indent=2)

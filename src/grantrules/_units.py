@@ -310,8 +310,16 @@ def _(node: Aggregate, units: Units) -> str:
         _expect(node.where, _unit(node.where, units), "bool", "the filter of an aggregate")
     value = _unit(node.value, units) if node.value is not None else None
     if node.kind == "sum":
-        _expect(node, value, "EUR", "what sum_of() adds up")
-        return "EUR"
+        if value is not None and not _same(value, node.unit):
+            hint = ""
+            if value in ("EUR", "count"):
+                hint = f": write sum_of(..., unit={value!r})"
+            raise _Mismatch(
+                node,
+                f"what sum_of(unit={node.unit!r}) adds up must be {_word(node.unit)}, "
+                f"not {_word(value)}{hint}",
+            )
+        return node.unit
     return "count" if node.kind == "count" else "list"
 
 

@@ -413,3 +413,15 @@ def _mount_check() -> None:
 
 
 _mount_check()
+
+
+def _mount_batch() -> None:
+    # `sample` and `simulate` live in grantrules.batch; its cli module imports neither pyarrow
+    # nor NumPy until a command runs (they come with the `batch` extra).
+    from grantrules.batch.cli import sample_command, simulate_command
+
+    main.add_command(sample_command)
+    main.add_command(simulate_command)
+
+
+_mount_batch()

@@ -25,6 +25,7 @@ applies to an amount only through :meth:`Expr.of` with a named rounding.
 from __future__ import annotations
 
 import datetime
+import decimal
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -1018,9 +1019,30 @@ class ApplyRate(Expr):
         return apply_rate
 
     def render(self, ctx: RenderContext) -> str:
-        r, a = self.rate.render(ctx), _paren(self.amount, ctx)
+        r, a = _rate_text(self.rate, ctx), _paren(self.amount, ctx)
         how = self.rounding.label(ctx.lang)
         return ctx.words(f"{r} {de(a)} ({how})", f"{r} of {a} ({how})")
+
+
+def _rate_text(rate: Expr, ctx: RenderContext) -> str:
+    """A rate in words: a combination of rates in brackets, its numbers 0 and 1 as rates
+    (« (100 % − la participation minimale) du coût », not « 1 − la participation minimale
+    du coût »)."""
+    if isinstance(rate, Arith):
+        return f"({_rate_terms(rate, ctx)})"
+    if isinstance(rate, Const) and type(rate.value) is int and rate.value in (0, 1):
+        return Rate(decimal.Decimal(rate.value)).format(ctx.lang)
+    return rate.render(ctx)
+
+
+def _rate_terms(node: Arith, ctx: RenderContext) -> str:
+    sign = {"add": "+", "sub": "−", "mul": "×"}[node.op]
+    left = node.left
+    if isinstance(left, Arith) and left.op != "mul" and node.op != "mul":
+        text = _rate_terms(left, ctx)  # « a − b − c » reads left to right
+    else:
+        text = _rate_text(left, ctx)
+    return f"{text} {sign} {_rate_text(node.right, ctx)}"
 
 
 @attrs.frozen(eq=False)
@@ -1135,12 +1157,18 @@ def _extremum(op: str, operands: Sequence[Any]) -> Expr:
 
 @attrs.frozen(eq=False)
 class Aggregate(Expr):
-    """Sum (of amounts), count or list of the items of a collection that satisfy ``where``."""
+    """Sum, count or list of the items of a collection that satisfy ``where``.
+
+    A sum adds up amounts (``unit="EUR"``) or whole numbers (``unit="count"``: inhabitants,
+    employees); the unit is part of the rule, so that the sum of no item is ``Euro.ZERO`` or
+    ``0`` and the unit checker can refuse a sum of the wrong kind of values.
+    """
 
     kind: str  # "sum" | "count" | "list"
     collection: str = attrs.field(validator=_dotted)
     value: Expr | None
     where: Expr | None
+    unit: str = "EUR"  # of a sum: "EUR" or "count"
 
     def children(self) -> tuple[Expr, ...]:
         return tuple(e for e in (self.value, self.where) if e is not None)
@@ -1153,6 +1181,7 @@ class Aggregate(Expr):
         value = self.value.compile() if self.value is not None else None
         where = self.where.compile() if self.where is not None else None
         kind = self.kind
+        counts = self.unit == "count"
 
         def aggregate(env: Env, _: Any) -> Any:
             selected = [i for i in items(env, None) if where is None or where(env, i)]
@@ -1160,7 +1189,9 @@ class Aggregate(Expr):
                 return len(selected)
             assert value is not None
             values = [value(env, i) for i in selected]
-            return Euro.sum(values) if kind == "sum" else tuple(values)
+            if kind != "sum":
+                return tuple(values)
+            return _sum_counts(values) if counts else Euro.sum(values)
 
         return aggregate
 
@@ -1190,13 +1221,26 @@ def _collection_of(*exprs: Expr | None) -> str:
     return names.pop()
 
 
-def sum_of(value: Expr, where: Expr | None = None) -> Expr:
+def _sum_counts(values: Sequence[Any]) -> int:
+    total = 0
+    for value in values:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise EvaluationError(f"sum_of(..., unit='count') adds whole numbers, got {value!r}")
+        total += value
+    return total
+
+
+def sum_of(value: Expr, where: Expr | None = None, *, unit: str = "EUR") -> Expr:
     """The exact sum of ``value`` over the items of its collection that satisfy ``where``.
 
-    The sum of no item is ``Euro.ZERO``.
+    ``unit`` says what is added up: amounts (``"EUR"``, the default; the sum of no item is
+    ``Euro.ZERO``) or whole numbers (``"count"``, such as the inhabitants of an EPCI's member
+    communes; the sum of no item is ``0``).  The scheme is refused when it is defined if the
+    values are not of that unit.
 
     Raises:
-        InvalidArgument: ``value`` and ``where`` do not read the items of exactly one collection.
+        InvalidArgument: ``value`` and ``where`` do not read the items of exactly one
+            collection, or ``unit`` is neither ``"EUR"`` nor ``"count"``.
 
     >>> from types import SimpleNamespace
     >>> costs = collection("costs")
@@ -1207,10 +1251,21 @@ def sum_of(value: Expr, where: Expr | None = None) -> Expr:
     Euro('47500.00')
     >>> sum_of(costs.amount_excl_vat, where=costs.category != "travel").evaluate(app)
     Euro('45000.00')
+    >>> members = collection("applicant.members")
+    >>> epci = SimpleNamespace(applicant=SimpleNamespace(members=(
+    ...     SimpleNamespace(population=1200), SimpleNamespace(population=14850))))
+    >>> sum_of(members.population, unit="count").evaluate(epci)
+    16050
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2 ``unit="count"`` sums whole numbers.
     """
-    return Aggregate("sum", _collection_of(value, where), value, where)
+    if unit not in ("EUR", "count"):
+        raise InvalidArgument(
+            f"sum_of() adds up amounts (unit='EUR') or whole numbers "
+            f"(unit='count'), got unit={unit!r}"
+        )
+    return Aggregate("sum", _collection_of(value, where), value, where, unit)
 
 
 def count(items: Collection | Expr, where: Expr | None = None) -> Expr:
@@ -1309,7 +1364,8 @@ class IsSet(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         text = self.operand.render(ctx)
-        return ctx.words(f"{text} : renseigné", f"{text} is given")
+        # A verb that needs no agreement with the label's gender.
+        return ctx.words(f"{text} figure au dossier", f"{text} is given")
 
 
 @attrs.frozen(eq=False)

@@ -13,21 +13,21 @@ from typing import Any
 import click
 
 from grantrules.call._call import Call
-from grantrules.call.cli import _CALL_OPTIONS, _FILE, _errors, _factory, _no_float, call
+from grantrules.call.cli import _CALL_OPTIONS, _FILE, _errors, _factory, call
 
 __all__ = ["instruct"]
 
 
 def _value(text: str) -> Any:
-    """A JSON value (12, true, null, "40%") or, when the text is not JSON, the text itself;
-    numbers with a decimal point are refused, as everywhere money or rates are read."""
+    """A JSON value (12, true, null, "40%") or, when the text is not JSON, the text itself.
+
+    A number with a decimal point (``granted_amount=20800.00``) stays the exact text typed:
+    on a command line no float ever held it, and the application's converter reads it as the
+    field's type says (an amount) or refuses it with the field's path (a whole number).
+    """
     try:
-        return json.loads(text, parse_float=_no_float)
-    except ValueError as error:
-        if "decimal point" in str(error):
-            raise click.BadParameter(
-                f"{text}: write rates and amounts as strings, e.g. 40% or 1200.00"
-            ) from None
+        return json.loads(text, parse_float=str)
+    except ValueError:
         return text
 
 

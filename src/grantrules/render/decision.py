@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from grantrules._format import check_lang, pick
 from grantrules.dates import format_date
 from grantrules.decision import AmountResult, CriterionResult, Decision
-from grantrules.errors import InvalidArgument
+from grantrules.errors import GrantRulesError, InvalidArgument
 from grantrules.i18n import message
 from grantrules.money import Euro, Rate
 from grantrules.render._blocks import (
@@ -47,6 +47,11 @@ class _Context:
         if scheme is not None:
             self.title = f"{scheme.title} ({scheme.id})"
         self.rates: set[str] = set()
+        # Fields of the application model: an amount granted or a rate an instructor chose
+        # reads as money or as a rate, like the parameters.
+        self.field_unit: Callable[[str], str | None] = lambda name: None
+        if scheme is not None:
+            self.field_unit = _field_units(scheme.application_type)
         if version is not None:
             self.labels = version.all_labels()
             self.money |= {n for n in version.parameters if version.parameters[n].unit == "EUR"}
@@ -58,12 +63,15 @@ class _Context:
 
     def value(self, name: str, value: Any) -> str:
         # Amounts travel as strings in decisions; the scheme tells which names are money.
-        if name in self.money and isinstance(value, str):
+        unit = self.field_unit(name) if isinstance(value, str) else None
+        if (name in self.money or unit == "EUR") and isinstance(value, str):
             try:
                 return Euro(value).format(self.lang)
             except ValueError:
                 return value
-        if name in self.rates and isinstance(value, str):  # "60%" in JSON, « 60 % » in French
+        if unit == "date" and isinstance(value, str):
+            return _day(value, self.lang)
+        if (name in self.rates or unit == "rate") and isinstance(value, str):  # « 60 % »
             try:
                 return Rate(value).format(self.lang)
             except ValueError:
@@ -77,6 +85,20 @@ class _Context:
             f"{k} = {self.value(k, v)}" for k, v in inputs.items() if k != "missing"
         )
         return (field("label.inputs", self.lang, listed),)
+
+
+def _field_units(model: type) -> Callable[[str], str | None]:
+    from grantrules._units import field_unit
+
+    units = field_unit(model)
+
+    def unit(name: str) -> str | None:
+        try:
+            return units(name)
+        except GrantRulesError:  # not a field of the model (a detail, a parameter)
+            return None
+
+    return unit
 
 
 def _version(scheme: Scheme | None, valid_from: str) -> SchemeVersion | None:

@@ -63,14 +63,20 @@ def _closures(aggregate: Aggregate) -> tuple[Compiled, Compiled | None, Compiled
 
 
 def _euro_attribute(aggregate: Aggregate, item_type: type) -> str | None:
-    """The first Euro field of the items that the summed value reads."""
+    """The first field of the items that the summed value reads, of the sum's unit (a Euro
+    field for a sum of amounts, an int field for a sum of counts)."""
     if aggregate.value is None:
         return None
+    wanted = int if aggregate.unit == "count" else Euro
     types = field_types(item_type)
     for node in aggregate.value.walk():
-        if isinstance(node, Item) and node.attr and types.get(node.attr) is Euro:
+        if isinstance(node, Item) and node.attr and types.get(node.attr) is wanted:
             return node.attr
     return None
+
+
+def _as_number(value: Any) -> Decimal:
+    return value.amount if isinstance(value, Euro) else Decimal(value)
 
 
 class _Context:
@@ -105,18 +111,20 @@ def _matching_item(aggregate: Aggregate, model: Any, attribute: str) -> Any:
     for side, other in ((where.left, where.right), (where.right, where.left)):
         if isinstance(side, Item) and side.attr and isinstance(other, Const):
             try:
-                return attrs.evolve(model, **{side.attr: other.value, attribute: Euro.ZERO})
+                zero = 0 if aggregate.unit == "count" else Euro.ZERO
+                return attrs.evolve(model, **{side.attr: other.value, attribute: zero})
             except (ValueError, TypeError, GrantRulesError):
                 return None
     return None
 
 
-def _rescale(values: list[Decimal], total: Decimal) -> list[Decimal]:
-    """Split ``total`` in proportion to ``values`` (to the cent, remainder on the largest)."""
+def _rescale(values: list[Decimal], total: Decimal, step: Decimal = _CENT) -> list[Decimal]:
+    """Split ``total`` in proportion to ``values`` (to the ``step``, remainder on the
+    largest)."""
     weight = sum(values)
     if weight == 0:
         return [total] + [Decimal(0)] * (len(values) - 1)
-    shares = [(total * v / weight).quantize(_CENT, rounding=ROUND_DOWN) for v in values]
+    shares = [(total * v / weight).quantize(step, rounding=ROUND_DOWN) for v in values]
     largest = max(range(len(values)), key=values.__getitem__)
     shares[largest] += total - sum(shares)
     return shares
@@ -126,13 +134,14 @@ def aim_sum(
     scheme: Scheme,
     app: Any,
     aggregate: Aggregate,
-    target: Euro,
+    target: Euro | int,
     *,
     day: datetime.date,
     amounts: dict[str, Any],
     pinned: frozenset[int] = frozenset(),
 ) -> tuple[Any, frozenset[int]]:
-    """``app`` with the items counted by ``aggregate`` adjusted so that it sums to ``target``.
+    """``app`` with the items counted by ``aggregate`` adjusted so that it sums to ``target``
+    (an amount, or a whole number for a sum of counts).
 
     Items in ``pinned`` (already aimed at another target) are left alone.  Returns the new
     application and the indices of the items it adjusted; when no item can carry the target
@@ -161,20 +170,25 @@ def aim_sum(
         current = total_fn(context.env(app), None)
     except (MissingInput, GrantRulesError, TypeError):
         return app, frozenset()
-    own = [getattr(items[i], attribute).amount for i in counted]
-    wanted = sum(own) + (target.amount - current.amount)
+    whole = aggregate.unit == "count"
+    if whole != isinstance(target, int):
+        return app, frozenset()
+    make: Any = int if whole else Euro
+    own = [_as_number(getattr(items[i], attribute)) for i in counted]
+    wanted = sum(own) + (_as_number(target) - _as_number(current))
     if wanted < 0:
         return app, frozenset()
-    for index, share in zip(counted, _rescale(own, wanted), strict=True):
-        items[index] = attrs.evolve(items[index], **{attribute: Euro(share)})
+    shares = _rescale(own, wanted, Decimal(1) if whole else _CENT)
+    for index, share in zip(counted, shares, strict=True):
+        items[index] = attrs.evolve(items[index], **{attribute: make(share)})
     app = replace_path(app, aggregate.collection, tuple(items))
     # Non-linear parts (VAT added when not recoverable...) may leave a gap: close it once.
-    gap = target.amount - total_fn(context.env(app), None).amount
+    gap = _as_number(target) - _as_number(total_fn(context.env(app), None))
     if gap:
-        largest = max(counted, key=lambda i: getattr(items[i], attribute).amount)
-        fixed = getattr(items[largest], attribute).amount + gap
+        largest = max(counted, key=lambda i: _as_number(getattr(items[i], attribute)))
+        fixed = _as_number(getattr(items[largest], attribute)) + gap
         if fixed >= 0:
-            items[largest] = attrs.evolve(items[largest], **{attribute: Euro(fixed)})
+            items[largest] = attrs.evolve(items[largest], **{attribute: make(fixed)})
             app = replace_path(app, aggregate.collection, tuple(items))
     return app, frozenset(counted)
 

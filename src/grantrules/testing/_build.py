@@ -250,7 +250,10 @@ class Builder:
         else:
             fallback = _WORDS if self.draw(ints(0, 3)) else _TEXT
         prefixes = self.thresholds.prefixes.get(key, ())
-        if prefixes and self.draw(ints(0, 19)) >= (19 if self.aim else 12):
+        # Aiming, a field with exact hints (a code list) takes them; a field known only by
+        # its prefixes (a département's commune codes) takes a prefix most of the time.
+        rarely = 19 if self.hints(key) else 3
+        if prefixes and self.draw(ints(0, 19)) >= (rarely if self.aim else 12):
             prefix = self.draw(sample(prefixes))
             drawn = self.draw(fallback)
             candidate = str(prefix) + str(drawn)[len(prefix) :]
@@ -286,9 +289,11 @@ class Builder:
         if self.aim and own and self.draw(ints(0, 19)) != 19:
             if self.draw(_BOOLS) or len(own) < 2:
                 return typing.cast(datetime.date, self.draw(sample(own)).value)
-            # Any day between the passing bounds: every rate and version of the window.
-            low: datetime.date = min(h.value for h in own)
-            high: datetime.date = max(h.value for h in own)
+            # Any day between two neighbouring passing bounds: every rate and version of a
+            # window, and not the gap between two yearly windows.
+            days: list[datetime.date] = sorted({h.value for h in own})
+            index = self.draw(ints(0, len(days) - 2))
+            low, high = days[index], days[index + 1]
             return low + datetime.timedelta(days=self.draw(ints(0, (high - low).days)))
         if self.draw(_BOOLS):
             return typing.cast(datetime.date, self.draw(sample((*own, *dates))).value)

@@ -102,6 +102,17 @@ class SumLink:
     offsets: tuple[Hint, ...]
 
 
+@attrs.frozen
+class FieldLink:
+    """An input compared with a computed value (``instruction.granted_amount <=
+    maximum_award``): generation sets it to that value, nearly, or a share of it."""
+
+    path: str
+    op: str
+    other: Expr = attrs.field(eq=False)
+    offsets: tuple[Hint, ...]
+
+
 @attrs.frozen(eq=False)
 class Thresholds:
     """What the walk found in one scheme (for one evaluation date, or for all of them).
@@ -133,6 +144,7 @@ class Thresholds:
     year_shifts: tuple[int, ...]
     aggregates: Mapping[str, Aggregate]
     links: tuple[SumLink, ...]
+    field_links: tuple[FieldLink, ...] = ()
 
     def for_key(self, key: str, *, passing: bool = False) -> tuple[Hint, ...]:
         """The hints of ``key``; with ``passing``, only those that pass or are neutral.
@@ -182,6 +194,7 @@ class _Walk:
         self.year_shifts: set[int] = set()
         self.aggregates: dict[str, Aggregate] = {}
         self.links: list[SumLink] = []
+        self.field_links: dict[tuple[str, int], FieldLink] = {}
         self.solid: dict[str, set[Any]] = {}
 
     # -- values of threshold expressions --------------------------------------------------
@@ -232,11 +245,40 @@ class _Walk:
                 for threshold in self.values(other):
                     self.around(key, threshold, _compared(op, threshold), polarity)
                 self.aggregate_key(subject, key)
+                if isinstance(subject, Field) and isinstance(other, Amount | AmountRef):
+                    offsets = tuple(
+                        Hint(offset, _passes(_OPS[op](offset, Euro.ZERO), polarity))
+                        for offset in (-_CENT, Euro.ZERO, _CENT)
+                    )
+                    link = FieldLink(subject.path, op, other, offsets)
+                    self.field_links.setdefault((subject.path, id(other)), link)
             summed = _sum_of(subject)
             if summed is not None:
                 self.link(subject, summed, other, op, polarity)
+            elif _is_count_sum(subject) and self.values(other):
+                # Inhabitants of member communes against a ceiling: aimed like a total cost.
+                assert isinstance(subject, Aggregate)
+                key = f"sum:{subject.collection}:{len(self.aggregates)}"
+                self.aggregates[key] = subject
+                for threshold in self.values(other):
+                    self.around(key, threshold, _compared(op, threshold), polarity)
         for child in node.children():
-            self.visit(child, 0)
+            self.visit(child, self.none_wanted(node, child, polarity))
+
+    @staticmethod
+    def none_wanted(node: Compare, child: Expr, polarity: int) -> int:
+        """``count(items, where=w) == 0``: an item that passes wants ``w`` to fail."""
+        other = node.right if child is node.left else node.left
+        if (
+            isinstance(child, Aggregate)
+            and child.kind == "count"
+            and child.where is not None
+            and node.op == "eq"
+            and isinstance(other, Const)
+            and other.value == 0
+        ):
+            return -polarity
+        return 0
 
     def link(
         self, subject: Expr, aggregate: Aggregate, other: Expr, op: str, polarity: int
@@ -392,6 +434,15 @@ def _visit_when(walk: _Walk, node: Expr, polarity: int) -> None:
     walk.visit(node.otherwise, polarity)
 
 
+def _visit_aggregate(walk: _Walk, node: Expr, polarity: int) -> None:
+    # Only a count passes a polarity down (see _Walk.none_wanted): to its filter.
+    assert isinstance(node, Aggregate)
+    if node.value is not None:
+        walk.visit(node.value, 0)
+    if node.where is not None:
+        walk.visit(node.where, polarity if node.kind == "count" else 0)
+
+
 def _visit_shift(walk: _Walk, node: Expr, polarity: int) -> None:
     assert isinstance(node, ShiftDate)
     sign = getattr(node, "sign", 1)
@@ -415,6 +466,7 @@ _HANDLERS: dict[type, Callable[[_Walk, Expr, int], None]] = {
     Not: _visit_not,
     When: _visit_when,
     ShiftDate: _visit_shift,
+    Aggregate: _visit_aggregate,
 }
 
 
@@ -435,9 +487,13 @@ def _sum_of(node: Expr) -> Aggregate | None:
     """The sum a node stands for: a sum aggregate, or an amount whose formula is one."""
     if isinstance(node, Amount):
         node = node.formula
-    if isinstance(node, Aggregate) and node.kind == "sum":
-        return node
+    if isinstance(node, Aggregate) and node.kind == "sum" and node.unit == "EUR":
+        return node  # sums of counts (inhabitants) are reached through their items
     return None
+
+
+def _is_count_sum(node: Expr) -> bool:
+    return isinstance(node, Aggregate) and node.kind == "sum" and node.unit == "count"
 
 
 def _key(node: Expr) -> str | None:
@@ -563,6 +619,7 @@ def _start(walk: _Walk) -> None:
             for expression in amount.expressions():
                 walk.visit(expression, 0)
             walk.ceilings(amount)
+            # (an amount is money: a sum it is is a sum of euros)
             if isinstance(amount.formula, Aggregate) and amount.formula.kind == "sum":
                 walk.aggregates.setdefault(f"amount:{amount.id}", amount.formula)
                 if amount.formula.where is not None:
@@ -642,4 +699,5 @@ def find_thresholds(scheme: Scheme, on: datetime.date | None = None) -> Threshol
         year_shifts=tuple(sorted(walk.year_shifts)),
         aggregates=dict(walk.aggregates),
         links=tuple(sorted(links.values(), key=lambda link: link.aggregate.where is None)),
+        field_links=tuple(walk.field_links.values()),
     )

@@ -33,7 +33,7 @@ from grantrules.model import CostLine
 from grantrules.money import Euro, Rate
 from grantrules.scheme import Scheme
 from grantrules.serde import unstructure_application
-from grantrules.testing._aim import aim_sum, amounts_of, evaluate_expr
+from grantrules.testing._aim import aim_sum, amounts_of, evaluate_expr, replace_path
 from grantrules.testing._build import (
     Builder,
     amounts,
@@ -44,7 +44,7 @@ from grantrules.testing._build import (
     siren_strategy,
 )
 from grantrules.testing._invalid import mutations
-from grantrules.testing._thresholds import Hint, SumLink, Thresholds, find_thresholds
+from grantrules.testing._thresholds import FieldLink, Hint, SumLink, Thresholds, find_thresholds
 
 __all__ = [
     "Hint",
@@ -120,8 +120,9 @@ def euros(
     high = _euro_bound("max_value", max_value)
     _check_order(low, high, "amount")
     return st.decimals(
-        min_value=(low or -_MAX_EURO).amount,
-        max_value=(high or _MAX_EURO).amount,
+        # `is None`, not `or`: a zero bound (Euro.ZERO is falsy) is a bound.
+        min_value=(-_MAX_EURO if low is None else low).amount,
+        max_value=(_MAX_EURO if high is None else high).amount,
         places=2,
         allow_nan=False,
         allow_infinity=False,
@@ -363,7 +364,11 @@ def _aim_amounts(
         if not hints or draw(ints(0, 9)) >= (9 if decisive or not aim else 3):
             continue
         passing = sorted(h.value for h in hints if h.passes and isinstance(h.value, Euro))
-        if draw(ints(0, 9)) < 6:
+        if aggregate.unit == "count":
+            # A sum of counts (inhabitants): its boundary, or anywhere below the largest hint.
+            largest = max(h.value for h in hints)
+            target = draw(sample(hints)).value if draw(st.booleans()) else draw(ints(0, largest))
+        elif draw(ints(0, 9)) < 6:
             target = draw(sample(hints)).value
         elif aim and len(passing) > 1:
             # Anywhere between the passing bounds (a total cost inside the cost range).
@@ -384,7 +389,9 @@ def _aim_amounts(
     return app
 
 
-def _link_target(scheme: Scheme, app: Any, day: datetime.date, link: SumLink) -> Euro | None:
+def _link_target(
+    scheme: Scheme, app: Any, day: datetime.date, link: SumLink | FieldLink
+) -> Euro | None:
     """The value a linked sum should take: the other side of its comparison, evaluated."""
     figures = amounts_of(scheme, app, day)
     other = link.other
@@ -434,6 +441,35 @@ def _aim_links(
                 pinned=pinned.get(collection, frozenset()),
             )
             pinned[collection] = pinned.get(collection, frozenset()) | adjusted
+    return _aim_fields(draw, scheme, app, thresholds, day, aim)
+
+
+def _aim_fields(
+    draw: st.DrawFn,
+    scheme: Scheme,
+    app: Any,
+    thresholds: Thresholds,
+    day: datetime.date,
+    aim: bool,
+) -> Any:
+    """Set inputs compared with a computed value (the amount an instructor grants, up to the
+    maximum the rules allow) to that value, one cent either side, or a share of it."""
+    for link in thresholds.field_links:
+        if draw(ints(0, 9)) >= (8 if aim else 5):
+            continue
+        base = _link_target(scheme, app, day, link)
+        if base is None:
+            continue
+        offsets = [h.value for h in link.offsets if not aim or h.passes is not False]
+        if draw(st.booleans()) or not offsets:
+            value = Rate(Decimal(draw(ints(1, 100))) / 100).apply(base)
+        else:
+            value = base + draw(sample(tuple(offsets)))
+        if value >= Euro.ZERO:
+            try:
+                app = replace_path(app, link.path, value)
+            except (ValueError, TypeError, GrantRulesError):
+                continue
     return app
 
 
