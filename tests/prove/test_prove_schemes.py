@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from grantrules import evaluate
+from grantrules import evaluate, load_scheme
 from grantrules.prove import Report, check
 from grantrules.scheme import Scheme
 
@@ -74,3 +74,23 @@ def test_the_youth_exception_witness_is_a_youth_club(sports_module: ModuleType) 
     decision = evaluate(sports_module.SCHEME, witness.application, on=on)
     assert decision.eligible
     assert next(a for a in decision.amounts if a.id == "award").exception == "youth"
+
+
+def test_the_detr_scheme_is_analysed_and_every_claim_confirmed() -> None:
+    # The second shipped scheme: whatever the analysis finds, every document it shows is
+    # confirmed by evaluate(), and some application is eligible.
+    scheme, on = load_scheme("detr"), datetime.date(2025, 3, 14)
+    report = check(scheme, on=on, max_items=2)
+    assert report.disagreements == 0
+    assert report.opaque == {}
+    for result in report.invariants:
+        assert result.status in ("proved", "violated"), result
+        assert (result.status == "violated") == (result.evaluator == "confirmed")
+    assert report.eligible.status == "found"
+    # A rule that tests whether an optional input is given is not called unreachable.
+    derogation = next(
+        w
+        for w in report.witnesses
+        if (w.criterion, w.outcome) == ("instruction.own_share_derogation", "not_applicable")
+    )
+    assert derogation.status == "unknown"

@@ -52,6 +52,14 @@ def _texts(fr: str, en: str) -> Texts:
     return {"fr": fr, "en": en}
 
 
+_PRESENCE = _texts(
+    "la règle teste si une donnée facultative est fournie ; dans les bornes, elle l'est "
+    "toujours : ce cas n'est pas exploré",
+    "the rule tests whether an optional input is given; within the bounds it always is, so "
+    "this case is not explored",
+)
+
+
 class _Run:
     def __init__(self, scheme: Scheme, sym: Symbolic, timeout: float) -> None:
         self.scheme, self.sym = scheme, sym
@@ -168,6 +176,8 @@ class _Run:
     # -- witnesses -----------------------------------------------------------------------
     def witness(self, goal: Goal, unreachable: Texts | None = None) -> WitnessResult:
         answer, model = self.solve(goal.condition)
+        if answer == "unsat" and goal.presence:
+            return WitnessResult(goal.rule, goal.outcome, UNKNOWN, _PRESENCE)
         if answer == "unsat":
             return WitnessResult(
                 goal.rule, goal.outcome, UNREACHABLE, unreachable or goal.unreachable
