@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from grantrules import evaluate, load_scheme
-from grantrules.prove import Report, check
+from grantrules.prove import Report, check, witness_documents
 from grantrules.scheme import Scheme
 
 INVARIANTS = {
@@ -94,3 +94,13 @@ def test_the_detr_scheme_is_analysed_and_every_claim_confirmed() -> None:
         if (w.criterion, w.outcome) == ("instruction.own_share_derogation", "not_applicable")
     )
     assert derogation.status == "unknown"
+
+
+def test_witness_documents_reach_every_outcome(sports_module: ModuleType) -> None:
+    on = datetime.date(2025, 3, 14)
+    documents = witness_documents(sports_module.SCHEME, on=on, max_items=2)
+    decisions = [evaluate(sports_module.SCHEME, d, on=on) for d in documents]
+    assert decisions[0].eligible
+    reached = {(c.id, c.outcome.value) for d in decisions for c in d.criteria}
+    version = sports_module.SCHEME.version_at(on)
+    assert reached >= {(c.id, o) for c in version.criteria for o in ("passed", "failed")}
