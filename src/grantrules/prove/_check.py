@@ -22,6 +22,7 @@ from grantrules.evaluate import evaluate
 from grantrules.expressions import Env
 from grantrules.prove._claims import Claim, Options, Texts, claims
 from grantrules.prove._decision import Symbolic, symbolic
+from grantrules.prove._declared import declared_claims
 from grantrules.prove._document import document
 from grantrules.prove._metamorphic import ineligible_line_irrelevant
 from grantrules.prove._report import (
@@ -314,6 +315,11 @@ def _analyse(
             if line is not None:
                 results.append(run.invariant(line))
         results.append(run.conflicts())
+        for claim in declared_claims(sym):
+            if isinstance(claim, tuple):
+                results.append(InvariantResult(claim[0], UNKNOWN, claim[1]))
+            else:
+                results.append(run.invariant(claim))
     witnesses = tuple(run.witness(g) for g in goals(sym))
     eligible = run.witness(eligible_goal(sym))
     if eligible.status == UNREACHABLE:
