@@ -66,6 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_call.py --scheme ami-ia-hdf --jobs 2
 	$(BIN)/python bench/bench_contention.py
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_batch.py
 
 # Runs the whole suite on every interpreter of 3.11, 3.12 and 3.13 that this machine has
 # (on PATH, or installed by pyenv without being selected).

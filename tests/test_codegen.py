@@ -23,6 +23,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from custom_nodes import Twice
 from grantrules import _compiled
 from grantrules._codegen import _Gen
 from grantrules._compiled import CompiledVersion
@@ -34,7 +35,6 @@ from grantrules.expressions import (
     Aggregate,
     AmountRef,
     Env,
-    Expr,
     collection,
     const,
     count,
@@ -173,20 +173,6 @@ def test_several_exceptions_applying_leave_the_decision_to_the_closures() -> Non
     env = Env(app, {}, {}, datetime.date(2025, 3, 14))
     assert function(env, notes) == ((), True, (), (), (Decimal("5.00"),), False)
     assert notes == {"bonus": ("big", None)}
-
-
-@attrs.frozen(eq=False)
-class Twice(Expr):
-    """A scheme's own node kind: the compiler has no source form for it."""
-
-    operand: Expr
-
-    def children(self) -> tuple[Expr, ...]:
-        return (self.operand,)
-
-    def compile(self) -> Any:
-        inner = self.operand.compile()
-        return lambda env, item: inner(env, item) + inner(env, item)
 
 
 def test_is_set_has_a_source_form() -> None:

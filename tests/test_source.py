@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import collections
 import importlib
 import linecache
 import sys
 from pathlib import Path
 from typing import Any
 
-from grantrules import evaluate
+import pytest
+
+from grantrules import _source, evaluate
 from grantrules._compiled import compiled
 from grantrules._reader import reader
 
@@ -37,3 +40,15 @@ def test_the_engine_generates_only_registered_code() -> None:
     assert document_reader is not None
     for function in [*writers, fragments.inputs_text, version_function, document_reader]:
         _registered(function)
+
+
+def test_registrations_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_source, "_MAX_REGISTERED", 2)
+    monkeypatch.setattr(_source, "_REGISTERED", collections.deque())
+    names = []
+    for index in range(3):
+        namespace: dict[str, Any] = {}
+        _source.exec_source(f"def f():\n    return {index}\n", "bounded", namespace)
+        names.append(namespace["f"].__code__.co_filename)
+    assert names[0] not in linecache.cache  # the oldest left
+    assert all(linecache.getline(name, 2).strip().startswith("return") for name in names[1:])

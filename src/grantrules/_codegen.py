@@ -526,8 +526,10 @@ def _(node: Aggregate, g: _Gen) -> str:
     return f"_dsum({_listing(node, g, _raw_src)})"
 
 
-def fast(expr: Expr) -> Fast:
-    """One Python function evaluating ``expr`` with plain short-circuit logic.
+def fast(expr: Expr, interpreted: list[str] | None = None) -> Fast:
+    """One Python function evaluating ``expr`` with plain short-circuit logic; the kinds of
+    the nodes it evaluates by their closure (the explicit interpreter path) are added to
+    ``interpreted``.
 
     >>> from grantrules.expressions import field
     >>> import types
@@ -540,6 +542,8 @@ def fast(expr: Expr) -> Fast:
     body = _src(expr, g)
     exec_source("\n".join(g.function([f"    return {body}"])) + "\n", "rule", g.namespace)
     function: Fast = g.namespace["_fast"]
+    if interpreted is not None:
+        interpreted += g.interpreted
     return function
 
 

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from grantrules._codegen import fast, fast_reader
 from grantrules._explanation import Explanation, Fragments, Outcomes
-from grantrules._format import pick
+from grantrules._format import format_value, pick
 from grantrules._json_text import json_value
 from grantrules._runtime import UNDECIDED, Params, _euro, store_amounts
 from grantrules._textgen import value_or_none
@@ -87,11 +87,11 @@ class Inputs:
             return {name: get(env) for name, get in self.getters}
 
 
-def _detail(expression: Expr) -> Compiled:
+def _detail(expression: Expr, interpreted: list[str] | None = None) -> Compiled:
     """A value a criterion shows (``Criterion.details``), computed by generated code; its
     closure, the reference, decides only what generated code signals it cannot
     (``MissingInput`` or ``Undecided``), as for the criteria themselves."""
-    generated, closure = fast(expression), expression.compile()
+    generated, closure = fast(expression, interpreted), expression.compile()
 
     def detail(env: Env, item: Any = None) -> Any:
         try:
@@ -140,7 +140,10 @@ class _CompiledCriterion:
     )
 
     def __init__(
-        self, criterion: Criterion, codes: Mapping[str, Mapping[str, str]] | None = None
+        self,
+        criterion: Criterion,
+        codes: Mapping[str, Mapping[str, str]] | None = None,
+        interpreted: list[str] | None = None,
     ) -> None:
         self.criterion = criterion
         self.codes = codes or {}  # labels of code values, for messages
@@ -149,7 +152,9 @@ class _CompiledCriterion:
         self.condition = criterion.condition.compile()
         self.overrides = _overrides(criterion.exceptions)
         self.inputs = Inputs(criterion.inputs())
-        self.details = tuple((name, _detail(e)) for name, e in criterion.details.items())
+        self.details = tuple(
+            (name, _detail(e, interpreted)) for name, e in criterion.details.items()
+        )
         # Rendering the rule costs time; do it only for templates that show it.
         self.wants = any(
             "{rule}" in text
@@ -171,10 +176,44 @@ class _CompiledCriterion:
         return pieces
 
     def message(
-        self, outcome: Outcome, values: Mapping[str, Any], lang: str, exception: str | None = None
+        self,
+        outcome: Outcome,
+        values: Mapping[str, Any],
+        lang: str,
+        exception: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> str:
-        """The criterion's message, as ``Criterion.message`` writes it."""
-        return _fill_parsed(self.pieces(outcome, lang, exception), values, lang, self.codes)
+        """The criterion's message, as ``Criterion.message`` writes it; ``params``, the
+        parameters the values were read from, lets their text be formatted once per set."""
+        pieces = self.pieces(outcome, lang, exception)
+        if params.__class__ is Params:
+            assert isinstance(params, Params)
+            # Keyed by this object (not its id): two versions never share an entry.
+            key = (self, outcome._value_, lang, exception)
+            filled = params.memo.get(key)
+            if filled is None:
+                filled = params.memo[key] = self._with_params(pieces, params, lang)
+            pieces = filled
+        return _fill_parsed(pieces, values, lang, self.codes)
+
+    def _with_params(
+        self, pieces: tuple[tuple[str, str | None], ...], params: Params, lang: str
+    ) -> tuple[tuple[str, str | None], ...]:
+        """``pieces`` with the placeholders of parameters this criterion reads formatted
+        (as ``_explain`` reads them: ``None`` when not in force), merged into the literals;
+        a name a detail, the missing input or the rule also gives is left to fill."""
+        fixed = self.inputs.params - {name for name, _ in self.details} - {"missing", "rule"}
+        found: list[tuple[str, str | None]] = []
+        text = ""
+        for literal, name in pieces:
+            text += literal
+            if name in fixed:
+                text += format_value(params.get(name), lang, self.codes)
+            elif name is not None:
+                found.append((text, name))
+                text = ""
+        found.append((text, None))
+        return tuple(found)
 
     def by_closures(self, env: Env) -> tuple[Outcome, str | None, str | None]:
         """(outcome, exception label, name of the missing input), by the reference semantics."""
@@ -222,7 +261,9 @@ class CompiledVersion:
         self.generated = generated
         #: Node kinds the generated functions evaluate by their closure (see _codegen).
         self.interpreted: list[str] = []
-        self.criteria = tuple(_CompiledCriterion(c, codes) for c in version.criteria)
+        self.criteria = tuple(
+            _CompiledCriterion(c, codes, self.interpreted) for c in version.criteria
+        )
         self.blocking = tuple(i for i, c in enumerate(self.criteria) if c.blocking)
         self.warning = tuple(i for i, c in enumerate(self.criteria) if not c.blocking)
         self.criterion_ids = tuple(c.id for c in version.criteria)

@@ -213,7 +213,7 @@ class Explanation:
             if label is not None:  # say which rule applied: the exception's
                 rule = f"exception:{compiled.criterion.id}:{label.split('+')[0]}"
             values["rule"] = texts[rule]
-        return values, compiled.message(outcome, values, self.lang, label)
+        return values, compiled.message(outcome, values, self.lang, label, env.params)
 
     def _amount_texts(
         self, fragments: Fragments

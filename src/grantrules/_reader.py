@@ -174,10 +174,15 @@ class _Gen:
             converted = self.value(args[0], item, inner, "")
             lines.append(f"{indent}if {var}.__class__ is not _list: _refuse()")
             build = "_tuple" if origin is tuple else "_list"
-            if not inner:  # a value expression alone: one comprehension
+            # One function per item, mapped (a comprehension is a function call of its own
+            # in Python 3.11); a value expression that is not one call, in a comprehension.
+            call = f"({item})"
+            if not inner and converted.endswith(call) and converted[: -len(call)].isidentifier():
+                return f"{build}(map({converted[: -len(call)]}, {var}))"
+            if not inner:
                 return f"{build}([{converted} for {item} in {var}])"
             check = self.function_of(args[0], inner, item, converted)
-            return f"{build}([{check}({item}) for {item} in {var}])"
+            return f"{build}(map({check}, {var}))"
         if attrs.has(tp):
             return f"{self.reader_of(tp)}({var})"
         raise Unsupported(f"the type {tp!r}")

@@ -12,6 +12,7 @@ then takes the general route, so both always give the same text.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 from collections.abc import Callable, Mapping
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from grantrules._format import format_value
 from grantrules._json_text import json_text, key_text, value_text
 from grantrules._source import exec_source
+from grantrules.dates import format_date
 from grantrules.expressions import Compiled, Env, MissingInput
 from grantrules.money import Euro
 from grantrules.rules import Outcome
@@ -125,16 +127,17 @@ def criterion_text(
             message.const(format_value(values[placeholder][1], lang, compiled.codes))
         else:
             variable = values[placeholder][1]
-            # format_value of an amount, without its call and type tests.
+            # format_value of an amount or a date, without its call and type tests.
             message.code(
                 f"({variable}.format(_lang) if {variable}.__class__ is _Euro "
+                f"else _format_date({variable}, _lang) if {variable}.__class__ is _date "
                 f"else _fmt({variable}, _lang, _codes))"
             )
     fixed = message.constant()
     if fixed is not None:
         g.const(json_text(fixed))
     else:
-        g.code(f"_enc({message.joined()})")
+        g.code(f"_encode_str({message.joined()})")  # a str: json_text is _encode_str
     g.const(middle)
     first = True
     for name, (source, value) in values.items():
@@ -192,14 +195,16 @@ def inputs_text(
     return function
 
 
-# What generated writers call: value_text, and for its two commonest cases (an amount, a
-# string) the same text inline, without its call and type tests.
+# What generated writers call: value_text, and for its commonest cases (a string, an amount,
+# a date) the same text inline, without its call and type tests.
 _INLINE: dict[str, Any] = {
     "_vt": value_text,
     "_Euro": Euro,
     "_str": str,
     "_encode_str": json.encoder.encode_basestring,
     "_quote": '"',
+    "_date": datetime.date,
+    "_format_date": format_date,
 }
 
 
@@ -209,7 +214,9 @@ def _value_text(value: str, again: str | None = None) -> str:
     name = again or value
     return (
         f"(_encode_str({name}) if {value}.__class__ is _str "
-        f"else _quote + _str({name}) + _quote if {name}.__class__ is _Euro else _vt({name}))"
+        f"else _quote + _str({name}) + _quote if {name}.__class__ is _Euro "
+        f"else _quote + {name}.isoformat() + _quote if {name}.__class__ is _date "
+        f"else _vt({name}))"
     )
 
 

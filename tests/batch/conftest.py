@@ -1,13 +1,9 @@
-"""Fixtures of the columnar backend's tests: the AMI and the sports test scheme, and helpers
-that turn generated applications into Arrow tables and decisions into expected rows."""
+"""Fixtures of the columnar backend's tests: the shipped schemes and the sports test scheme
+(helpers are in batch_support.py)."""
 
 from __future__ import annotations
 
-import io
-import json
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,9 +28,6 @@ def ami() -> Scheme:
     return load_scheme("ami-ia-hdf")
 
 
-def jsonl_table(documents: Iterable[dict[str, Any]]) -> Any:
-    """The documents as pyarrow.json reads their JSONL file."""
-    import pyarrow.json as pj
-
-    text = "\n".join(json.dumps(d) for d in documents).encode()
-    return pj.read_json(io.BytesIO(text))
+@pytest.fixture(scope="session")
+def detr() -> Scheme:
+    return load_scheme("detr")

@@ -9,17 +9,17 @@ from typing import Any
 import attrs
 import pyarrow as pa
 import pytest
+from batch_support import HERE, jsonl_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import HERE, jsonl_table
 from grantrules._strict import StrictModeError
 from grantrules.batch import decision_of, evaluate_table, output_schema, route_of, typed_table
 from grantrules.batch._rows import document as as_document
 from grantrules.decision import Decision
 from grantrules.errors import ApplicationInvalid, InvalidArgument
 from grantrules.evaluate import evaluate
-from grantrules.expressions import Compiled, Expr, RenderContext
+from grantrules.expressions import Compiled, Expr, RenderContext, const
 from grantrules.rules import Criterion
 from grantrules.scheme import Scheme
 from grantrules.serde import _example_document, _example_scheme, unstructure_application
@@ -75,6 +75,14 @@ def test_ami_rows_match_evaluate(ami: Scheme, data: st.DataObject) -> None:
 def test_sports_rows_match_evaluate(sports: Scheme, data: st.DataObject) -> None:
     documents = documents_of(data.draw(st.lists(applications(sports), min_size=1, max_size=40)))
     check_rows(sports, documents, pa.Table.from_pylist(documents), typed_table(sports, documents))
+
+
+@settings(max_examples=40)
+@given(data=st.data())
+def test_detr_rows_match_evaluate(detr: Scheme, data: st.DataObject) -> None:
+    """The second shipped scheme: sums of inhabitants, 1 - rate, instructor inputs."""
+    documents = documents_of(data.draw(st.lists(applications(detr), min_size=1, max_size=40)))
+    check_rows(detr, documents, jsonl_table(documents), typed_table(detr, documents))
 
 
 @settings(max_examples=20)
@@ -189,6 +197,24 @@ def test_a_node_without_kernel_sends_the_version_to_evaluate(
     monkeypatch.setenv("GRANTRULES_STRICT", "1")
     with pytest.raises(StrictModeError, match="HasCosts"):
         evaluate_table(attrs.evolve(scheme), pa.Table.from_pylist([document]))
+
+
+def test_rules_on_constants_and_parameters_only() -> None:
+    """A condition that is the same for every row (no input read) is one value, broadcast."""
+    scheme = _example_scheme()
+    version = scheme.versions[0]
+    constant = Criterion(
+        "always.open",
+        (const(True) & ~const(False)) | const(False),
+        basis=version.criteria[0].basis,
+        failed={"fr": "Fermé.", "en": "Closed."},
+        applies_if=const(True),
+    )
+    scheme = attrs.evolve(
+        scheme, versions=[attrs.evolve(version, criteria=[*version.criteria, constant])]
+    )
+    documents = [_example_document(), {**_example_document(), "costs": []}]
+    check_rows(scheme, documents, pa.Table.from_pylist(documents))
 
 
 def test_empty_table_and_arguments() -> None:

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from grantrules.batch._values import Codes, Col, Items, Unsupported, cents, days
 from grantrules.money import Euro
 
-__all__ = ["ArrowSource", "Leaf", "leaf_of"]
+__all__ = ["ArrowSource", "Leaf", "filled", "leaf_of"]
 
 
 @attrs.frozen
@@ -83,6 +83,12 @@ def child(array: pa.Array | None, name: str) -> pa.Array | None:
     if array.type.get_field_index(name) < 0:
         return None
     return pc.struct_field(array, [name])
+
+
+def filled(array: Any, value: Any) -> Any:
+    """``array`` with its nulls replaced by ``value``: the array itself when it has none
+    (pyarrow's fill_null copies even then, a measurable cost per column)."""
+    return array.fill_null(value) if array.null_count else array
 
 
 def _is_absent(array: pa.Array | None) -> bool:
@@ -161,28 +167,31 @@ def _values(array: pa.Array, tp: Any) -> Any:
         return decimal_cents(array)
     if kind == "money":
         digits = pc.replace_substring(array, pattern=".", replacement="", max_replacements=1)
-        return pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+        # Nulls (missing inputs, masked apart) become 0: to_numpy would make them NaN floats.
+        cents: np.ndarray[Any, Any] = filled(pc.cast(digits, pa.int64()), 0).to_numpy(
+            zero_copy_only=False
+        )
+        if cents.dtype != np.int64:
+            raise Unsupported(f"amounts read as {cents.dtype}, not int64 cents")
+        return cents
     if kind == "date":
         if not pa.types.is_date32(array.type):
             array = pc.cast(array, pa.date32())
         return (
-            array.fill_null(0)
-            .to_numpy(zero_copy_only=False)
-            .astype("datetime64[D]")
-            .astype(np.int64)
+            filled(array, 0).to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
         )
     if kind == "str" and pa.types.is_dictionary(array.type):
-        indices = array.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        indices = filled(array.indices, 0).to_numpy(zero_copy_only=False)
         dictionary = array.dictionary
         if not len(dictionary):
             dictionary = pa.array([""], pa.string())
         return Codes(indices, dictionary.cast(pa.string()))
     if kind == "str":
-        encoded = pc.dictionary_encode(array.fill_null(""))
+        encoded = pc.dictionary_encode(filled(array, ""))
         return Codes(encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary)
     if kind == "bool":
-        return array.fill_null(False).to_numpy(zero_copy_only=False)
-    return array.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        return filled(array, False).to_numpy(zero_copy_only=False)
+    return filled(array, 0).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def decimal_words(array: pa.Array) -> np.ndarray[Any, Any]:
@@ -207,7 +216,7 @@ def _list(array: pa.Array | None, n: int, optional: bool) -> tuple[pa.Array, np.
         empty = pa.array([], pa.null())
         return empty, np.zeros(n + 1, np.int64), (np.ones(n, bool) if optional else False)
     assert array is not None
-    lengths = pc.list_value_length(array).fill_null(0).to_numpy(zero_copy_only=False)
+    lengths = filled(pc.list_value_length(array), 0).to_numpy(zero_copy_only=False)
     bounds = np.zeros(n + 1, np.int64)
     np.cumsum(lengths, out=bounds[1:])
     missing: Any = _null_mask(array) if optional and array.null_count else False

@@ -34,6 +34,7 @@ from grantrules.batch._values import (
     round_cents,
     scalar,
 )
+from grantrules.errors import GrantRulesError
 from grantrules.expressions import (
     Aggregate,
     AmountRef,
@@ -262,8 +263,9 @@ def _arith(e: Arith) -> Kernel:
     def run(f: Frame) -> Col:
         a, b = left(f), right(f)
         m = either(a.m, b.m)
-        if a.kind == b.kind == "rate" and _is_scalar(a) and _is_scalar(b):
-            return Col("rate", _rate_arith(op, a.v, b.v), m)
+        kinds = {a.kind, b.kind}
+        if "rate" in kinds and kinds <= {"rate", "int"} and _is_scalar(a) and _is_scalar(b):
+            return Col("rate", _rate_arith(op, a, b), m)
         if a.kind != b.kind or a.kind not in ("money", "int") or op == "mul":
             raise Unsupported(f"{op} of {a.kind} and {b.kind}")
         if _is_scalar(a) and _is_scalar(b):
@@ -281,14 +283,24 @@ def _arith(e: Arith) -> Kernel:
     return run
 
 
-def _rate_arith(op: str, a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
-    # Rates are parameters or constants: combined once per batch by Rate itself, which
-    # refuses a result outside [0, 1] as evaluate() does.
-    def rate(parts: tuple[int, int]) -> Rate:
-        return Rate(Decimal(parts[0]) / Decimal(parts[1]))
+def _rate_arith(op: str, a: Col, b: Col) -> tuple[int, int]:
+    """Rates (and the whole numbers 0 and 1, as in ``1 - rate``) combined by Rate itself,
+    which refuses a result outside [0, 1] as evaluate() does: parameters and constants,
+    once per batch."""
+
+    def value(col: Col) -> Any:
+        if col.kind == "int":
+            return col.v
+        return Rate(Decimal(col.v[0]) / Decimal(col.v[1]))
 
     ops = {"add": operator.add, "sub": operator.sub, "mul": operator.mul}
-    return rate_parts(ops[op](rate(a), rate(b)))
+    try:
+        result = ops[op](value(a), value(b))
+    except (TypeError, ArithmeticError, GrantRulesError) as refused:
+        raise Unsupported(f"{op} of {a.kind} and {b.kind}: {refused}") from None
+    if not isinstance(result, Rate):
+        raise Unsupported(f"{op} of {a.kind} and {b.kind} is not a rate")
+    return rate_parts(result)
 
 
 def _apply_rate(e: ApplyRate) -> Kernel:
@@ -431,7 +443,7 @@ def _aggregate(e: Aggregate) -> Kernel:
         raise Unsupported("list_of() outside a message")
     value = kernel(e.value) if e.value is not None else None
     where = kernel(e.where) if e.where is not None else None
-    kind, path = e.kind, e.collection
+    kind, path, unit = e.kind, e.collection, getattr(e, "unit", "EUR")
 
     def run(f: Frame) -> Col:
         items, inner, absent = f.collection(path)
@@ -448,8 +460,9 @@ def _aggregate(e: Aggregate) -> Kernel:
             return Col("int", segment_sum(np.asarray(selected, np.int64), bounds), missing)
         assert value is not None
         val = value(inner)
-        if val.kind != "money":
-            raise Unsupported(f"a sum of {val.kind}")
+        # An amount sum gives money; a sum with unit="count" adds whole numbers.
+        if val.kind != ("int" if unit == "count" else "money"):
+            raise Unsupported(f"a sum of {val.kind} (unit {unit})")
         if val.m is not False:
             missing = either(missing, _any(val.m & selected, bounds))
         amounts = np.broadcast_to(np.asarray(val.v, np.int64), items.parent.shape)
@@ -458,7 +471,7 @@ def _aggregate(e: Aggregate) -> Kernel:
         top = float(np.max(np.abs(amounts))) if amounts.size else 0.0
         if top * amounts.size >= LIMIT:
             f.overflow(segment_sum(np.abs(amounts).astype(np.float64), bounds) >= LIMIT / 2)
-        return Col("money", total, missing)
+        return Col(val.kind, total, missing)
 
     return run
 

@@ -16,6 +16,7 @@ __all__ = ["MONEY", "Output", "amount_ids", "money"]
 
 #: Amounts in the output: exact, two decimals, up to 10**16 euros.
 MONEY = pa.decimal128(18, 2)
+_TOO_LARGE = Decimal(10) ** 16
 
 
 def amount_ids(scheme: Scheme) -> list[str]:
@@ -68,8 +69,9 @@ class Output:
         blocking = plan.blocking
         ids = np.asarray(plan.ids, object)
         eligible = result.eligible[keep]
+        everyone = k == len(self.ids) and (k == 0 or (at[0] == 0 and at[-1] == k - 1))
         columns = [
-            self.ids.take(pa.array(at, pa.int64())),
+            self.ids if everyone else self.ids.take(pa.array(at, pa.int64())),
             pa.nulls(k, pa.string()).fill_null(plan.version.valid_from.isoformat()),
             pa.array(eligible),
             money(result.award[keep]),
@@ -107,6 +109,14 @@ class Output:
         )
         for result in decision.amounts:
             record[f"amount.{result.id}"] = None if result.value is None else _decimal(result.value)
+        for key, value in record.items():
+            if isinstance(value, Decimal) and abs(value) >= _TOO_LARGE:
+                # evaluate() computed it, but no decimal128(18, 2) can hold it.
+                return {
+                    "id": outcome.raw_id,
+                    "error": f"{key} = {value} does not fit the output's decimal128(18, 2) "
+                    "(amounts below 10**16 euros): evaluate this application alone",
+                }
         return record
 
     def batch(self) -> pa.RecordBatch:

@@ -66,7 +66,7 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def _row(label: str, values: list[str], width: int = 34) -> str:
-    return f"{label:<{width}}" + "".join(f"{v:>22}" for v in values)
+    return f"{label:<{width}}" + "".join(f"  {v:>24}" for v in values)
 
 
 def report_text(report: Report, lang: str = "en") -> str:
@@ -107,6 +107,7 @@ def report_text(report: Report, lang: str = "en") -> str:
         for key in keys:
             label = "  " + " / ".join(k or "-" for k in key)
             rows = [f.groups.get(key, [0, 0, 0]) for f in figures]
+            line(label + " applications", [r[0] for r in rows])
             line(label + " eligible", [r[1] for r in rows])
             line(label + " award", [_euros(r[2]) for r in rows], money=True)
     return "\n".join(lines) + "\n"

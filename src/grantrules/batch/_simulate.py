@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from grantrules.batch._inputs import decimal_words
+from grantrules.batch._inputs import decimal_words, filled
 from grantrules.batch._kernels import segment_sum
 from grantrules.batch._output import Output
 from grantrules.batch._read import Lines, Partition, read_partition
@@ -164,7 +164,7 @@ def _days(values: pa.Array) -> np.ndarray[Any, Any]:
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return np.zeros(len(values), np.int64)  # the invalid rows are not funded anyway
     found: np.ndarray[Any, Any] = (
-        values.fill_null(0).to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
+        filled(values, 0).to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
     )
     return found
 
@@ -207,7 +207,7 @@ def outcomes(scheme: Scheme, part: pa.RecordBatch | Lines, on: datetime.date | N
 def _tally(figures: Figures, result: pa.Table, rows: _Input, first: int) -> None:
     n = result.num_rows
     error = result.column("error").is_valid().to_numpy(zero_copy_only=False)
-    eligible = result.column("eligible").fill_null(False).to_numpy(zero_copy_only=False)
+    eligible = filled(result.column("eligible"), False).to_numpy(zero_copy_only=False)
     award = result.column("award").combine_chunks()
     cents = np.where(eligible, decimal_words(award)[:, 0] if n else np.zeros(0, np.int64), 0)
     figures.applications += n

@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from grantrules import model
-from grantrules.batch._inputs import Leaf, decimal_words, leaf_of
+from grantrules.batch._inputs import Leaf, decimal_words, filled, leaf_of
 from grantrules.money import Euro
 from grantrules.serde import AMOUNT_PATTERN
 
@@ -56,7 +56,7 @@ def suspects(batch: pa.RecordBatch, model: type) -> np.ndarray[Any, Any]:
 
 def _flag(bad: np.ndarray[Any, Any], owners: np.ndarray[Any, Any], hit: Any) -> None:
     if isinstance(hit, pa.Array | pa.ChunkedArray):
-        hit = hit.fill_null(False).to_numpy(zero_copy_only=False)
+        hit = filled(hit, False).to_numpy(zero_copy_only=False)
     hit = np.asarray(hit, bool)
     if hit.any():
         bad[owners[hit]] = True
@@ -125,7 +125,7 @@ def _dictionary(array: pa.Array, tp: Any, owners: Any, bad: Any, validator: Any)
     if _typed(values, tp, np.arange(len(values)), refused) and validator is not None:
         _validated(values, tp, validator, np.arange(len(values)), refused)
     if refused.any():
-        indices = array.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        indices = filled(array.indices, 0).to_numpy(zero_copy_only=False)
         _flag(bad, owners, refused[indices] & _present(array))
 
 
@@ -231,7 +231,7 @@ def _negative(array: pa.Array) -> Any:
 
 
 def _siren(array: pa.Array) -> Any:
-    form = pc.match_substring_regex(array, r"^[0-9]{9}$").fill_null(True)
+    form = filled(pc.match_substring_regex(array, r"^[0-9]{9}$"), True)
     text = pc.if_else(form, array, "000000000")
     total = np.zeros(len(array), np.int64)
     for position in range(9):
@@ -254,7 +254,7 @@ _FAST: dict[Any, Any] = {
     model._application_id: _application_id,
 }
 _SEEN: dict[tuple[int, Any], bool] = {}
-_SEEN_MAX = 1_000_000
+_SEEN_MAX = 100_000  # bounded: memory must not grow with the number of rows
 
 
 def _per_value(array: pa.Array, tp: Any, check: Any) -> np.ndarray[Any, Any]:
@@ -269,7 +269,7 @@ def _per_value(array: pa.Array, tp: Any, check: Any) -> np.ndarray[Any, Any]:
             _SEEN[key] = _refuses(check, value, tp)
         refused.append(_SEEN[key])
     table = np.asarray(refused, bool)
-    indices = encoded.indices.fill_null(0).to_numpy(zero_copy_only=False)
+    indices = filled(encoded.indices, 0).to_numpy(zero_copy_only=False)
     return table[indices] & _present(array) if len(table) else np.zeros(len(array), bool)
 
 

@@ -132,8 +132,8 @@ def rate_parts(rate: Rate) -> tuple[int, int]:
 
 
 def mask(n: int, m: Any) -> np.ndarray[Any, Any]:
-    """``m`` as a bool array of length ``n``."""
-    if isinstance(m, np.ndarray):
+    """``m`` (a bool array, or one value for every row) as a bool array of length ``n``."""
+    if isinstance(m, np.ndarray) and m.ndim == 1:
         return m
     return np.full(n, bool(m))
 
