@@ -1,10 +1,10 @@
 """Benchmark of the analyser: how long ``grantrules check`` takes on each shipped scheme.
 
 Run with ``make bench`` or ``.venv/bin/python bench/bench_check.py [--max-items 4 6]``.
-Prints one table: for each scheme (the AMI IA, the library's sports test scheme in both its
-versions, the tutorial's shop-front scheme) and each bound on collections, the seconds the
-whole analysis takes (translation, every proof, every witness and its evaluation by
-``evaluate()``), how many generic invariants were proved out of how many, and how many
+Prints one table: for each scheme (the AMI IA, the DETR, the library's sports test scheme in
+both its versions, the tutorial's shop-front scheme) and each bound on collections, the
+seconds the whole analysis takes (translation, every proof, every witness and its evaluation
+by ``evaluate()``), how many generic invariants were proved out of how many, and how many
 witnesses were found out of how many outcomes.  The target is under 30 s per scheme on one
 core at the default bound of 4 items.
 """
@@ -28,6 +28,7 @@ from grantrules.prove import check
 
 SCHEMES: list[tuple[str, Scheme, datetime.date]] = [
     ("ami-ia-hdf", load_scheme("ami-ia-hdf"), datetime.date(2025, 3, 14)),
+    ("detr", load_scheme("detr"), datetime.date(2025, 3, 14)),
     ("sports 2025", sports.SCHEME, datetime.date(2025, 3, 14)),
     ("sports 2026", sports.SCHEME, datetime.date(2026, 3, 14)),
     ("devantures (tutorial)", devantures.scheme, datetime.date(2025, 6, 1)),

@@ -140,3 +140,16 @@ def test_a_wrong_evaluator_is_a_reported_disagreement(
     assert report.disagreements > 0
     assert report.exit_code == 1
     assert "DISAGREE" in report.text("en")
+
+
+def test_every_node_type_of_the_language_has_a_translation() -> None:
+    # A new node type must be taught to this reader too (or refused here, by name).
+    from grantrules import expressions
+    from grantrules.amounts import Amount
+
+    nodes = {
+        cls
+        for cls in vars(expressions).values()
+        if isinstance(cls, type) and issubclass(cls, Expr) and cls is not Expr
+    } | {Amount}
+    assert nodes <= set(_translator()._rules), nodes - set(_translator()._rules)

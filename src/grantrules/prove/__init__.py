@@ -23,7 +23,14 @@ See :doc:`/howto/prove-invariants` and :doc:`/explanation/proof-bounds`.
 
 from __future__ import annotations
 
-from grantrules.prove._check import DEFAULT_MAX_ITEMS, check
+from grantrules.prove._check import DEFAULT_MAX_ITEMS, check, witness_documents
 from grantrules.prove._report import InvariantResult, Report, WitnessResult
 
-__all__ = ["DEFAULT_MAX_ITEMS", "InvariantResult", "Report", "WitnessResult", "check"]
+__all__ = [
+    "DEFAULT_MAX_ITEMS",
+    "InvariantResult",
+    "Report",
+    "WitnessResult",
+    "check",
+    "witness_documents",
+]

@@ -22,6 +22,7 @@ from grantrules.evaluate import evaluate
 from grantrules.expressions import Env
 from grantrules.prove._claims import Claim, Options, Texts, claims
 from grantrules.prove._decision import Symbolic, symbolic
+from grantrules.prove._declared import declared_claims
 from grantrules.prove._document import document
 from grantrules.prove._metamorphic import ineligible_line_irrelevant
 from grantrules.prove._report import (
@@ -36,11 +37,12 @@ from grantrules.prove._report import (
     Report,
     WitnessResult,
 )
+from grantrules.prove._values import Untranslatable
 from grantrules.prove._witnesses import Goal, eligible_goal, goals
 from grantrules.scheme import Scheme
 from grantrules.serde import structure_application
 
-__all__ = ["DEFAULT_MAX_ITEMS", "check"]
+__all__ = ["DEFAULT_MAX_ITEMS", "check", "witness_documents"]
 
 #: How many items each collection holds at most, unless told otherwise.
 DEFAULT_MAX_ITEMS = 4
@@ -50,6 +52,14 @@ DEFAULT_TIMEOUT = 30.0
 
 def _texts(fr: str, en: str) -> Texts:
     return {"fr": fr, "en": en}
+
+
+_PRESENCE = _texts(
+    "la règle teste si une donnée facultative est fournie ; dans les bornes, elle l'est "
+    "toujours : ce cas n'est pas exploré",
+    "the rule tests whether an optional input is given; within the bounds it always is, so "
+    "this case is not explored",
+)
 
 
 class _Run:
@@ -168,6 +178,8 @@ class _Run:
     # -- witnesses -----------------------------------------------------------------------
     def witness(self, goal: Goal, unreachable: Texts | None = None) -> WitnessResult:
         answer, model = self.solve(goal.condition)
+        if answer == "unsat" and goal.presence:
+            return WitnessResult(goal.rule, goal.outcome, UNKNOWN, _PRESENCE)
         if answer == "unsat":
             return WitnessResult(
                 goal.rule, goal.outcome, UNREACHABLE, unreachable or goal.unreachable
@@ -265,22 +277,49 @@ def check(
 
     .. versionadded:: 0.3
     """
+    _check_bound(max_items)
+    return _analyse(
+        scheme, on or datetime.date.today(), max_items, timeout, Options(eligible_cost, ceilings)
+    )
+
+
+def _check_bound(max_items: object) -> None:
     if isinstance(max_items, bool) or not isinstance(max_items, int) or not 0 <= max_items <= 64:
         raise InvalidArgument(f"max_items must be a whole number from 0 to 64, got {max_items!r}")
+
+
+def _analyse(
+    scheme: Scheme,
+    day: datetime.date,
+    max_items: int,
+    timeout: float,
+    options: Options,
+    proofs: bool = True,
+) -> Report:
     started = time.perf_counter()
-    day = on or datetime.date.today()
     sym = symbolic(scheme, day, max_items)
     run = _Run(scheme, sym, timeout)
     results = []
-    for claim in claims(sym, Options(eligible_cost, tuple(ceilings))):
-        if isinstance(claim, tuple):
-            results.append(InvariantResult(claim[0], UNKNOWN, claim[1]))
+    if proofs:
+        for claim in claims(sym, options):
+            if isinstance(claim, tuple):
+                results.append(InvariantResult(claim[0], UNKNOWN, claim[1]))
+            else:
+                results.append(run.invariant(claim))
+        try:
+            line = ineligible_line_irrelevant(sym, options)
+        except Untranslatable as reason:
+            text = _texts(f"non traduit : {reason}", f"not translated: {reason}")
+            results.append(InvariantResult("ineligible_line_irrelevant", UNKNOWN, text))
         else:
-            results.append(run.invariant(claim))
-    line = ineligible_line_irrelevant(sym, Options(eligible_cost, tuple(ceilings)))
-    if line is not None:
-        results.append(run.invariant(line))
-    results.append(run.conflicts())
+            if line is not None:
+                results.append(run.invariant(line))
+        results.append(run.conflicts())
+        for claim in declared_claims(sym):
+            if isinstance(claim, tuple):
+                results.append(InvariantResult(claim[0], UNKNOWN, claim[1]))
+            else:
+                results.append(run.invariant(claim))
     witnesses = tuple(run.witness(g) for g in goals(sym))
     eligible = run.witness(eligible_goal(sym))
     if eligible.status == UNREACHABLE:
@@ -295,4 +334,30 @@ def check(
         eligible=eligible,
         opaque=dict(sym.opaque),
         seconds=time.perf_counter() - started,
+    )
+
+
+def witness_documents(
+    scheme: Scheme, on: datetime.date | None = None, max_items: int = 2
+) -> tuple[dict[str, Any], ...]:
+    """Application documents reaching every reachable outcome of every rule of ``scheme``
+    (the eligible one first), each confirmed by :func:`grantrules.evaluate`; no proof is
+    attempted.  Property tests can start from them: they reach every criterion outcome, for
+    any scheme.
+
+    >>> import datetime
+    >>> from grantrules.serde import _example_scheme
+    >>> documents = witness_documents(_example_scheme(), on=datetime.date(2025, 3, 14))
+    >>> len(documents), documents[0]["costs"][0]["amount_excl_vat"]
+    (3, '0.02')
+
+    .. versionadded:: 0.3
+    """
+    _check_bound(max_items)
+    report = _analyse(
+        scheme, on or datetime.date.today(), max_items, DEFAULT_TIMEOUT, Options(), proofs=False
+    )
+    found = [report.eligible, *report.witnesses]
+    return tuple(
+        w.application for w in found if w.application is not None and w.evaluator == CONFIRMED
     )

@@ -65,9 +65,12 @@ def _named(predicates: list[Predicate]) -> Iterator[str]:
             yield from (p for p in arg if isinstance(p, str))
 
 
+_WIDTHS = range(1, 13)  # codes padded to every usual length (a prefix "80" to "80000")
+
+
 def _variants(value: str, widths: Iterable[int]) -> Iterator[str]:
     """Values near ``value``: its last character changed, padded to the usual widths."""
-    for width in widths:
+    for width in sorted({*widths, *_WIDTHS}):
         if len(value) < width:
             yield value + "0" * (width - len(value))
             yield value + "9" * (width - len(value))

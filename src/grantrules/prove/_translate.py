@@ -298,9 +298,17 @@ class Translator:
                 parts.append(z3.If(chosen, 1, 0))
             else:
                 assert node.value is not None
-                parts.append(z3.If(chosen, self.money(node.value, here), 0))
+                value = self.value(node.value, here)
+                term = (
+                    as_whole(value, "a sum")
+                    if isinstance(value, Whole)
+                    else as_money(value, "a sum")
+                )
+                parts.append(z3.If(chosen, term, 0))
         total = z3.Sum(parts) if parts else z3.IntVal(0)
-        return Whole(total) if node.kind == "count" else Money(total)
+        # A sum of whole numbers (unit="count": inhabitants) is a whole number.
+        whole = node.kind == "count" or getattr(node, "unit", "EUR") == "count"
+        return Whole(total) if whole else Money(total)
 
     def _when(self, node: ex.When, item: Item) -> Value:
         cond = self.condition(node.condition, item)

@@ -17,6 +17,7 @@ import attrs
 import z3
 
 from grantrules.decision import Decision
+from grantrules.expressions import IsSet, Supplied
 from grantrules.prove._decision import Symbolic
 
 __all__ = ["Goal", "goals"]
@@ -34,6 +35,8 @@ class Goal:
     condition: Any
     reached: Callable[[Decision], bool]
     unreachable: Texts
+    #: The rule tests whether an optional input is given, which the bounds always make true.
+    presence: bool = False
 
 
 def _labels(text: str | None) -> set[str]:
@@ -57,15 +60,17 @@ def _criterion_goals(sym: Symbolic) -> list[Goal]:
                 cid, "passed", verdict.passed, _outcome(cid, "passed"), _never(cid, "passe", "pass")
             )
         )
-        found.append(
-            Goal(
-                cid,
-                "failed",
-                verdict.failed,
-                _outcome(cid, "failed"),
-                _never(cid, "échoue", "fail"),
+        # A criterion waiting for an instructor input is missing until given, never failed.
+        if type(criterion.condition) is not Supplied:
+            found.append(
+                Goal(
+                    cid,
+                    "failed",
+                    verdict.failed,
+                    _outcome(cid, "failed"),
+                    _never(cid, "échoue", "fail"),
+                )
             )
-        )
         if criterion.applies_if is not None:
             found.append(
                 Goal(
@@ -187,6 +192,16 @@ def eligible_goal(sym: Symbolic) -> Goal:
     )
 
 
+def _reads_presence(sym: Symbolic, rule: str) -> bool:
+    exprs: tuple[Any, ...] = ()
+    if rule.startswith("amount:"):
+        exprs = sym.version.amount(rule.removeprefix("amount:")).expressions()
+    else:
+        exprs = sym.version.criterion(rule).expressions()
+    return any(type(n) in (IsSet, Supplied) for e in exprs for n in e.walk())
+
+
 def goals(sym: Symbolic) -> list[Goal]:
     """Every witness goal of ``sym``'s version, criteria first, then amounts' exceptions."""
-    return _criterion_goals(sym) + _amount_goals(sym)
+    found = _criterion_goals(sym) + _amount_goals(sym)
+    return [attrs.evolve(g, presence=_reads_presence(sym, g.rule)) for g in found]
