@@ -22,7 +22,7 @@ SOURCES_OF_DEPS := pyproject.toml schemes/ami_ia_hdf/pyproject.toml schemes/detr
 $(STAMP): $(SOURCES_OF_DEPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_EXTRA) --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing]" -e schemes/ami_ia_hdf -e schemes/detr --group dev
+	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing,prove,batch,dask]" -e schemes/ami_ia_hdf -e schemes/detr --group dev
 	@touch $@
 
 demo: $(STAMP)
@@ -40,10 +40,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy src schemes/ami_ia_hdf/src schemes/detr/src
 
 # coverage starts before pytest so that modules imported by the pytest11 and hypothesis
-# entry points (which load grantrules early) are measured from their first line.  The funding
+# entry points (which load grantrules early) are measured from their first line; the suite runs
+# on both cores, each worker measured (`patch = subprocess`), combined before the report.  The funding
 # invariants of every shipped scheme then run on both cores (1,000 examples each with CI=true).
 pytest: $(STAMP)
-	$(BIN)/python -m coverage run -m pytest -p no:cacheprovider
+	$(BIN)/python -m coverage erase
+	$(BIN)/python -m coverage run -m pytest -p no:cacheprovider -n 2
+	$(BIN)/python -m coverage combine -q
 	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 --grantrules-scheme=ami-ia-hdf,detr \
 	  -m grantrules_invariant schemes/ami_ia_hdf/tests schemes/detr/tests
 	$(BIN)/python -m coverage report
@@ -56,11 +59,13 @@ docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -q -b doctest -d docs/_build/doctrees docs docs/_build/doctest
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_evaluate.py
 	$(BIN)/python bench/bench_call.py
 	$(BIN)/python bench/bench_call.py --scheme ami-ia-hdf
 	$(BIN)/python bench/bench_call.py --scheme ami-ia-hdf --jobs 2
 	$(BIN)/python bench/bench_contention.py
+	$(BIN)/python bench/bench_check.py
 
 # Runs the whole suite on every interpreter of 3.11, 3.12 and 3.13 that this machine has
 # (on PATH, or installed by pyenv without being selected).

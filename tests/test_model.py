@@ -85,6 +85,18 @@ def _luhn_check_digit(body: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+@given(body=st.text(alphabet="0123456789", max_size=20))
+def test_luhn_of_any_length_agrees_with_the_textbook_algorithm(body: str) -> None:
+    # luhn_valid sums bytes; the textbook loop gives the check digit of each prefix.
+    for end in range(len(body)):
+        assert luhn_valid(body[:end] + _luhn_check_digit(body[:end]))
+    assert luhn_valid(body) is (body[-1:] == _luhn_check_digit(body[:-1]) if body else True)
+
+
+def test_luhn_of_non_ascii_digits_takes_the_loop() -> None:
+    assert luhn_valid("٢١٥٩٠٣٥٠١") is luhn_valid("215903501") is True  # Arabic-Indic digits
+
+
 @given(body=st.text(alphabet="0123456789", min_size=8, max_size=8))
 def test_exactly_one_check_digit_completes_a_siren(body: str) -> None:
     valid = [d for d in "0123456789" if luhn_valid(body + d)]

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import functools
 import itertools
-import linecache
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from grantrules._runtime import RUNTIME, Undecided
+from grantrules._source import exec_source
 from grantrules._strict import StrictModeError, strict
 from grantrules.amounts import Amount
 from grantrules.expressions import (
@@ -51,19 +51,7 @@ from grantrules.expressions import (
 from grantrules.money import _MODES, Euro, Rounding
 from grantrules.scheme import field_type
 
-__all__ = ["Fast", "exec_source", "fast", "fast_reader", "has_source"]
-
-_SOURCES = itertools.count()
-
-
-def exec_source(source: str, what: str, namespace: dict[str, Any]) -> None:
-    """Compile and run generated ``source`` in ``namespace``, registered with linecache under
-    a unique file name (``<grantrules what #n>``) so that tracebacks show its lines."""
-    filename = f"<grantrules {what} #{next(_SOURCES)}>"
-    # As attrs' _make._linecache_and_compile: (size, mtime None: never checked, lines, name).
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), namespace)  # source built from our own nodes
-
+__all__ = ["Fast", "fast", "fast_reader", "has_source"]
 
 Fast = Callable[[Env], Any]
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from grantrules._codegen import fast_reader
+from grantrules._codegen import fast, fast_reader
 from grantrules._explanation import Explanation, Fragments, Outcomes
 from grantrules._format import pick
 from grantrules._json_text import json_value
@@ -40,7 +40,7 @@ from grantrules.decision import (
     Provenance,
 )
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
-from grantrules.expressions import Compiled, Env, Field, Input, MissingInput, RenderContext
+from grantrules.expressions import Compiled, Env, Expr, Field, Input, MissingInput, RenderContext
 from grantrules.money import Euro
 from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parsed, _parsed
 
@@ -85,6 +85,21 @@ class Inputs:
             return self._fast(env)
         except AttributeError:  # an intermediate object is None: read one by one
             return {name: get(env) for name, get in self.getters}
+
+
+def _detail(expression: Expr) -> Compiled:
+    """A value a criterion shows (``Criterion.details``), computed by generated code; its
+    closure, the reference, decides only what generated code signals it cannot
+    (``MissingInput`` or ``Undecided``), as for the criteria themselves."""
+    generated, closure = fast(expression), expression.compile()
+
+    def detail(env: Env, item: Any = None) -> Any:
+        try:
+            return generated(env)
+        except UNDECIDED:
+            return closure(env, None)
+
+    return detail
 
 
 CompiledOverride = tuple[str, Compiled, Compiled]
@@ -134,7 +149,7 @@ class _CompiledCriterion:
         self.condition = criterion.condition.compile()
         self.overrides = _overrides(criterion.exceptions)
         self.inputs = Inputs(criterion.inputs())
-        self.details = tuple((name, e.compile()) for name, e in criterion.details.items())
+        self.details = tuple((name, _detail(e)) for name, e in criterion.details.items())
         # Rendering the rule costs time; do it only for templates that show it.
         self.wants = any(
             "{rule}" in text

@@ -101,9 +101,14 @@ class Explanation:
 
     def not_met(self, severity: Severity) -> tuple[int, ...]:
         """The indexes of the criteria of ``severity`` that failed or lacked an input."""
-        version, outcomes = self.version, self.outcomes
-        indexes = version.blocking if severity is Severity.BLOCKING else version.warning
-        return tuple(i for i in indexes if outcomes[i][0] in _BLOCKING)
+        if severity is Severity.BLOCKING:
+            if self.eligible:  # then no blocking criterion failed or lacked an input
+                return ()
+            indexes = self.version.blocking
+        else:
+            indexes = self.version.warning
+        outcomes = self.outcomes
+        return tuple([i for i in indexes if outcomes[i][0] in _BLOCKING])
 
     def result(self, index: int) -> CriterionResult:
         """The result of the criterion at ``index`` (message and inputs built on first read)."""
@@ -234,12 +239,18 @@ class Explanation:
                 )
                 yield amount_id, value, members, label, missing
             return
+        # _shown, inline: this loop runs for every amount of every decision written.
+        values, notes = env.amounts, self.notes
+        award = None if self.eligible else self.version.version.award
         for amount, members in zip(self.version.amounts, generated, strict=True):
-            value, label, missing, computed = self._shown(amount.id)
-            if computed is not _ABSENT:
-                computed = key_text("computed") + value_text(computed)
+            amount_id = amount.id
+            label, missing = notes.get(amount_id, _NO_NOTE)
+            if amount_id == award:
+                computed = key_text("computed") + value_text(values[amount_id])
                 members = f"{members},{computed}" if members else computed
-            yield amount.id, value, members, label, missing
+                yield amount_id, Euro.ZERO, members, "ineligible", missing
+            else:
+                yield amount_id, values[amount_id], members, label, missing
 
     def _amounts(
         self,

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import linecache
 import re
 import types
 import typing
@@ -36,6 +35,7 @@ from typing import Any, Literal
 
 import attrs
 
+from grantrules._source import exec_source
 from grantrules.errors import GrantRulesError
 from grantrules.money import Euro
 
@@ -76,11 +76,6 @@ def _euro(value: Any) -> Euro:
     raise _Refused
 
 
-def _cents(text: str) -> Euro:
-    """The Euro amount of a string matching the amount pattern, not negative."""
-    return Euro._exact(Decimal(text))
-
-
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch  # dates.parse_date's pattern
 _from_iso = datetime.date.fromisoformat
 
@@ -106,8 +101,13 @@ class _Gen:
             "_refuse": _refuse,
             "_euro": _euro,
             "_amount": _AMOUNT,
-            "_cents": _cents,
+            # A string matching the amount pattern, not negative, is its Decimal in cents:
+            # one call (Euro._exact) wraps it, no validation repeated.
+            "_exact": Euro._exact,
+            "_Decimal": Decimal,
             "_date": _date,
+            "_iso_date": _ISO_DATE,
+            "_from_iso": _from_iso,
             "_text": _text,
             "_Euro": Euro,
             "_dict": dict,
@@ -147,9 +147,13 @@ class _Gen:
                 f"{indent}if {var}.__class__ is not _str or len({var}) > {_SHORT_AMOUNT} "
                 f"or not _amount({var}) or {var}[0] == '-': {var} = _euro({var})"
             )
-            return f"({var} if {var}.__class__ is _Euro else _cents({var}))"
+            return f"({var} if {var}.__class__ is _Euro else _exact(_Decimal({var})))"
         if tp is datetime.date:
-            return f"_date({var})"
+            # _date's checks inline for the common case, a call to it for the others.
+            return (
+                f"(_from_iso({var}) if {var}.__class__ is _str and _iso_date({var}) "
+                f"else _date({var}))"
+            )
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin is Literal:
             allowed = self.bind(frozenset((type(a), a) for a in args))
@@ -223,18 +227,11 @@ class _Gen:
         return name
 
 
-_COUNTER = itertools.count()
-
-
 def _build(model: type) -> Reader:
     g = _Gen()
     attrs.resolve_types(model)
     entry = g.reader_of(model)
-    source = "\n\n".join(g.sources) + "\n"
-    # Registered with linecache, as attrs does, so that tracebacks and profilers show it.
-    filename = f"<grantrules reader {model.__qualname__} #{next(_COUNTER)}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    exec(compile(source, filename, "exec"), g.namespace)
+    exec_source("\n\n".join(g.sources) + "\n", f"reader {model.__qualname__}", g.namespace)
     function: Reader = g.namespace[entry]
     return function
 

@@ -13,12 +13,15 @@ then takes the general route, so both always give the same text.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from grantrules._format import format_value
 from grantrules._json_text import json_text, key_text, value_text
+from grantrules._source import exec_source
 from grantrules.expressions import Compiled, Env, MissingInput
+from grantrules.money import Euro
 from grantrules.rules import Outcome
 
 if TYPE_CHECKING:
@@ -82,7 +85,7 @@ def criterion_text(
     """
     g = _Source()
     g.namespace.update(
-        _fmt=format_value, _vt=value_text, _enc=json_text, _lang=lang, _codes=compiled.codes
+        _fmt=format_value, _enc=json_text, _lang=lang, _codes=compiled.codes, **_INLINE
     )
     # The values a criterion shows, in the order and with the overwrites of
     # Explanation._criteria: inputs, then details, then the missing input, then the rule.
@@ -121,7 +124,12 @@ def criterion_text(
         elif values[placeholder][0] == "param":
             message.const(format_value(values[placeholder][1], lang, compiled.codes))
         else:
-            message.code(f"_fmt({values[placeholder][1]}, _lang, _codes)")
+            variable = values[placeholder][1]
+            # format_value of an amount, without its call and type tests.
+            message.code(
+                f"({variable}.format(_lang) if {variable}.__class__ is _Euro "
+                f"else _fmt({variable}, _lang, _codes))"
+            )
     fixed = message.constant()
     if fixed is not None:
         g.const(json_text(fixed))
@@ -139,12 +147,10 @@ def criterion_text(
         elif source == "param":
             g.const(value_text(value))
         else:
-            g.code(f"_vt({value})")
+            g.code(_value_text(value))
     g.code("('}}' if label is None else '},\"exception\":' + _enc(label) + '}')")
     lines.append(f"    return {g.joined()}")
-    exec(
-        compile("\n".join(lines), f"<criterion text {compiled.criterion.id}>", "exec"), g.namespace
-    )
+    exec_source("\n".join(lines) + "\n", f"criterion text {compiled.criterion.id}", g.namespace)
     function: CriterionText = g.namespace["_text"]
     return function
 
@@ -176,14 +182,35 @@ def inputs_text(
                 members.append(repr(key_text(name) + params_text[name]))
             else:
                 read = f"A.get({name!r})" if kind == "amount" else f"app.{name}"
-                members.append(f"{key_text(name)!r} + _vt({read})")
+                members.append(f"{key_text(name)!r} + {_value_text(f'(_w := {read})', '_w')}")
         joined = " + ',' + ".join(members) if members else "''"
         texts.append(joined)
     lines.append("    return (" + "".join(f"{text}, " for text in texts) + ")")
-    namespace: dict[str, Any] = {"_vt": value_text}
-    exec(compile("\n".join(lines), "<amount inputs>", "exec"), namespace)  # names from Inputs
+    namespace: dict[str, Any] = dict(_INLINE)
+    exec_source("\n".join(lines) + "\n", "amount inputs", namespace)  # names from Inputs
     function: InputsText = namespace["_inputs"]
     return function
+
+
+# What generated writers call: value_text, and for its two commonest cases (an amount, a
+# string) the same text inline, without its call and type tests.
+_INLINE: dict[str, Any] = {
+    "_vt": value_text,
+    "_Euro": Euro,
+    "_str": str,
+    "_encode_str": json.encoder.encode_basestring,
+    "_quote": '"',
+}
+
+
+def _value_text(value: str, again: str | None = None) -> str:
+    """Source equal to ``value_text(value)``: ``value`` is the source of the value, read once
+    (a local, or an assignment expression), ``again`` the local naming it afterwards."""
+    name = again or value
+    return (
+        f"(_encode_str({name}) if {value}.__class__ is _str "
+        f"else _quote + _str({name}) + _quote if {name}.__class__ is _Euro else _vt({name}))"
+    )
 
 
 def value_or_none(fn: Compiled, env: Env) -> Any:

@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from grantrules._codegen import _Gen, _money, _raw_src, _src, exec_source, has_source
+from grantrules._codegen import _Gen, _money, _raw_src, _src, has_source
 from grantrules._runtime import _ZERO_CENTS
+from grantrules._source import exec_source
 from grantrules.amounts import Amount
 from grantrules.expressions import Aggregate, AmountRef, Env, Expr, Item
 

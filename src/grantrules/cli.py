@@ -403,3 +403,25 @@ def _mount_call() -> None:
 
 
 _mount_call()
+
+
+def _mount_check() -> None:
+    # The analyser's command body lives apart; it imports z3 only when it runs.
+    from grantrules._check_cli import check_command
+
+    main.add_command(check_command)
+
+
+_mount_check()
+
+
+def _mount_batch() -> None:
+    # `sample` and `simulate` live in grantrules.batch; its cli module imports neither pyarrow
+    # nor NumPy until a command runs (they come with the `batch` extra).
+    from grantrules.batch.cli import sample_command, simulate_command
+
+    main.add_command(sample_command)
+    main.add_command(simulate_command)
+
+
+_mount_batch()

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from grantrules._format import check_lang
@@ -65,9 +65,7 @@ def evaluate(
     if isinstance(application, scheme.application_type):
         pass
     elif isinstance(application, Mapping):
-        from grantrules.serde import structure_application  # type: ignore[import-not-found,unused-ignore]
-
-        application = structure_application(scheme, application)
+        application = (_read or _reader())(scheme.application_type, application)
     else:
         raise InvalidArgument(
             f"expected a {scheme.application_type.__name__} or its JSON document, "
@@ -89,6 +87,19 @@ def evaluate(
         version = compiled(scheme.version_at(on))
         found = scheme._by_day[on] = (version, version.provenance(scheme, on))
     return found[0].decide(scheme, application, on, lang, found[1])
+
+
+_read: Callable[[type[Any], Mapping[str, Any]], Any] | None = None
+
+
+def _reader() -> Callable[[type[Any], Mapping[str, Any]], Any]:
+    """The document reader of :mod:`grantrules.serde`, imported on the first document (it
+    loads cattrs): kept in a global, since an import statement costs a lookup per call."""
+    global _read
+    from grantrules.serde import _read_document
+
+    _read = _read_document
+    return _read
 
 
 # Days evaluated on, per scheme, whose compiled version and provenance are kept (about 11

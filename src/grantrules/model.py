@@ -147,11 +147,21 @@ def luhn_valid(digits: str) -> bool:
 
     .. versionadded:: 0.1
     """
+    if digits.isascii() and digits.isdigit():
+        # Every document's SIREN goes through here: byte sums run in C, several times faster
+        # than a loop.  From the right, digits count once, and every second one doubled with
+        # its digits added (a translation table: 5 -> 10 -> 1); 48 is ord("0").
+        data = digits.encode("ascii")
+        single, doubled = data[::-2], data[-2::-2].translate(_DOUBLED)
+        return (sum(single) + sum(doubled) - 48 * len(data)) % 10 == 0
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = int(char) * (2 if index % 2 else 1)
         total += value - 9 if value > 9 else value
     return total % 10 == 0
+
+
+_DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
 
 def _siren(_: Any, attribute: attrs.Attribute[str], value: str) -> None:

@@ -23,13 +23,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import ClassVar, NoReturn, Self
 
-from babel.numbers import (
-    NumberFormatError,
-    format_percent,
-    get_group_symbol,
-    parse_decimal,
-)
-
+# Babel (about a fifth of `import grantrules`) loads when an amount is parsed or a rate
+# formatted, not with the library: Euro.format applies its patterns by hand.
 from grantrules.errors import InvalidArgument, InvalidMoney
 
 __all__ = ["DOWN", "HALF_EVEN", "HALF_UP", "UP", "Euro", "Rate", "Rounding", "RoundingRule"]
@@ -58,6 +53,17 @@ _CURRENCY_PATTERNS = {
     "en": (",", ".", "€{}"),
 }
 _SPACES = (" ", "\u00a0", "\u202f")
+
+
+# The same patterns as Euro.format applies them: (marks for "," and ".", prefix, suffix).
+def _currency_format(group: str, mark: str, template: str) -> tuple[dict[int, str], str, str]:
+    prefix, suffix = template.split("{}")
+    return str.maketrans({",": group, ".": mark}), prefix, suffix
+
+
+_CURRENCY_FORMATS = {
+    lang: _currency_format(*pattern) for lang, pattern in _CURRENCY_PATTERNS.items()
+}
 
 
 def _check_lang(lang: object) -> str:
@@ -591,14 +597,16 @@ class Euro(_Exact):
         >>> Euro("150000").format("en"), Euro("-1234.5").format("fr")
         ('€150,000.00', '-1\u202f234,50\xa0€')
         """
-        pattern = _CURRENCY_PATTERNS.get(lang)
+        pattern = _CURRENCY_FORMATS.get(lang)
         if pattern is None:
             _check_lang(lang)
-        group, decimal_mark, template = pattern  # type: ignore[misc]
-        units, cents = format(abs(self._d), "f").split(".")
-        grouped = f"{int(units):,}".replace(",", group)
-        text = template.format(grouped + decimal_mark + cents)
-        return "-" + text if self._d < 0 else text
+        marks, prefix, suffix = pattern  # type: ignore[misc]
+        # Decimal's own "," format groups thousands in C; a translation puts the language's
+        # marks in place of "," and ".".
+        amount = self._d
+        if amount < 0:
+            return "-" + prefix + format(-amount, ",f").translate(marks) + suffix
+        return prefix + format(amount, ",f").translate(marks) + suffix
 
     @classmethod
     def parse(cls, text: str, lang: str = "fr") -> Euro:
@@ -609,6 +617,8 @@ class Euro(_Exact):
         >>> Euro.parse("150 000,00 €")
         Euro('150000.00')
         """
+        from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+
         locale = _babel_locale(lang)
         if not isinstance(text, str):
             raise InvalidArgument(f"Euro.parse expects a string, got {_describe(text)}")
@@ -764,6 +774,8 @@ def _rate_operand(verb: str, other: object) -> Decimal:
 @functools.lru_cache(maxsize=256)
 def _format_rate(value: Decimal, lang: str) -> str:
     # Cached: a scheme has a handful of rates, quoted in every decision's messages.
+    from babel.numbers import format_percent
+
     return format_percent(value, locale=_babel_locale(lang), decimal_quantization=False)
 
 

@@ -61,15 +61,12 @@ import datetime
 import difflib
 import os
 import re
-import tomllib
 import types
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from importlib.resources.abc import Traversable
-from pathlib import Path
-from typing import Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import attrs
 
@@ -83,6 +80,9 @@ from grantrules.errors import (
     UnknownParameter,
 )
 from grantrules.money import Euro, Rate
+
+if TYPE_CHECKING:  # importlib.resources loads pathlib, tempfile, zipfile...: not at import
+    from importlib.resources.abc import Traversable
 
 _T = TypeVar("_T")
 
@@ -581,6 +581,7 @@ def load_parameters(path: str | os.PathLike[str] | Traversable) -> ParameterSet:
         ParameterError: the file is not valid UTF-8 TOML in the expected format.
 
     >>> import tempfile
+    >>> from pathlib import Path
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = Path(folder, "parametres.toml")
     ...     _ = path.write_text('''
@@ -600,6 +601,8 @@ def load_parameters(path: str | os.PathLike[str] | Traversable) -> ParameterSet:
 
     .. versionadded:: 0.1
     """
+    from pathlib import Path  # loaded with a scheme's parameters, not with the library
+
     if isinstance(path, str | os.PathLike):
         path = Path(path)
     # A package resource may live in a zip: it is read through its own read_text, and named
@@ -622,6 +625,8 @@ def parse_parameters(text: str, source: str) -> ParameterSet:
     """
     if not isinstance(text, str):
         raise InvalidArgument(f"expected the TOML text as a string, got {_describe(text)}")
+    import tomllib
+
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:

@@ -405,14 +405,19 @@ def structure_application(scheme: Scheme, document: Mapping[str, Any]) -> Applic
         raise ApplicationInvalid(
             [Problem("$", f"expected a JSON object, got {_describe(document)}", WRONG_TYPE)]
         )
+    return _read_document(app_type, document)
+
+
+def _read_document(app_type: type[Application], document: Mapping[str, Any]) -> Application:
+    """:func:`structure_application` once its arguments are checked (``evaluate()`` has
+    checked them already): the generated reader, else the detailed converter."""
     read = reader(app_type)
     if read is not None:
         try:
-            application: Application = read(document)
+            found: Application = read(document)
+            return found
         except Exception:  # any problem: the converter below reads and reports it
             pass
-        else:
-            return application
     try:
         application = converter().structure(document, app_type)
     except Exception as exc:

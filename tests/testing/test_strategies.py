@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
 from grantrules import ApplicationInvalid, evaluate
 from grantrules.errors import InvalidArgument
@@ -57,6 +58,22 @@ def test_euros_are_cents_within_bounds(amount: Euro) -> None:
     assert isinstance(amount, Euro)
     assert Euro("-10.00") <= amount <= Euro("1000000.00")
     assert amount.amount.is_finite()
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "outside"),
+    [
+        (Euro("0.00"), Euro("5000.00"), lambda e: e < Euro.ZERO),
+        (Euro("-5000.00"), Euro("0.00"), lambda e: e > Euro.ZERO),
+        (Decimal("0"), None, lambda e: e < Euro.ZERO),
+        (None, 0, lambda e: e > Euro.ZERO),
+    ],
+)
+def test_euros_keeps_a_zero_bound(low: Any, high: Any, outside: Any) -> None:
+    # Regression (issue 13): `low or -MAX` read Euro("0.00") as "no bound" and drew amounts
+    # down to -9,999,999,999,999,999.99.
+    with pytest.raises(NoSuchExample):
+        find(gst.euros(low, high), outside, settings=COUNT)
 
 
 @FAST

@@ -10,7 +10,6 @@ import copy
 import decimal
 import json
 import re
-from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -19,7 +18,7 @@ from hypothesis import strategies as st
 from grantrules.decision import Decision
 from grantrules.errors import GrantRulesError
 from grantrules.evaluate import evaluate
-from grantrules.expressions import Aggregate, Env, MissingInput
+from grantrules.expressions import Aggregate, Env, MissingInput, RenderContext
 from grantrules.money import Euro
 from grantrules.rules import Outcome
 from grantrules.serde import structure_application, unstructure_application
@@ -56,6 +55,23 @@ def needs_rate(subject: Subject) -> str | None:
     if any(b.rate is not None for b in _awards(subject)):
         return None
     return "the award formula has no single `rate.of(base)` to check"
+
+
+def needs_bounded_rounding(subject: Subject) -> str | None:
+    """Whether some branch of the award formula has a rate whose rounding can be bounded."""
+    reason = needs_rate(subject)
+    if reason is not None:
+        return reason
+    blockers = [b.blocker for b in _awards(subject) if b.rate is not None]
+    if any(blocker is None for blocker in blockers):
+        return None
+    node = blockers[0]
+    assert node is not None
+    return (
+        f"the award formula rounds inside {type(node).__name__} "
+        f"({node.render(RenderContext('en'))}), which the exact evaluation cannot follow: "
+        "the rounding cannot be bounded"
+    )
 
 
 def needs_rate_and_base(subject: Subject) -> str | None:
@@ -122,12 +138,6 @@ def _line_eligibility(subject: Subject, app: Any, decision: Decision) -> list[bo
     return verdicts
 
 
-def _product(fig: Figures) -> Decimal | None:
-    if fig.rate is None or fig.base is None:
-        return None
-    return _EXACT.multiply(fig.rate.value, fig.base.amount)
-
-
 def _eligible_figures(subject: Subject, app: Any) -> tuple[Decision, Figures] | None:
     decision = subject.decide(app)
     if not decision.eligible:
@@ -179,16 +189,16 @@ def award_zero_when_ineligible(subject: Subject, app: Any) -> None:
         _fail("award_zero_when_ineligible", f"ineligible but awarded; {_summary(decision)}", app)
 
 
-def award_within_rate(subject: Subject, app: Any) -> None:
+def award_within_rate(subject: Subject, app: Any) -> bool:
     found = _eligible_figures(subject, app)
     if found is None:
-        return
+        return False
     decision, fig = found
     # The rate of the branch that applied; when it shows none, the highest of the scheme's.
     rate = fig.rate or max(fig.all_rates, default=None)
     base = subject.amounts(decision).get(subject.config.eligible_cost)
     if base is None or rate is None:
-        return
+        return False
     bound = _EXACT.multiply(rate.value, base.amount)
     if decision.award.amount > bound:
         _fail(
@@ -197,12 +207,13 @@ def award_within_rate(subject: Subject, app: Any) -> None:
             f"= {bound}; {_summary(decision)}",
             app,
         )
+    return True
 
 
-def award_within_ceilings(subject: Subject, app: Any) -> None:
+def award_within_ceilings(subject: Subject, app: Any) -> bool:
     found = _eligible_figures(subject, app)
-    if found is None:
-        return
+    if found is None or not found[1].all_caps:
+        return False
     decision, fig = found
     for cap in fig.all_caps:
         if decision.award > cap:
@@ -211,36 +222,41 @@ def award_within_ceilings(subject: Subject, app: Any) -> None:
                 f"award {decision.award} > ceiling {cap}; {_summary(decision)}",
                 app,
             )
+    return True
 
 
-def rounding_never_favours_beneficiary(subject: Subject, app: Any) -> None:
+def rounding_never_favours_beneficiary(subject: Subject, app: Any) -> bool:
     found = _eligible_figures(subject, app)
-    if found is None or (exact := _product(found[1])) is None:
-        return
+    if found is None or (exact := found[1].exact) is None:
+        return False
     decision, fig = found
-    bound = min([exact, *(c.amount for c in fig.caps)])
-    if decision.award.amount > bound:
+    if decision.award.amount > exact:
         _fail(
             "rounding_never_favours_beneficiary",
-            f"award {decision.award} > exact {fig.rate} × {fig.base} capped = {bound}; "
-            f"{_summary(decision)}",
+            f"award {decision.award} > {exact}, the award formula evaluated without rounding "
+            f"({fig.rate} × {fig.base}); {_summary(decision)}",
             app,
         )
+    return True
 
 
-def rounding_loses_less_than_a_cent(subject: Subject, app: Any) -> None:
+def rounding_loses_less_than_a_cent(subject: Subject, app: Any) -> bool:
     found = _eligible_figures(subject, app)
-    if found is None or not found[1].plain or (exact := _product(found[1])) is None:
-        return
+    if found is None or (exact := found[1].exact) is None or (slack := found[1].slack) is None:
+        return False
     decision, fig = found
-    bound = min([exact, *(c.amount for c in fig.caps)])
-    if decision.award.amount <= bound - fig.quantum.amount:
+    # Each rounding the award went through takes less than its step off: a cent for DOWN,
+    # a euro for DOWN.to_euro(); one rounding in a plain `minimum(rate.of(base), ceiling)`.
+    loss = exact - decision.award.amount
+    if loss > 0 and loss >= slack:  # without any rounding (slack 0), nothing may be lost
         _fail(
             "rounding_loses_less_than_a_cent",
-            f"award {decision.award} is {fig.quantum} (the rounding's step) or more below "
-            f"exact {fig.rate} × {fig.base} capped = {bound}; {_summary(decision)}",
+            f"award {decision.award} is {slack} (what its roundings may take off) or "
+            f"more below {exact}, the award formula evaluated without rounding "
+            f"({fig.rate} × {fig.base}); {_summary(decision)}",
             app,
         )
+    return True
 
 
 def eligible_base_within_total(subject: Subject, app: Any) -> None:
@@ -258,10 +274,12 @@ def _key_figures(subject: Subject, decision: Decision) -> tuple[Euro | None, Eur
     return figures_.get(subject.config.eligible_cost), figures_.get(award_id)
 
 
-def ineligible_line_irrelevant(subject: Subject, app: Any) -> None:
+def ineligible_line_irrelevant(subject: Subject, app: Any) -> bool:
     decision = subject.decide(app)
     lines = getattr(app, subject.config.costs)
     verdicts = _line_eligibility(subject, app, decision)
+    if False not in verdicts:
+        return False
     before = _key_figures(subject, decision)
     for index in [i for i, ok in enumerate(verdicts) if ok is False][:3]:
         smaller = attrs.evolve(app, **{subject.config.costs: lines[:index] + lines[index + 1 :]})
@@ -273,19 +291,20 @@ def ineligible_line_irrelevant(subject: Subject, app: Any) -> None:
                 f"(eligible base, award) from {before} to {after}; {_summary(decision)}",
                 app,
             )
+    return True
 
 
 def with_extra_cost(subject: Subject) -> st.SearchStrategy[Any]:
     return st.tuples(applications(subject.scheme, subject.config.on), euros("0.01", "100000.00"))
 
 
-def more_eligible_cost_never_lowers_award(subject: Subject, example: Any) -> None:
+def more_eligible_cost_never_lowers_award(subject: Subject, example: Any) -> bool:
     app, extra = example
     config = subject.config
     decision = subject.decide(app)
     verdicts = _line_eligibility(subject, app, decision)
     if True not in verdicts:
-        return
+        return False
     index = verdicts.index(True)
     lines = list(getattr(app, config.costs))
     line = lines[index]
@@ -307,6 +326,7 @@ def more_eligible_cost_never_lowers_award(subject: Subject, example: Any) -> Non
             f"{(base1, award1)} to {(base2, award2)}; {_summary(decision)}",
             example,
         )
+    return True
 
 
 def deterministic(subject: Subject, app: Any) -> None:

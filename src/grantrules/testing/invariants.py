@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.scheme import Scheme
-from grantrules.testing import _checks, _stateful, reference
+from grantrules.testing import _batch, _checks, _stateful, reference
 from grantrules.testing._subject import Config, InvariantViolation, Subject
 from grantrules.testing.strategies import applications
 
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-Check = Callable[[Subject, Any], None]
+Check = Callable[[Subject, Any], bool | None]
 Strategy = Callable[[Subject], st.SearchStrategy[Any]]
 Runner = Callable[[Subject, hypothesis.settings | None], Callable[[], None]]
 
@@ -190,8 +190,17 @@ INVARIANTS: Mapping[str, Invariant] = {
         Invariant(
             "compiled_matches_reference",
             "evaluate() agrees with the reference interpreter: verdict, award, amounts, "
-            "outcomes, exceptions, derived values and obligations.",
+            "outcomes, exceptions, failed and warning criteria, derived values and "
+            "obligations.",
             reference.compiled_matches_reference,
+        ),
+        Invariant(
+            "batch_matches_evaluate",
+            "The columnar backend (evaluate_table) decides every row of a batch as evaluate() "
+            "does: verdict, award, amounts, failed and warning criteria.",
+            _batch.batch_matches_evaluate,
+            applies=_batch.needs_pyarrow,
+            runner=_batch.run_batches,
         ),
         _invariant("award_non_negative", "The award is never negative."),
         _invariant(
@@ -212,14 +221,15 @@ INVARIANTS: Mapping[str, Invariant] = {
         ),
         _invariant(
             "rounding_never_favours_beneficiary",
-            "The award never exceeds the exact product of its rate and base, capped.",
-            applies=_checks.needs_rate,
+            "The award never exceeds its formula evaluated without rounding (the exact "
+            "product of its rate and base, capped).",
+            applies=_checks.needs_bounded_rounding,
         ),
         _invariant(
             "rounding_loses_less_than_a_cent",
-            "Rounding takes less than one cent (or the rule's rounding step) off the exact "
-            "capped product.",
-            applies=_checks.needs_rate,
+            "Rounding takes less than one cent (or the rule's rounding step) off the award "
+            "formula evaluated without rounding.",
+            applies=_checks.needs_bounded_rounding,
         ),
         _invariant(
             "eligible_base_within_total",

@@ -208,6 +208,9 @@ def _json(value: Any) -> Any:
 
 def _observed(subject: Subject, decision: Decision) -> dict[str, Any]:
     """What the engine decided, in the reference's terms (every explanation read)."""
+    # Read before any criterion's result is built: they come from the outcomes alone then,
+    # the route a caller that wants only the verdict takes.
+    failed, warnings = decision.failed_ids, tuple(c.id for c in decision.warnings)
     criteria = decision.criteria
     amounts = subject.amounts(decision)
     award = subject.scheme.version_at(decision.evaluated_on).award
@@ -230,10 +233,26 @@ def _observed(subject: Subject, decision: Decision) -> dict[str, Any]:
         },
         "derived": dict(decision.derived),
         "obligations": tuple(o.id for o in decision.obligations),
+        "failed": failed,
+        "warnings": warnings,
     }
 
 
-def _expected(reference: ReferenceDecision, award: str, eligible: bool) -> dict[str, Any]:
+def _not_met(
+    version: SchemeVersion, reference: ReferenceDecision, severity: Severity
+) -> tuple[str, ...]:
+    """The ids of the criteria of ``severity`` that failed or lacked an input, in order."""
+    return tuple(
+        c.id
+        for c in version.criteria
+        if c.severity is severity and reference.outcomes[c.id][0] in ("failed", "missing")
+    )
+
+
+def _expected(
+    version: SchemeVersion, reference: ReferenceDecision, eligible: bool
+) -> dict[str, Any]:
+    award = version.award
     exceptions = dict(reference.amount_exceptions)
     if not eligible:
         exceptions.pop(award, None)
@@ -245,13 +264,17 @@ def _expected(reference: ReferenceDecision, award: str, eligible: bool) -> dict[
         "outcomes": dict(reference.outcomes),
         "derived": {name: _json(value) for name, value in reference.derived.items()},
         "obligations": reference.obligations,
+        "failed": _not_met(version, reference, Severity.BLOCKING),
+        "warnings": _not_met(version, reference, Severity.WARNING),
     }
 
 
 def compiled_matches_reference(subject: Subject, application: Any) -> None:
     """The invariant ``compiled_matches_reference``: :func:`grantrules.evaluate` and
     :func:`decide` agree on ``application``: verdict, award, every amount and exception
-    label, every criterion's outcome, derived values and obligations; or both raise an
+    label, every criterion's outcome, the ids of the failed blocking criteria
+    (``Decision.failed_ids``, read before any message is built) and of the warnings,
+    derived values and obligations; or both raise an
     :class:`~grantrules.errors.EvaluationError`.
 
     Raises:
@@ -281,10 +304,10 @@ def compiled_matches_reference(subject: Subject, application: Any) -> None:
         raise InvariantViolation(
             name, f"the reference raised {error}, evaluate() decided", application
         ) from error
-    award = subject.scheme.version_at(decision.evaluated_on).award
+    version = subject.scheme.version_at(decision.evaluated_on)
     observed, expected = (
         _observed(subject, decision),
-        _expected(reference, award, decision.eligible),
+        _expected(version, reference, decision.eligible),
     )
     for key, value in expected.items():
         if observed[key] != value:

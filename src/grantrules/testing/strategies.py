@@ -120,8 +120,9 @@ def euros(
     high = _euro_bound("max_value", max_value)
     _check_order(low, high, "amount")
     return st.decimals(
-        min_value=(low or -_MAX_EURO).amount,
-        max_value=(high or _MAX_EURO).amount,
+        # `is None`, not `or`: a zero bound (Euro.ZERO is falsy) is a bound.
+        min_value=(-_MAX_EURO if low is None else low).amount,
+        max_value=(_MAX_EURO if high is None else high).amount,
         places=2,
         allow_nan=False,
         allow_infinity=False,

@@ -1,0 +1,35 @@
+"""Generated Python source, compiled and registered with :mod:`linecache`.
+
+Every piece of code the engine generates (version functions, parameter readers, document
+readers, decision JSON writers) goes through :func:`exec_source`, as attrs does for its
+methods, so that tracebacks and profilers show the generated lines instead of ``<string>``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import linecache
+from typing import Any
+
+__all__ = ["exec_source"]
+
+_SOURCES = itertools.count()
+
+
+def exec_source(source: str, what: str, namespace: dict[str, Any]) -> None:
+    """Compile and run generated ``source`` in ``namespace``, registered with linecache under
+    a unique file name (``<grantrules what #n>``) so that tracebacks show its lines.
+
+    >>> namespace = {}
+    >>> exec_source("def f():\\n    return 1 / 0\\n", "example", namespace)
+    >>> import traceback
+    >>> try:
+    ...     namespace["f"]()
+    ... except ZeroDivisionError as error:
+    ...     print(traceback.format_tb(error.__traceback__)[-1].splitlines()[1].strip())
+    return 1 / 0
+    """
+    filename = f"<grantrules {what} #{next(_SOURCES)}>"
+    # As attrs' _make._linecache_and_compile: (size, mtime None: never checked, lines, name).
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)  # source built from our own objects

@@ -1,0 +1,278 @@
+"""Input columns: an Arrow batch of application documents read as kernel values.
+
+A document's fields are the table's columns (nested structs for objects, lists for arrays),
+as :func:`pyarrow.json.read_json` reads a JSONL file or as Parquet keeps them.  Each leaf is
+read by the type the application model gives it: amount strings (``"1234.56"``) become int64
+cents, dates day numbers, strings dictionary-encoded codes.  A null is an absent key: the
+model's default if it has one, else a missing input (an optional field) — rows where a
+required field is null never get here, the validation sends them to the converter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import types
+import typing
+from typing import Any
+
+import attrs
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from grantrules.batch._values import Codes, Col, Items, Unsupported, cents, days
+from grantrules.money import Euro
+
+__all__ = ["ArrowSource", "Leaf", "leaf_of"]
+
+
+@attrs.frozen
+class Leaf:
+    """What the model says of one field: its type, default and whether it may be null."""
+
+    type: Any
+    default: Any
+    optional: bool
+
+
+def _strip(tp: Any) -> tuple[Any, bool]:
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if typing.get_origin(tp) in (types.UnionType, typing.Union) and len(args) < len(
+        typing.get_args(tp)
+    ):
+        if len(args) != 1:
+            raise Unsupported(f"the union {tp!r}")
+        return args[0], True
+    return tp, False
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def hints(cls: type) -> dict[str, Any]:
+    found = _HINTS.get(cls)
+    if found is None:
+        found = _HINTS[cls] = typing.get_type_hints(cls)
+    return found
+
+
+def leaf_of(cls: type, name: str) -> Leaf:
+    """The field ``name`` of the attrs class ``cls``."""
+    fields = attrs.fields_dict(cls)
+    if name not in fields:
+        raise Unsupported(f"no field {name!r} in {cls.__name__}")
+    default = fields[name].default
+    if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+        default = default.factory()  # type: ignore[union-attr]
+    tp, optional = _strip(hints(cls)[name])
+    return Leaf(tp, default, optional)
+
+
+def item_type(tp: Any) -> Any:
+    """The item type of a ``tuple[X, ...]`` field."""
+    args = typing.get_args(tp)
+    if typing.get_origin(tp) is not tuple or not args:
+        raise Unsupported(f"{tp!r} is not a collection")
+    return args[0]
+
+
+def child(array: pa.Array | None, name: str) -> pa.Array | None:
+    """The struct field ``name`` of ``array``, null where the struct is null."""
+    if array is None or not pa.types.is_struct(array.type):
+        return None
+    if array.type.get_field_index(name) < 0:
+        return None
+    return pc.struct_field(array, [name])
+
+
+def _is_absent(array: pa.Array | None) -> bool:
+    return array is None or pa.types.is_null(array.type)
+
+
+def _null_mask(array: pa.Array) -> np.ndarray[Any, Any]:
+    if array.null_count == 0:
+        return np.zeros(len(array), bool)
+    found: np.ndarray[Any, Any] = array.is_null().to_numpy(zero_copy_only=False)
+    return found
+
+
+def convert(array: pa.Array | None, leaf: Leaf, n: int) -> Col:
+    """A leaf column as a kernel value; nulls take the default, or are missing."""
+    has_default = leaf.default is not attrs.NOTHING and leaf.default is not None
+    if _is_absent(array):
+        if has_default:
+            return _constant(leaf.default, leaf.type)
+        return Col(_kind(leaf.type), _filler(leaf.type, n), np.ones(n, bool))
+    assert array is not None
+    missing: Any = False
+    if array.null_count:
+        if has_default:
+            if pa.types.is_dictionary(array.type):
+                array = array.dictionary_decode()
+            array = pc.fill_null(array, _arrow_default(leaf.default, array.type))
+        else:
+            missing = _null_mask(array)
+    return Col(_kind(leaf.type), _values(array, leaf.type), missing)
+
+
+def _kind(tp: Any) -> str:
+    if tp is Euro:
+        return "money"
+    if tp is bool:
+        return "bool"
+    if tp is int:
+        return "int"
+    if tp is datetime.date:
+        return "date"
+    if tp is str or typing.get_origin(tp) is typing.Literal:
+        return "str"
+    raise Unsupported(f"an input of type {tp!r}")
+
+
+def _filler(tp: Any, n: int) -> Any:
+    kind = _kind(tp)
+    if kind == "str":
+        return Codes(np.zeros(n, np.int32), pa.array([""], pa.string()))
+    return np.zeros(n, bool if kind == "bool" else np.int64)
+
+
+def _constant(value: Any, tp: Any) -> Col:
+    kind = _kind(tp)
+    if kind == "money":
+        return Col(kind, cents(value))
+    if kind == "date":
+        return Col(kind, days(value))
+    return Col(kind, value)
+
+
+def _arrow_default(value: Any, arrow_type: pa.DataType) -> pa.Scalar:
+    if isinstance(value, Euro):
+        if pa.types.is_decimal(arrow_type):
+            return pa.scalar(value.amount, arrow_type)
+        return pa.scalar(str(value), arrow_type)
+    if isinstance(value, datetime.date) and pa.types.is_string(arrow_type):
+        return pa.scalar(value.isoformat(), arrow_type)
+    return pa.scalar(value, arrow_type)
+
+
+def _values(array: pa.Array, tp: Any) -> Any:
+    kind = _kind(tp)
+    if kind == "money" and pa.types.is_decimal(array.type):
+        return decimal_cents(array)
+    if kind == "money":
+        digits = pc.replace_substring(array, pattern=".", replacement="", max_replacements=1)
+        return pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    if kind == "date":
+        if not pa.types.is_date32(array.type):
+            array = pc.cast(array, pa.date32())
+        return (
+            array.fill_null(0)
+            .to_numpy(zero_copy_only=False)
+            .astype("datetime64[D]")
+            .astype(np.int64)
+        )
+    if kind == "str" and pa.types.is_dictionary(array.type):
+        indices = array.indices.fill_null(0).to_numpy(zero_copy_only=False)
+        dictionary = array.dictionary
+        if not len(dictionary):
+            dictionary = pa.array([""], pa.string())
+        return Codes(indices, dictionary.cast(pa.string()))
+    if kind == "str":
+        encoded = pc.dictionary_encode(array.fill_null(""))
+        return Codes(encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary)
+    if kind == "bool":
+        return array.fill_null(False).to_numpy(zero_copy_only=False)
+    return array.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def decimal_words(array: pa.Array) -> np.ndarray[Any, Any]:
+    """The (low, high) 64-bit words of a ``decimal128`` array's unscaled values."""
+    words = np.frombuffer(array.buffers()[1], np.int64)
+    start = 2 * array.offset
+    return words[start : start + 2 * len(array)].reshape(len(array), 2)
+
+
+def decimal_cents(array: pa.Array) -> np.ndarray[Any, Any]:
+    """A ``decimal128(p, 2)`` array as int64 cents, zero copy (the validation checked that
+    every value is below 10**18 cents, so the high word is only the sign)."""
+    if array.type.scale != 2 or array.type.bit_width != 128:
+        raise Unsupported(f"amounts of type {array.type}")
+    cents: np.ndarray[Any, Any] = decimal_words(array)[:, 0]
+    return cents
+
+
+def _list(array: pa.Array | None, n: int, optional: bool) -> tuple[pa.Array, np.ndarray, Any]:
+    """(flattened items, per-row bounds, rows where the list is missing)."""
+    if _is_absent(array):
+        empty = pa.array([], pa.null())
+        return empty, np.zeros(n + 1, np.int64), (np.ones(n, bool) if optional else False)
+    assert array is not None
+    lengths = pc.list_value_length(array).fill_null(0).to_numpy(zero_copy_only=False)
+    bounds = np.zeros(n + 1, np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    missing: Any = _null_mask(array) if optional and array.null_count else False
+    return array.flatten(), bounds, missing
+
+
+class ArrowSource:
+    """The columns of one record batch, read through the application model."""
+
+    def __init__(self, batch: pa.RecordBatch, model: type) -> None:
+        self.batch = batch
+        self.model = model
+        self.n = batch.num_rows
+
+    def _locate(self, path: str) -> tuple[pa.Array | None, Leaf]:
+        parts = path.split(".")
+        cls: Any = self.model
+        array: pa.Array | None = None
+        leaf = Leaf(cls, attrs.NOTHING, False)
+        for depth, name in enumerate(parts):
+            if not attrs.has(cls):
+                raise Unsupported(f"{path} reads inside a value that has no fields")
+            leaf = leaf_of(cls, name)
+            if depth == 0:
+                index = self.batch.schema.get_field_index(name)
+                array = self.batch.column(index) if index >= 0 else None
+            else:
+                array = child(array, name)
+            cls = leaf.type
+        return array, leaf
+
+    def field(self, path: str) -> Col:
+        array, leaf = self._locate(path)
+        if typing.get_origin(leaf.type) is tuple:
+            flat, bounds, missing = _list(array, self.n, leaf.optional)
+            parent = np.repeat(np.arange(self.n), np.diff(bounds))
+            inner = Leaf(item_type(leaf.type), attrs.NOTHING, False)
+            values = convert(None if _is_absent(flat) else flat, inner, len(parent))
+            return Col("list", Items(values, parent, bounds), missing)
+        return convert(array, leaf, self.n)
+
+    def collection(self, path: str) -> tuple[Items, ArrowItems, Any]:
+        array, leaf = self._locate(path)
+        flat, bounds, missing = _list(array, self.n, leaf.optional)
+        parent = np.repeat(np.arange(self.n), np.diff(bounds))
+        items = ArrowItems(flat, item_type(leaf.type), len(parent))
+        return Items(Col("items", None), parent, bounds), items, missing
+
+
+class ArrowItems:
+    """The items of one collection, flattened."""
+
+    def __init__(self, array: pa.Array, tp: Any, n: int) -> None:
+        self.array, self.type, self.n = array, tp, n
+
+    def field(self, attr: str | None) -> Col:
+        if attr is None:
+            return convert(
+                None if _is_absent(self.array) else self.array,
+                Leaf(self.type, attrs.NOTHING, False),
+                self.n,
+            )
+        if not attrs.has(self.type):
+            raise Unsupported(f"field {attr} of an item without fields")
+        leaf = leaf_of(self.type, attr)
+        if typing.get_origin(leaf.type) is tuple or attrs.has(leaf.type):
+            raise Unsupported(f"the item field {attr} is not a plain value")
+        return convert(child(self.array, attr), leaf, self.n)

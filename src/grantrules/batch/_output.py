@@ -1,0 +1,129 @@
+"""The output columns of one batch, assembled from the groups of rows that decided them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from grantrules.batch._plan import FAILED, MISSING, Plan, Result
+from grantrules.batch._rows import RowOutcome
+from grantrules.scheme import Scheme
+
+__all__ = ["MONEY", "Output", "amount_ids", "money"]
+
+#: Amounts in the output: exact, two decimals, up to 10**16 euros.
+MONEY = pa.decimal128(18, 2)
+
+
+def amount_ids(scheme: Scheme) -> list[str]:
+    """Every amount id of every version, in the order the versions define them."""
+    seen: dict[str, None] = {}
+    for version in scheme.versions:
+        for amount in version.amounts:
+            seen.setdefault(amount.id, None)
+    return list(seen)
+
+
+def money(cents: np.ndarray[Any, Any], null: np.ndarray[Any, Any] | None = None) -> pa.Array:
+    """int64 cents as ``decimal128(18, 2)``, built from its 128-bit words (no Decimal)."""
+    cents = np.ascontiguousarray(cents, np.int64)
+    words = np.empty((len(cents), 2), np.int64)
+    words[:, 0] = cents
+    words[:, 1] = cents >> 63
+    nulls = int(null.sum()) if null is not None else 0
+    validity = pa.array(~null).buffers()[1] if nulls and null is not None else None
+    return pa.Array.from_buffers(MONEY, len(cents), [validity, pa.py_buffer(words)], nulls)
+
+
+def _lists(hits: np.ndarray[Any, Any], ids: list[str]) -> pa.Array:
+    """Per row, the ids whose column is set in ``hits``, in order (a list<string>)."""
+    _, columns = np.nonzero(hits)
+    offsets = np.zeros(len(hits) + 1, np.int32)
+    np.cumsum(hits.sum(axis=1), out=offsets[1:])
+    values = pa.array(ids, pa.string()).take(pa.array(columns, pa.int64()))
+    return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+class Output:
+    """Pieces of output (rows and their columns), put in the input's order at the end."""
+
+    def __init__(self, scheme: Scheme, batch: pa.RecordBatch) -> None:
+        self.schema = _schema(scheme)
+        self.amount_ids = amount_ids(scheme)
+        index = batch.schema.get_field_index("id")
+        ids = batch.column(index) if index >= 0 else None
+        if ids is None or not pa.types.is_string(ids.type):
+            ids = pa.nulls(batch.num_rows, pa.string())
+        self.ids = ids
+        self.pieces: list[tuple[np.ndarray[Any, Any], pa.RecordBatch]] = []
+
+    def put(self, plan: Plan, rows: np.ndarray[Any, Any], result: Result) -> None:
+        keep = ~result.by_rows
+        at = rows[keep]
+        k = len(at)
+        not_met = ((result.outcomes == FAILED) | (result.outcomes == MISSING))[keep]
+        blocking = plan.blocking
+        ids = np.asarray(plan.ids, object)
+        eligible = result.eligible[keep]
+        columns = [
+            self.ids.take(pa.array(at, pa.int64())),
+            pa.nulls(k, pa.string()).fill_null(plan.version.valid_from.isoformat()),
+            pa.array(eligible),
+            money(result.award[keep]),
+            _lists(not_met[:, blocking], list(ids[blocking])),
+            _lists(not_met[:, ~blocking], list(ids[~blocking])),
+        ]
+        for amount_id in self.amount_ids:
+            if amount_id not in result.amounts:
+                columns.append(pa.nulls(k, MONEY))
+                continue
+            cents, missing = result.amounts[amount_id]
+            cents, missing = cents[keep], missing[keep]
+            if amount_id == plan.version.award:  # as decision.amount(): 0.00 when ineligible
+                cents, missing = np.where(eligible, cents, 0), missing & eligible
+            columns.append(money(cents, missing))
+        columns.append(pa.nulls(k, pa.string()))
+        self.pieces.append((at, pa.RecordBatch.from_arrays(columns, schema=self.schema)))
+
+    def put_rows(self, rows: np.ndarray[Any, Any], outcomes: list[RowOutcome]) -> None:
+        records = [self._record(o) for o in outcomes]
+        batch = pa.RecordBatch.from_pylist(records, schema=self.schema)
+        self.pieces.append((rows, batch))
+
+    def _record(self, outcome: RowOutcome) -> dict[str, Any]:
+        record: dict[str, Any] = {"id": outcome.raw_id, "error": outcome.error}
+        decision = outcome.decision
+        if decision is None:
+            return record
+        record.update(
+            scheme_version=decision.provenance.scheme_version,
+            eligible=decision.eligible,
+            award=_decimal(decision.award),
+            failed=list(decision.failed_ids),
+            warnings=[c.id for c in decision.warnings],
+        )
+        for result in decision.amounts:
+            record[f"amount.{result.id}"] = None if result.value is None else _decimal(result.value)
+        return record
+
+    def batch(self) -> pa.RecordBatch:
+        if len(self.pieces) == 1:
+            return self.pieces[0][1]
+        if not self.pieces:
+            return pa.RecordBatch.from_pylist([], schema=self.schema)
+        order = np.argsort(np.concatenate([rows for rows, _ in self.pieces]), kind="stable")
+        table = pa.Table.from_batches([b for _, b in self.pieces], self.schema)
+        return table.take(pa.array(order)).combine_chunks().to_batches()[0]
+
+
+def _decimal(amount: Any) -> Decimal:
+    return Decimal(str(amount))
+
+
+def _schema(scheme: Scheme) -> pa.Schema:
+    from grantrules.batch._table import output_schema
+
+    return output_schema(scheme)

@@ -1,0 +1,184 @@
+"""A scheme version compiled to kernels: amounts, criteria, verdict and award over a batch.
+
+The steps are those of the reference interpreter (:mod:`grantrules.testing.reference`):
+amounts in dependency order, each with its labelled exceptions; criteria with ``applies_if``
+and exceptions; eligible when no blocking criterion failed or lacked an input; the award
+when eligible, else 0.00.  Rows the kernels cannot decide exactly (two exceptions that
+disagree, an eligible row whose award lacks an input, int64 arithmetic that might overflow)
+are returned in ``Outcome.by_rows``, to be decided by :func:`grantrules.evaluate`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+
+from grantrules.batch._frame import Frame, Source
+from grantrules.batch._kernels import Kernel, kernel
+from grantrules.batch._values import Col, Unsupported, either, mask
+from grantrules.rules import Override, Severity
+from grantrules.scheme import SchemeVersion
+
+__all__ = ["FAILED", "MISSING", "NOT_APPLICABLE", "PASSED", "Plan", "Result", "plan_of"]
+
+PASSED, FAILED, NOT_APPLICABLE, MISSING = 0, 1, 2, 3
+
+
+@attrs.frozen
+class Rule:
+    """One rule with its labelled exceptions, as kernels."""
+
+    main: Kernel
+    exceptions: tuple[tuple[Kernel, Kernel], ...]
+
+
+def _rule(main: Any, exceptions: tuple[Override, ...]) -> Rule:
+    return Rule(kernel(main), tuple((kernel(o.when), kernel(o.then)) for o in exceptions))
+
+
+@attrs.frozen
+class Result:
+    """What one version decided over a batch (arrays of the batch's length)."""
+
+    outcomes: np.ndarray[Any, Any]  # (rows, criteria) outcome codes
+    eligible: np.ndarray[Any, Any]
+    award: np.ndarray[Any, Any]  # cents
+    amounts: dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]  # cents, missing
+    by_rows: np.ndarray[Any, Any]  # rows to decide one by one
+
+
+@attrs.frozen
+class Plan:
+    version: SchemeVersion
+    amounts: tuple[tuple[str, Rule], ...]
+    criteria: tuple[tuple[Kernel | None, Rule], ...]
+    blocking: np.ndarray[Any, Any]  # per criterion
+    ids: tuple[str, ...]
+
+    def run(self, n: int, source: Source, params: Mapping[str, Any]) -> Result:
+        flags = np.zeros(n, bool)
+        frame = Frame(n, source, params, flags)
+        conflicts = np.zeros(n, bool)
+        for amount_id, rule in self.amounts:
+            col = _with_exceptions(frame, rule, conflicts)
+            if col.kind != "money":
+                raise Unsupported(f"amount {amount_id} is a {col.kind}")
+            frame.amounts[amount_id] = Col("money", _full(n, col.v, np.int64), mask(n, col.m))
+        outcomes = np.empty((n, len(self.criteria)), np.int8)
+        for index, (applies, rule) in enumerate(self.criteria):
+            outcomes[:, index] = _verdict(frame, applies, rule, conflicts)
+        not_met = (outcomes == FAILED) | (outcomes == MISSING)
+        eligible = ~(not_met & self.blocking).any(axis=1)
+        award = frame.amounts[self.version.award]
+        by_rows = flags | conflicts | (eligible & award.m)
+        amounts = {a: (c.v, c.m) for a, c in frame.amounts.items()}
+        return Result(outcomes, eligible, np.where(eligible, award.v, 0), amounts, by_rows)
+
+
+def _full(n: int, value: Any, dtype: Any) -> np.ndarray[Any, Any]:
+    array = np.asarray(value, dtype)
+    return array if array.shape == (n,) else np.full(n, array, dtype)
+
+
+def _with_exceptions(frame: Frame, rule: Rule, conflicts: np.ndarray[Any, Any]) -> Col:
+    """A rule's value with its labelled exceptions: the exceptions' conditions are all read
+    (one missing makes the result missing), the replacement of those that apply, else the
+    rule itself; exceptions that apply together and disagree are a conflict."""
+    if not rule.exceptions:
+        return rule.main(frame)
+    n = frame.n
+    whens = [when(frame) for when, _ in rule.exceptions]
+    missing: Any = False
+    for col in whens:
+        if col.kind != "bool":
+            raise Unsupported(f"an exception's condition is a {col.kind}")
+        missing = either(missing, col.m)
+    applying = [mask(n, np.asarray(col.v)) & ~mask(n, col.m) for col in whens]
+    count = np.sum(applying, axis=0)
+    value = rule.main(frame)
+    result_v = _full(n, value.v, _dtype(value)) if value.kind != "str" else None
+    if result_v is None:
+        raise Unsupported("an exception on a text value")
+    result_m = mask(n, value.m) & (count == 0)
+    seen = np.zeros(n, bool)
+    reference = np.zeros(n, _dtype(value))
+    for (_, then), applies in zip(rule.exceptions, applying, strict=True):
+        if not applies.any():
+            continue
+        col = then(frame)
+        if col.kind != value.kind:
+            raise Unsupported(f"an exception gives a {col.kind}, the rule a {value.kind}")
+        v = _full(n, col.v, _dtype(col))
+        # Exceptions that apply together must agree with the first of them.
+        conflicts |= applies & seen & (v != reference)
+        reference = np.where(applies & ~seen, v, reference)
+        seen |= applies
+        result_v = np.where(applies, v, result_v)
+        result_m = result_m | (applies & mask(n, col.m))
+    return Col(value.kind, result_v, either(missing, result_m))
+
+
+def _dtype(col: Col) -> Any:
+    if col.kind == "rate":
+        raise Unsupported("an exception on a rate")
+    return bool if col.kind == "bool" else np.int64
+
+
+def _verdict(
+    frame: Frame, applies: Kernel | None, rule: Rule, conflicts: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    n = frame.n
+    result = np.full(n, NOT_APPLICABLE, np.int8)
+    live = np.ones(n, bool)
+    missing = np.zeros(n, bool)
+    if applies is not None:
+        col = applies(frame)
+        if col.kind != "bool":
+            raise Unsupported(f"applies_if is a {col.kind}")
+        missing |= mask(n, col.m)
+        live = mask(n, np.asarray(col.v)) & ~missing
+    held = _with_exceptions(frame, rule, conflicts)
+    if held.kind != "bool":
+        raise Unsupported(f"a criterion's condition is a {held.kind}")
+    # Rows where the criterion does not apply never read its condition.
+    missing |= live & mask(n, held.m)
+    value = mask(n, np.asarray(held.v))
+    result[live] = np.where(value[live], PASSED, FAILED)
+    result[missing] = MISSING
+    return result
+
+
+def plan_of(version: SchemeVersion) -> Plan:
+    """The kernels of ``version``, compiled once and kept with it.
+
+    Raises:
+        Unsupported: a node has no kernel; the version is then decided row by row.
+    """
+    found = version._cache.get("batch_plan")
+    if isinstance(found, Unsupported):
+        raise found
+    if found is None:
+        try:
+            found = _compile(version)
+        except Unsupported as refused:
+            version._cache["batch_plan"] = refused
+            raise
+        version._cache["batch_plan"] = found
+    assert isinstance(found, Plan)
+    return found
+
+
+def _compile(version: SchemeVersion) -> Plan:
+    amounts = tuple((a.id, _rule(a.formula, a.exceptions)) for a in version.amounts)
+    criteria = tuple(
+        (
+            kernel(c.applies_if) if c.applies_if is not None else None,
+            _rule(c.condition, c.exceptions),
+        )
+        for c in version.criteria
+    )
+    blocking = np.array([c.severity is Severity.BLOCKING for c in version.criteria], bool)
+    return Plan(version, amounts, criteria, blocking, tuple(c.id for c in version.criteria))

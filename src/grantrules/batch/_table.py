@@ -1,0 +1,227 @@
+"""``evaluate_table``: a whole table of applications through the compiled kernels."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from grantrules._compiled import compiled
+from grantrules._strict import StrictModeError, strict
+from grantrules.batch._inputs import ArrowSource
+from grantrules.batch._output import MONEY, Output, amount_ids
+from grantrules.batch._plan import plan_of
+from grantrules.batch._rows import decide_rows
+from grantrules.batch._validate import suspects
+from grantrules.batch._values import Unsupported, days
+from grantrules.errors import InvalidArgument
+from grantrules.scheme import Scheme
+
+__all__ = [
+    "BATCH_ROWS",
+    "ROUTE_KEY",
+    "evaluate_batches",
+    "evaluate_table",
+    "output_schema",
+    "route_of",
+]
+
+#: Rows evaluated together: large enough for NumPy to pay off, small enough to stay in cache.
+BATCH_ROWS = 65_536
+#: The schema metadata key saying how the rows were decided (see :func:`route_of`).
+ROUTE_KEY = b"grantrules.route"
+_EPOCH = datetime.date(1970, 1, 1)
+
+
+def output_schema(scheme: Scheme) -> pa.Schema:
+    """The columns :func:`evaluate_table` returns for ``scheme``, in order."""
+    fields = [
+        pa.field("id", pa.string()),
+        pa.field("scheme_version", pa.string()),
+        pa.field("eligible", pa.bool_()),
+        pa.field("award", MONEY),
+        pa.field("failed", pa.list_(pa.string())),
+        pa.field("warnings", pa.list_(pa.string())),
+        *(pa.field(f"amount.{a}", MONEY) for a in amount_ids(scheme)),
+        pa.field("error", pa.string()),
+    ]
+    return pa.schema(fields)
+
+
+def route_of(table: pa.Table) -> str:
+    """How :func:`evaluate_table` decided the rows of its result: ``columnar`` (compiled
+    kernels; the few rows they leave, such as invalid documents, go through ``evaluate()``),
+    ``rows`` (every row by ``evaluate()``: a rule has a node without a kernel) or ``mixed``
+    (some versions each way).
+
+    >>> import pyarrow as pa
+    >>> from grantrules.serde import _example_scheme, _example_document
+    >>> route_of(evaluate_table(_example_scheme(), pa.Table.from_pylist([_example_document()])))
+    'columnar'
+
+    .. versionadded:: 0.3
+    """
+    metadata = table.schema.metadata or {}
+    return str(metadata.get(ROUTE_KEY, b"columnar").decode())
+
+
+def _check(scheme: object, table: object, on: object, overrides: object) -> None:
+    if not isinstance(scheme, Scheme):
+        raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
+    if not isinstance(table, pa.Table | pa.RecordBatch):
+        raise InvalidArgument(f"expected a pyarrow Table, got {type(table).__name__}")
+    if on is not None and (not isinstance(on, datetime.date) or isinstance(on, datetime.datetime)):
+        raise InvalidArgument(f"on must be a datetime.date, got {on!r}")
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise InvalidArgument(f"overrides must be a mapping of NAME to value, got {overrides!r}")
+
+
+def evaluate_table(
+    scheme: Scheme,
+    table: pa.Table | pa.RecordBatch,
+    on: datetime.date | None = None,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+) -> pa.Table:
+    """Decide every row of ``table`` (application documents) with compiled column kernels.
+
+    Row for row the same verdict, award, amounts and failed and warning criteria as
+    :func:`grantrules.evaluate`; :func:`decision_of` explains any row.
+
+    Args:
+        scheme: the scheme.
+        table: one application document per row, with the document's field names (nested
+            structs and lists), as :func:`pyarrow.json.read_json` or Parquet give it;
+            amounts are strings like ``"1234.56"``.  A null is an absent key.
+        on: the evaluation date; by default each row's ``submitted_on``.
+        overrides: parameter values for a what-if (``{"feder_rate": "50%"}``), as
+            :meth:`grantrules.scheme.Scheme.with_parameters` takes them.
+
+    Returns:
+        A table with the columns of :func:`output_schema`: ``id``, ``scheme_version``,
+        ``eligible``, ``award``, ``failed``, ``warnings``, one ``amount.<id>`` per amount and
+        ``error`` (the message of an invalid row, whose results are null).
+        :func:`route_of` tells how the rows were decided.
+
+    Raises:
+        InvalidArgument: an argument has the wrong type.
+
+    >>> import pyarrow as pa
+    >>> from grantrules.serde import _example_scheme, _example_document
+    >>> scheme, document = _example_scheme(), _example_document()
+    >>> result = evaluate_table(scheme, pa.Table.from_pylist([document, {**document, "costs": []}]))
+    >>> result.column("award").to_pylist()
+    [Decimal('600.00'), Decimal('0.00')]
+    >>> result.column("failed").to_pylist()
+    [[], ['cost.positive']]
+
+    .. versionadded:: 0.3
+    """
+    _check(scheme, table, on, overrides)
+    if overrides:
+        scheme = scheme.with_parameters(**overrides)
+    schema = output_schema(scheme)
+    routes: set[str] = set()
+    parts = [
+        pa.Table.from_batches([b], schema) for b in evaluate_batches(scheme, table, on, routes)
+    ]
+    result = pa.concat_tables(parts) if parts else schema.empty_table()
+    route = routes.pop() if len(routes) == 1 else ("mixed" if routes else "columnar")
+    return result.replace_schema_metadata({ROUTE_KEY: route.encode()})
+
+
+def evaluate_batches(
+    scheme: Scheme,
+    table: pa.Table | pa.RecordBatch,
+    on: datetime.date | None,
+    routes: set[str] | None = None,
+) -> Iterator[pa.RecordBatch]:
+    """The output of :func:`evaluate_table`, one record batch per input batch."""
+    found = routes if routes is not None else set()
+    for batch in rebatched(table):
+        yield _evaluate_batch(scheme, batch, on, found)
+
+
+def rebatched(table: pa.Table | pa.RecordBatch, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
+    """``table`` in record batches of about ``rows`` rows: readers give small chunks (a JSON
+    block is about a thousand rows), and kernels pay per call, not per row."""
+    if isinstance(table, pa.RecordBatch):
+        table = pa.Table.from_batches([table])
+    pending: list[pa.RecordBatch] = []
+    size = 0
+    for batch in table.to_batches(max_chunksize=rows):
+        pending.append(batch)
+        size += batch.num_rows
+        if size >= rows:
+            yield from _joined(pending, table.schema)
+            pending, size = [], 0
+    if size:
+        yield from _joined(pending, table.schema)
+
+
+def _joined(batches: list[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    if len(batches) == 1:
+        yield batches[0]
+        return
+    yield from pa.Table.from_batches(batches, schema).combine_chunks().to_batches()
+
+
+def _evaluate_batch(
+    scheme: Scheme, batch: pa.RecordBatch, on: datetime.date | None, routes: set[str]
+) -> pa.RecordBatch:
+    out = Output(scheme, batch)
+    bad = suspects(batch, scheme.application_type)
+    good = np.flatnonzero(~bad)
+    by_rows = [np.flatnonzero(bad)]
+    for version, params, rows in _groups(scheme, batch, good, on):
+        sub = batch if len(rows) == batch.num_rows else batch.take(pa.array(rows))
+        try:
+            plan = plan_of(version)
+            result = plan.run(len(rows), ArrowSource(sub, scheme.application_type), params)
+        except Unsupported as missing:
+            if strict():
+                raise StrictModeError(
+                    f"no column kernel for the rules of version {version.valid_from}: "
+                    f"{missing} (GRANTRULES_STRICT is set)"
+                ) from None
+            routes.add("rows")
+            by_rows.append(rows)
+            continue
+        routes.add("columnar")
+        out.put(plan, rows, result)
+        by_rows.append(rows[result.by_rows])
+    leftover = np.concatenate(by_rows)
+    if len(leftover):
+        leftover = np.sort(leftover)
+        out.put_rows(leftover, decide_rows(scheme, batch, leftover, on))
+    return out.batch()
+
+
+def _groups(
+    scheme: Scheme, batch: pa.RecordBatch, rows: np.ndarray[Any, Any], on: datetime.date | None
+) -> Iterator[tuple[Any, Any, np.ndarray[Any, Any]]]:
+    """The rows by scheme version and parameter values in force on their evaluation day."""
+    if not len(rows):
+        return
+    if on is not None:
+        day_numbers = np.full(len(rows), days(on))
+    else:
+        column = batch.column(batch.schema.get_field_index("submitted_on"))
+        column = column.take(pa.array(rows))
+        if not pa.types.is_date32(column.type):
+            column = pc.cast(column, pa.date32())
+        day_numbers = column.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
+    unique, inverse = np.unique(day_numbers, return_inverse=True)
+    groups: dict[tuple[int, int], tuple[Any, Any, list[int]]] = {}
+    for index, number in enumerate(unique):
+        day = _EPOCH + datetime.timedelta(days=int(number))
+        version = scheme.version_at(day)
+        params = compiled(version).params_at(max(day, version.valid_from))
+        key = (id(version), id(params))
+        groups.setdefault(key, (version, params, []))[2].append(index)
+    for version, params, indices in groups.values():
+        yield version, params, rows[np.isin(inverse, indices)]

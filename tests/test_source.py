@@ -1,0 +1,39 @@
+"""grantrules._source: every piece of generated code shows its source in tracebacks."""
+
+from __future__ import annotations
+
+import importlib
+import linecache
+import sys
+from pathlib import Path
+from typing import Any
+
+from grantrules import evaluate
+from grantrules._compiled import compiled
+from grantrules._reader import reader
+
+sys.path.insert(0, str(Path(__file__).parent / "schemes"))
+sports = importlib.import_module("sports")
+
+
+def _registered(function: Any) -> None:
+    filename = function.__code__.co_filename
+    assert filename.startswith("<grantrules "), filename
+    assert linecache.getline(filename, 1).startswith("def "), filename
+
+
+def test_the_engine_generates_only_registered_code() -> None:
+    app = sports.application()
+    day = app.submitted_on
+    evaluate(sports.SCHEME, app).to_json_text()
+    version = compiled(sports.SCHEME.version_at(day))
+    fragments = version.json_fragments("fr", day)
+    writers = [f for f in fragments._textgen.values() if f is not None]
+    assert writers  # the decision above wrote its criteria through generated writers
+    assert fragments.inputs_text is not None
+    version_function = version.fast_all(sports.SCHEME.application_type)
+    document_reader = reader(sports.SCHEME.application_type)
+    assert version_function is not None
+    assert document_reader is not None
+    for function in [*writers, fragments.inputs_text, version_function, document_reader]:
+        _registered(function)
