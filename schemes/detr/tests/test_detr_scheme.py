@@ -254,3 +254,31 @@ def test_an_own_share_failure_names_the_co_funders_in_agreement() -> None:
     assert rule.render(RenderContext("fr", version.all_labels())) == (
         "les autres financements publics restent en deçà de l'enveloppe départementale de la DETR"
     )
+
+
+def test_every_reader_sums_the_inhabitants_of_an_epci() -> None:
+    """The columnar backend and the analyser read sum_of(..., unit="count") as evaluate()."""
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("z3")
+    import datetime
+
+    from grantrules.batch import evaluate_table, route_of, typed_table
+    from grantrules.prove import check
+
+    documents = []
+    for population in (15000, 15001):
+        document = _example("cc-val-de-somme-voirie.json")
+        document["applicant"]["members"][8]["population"] = population
+        documents.append(document)
+    table = evaluate_table(SCHEME, typed_table(SCHEME, documents))
+    assert route_of(table) == "columnar"
+    assert [row["eligible"] for row in table.to_pylist()] == [True, False]
+    assert [evaluate(SCHEME, d).eligible for d in documents] == [True, False]
+
+    report = check(SCHEME, on=datetime.date(2025, 1, 20), max_items=2)
+    statuses = {r.id: r.status for r in report.invariants}
+    assert statuses["award_within_rate"] == "proved"
+    assert statuses["award_whole_cents"] == "proved"
+    reached = {(w.criterion, w.outcome) for w in report.witnesses if w.status == "found"}
+    assert ("applicant.epci_size", "passed") in reached
+    assert ("applicant.epci_size", "failed") in reached

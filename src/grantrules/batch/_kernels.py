@@ -264,6 +264,14 @@ def _arith(e: Arith) -> Kernel:
         m = either(a.m, b.m)
         if a.kind == b.kind == "rate" and _is_scalar(a) and _is_scalar(b):
             return Col("rate", _rate_arith(op, a.v, b.v), m)
+        if {a.kind, b.kind} == {"rate", "int"} and _is_scalar(a) and _is_scalar(b):
+            # ``1 - min_own_share``: the numbers 0 and 1 stand for rates (see _units).
+            whole = a.v if a.kind == "int" else b.v
+            if whole not in (0, 1):
+                raise Unsupported(f"{op} of a rate and the number {whole}")
+            av = a.v if a.kind == "rate" else (int(a.v), 1)
+            bv = b.v if b.kind == "rate" else (int(b.v), 1)
+            return Col("rate", _rate_arith(op, av, bv), m)
         if a.kind != b.kind or a.kind not in ("money", "int") or op == "mul":
             raise Unsupported(f"{op} of {a.kind} and {b.kind}")
         if _is_scalar(a) and _is_scalar(b):
@@ -448,7 +456,7 @@ def _aggregate(e: Aggregate) -> Kernel:
             return Col("int", segment_sum(np.asarray(selected, np.int64), bounds), missing)
         assert value is not None
         val = value(inner)
-        if val.kind != "money":
+        if val.kind != wanted:  # sum_of(..., unit="count") adds whole numbers
             raise Unsupported(f"a sum of {val.kind}")
         if val.m is not False:
             missing = either(missing, _any(val.m & selected, bounds))
@@ -458,8 +466,9 @@ def _aggregate(e: Aggregate) -> Kernel:
         top = float(np.max(np.abs(amounts))) if amounts.size else 0.0
         if top * amounts.size >= LIMIT:
             f.overflow(segment_sum(np.abs(amounts).astype(np.float64), bounds) >= LIMIT / 2)
-        return Col("money", total, missing)
+        return Col(wanted, total, missing)
 
+    wanted = "int" if e.unit == "count" else "money"
     return run
 
 

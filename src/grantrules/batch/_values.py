@@ -132,8 +132,9 @@ def rate_parts(rate: Rate) -> tuple[int, int]:
 
 
 def mask(n: int, m: Any) -> np.ndarray[Any, Any]:
-    """``m`` as a bool array of length ``n``."""
-    if isinstance(m, np.ndarray):
+    """``m`` as a bool array of length ``n`` (a 0-d array, a condition that is the same on
+    every row, is broadcast like a scalar)."""
+    if isinstance(m, np.ndarray) and m.ndim:
         return m
     return np.full(n, bool(m))
 

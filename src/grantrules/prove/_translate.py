@@ -296,11 +296,16 @@ class Translator:
                 chosen = z3.And(chosen, self.condition(node.where, here))
             if node.kind == "count":
                 parts.append(z3.If(chosen, 1, 0))
+            elif node.unit == "count":  # sum_of(..., unit="count") adds whole numbers
+                assert node.value is not None
+                whole = as_whole(self.value(node.value, here), "sum_of(unit='count')")
+                parts.append(z3.If(chosen, whole, 0))
             else:
                 assert node.value is not None
                 parts.append(z3.If(chosen, self.money(node.value, here), 0))
         total = z3.Sum(parts) if parts else z3.IntVal(0)
-        return Whole(total) if node.kind == "count" else Money(total)
+        whole_sum = node.kind == "count" or node.unit == "count"
+        return Whole(total) if whole_sum else Money(total)
 
     def _when(self, node: ex.When, item: Item) -> Value:
         cond = self.condition(node.condition, item)
