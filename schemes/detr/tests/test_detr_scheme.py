@@ -282,3 +282,7 @@ def test_every_reader_sums_the_inhabitants_of_an_epci() -> None:
     reached = {(w.criterion, w.outcome) for w in report.witnesses if w.status == "found"}
     assert ("applicant.epci_size", "passed") in reached
     assert ("applicant.epci_size", "failed") in reached
+    # A département's prefix ("80") is padded to the width of a commune code: the analyser
+    # reaches a seat in the département, hence an eligible application with a grant.
+    assert ("applicant.location", "passed") in reached
+    assert report.eligible.status == "found"
