@@ -562,7 +562,8 @@ def _instruction() -> tuple[Criterion, ...]:
         ),
         Criterion(
             "award.min_rate",
-            award >= param("min_rate").of(eligible_cost, rounding=DOWN),
+            # UP: the exact comparison for cent amounts (the threshold is not an award).
+            award >= param("min_rate").of(eligible_cost, rounding=UP),
             severity=Severity.WARNING,
             basis=RULES,
             title={"fr": "Taux minimal", "en": "Minimum rate"},
