@@ -286,3 +286,12 @@ def test_every_reader_sums_the_inhabitants_of_an_epci() -> None:
     # reaches a seat in the département, hence an eligible application with a grant.
     assert ("applicant.location", "passed") in reached
     assert report.eligible.status == "found"
+
+
+def test_the_report_reads_the_prefects_amount_as_money() -> None:
+    from grantrules.render import decision_text
+
+    decision = evaluate(SCHEME, _example("bray-sur-somme-ecole.json"))
+    text = decision_text(decision, "fr", scheme=SCHEME)
+    assert f"instruction.granted_amount = 76{NNBSP}800,00{NBSP}€" in text
+    assert "76800.00" not in text
