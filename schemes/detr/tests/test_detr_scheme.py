@@ -295,3 +295,21 @@ def test_the_report_reads_the_prefects_amount_as_money() -> None:
     text = decision_text(decision, "fr", scheme=SCHEME)
     assert f"instruction.granted_amount = 76{NNBSP}800,00{NBSP}€" in text
     assert "76800.00" not in text
+
+
+def test_the_columnar_backend_reads_an_amount_not_yet_granted() -> None:
+    """A null optional amount in a batch is a missing input, never a float NaN."""
+    pytest.importorskip("pyarrow")
+    import warnings
+
+    from grantrules.serde import structure_application
+    from grantrules.testing._batch import batch_matches_evaluate
+    from grantrules.testing.invariants import Subject
+
+    granted = _example("bray-sur-somme-ecole.json")
+    pending = _example("bray-sur-somme-ecole.json")
+    pending["instruction"] = {"own_share_derogation": "school_energy_renovation"}
+    apps = [structure_application(SCHEME, d) for d in (granted, pending)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        batch_matches_evaluate(Subject(SCHEME), apps)
