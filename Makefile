@@ -47,8 +47,8 @@ pytest: $(STAMP)
 	$(BIN)/python -m coverage erase
 	$(BIN)/python -m coverage run -m pytest -p no:cacheprovider -n 2
 	$(BIN)/python -m coverage combine -q
-	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 --grantrules-scheme=ami-ia-hdf \
-	  -m grantrules_invariant schemes/ami_ia_hdf/tests
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 --grantrules-scheme=ami-ia-hdf,detr \
+	  -m grantrules_invariant schemes/ami_ia_hdf/tests schemes/detr/tests
 	$(BIN)/python -m coverage report
 	$(BIN)/python -m coverage report --fail-under=100 \
 	  --include='*/grantrules/money.py,*/grantrules/dates.py,*/grantrules/parameters.py,*/grantrules/basis.py'

@@ -858,3 +858,20 @@ def test_nodes_hash_by_identity() -> None:
     first, second = field("a") == 1, field("a") == 1
     assert len({first, second}) == 2
     assert first in {first: 1}
+
+
+def test_a_combination_of_rates_reads_in_brackets_with_its_numbers_as_rates() -> None:
+    share = (1 - param("min_own_share")).of(field("base"), rounding=DOWN.to_euro())
+    assert share.render(RenderContext("fr")) == (
+        f"(100{NBSP}% − min_own_share) de base (arrondi à l'euro inférieur)"
+    )
+    filled = RenderContext("en", params={"min_own_share": Rate("20%")})
+    assert share.render(filled) == "(100% − 20%) of base (rounded down to the euro)"
+
+
+def test_whole_numbers_of_five_digits_are_grouped_in_words() -> None:
+    from grantrules._format import format_value
+
+    assert format_value(50000, "fr") == f"50{NNBSP}000"
+    assert format_value(50000, "en") == "50,000"
+    assert format_value(2025, "fr") == "2025"  # four digits stay whole

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from grantrules._units import Units, check_units, unit_of
 from grantrules.amounts import Amount
 from grantrules.basis import Basis
-from grantrules.errors import SchemeDefinitionError
+from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.evaluate import evaluate
 from grantrules.expressions import (
     AmountRef,
@@ -151,3 +152,53 @@ def test_a_what_if_on_one_rate_moves_what_is_derived_from_it() -> None:
     assert evaluate(scheme, _example_document()).award == Euro("960.00")  # 80 % of 1,200.00
     what_if = scheme.with_parameters(min_own_share="30%")
     assert evaluate(what_if, _example_document()).award == Euro("840.00")  # 70 % of 1,200.00
+
+
+MEMBERS = collection("applicant.members")
+MEMBER_UNITS = Units(
+    fields=lambda path: {
+        "applicant.members[].population": "count",
+        "applicant.members[].budget": "EUR",
+    }.get(path)
+)
+
+
+def test_a_sum_of_whole_numbers_is_a_whole_number() -> None:
+    inhabitants = sum_of(MEMBERS.population, unit="count")
+    assert unit_of(inhabitants, MEMBER_UNITS) == "count"
+    check_units("criterion epci.size", inhabitants <= 50000, "bool", MEMBER_UNITS)
+    assert unit_of(sum_of(MEMBERS.budget), MEMBER_UNITS) == "EUR"
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        (
+            sum_of(MEMBERS.population) <= 50000,
+            "what sum_of(unit='EUR') adds up must be an amount (EUR), not a whole number: "
+            "write sum_of(..., unit='count')",
+        ),
+        (
+            sum_of(MEMBERS.budget, unit="count") <= 50000,
+            "what sum_of(unit='count') adds up must be a whole number, not an amount (EUR): "
+            "write sum_of(..., unit='EUR')",
+        ),
+        (
+            sum_of(MEMBERS.population, unit="count") <= Euro("50000.00"),
+            "cannot compare a whole number with an amount (EUR)",
+        ),
+    ],
+)
+def test_a_sum_of_the_wrong_unit_is_refused_with_a_hint(expr: object, message: str) -> None:
+    with pytest.raises(SchemeDefinitionError, match=re.escape(message)):
+        check_units("criterion epci.size", expr, "bool", MEMBER_UNITS)  # type: ignore[arg-type]
+
+
+def test_a_sum_of_no_whole_number_is_zero_and_the_unit_is_checked_when_written() -> None:
+    from types import SimpleNamespace
+
+    empty = SimpleNamespace(applicant=SimpleNamespace(members=()))
+    assert sum_of(MEMBERS.population, unit="count").evaluate(empty) == 0
+    assert sum_of(MEMBERS.budget).evaluate(empty) == Euro.ZERO
+    with pytest.raises(InvalidArgument, match="unit='rate'"):
+        sum_of(MEMBERS.population, unit="rate")

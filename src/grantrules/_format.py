@@ -45,6 +45,8 @@ def format_value(
     'staff, equipment'
     >>> format_value(("staff", "equipment"), "fr", {"code:staff": {"fr": "personnel"}})
     'personnel, equipment'
+    >>> format_value(50000, "en"), format_value(2000, "fr")
+    ('50,000', '2000')
     """
     kind = type(value)
     # Exact-type shortcuts first: messages format thousands of codes and amounts.
@@ -67,7 +69,16 @@ def format_value(
         return ", ".join(format_value(v, lang, labels) for v in items)
     if value is None:
         return "—"
+    if kind is int and abs(value) >= 10_000:
+        # « 20 000 habitants », "20,000 inhabitants": grouped from five digits, as French
+        # typography does (a four-digit number such as 2025 or 1250 stays whole).
+        return _group(value, lang)
     return str(value)
+
+
+def _group(value: int, lang: str) -> str:
+    grouped = f"{value:,}"
+    return grouped.replace(",", "\u202f") if lang == "fr" else grouped
 
 
 def join_and(parts: list[str], lang: str) -> str:

@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
 from grantrules import Euro, evaluate, installed_schemes, load_scheme
+from grantrules.authoring import param
 from grantrules.cli import main
+from grantrules.expressions import RenderContext
 from grantrules.render import scheme_markdown
 from grantrules.testing.strategies import applications
 
@@ -212,3 +214,102 @@ def test_the_reglement_reads_correctly_in_french() -> None:
     assert "le tout arrondi à l'euro inférieur" in text
     # Amounts with the narrow no-break space between thousands.
     assert f"100{NNBSP}000,00{NBSP}€" in text
+
+
+def test_a_failed_epci_reads_its_figures_in_french_and_english() -> None:
+    document = _example("cc-val-de-somme-voirie.json")
+    document["applicant"]["members"][8]["population"] = 15001
+    french = evaluate(SCHEME, document).criterion("applicant.epci_size")
+    assert french.message == (
+        f"Un EPCI n'est éligible que s'il compte au plus 50{NNBSP}000 habitants "
+        f"(39{NNBSP}714 déclarés), sans commune membre de plus de 15{NNBSP}000 habitants "
+        "(au-delà : 80212), sur un territoire d'un seul tenant et sans enclave."
+    )
+    english = evaluate(SCHEME, document, lang="en").criterion("applicant.epci_size")
+    assert english.message == (
+        "An EPCI is eligible only with at most 50,000 inhabitants (39,714 declared), no member "
+        "commune above 15,000 inhabitants (above: 80212), on a territory in one piece without "
+        "enclave."
+    )
+
+
+def test_an_own_share_failure_names_the_co_funders_in_agreement() -> None:
+    document = _example("bray-sur-somme-ecole.json")
+    document["financing"] = [
+        {"source": "department", "amount": "120000.00"},
+        {"source": "region", "amount": "40000.00"},
+        {"source": "own_funds", "amount": "35000.00"},
+    ]
+    result = evaluate(SCHEME, document).criterion("financing.own_share")
+    assert result.message == (
+        f"La participation du maître d'ouvrage (35{NNBSP}000,00{NBSP}€) doit atteindre "
+        f"20{NBSP}% des financements publics : les autres financements publics "
+        f"(160{NNBSP}000,00{NBSP}€) et la subvention DETR (0,00{NBSP}€) ne lui laissent pas "
+        "cette part."
+    )
+    # A rule generated on the same labels: a plural label takes a plural verb, « de »
+    # elides before a vowel.
+    version = SCHEME.versions[0]
+    rule = version.amount("other_public_funding") < param("envelope")
+    assert rule.render(RenderContext("fr", version.all_labels())) == (
+        "les autres financements publics restent en deçà de l'enveloppe départementale de la DETR"
+    )
+
+
+def test_every_reader_sums_the_inhabitants_of_an_epci() -> None:
+    """The columnar backend and the analyser read sum_of(..., unit="count") as evaluate()."""
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("z3")
+    import datetime
+
+    from grantrules.batch import evaluate_table, route_of, typed_table
+    from grantrules.prove import check
+
+    documents = []
+    for population in (15000, 15001):
+        document = _example("cc-val-de-somme-voirie.json")
+        document["applicant"]["members"][8]["population"] = population
+        documents.append(document)
+    table = evaluate_table(SCHEME, typed_table(SCHEME, documents))
+    assert route_of(table) == "columnar"
+    assert [row["eligible"] for row in table.to_pylist()] == [True, False]
+    assert [evaluate(SCHEME, d).eligible for d in documents] == [True, False]
+
+    report = check(SCHEME, on=datetime.date(2025, 1, 20), max_items=2)
+    statuses = {r.id: r.status for r in report.invariants}
+    assert statuses["award_within_rate"] == "proved"
+    assert statuses["award_whole_cents"] == "proved"
+    reached = {(w.criterion, w.outcome) for w in report.witnesses if w.status == "found"}
+    assert ("applicant.epci_size", "passed") in reached
+    assert ("applicant.epci_size", "failed") in reached
+    # A département's prefix ("80") is padded to the width of a commune code: the analyser
+    # reaches a seat in the département, hence an eligible application with a grant.
+    assert ("applicant.location", "passed") in reached
+    assert report.eligible.status == "found"
+
+
+def test_the_report_reads_the_prefects_amount_as_money() -> None:
+    from grantrules.render import decision_text
+
+    decision = evaluate(SCHEME, _example("bray-sur-somme-ecole.json"))
+    text = decision_text(decision, "fr", scheme=SCHEME)
+    assert f"instruction.granted_amount = 76{NNBSP}800,00{NBSP}€" in text
+    assert "76800.00" not in text
+
+
+def test_the_columnar_backend_reads_an_amount_not_yet_granted() -> None:
+    """A null optional amount in a batch is a missing input, never a float NaN."""
+    pytest.importorskip("pyarrow")
+    import warnings
+
+    from grantrules.serde import structure_application
+    from grantrules.testing._batch import batch_matches_evaluate
+    from grantrules.testing.invariants import Subject
+
+    granted = _example("bray-sur-somme-ecole.json")
+    pending = _example("bray-sur-somme-ecole.json")
+    pending["instruction"] = {"own_share_derogation": "school_energy_renovation"}
+    apps = [structure_application(SCHEME, d) for d in (granted, pending)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        batch_matches_evaluate(Subject(SCHEME), apps)

@@ -11,6 +11,7 @@ required field is null never get here, the validation sends them to the converte
 from __future__ import annotations
 
 import datetime
+import decimal
 import types
 import typing
 from typing import Any
@@ -163,6 +164,12 @@ def _arrow_default(value: Any, arrow_type: pa.DataType) -> pa.Scalar:
 
 def _values(array: pa.Array, tp: Any) -> Any:
     kind = _kind(tp)
+    if kind == "money" and array.null_count:
+        # An optional amount not given (the amount an instructor has not granted yet): its
+        # rows are masked as missing; a zero in their place keeps the cents integers, where
+        # a null would come out of NumPy as a float NaN.
+        zero = "0" if not pa.types.is_decimal(array.type) else decimal.Decimal(0)
+        array = pc.fill_null(array, pa.scalar(zero, array.type))
     if kind == "money" and pa.types.is_decimal(array.type):
         return decimal_cents(array)
     if kind == "money":

@@ -94,7 +94,9 @@ def representatives(
         candidates: Iterable[str] = literal
     else:
         named = list(dict.fromkeys(_named(predicates)))
-        widths = sorted({len(v) for v in named} or {1})
+        # Prefixes are padded to the widths of valid values too: a département "80" becomes
+        # the commune codes "80000" and "80999" when codes have five characters.
+        widths = sorted({len(v) for v in named} | {len(v) for v in _GENERIC if valid(v)} or {1})
         varied = itertools.chain.from_iterable(_variants(v, widths) for v in named[:_MUTATED])
         candidates = itertools.chain(named, _GENERIC, varied)
     seen: dict[tuple[bool, ...], str] = {}

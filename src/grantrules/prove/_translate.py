@@ -296,6 +296,10 @@ class Translator:
                 chosen = z3.And(chosen, self.condition(node.where, here))
             if node.kind == "count":
                 parts.append(z3.If(chosen, 1, 0))
+            elif node.unit == "count":  # sum_of(..., unit="count") adds whole numbers
+                assert node.value is not None
+                whole = as_whole(self.value(node.value, here), "sum_of(unit='count')")
+                parts.append(z3.If(chosen, whole, 0))
             else:
                 assert node.value is not None
                 value = self.value(node.value, here)

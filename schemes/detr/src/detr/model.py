@@ -57,14 +57,8 @@ OwnShareDerogation = Literal[
 ]
 
 
-def _not_negative(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if value < 0:
-        raise ValueError(f"must not be negative, got {value}")
-
-
-def _not_negative_euro(_: object, attribute: attrs.Attribute[Euro], value: Euro) -> None:
-    if value < Euro.ZERO:
-        raise ValueError(f"must not be negative, got {value}")
+_NOT_NEGATIVE = attrs.validators.ge(0)
+_NOT_NEGATIVE_EURO = attrs.validators.ge(Euro.ZERO)
 
 
 @attrs.frozen(kw_only=True)
@@ -73,29 +67,23 @@ class MemberCommune:
 
     # A regular expression (not a function) so that test strategies can draw valid codes.
     commune_code: str = attrs.field(validator=attrs.validators.matches_re(r"(\d{2}|2A|2B)\d{3}"))
-    population: int = attrs.field(validator=_not_negative)
+    population: int = attrs.field(validator=_NOT_NEGATIVE)
 
 
 @attrs.frozen(kw_only=True)
 class DetrApplicant(Applicant):
     #: A commune's DGF population (CGCT L2334-2); not used for an EPCI.
-    population: int | None = attrs.field(default=None)
+    population: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_NOT_NEGATIVE)
+    )
     #: A commune's financial potential per inhabitant, as notified by the DGCL.
-    financial_potential_per_inhabitant: Euro | None = attrs.field(default=None)
+    financial_potential_per_inhabitant: Euro | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_NOT_NEGATIVE_EURO)
+    )
     #: An EPCI's member communes; empty for a commune.
     members: tuple[MemberCommune, ...] = ()
     #: An EPCI's territory is in one piece, without enclave (CGCT L2334-33 1°).
     single_piece_territory: bool = True
-
-    @population.validator
-    def _population(self, attribute: attrs.Attribute[int | None], value: int | None) -> None:
-        if value is not None:
-            _not_negative(self, attribute, value)  # type: ignore[arg-type]
-
-    @financial_potential_per_inhabitant.validator
-    def _potential(self, attribute: attrs.Attribute[Euro | None], value: Euro | None) -> None:
-        if value is not None:
-            _not_negative_euro(self, attribute, value)  # type: ignore[arg-type]
 
 
 @attrs.frozen(kw_only=True)
@@ -118,7 +106,9 @@ class DetrInstruction(Instruction):
     """What the prefect decides: the amount granted, and a derogation if any."""
 
     #: The amount the prefect grants, up to the maximum the rules allow.
-    granted_amount: Euro | None = None
+    granted_amount: Euro | None = attrs.field(
+        default=None, validator=attrs.validators.optional(_NOT_NEGATIVE_EURO)
+    )
     #: A derogation to the owner's minimum share granted by the prefect (none by default).
     own_share_derogation: OwnShareDerogation | None = None
 

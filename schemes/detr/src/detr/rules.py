@@ -139,10 +139,13 @@ private_funding = Amount(
     basis=OWN_SHARE,
     label={"fr": "les financements privés", "en": "the private funding", "number": "plural"},
 )
-# What public persons finance (the owner included): the base of L1111-10 III.
+# What public persons finance (the owner included), read in the financing plan: the base of
+# L1111-10 III, « le montant total des financements apportés par des personnes publiques ».
+# (With a balanced plan it is the total cost less private funding; read from the plan, it
+# does not move when a cost line that no one funds is added or removed.)
 public_base = Amount(
     "public_base",
-    maximum(total_cost - private_funding, Euro.ZERO),
+    _financed_by(financing.source != "private"),
     basis=OWN_SHARE,
     label={"fr": "le financement public du projet", "en": "the project's public funding"},
 )
@@ -562,7 +565,8 @@ def _instruction() -> tuple[Criterion, ...]:
         ),
         Criterion(
             "award.min_rate",
-            award >= param("min_rate").of(eligible_cost, rounding=DOWN),
+            # UP: the exact comparison for cent amounts (the threshold is not an award).
+            award >= param("min_rate").of(eligible_cost, rounding=UP),
             severity=Severity.WARNING,
             basis=RULES,
             title={"fr": "Taux minimal", "en": "Minimum rate"},
