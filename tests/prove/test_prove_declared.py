@@ -6,24 +6,20 @@ import datetime
 from types import ModuleType
 
 import attrs
-import pytest
 
 from grantrules import evaluate, load_scheme
 from grantrules.basis import Basis
 from grantrules.expressions import const, param
+from grantrules.funding import Invariant
 from grantrules.money import Rate
 from grantrules.prove import check
 from grantrules.scheme import Scheme
-
-# grantrules.funding (declared invariants) comes from the branch of issue 13's Hypothesis
-# side; until it is merged these tests cannot run, after it they always do.
-Invariant = pytest.importorskip("grantrules.funding").Invariant
 
 ON = datetime.date(2025, 3, 14)
 BASIS = Basis("Délibération de test", "art. 1")
 
 
-def _declaring(scheme: Scheme, *invariants: object) -> Scheme:
+def _declaring(scheme: Scheme, *invariants: Invariant) -> Scheme:
     versions = [attrs.evolve(v, invariants=invariants) for v in scheme.versions]
     return attrs.evolve(scheme, versions=versions)
 
