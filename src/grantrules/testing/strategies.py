@@ -59,6 +59,7 @@ __all__ = [
     "invalid_applications",
     "rates",
     "sirens",
+    "witness_seeding",
 ]
 
 _MAX_EURO = Euro("9999999999999999.99")
@@ -279,7 +280,9 @@ def cost_lines(scheme: Scheme | None = None) -> st.SearchStrategy[Any]:
     return build()
 
 
-def applications(scheme: Scheme, on: datetime.date | None = None) -> st.SearchStrategy[Any]:
+def applications(
+    scheme: Scheme, on: datetime.date | None = None, *, from_witnesses: bool = False
+) -> st.SearchStrategy[Any]:
     """Applications to ``scheme``: instances of ``scheme.application_type``.
 
     The model's attrs classes are walked generically (str, int, bool, dates, Euro, Literal,
@@ -290,10 +293,21 @@ def applications(scheme: Scheme, on: datetime.date | None = None) -> st.SearchSt
     at, just below and just above its value, and sums such as ``total_cost`` are reached
     exactly by splitting the target into cost lines.
 
+    With ``from_witnesses`` and the solver installed (``grantrules[prove]``), one example in
+    ten starts from an application :func:`grantrules.prove.witness_documents` built to reach an
+    outcome of a rule (each criterion passed, failed or not applicable, each exception applied
+    or not, an eligible award), about half of them then moved a cent or a day around the rules'
+    thresholds: eligibility and the rules' outcomes come out for schemes the generator alone
+    does not reach.  Without the solver the generator alone draws (:func:`witness_seeding`
+    says why).  It is not the default: z3 keeps one context per process, so the witnesses it
+    finds (all valid) depend on what it analysed before, and derandomised runs would then
+    depend on which tests ran first.
+
     Args:
         scheme: the scheme whose applications to generate.
         on: the evaluation date the applications are meant for; only the rules in force on
             that day then provide thresholds.  By default every version's do.
+        from_witnesses: also start from the solver's witnesses (see above).
 
     Raises:
         InvalidArgument: ``scheme`` is not a Scheme or ``on`` not a date.
@@ -313,7 +327,38 @@ def applications(scheme: Scheme, on: datetime.date | None = None) -> st.SearchSt
     # Derandomised examples must not depend on the modules other tests imported.
     pin_local_constants()
     thresholds, top = _analysis(scheme, day)
-    return _applications(_Target(scheme, day, thresholds, top))
+    witnesses = _witnesses(scheme, day) if from_witnesses else ()
+    return _applications(_Target(scheme, day, thresholds, top, witnesses))
+
+
+def witness_seeding() -> str | None:
+    """Why :func:`applications` cannot start from the solver's witnesses, or None when it does.
+
+    >>> witness_seeding() is None  # grantrules[prove] is installed here
+    True
+    """
+    try:
+        import z3  # noqa: F401
+    except ImportError:
+        return "the solver is not installed (pip install 'grantrules[prove]')"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _witnesses(scheme: Scheme, on: datetime.date | None) -> tuple[Any, ...]:
+    """The solver's confirmed witnesses of ``scheme`` on ``on`` (today by default), as instances;
+    none without the solver, or when it cannot analyse the scheme (it names why in
+    ``grantrules check``; generation then relies on the generator alone)."""
+    if witness_seeding() is not None:
+        return ()
+    from grantrules.prove import witness_documents
+    from grantrules.serde import structure_application
+
+    try:
+        documents = witness_documents(scheme, on)
+    except GrantRulesError:
+        return ()
+    return tuple(structure_application(scheme, document) for document in documents)
 
 
 @attrs.frozen(repr=False)
@@ -324,6 +369,7 @@ class _Target:
     on: datetime.date | None
     thresholds: Thresholds
     top: Euro
+    witnesses: tuple[Any, ...] = attrs.field(default=(), eq=False)
 
     def __repr__(self) -> str:
         return f"{self.scheme.id!r}" + (f", on={self.on!r}" if self.on else "")
@@ -337,6 +383,15 @@ class _Target:
 def _applications(draw: st.DrawFn, target: _Target) -> Any:
     scheme, on, thresholds, top = target.scheme, target.on, target.thresholds, target.top
     aim = draw(_AIM)
+    if target.witnesses and draw(ints(0, 9)) == 0:
+        # The first witness, the eligible one with an award when there is one, is also the
+        # simplest draw: Hypothesis prefers it, and the award invariants need it most.
+        app = draw(sample(target.witnesses))
+        if not draw(st.booleans()):
+            return app
+        day = on or app.submitted_on
+        app = _aim_amounts(draw, scheme, app, thresholds, day, aim, top)
+        return _aim_links(draw, scheme, app, thresholds, day, aim)
     builder = Builder(draw, thresholds, aim, top)
     app = builder.instance(scheme.application_type)
     day = on or app.submitted_on
