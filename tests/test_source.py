@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import collections
+import gc
 import importlib
 import linecache
 import sys
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from grantrules import _source, evaluate
 from grantrules._compiled import compiled
@@ -42,13 +40,15 @@ def test_the_engine_generates_only_registered_code() -> None:
         _registered(function)
 
 
-def test_registrations_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_source, "_MAX_REGISTERED", 2)
-    monkeypatch.setattr(_source, "_REGISTERED", collections.deque())
-    names = []
-    for index in range(3):
-        namespace: dict[str, Any] = {}
-        _source.exec_source(f"def f():\n    return {index}\n", "bounded", namespace)
-        names.append(namespace["f"].__code__.co_filename)
-    assert names[0] not in linecache.cache  # the oldest left
-    assert all(linecache.getline(name, 2).strip().startswith("return") for name in names[1:])
+def test_a_source_leaves_with_the_last_function_compiled_from_it() -> None:
+    namespace: dict[str, Any] = {}
+    _source.exec_source("def f():\n    return 1\n\ndef g():\n    return 2\n", "pair", namespace)
+    f, g = namespace["f"], namespace["g"]
+    del namespace  # the functions keep it as their globals
+    name = f.__code__.co_filename
+    del f
+    gc.collect()
+    assert linecache.getline(name, 2).strip() == "return 1"  # g still holds it
+    del g
+    gc.collect()
+    assert name not in linecache.cache

@@ -3,12 +3,13 @@
 Every piece of code the engine generates (version functions, parameter readers, document
 readers, decision JSON writers) goes through :func:`exec_source`, as attrs does for its
 methods, so that tracebacks and profilers show the generated lines instead of ``<string>``;
-the registrations are bounded (:data:`_MAX_REGISTERED`), the oldest leaving first.
+a source leaves linecache when the code compiled from it is garbage collected (what-if
+copies of a scheme compile again: their sources must not stay for ever, and code still in use
+must keep its source, however long the process has run).
 """
 
 from __future__ import annotations
 
-import collections
 import itertools
 import linecache
 from typing import Any
@@ -17,11 +18,15 @@ __all__ = ["exec_source"]
 
 _SOURCES = itertools.count()
 
-#: The file names registered, oldest first.  What-if copies of a scheme compile again, and
-#: each compilation registers its functions: past this many, the oldest sources leave
-#: linecache (a traceback through such old code then shows no source line, nothing else).
-_MAX_REGISTERED = 4096
-_REGISTERED: collections.deque[str] = collections.deque()
+
+class _Source:
+    """Holds one registration: when the last function compiled from it dies, it leaves."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+
+    def __del__(self) -> None:
+        linecache.cache.pop(self.filename, None)
 
 
 def exec_source(source: str, what: str, namespace: dict[str, Any]) -> None:
@@ -40,7 +45,7 @@ def exec_source(source: str, what: str, namespace: dict[str, Any]) -> None:
     filename = f"<grantrules {what} #{next(_SOURCES)}>"
     # As attrs' _make._linecache_and_compile: (size, mtime None: never checked, lines, name).
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-    _REGISTERED.append(filename)
-    if len(_REGISTERED) > _MAX_REGISTERED:
-        linecache.cache.pop(_REGISTERED.popleft(), None)
     exec(compile(source, filename, "exec"), namespace)  # source built from our own objects
+    # Every function compiled from the source (closures made later included) keeps
+    # ``namespace`` as its globals, hence the holder: the source leaves with the last of them.
+    namespace[f"__grantrules_source_{filename}__"] = _Source(filename)
