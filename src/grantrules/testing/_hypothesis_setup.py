@@ -7,6 +7,9 @@ on Hypothesis' global state (see the style guide).  The hook:
   (``pytest --hypothesis-profile=dev``);
 * extends Hypothesis' built-in ``ci`` profile (derandomised, no database) to 1,000 examples
   per property, and loads it when the ``CI`` environment variable is set;
+* registers ``invariants``: the ``ci`` profile at 300 examples, for the invariant suites of
+  every shipped scheme in ``make test`` (``--hypothesis-profile=invariants``), so that the
+  whole suite stays within its time budget on two cores;
 * makes ``st.from_type`` draw :class:`~grantrules.money.Euro` from ``euros()``,
   :class:`~grantrules.money.Rate` from ``rates()`` and :class:`~grantrules.dates.DateRange`
   from ``date_ranges()``, never from ``from_type(Decimal)`` (which yields NaN).
@@ -19,6 +22,8 @@ from typing import Any
 
 #: Examples per property in the ``ci`` profile.
 CI_EXAMPLES = 1000
+#: Examples per property in the ``invariants`` profile.
+INVARIANT_EXAMPLES = 300
 #: Examples per property in the ``dev`` profile.
 DEV_EXAMPLES = 50
 
@@ -42,6 +47,9 @@ def _hypothesis_setup_hook() -> None:
 
     settings.register_profile("dev", max_examples=DEV_EXAMPLES, deadline=None)
     settings.register_profile("ci", settings.get_profile("ci"), max_examples=CI_EXAMPLES)
+    settings.register_profile(
+        "invariants", settings.get_profile("ci"), max_examples=INVARIANT_EXAMPLES
+    )
     if os.environ.get("CI"):
         settings.load_profile("ci")
     st.register_type_strategy(Euro, _lazy("euros"))
