@@ -163,7 +163,12 @@ def test_the_reglement_lists_the_open_questions() -> None:
     assert "L1111-10" in text
 
 
-DECLARED = {"award.within_rate", "award.within_ceiling", "financing.within_cost", "financing.public_cap"}
+DECLARED = {
+    "award.within_rate",
+    "award.within_ceiling",
+    "financing.within_cost",
+    "financing.public_cap",
+}
 
 
 @pytest.mark.parametrize(
