@@ -153,7 +153,7 @@ def test_supplying_the_inputs_changes_the_decision() -> None:
     supplied = decision.criterion("instruction.granted_rate")
     assert supplied.outcome is Outcome.PASSED
     assert supplied.message == (
-        "Décision de l'autorité instructrice : le taux retenu par le comité = 40\u00a0%."
+        "Décision de l'autorité instructrice pour le taux retenu par le comité : 40\u00a0%."
     )
 
 

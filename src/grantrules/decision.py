@@ -137,7 +137,7 @@ class AmountResult:
     >>> from grantrules.serde import _example_scheme, _example_document
     >>> award = evaluate(_example_scheme(), _example_document(), lang="en").amounts[-1]
     >>> award.id, award.value, award.formula
-    ('award', Euro('600.00'), '50% of total (rounded down)')
+    ('award', Euro('600.00'), '50% of total (rounded down to the cent)')
 
     .. versionadded:: 0.1
     """

@@ -186,7 +186,7 @@ def test_the_funding_invariants_are_in_the_reglement(lang: str, heading: str) ->
 
 
 def _own_share_rounded_down() -> Scheme:
-    """The AMI with its own-share threshold rounded down: a cent short passes."""
+    """The AMI with its own-share threshold rounded down to the cent: a cent short passes."""
     scheme = load_scheme("ami-ia-hdf")
     base = rules.own_funds + rules.award + rules.other_public
     lax = rules.own_funds >= param("min_own_share").of(base, rounding=DOWN)

@@ -204,10 +204,11 @@ def test_the_reglement_reads_correctly_in_french() -> None:
     # Codes by their labels.
     assert "« rénovation énergétique des bâtiments scolaires »" in text
     assert "school_energy_renovation »" not in text
-    # Nested extrema read as lists, « de » contracted, no gendered participle.
+    # Nested extrema read as lists, « de » contracted, a rate named « appliqué à » its base.
     assert (
-        "le plus petit des montants suivants : le taux maximal de subvention de la dépense "
-        "subventionnable (arrondi à l'euro inférieur), la marge d'aide publique et le montant "
+        "le plus petit des montants suivants : le taux maximal de subvention appliqué à la "
+        "dépense subventionnable (arrondi à l'euro inférieur), la marge d'aide publique et le "
+        "montant "
         "retenu par le préfet, le tout arrondi à l'euro inférieur"
     ) in text
     assert " de le " not in text

@@ -336,7 +336,7 @@ def criteria() -> tuple[Criterion, ...]:
             basis=AMI_INFERRED,
             title={"fr": "Plan de financement équilibré", "en": "Balanced financing plan"},
             failed={
-                "fr": "Le plan de financement ({financing_total}) doit égaler le coût total "
+                "fr": "Le plan de financement ({financing_total}) doit être égal au coût total "
                 "({total_cost}).",
                 "en": "The financing plan ({financing_total}) must equal the total cost "
                 "({total_cost}).",
@@ -392,8 +392,8 @@ def criteria() -> tuple[Criterion, ...]:
                 "cost ({total_cost}).",
             },
             passed={
-                "fr": "L'aide FEDER et les autres financements publics restent dans "
-                "{max_public_funding_rate} du coût total ({total_cost}).",
+                "fr": "L'aide FEDER et les autres financements publics ne dépassent pas, "
+                "ensemble, {max_public_funding_rate} du coût total ({total_cost}).",
                 "en": "The FEDER award and the other public funding stay within "
                 "{max_public_funding_rate} of the total cost ({total_cost}).",
             },
@@ -440,7 +440,7 @@ def criteria() -> tuple[Criterion, ...]:
                 "({award}); the financing plan will be adjusted.",
             },
             passed={
-                "fr": "Le FEDER demandé égale l'aide calculée ({award}).",
+                "fr": "Le montant de FEDER demandé est égal à l'aide calculée ({award}).",
                 "en": "The FEDER requested equals the computed award ({award}).",
             },
         ),
@@ -533,7 +533,7 @@ def invariants() -> tuple[Invariant, ...]:
 
     They restate the award formula and the own-share criterion from the other side, so that a
     change to one that breaks the promise is caught: a rounding turned UP, a ceiling dropped,
-    the own share's threshold rounded down.
+    the own share's threshold rounded down to the cent.
     """
     public_funding = award + other_public
     return (

@@ -431,7 +431,7 @@ def _project() -> tuple[Criterion, ...]:
             basis=RULES,
             title={"fr": "Plan de financement équilibré", "en": "Balanced financing plan"},
             failed={
-                "fr": "Le plan de financement ({financing_total}) doit égaler le coût total HT "
+                "fr": "Le plan de financement ({financing_total}) doit être égal au coût total HT "
                 "({total_cost}).",
                 "en": "The financing plan ({financing_total}) must equal the total cost "
                 "excluding VAT ({total_cost}).",
@@ -552,7 +552,7 @@ def _instruction() -> tuple[Criterion, ...]:
             failed={
                 "fr": "La subvention calculée ({award}) est nulle : la place laissée à l'aide de "
                 "l'État par le plan de financement, ou le montant retenu par le préfet, est "
-                "nulle.",
+                "nul.",
                 "en": "The computed grant ({award}) is zero: the room the financing plan leaves "
                 "for State aid, or the amount the prefect granted, is zero.",
             },
@@ -595,7 +595,8 @@ def _instruction() -> tuple[Criterion, ...]:
                 "eligible cost ({eligible_cost}).",
             },
             passed={
-                "fr": "La subvention ({award}) atteint le taux minimal de {min_rate}.",
+                "fr": "La subvention ({award}) représente au moins {min_rate} de la dépense "
+                "subventionnable ({eligible_cost}), le taux minimal.",
                 "en": "The grant ({award}) reaches the minimum rate of {min_rate}.",
             },
         ),
@@ -636,7 +637,7 @@ def _warnings() -> tuple[Criterion, ...]:
                 "({award}); the financing plan will be adjusted.",
             },
             passed={
-                "fr": "La DETR demandée égale la subvention ({award}).",
+                "fr": "La DETR demandée est égale à la subvention calculée ({award}).",
                 "en": "The DETR requested equals the grant ({award}).",
             },
         ),
@@ -657,8 +658,8 @@ def obligations() -> tuple[Obligation, ...]:
         Obligation(
             "start_within_two_years",
             {
-                "fr": "Commencer l'opération dans les deux ans de la notification de la "
-                "subvention, faute de quoi elle devient caduque.",
+                "fr": "Commencer l'opération dans un délai de deux ans à compter de la "
+                "notification de la subvention, faute de quoi la subvention devient caduque.",
                 "en": "Start the operation within two years of the grant's notification, "
                 "or the grant lapses.",
             },
