@@ -6,7 +6,6 @@ is inferred) is in the scheme's README.  Amounts exclude VAT.
 
 from __future__ import annotations
 
-import functools
 import typing
 
 from grantrules.authoring import (
@@ -22,11 +21,11 @@ from grantrules.authoring import (
     Rate,
     Severity,
     collection,
-    const,
     count,
     field,
     instruction,
     list_of,
+    lookup,
     maximum,
     minimum,
     param,
@@ -148,13 +147,9 @@ SIZE_CLASS = when(IS_MICRO, "micro", when(IS_SMALL, "small", when(IS_SME, "mediu
 
 #: Art. 17(6): 20 % for small enterprises (micro ones included), 10 % for medium-sized ones.
 INTENSITY = when(IS_SMALL, param("intensity_small"), param("intensity_medium"))
-#: The Region's rate, chosen in its grid (an instructor input), as a rate.
-AID_RATES = typing.get_args(AidRate)
-CHOSEN_RATE = functools.reduce(
-    lambda otherwise, code: when(aid_rate == code, Rate(code), otherwise),
-    reversed(AID_RATES[:-1]),
-    const(Rate(AID_RATES[-1])),
-)
+#: The Region's rate, chosen in its grid (an instructor input), as a rate: a code rather than
+#: a Rate field, so that the analyser can follow it (it draws rates from constants only).
+CHOSEN_RATE = lookup(aid_rate, {code: Rate(code) for code in typing.get_args(AidRate)})
 IN_ZONE = project.site_commune_code.is_in(param("zone_communes"))
 
 # --- amounts --------------------------------------------------------------------------------
