@@ -121,10 +121,15 @@ def test_a_large_undertaking_is_refused_with_its_figures() -> None:
     assert not decision.eligible
     assert decision.derived["size_class"] == "large"
     assert decision.criterion("applicant.sme").message == (
-        "The undertaking is not an SME: with its linked and partner enterprises (Picardie "
-        "Traitements de Surface, Outillages du Santerre), it has 250 AWU (at least 250), or "
-        "exceeds both €50,000,000.00 of turnover (€8,200,000.00) and €43,000,000.00 of "
-        "balance-sheet total (€5,500,000.00)."
+        "The undertaking is not an SME: an SME has fewer than 250 AWU and at most "
+        "€50,000,000.00 of turnover or €43,000,000.00 of balance-sheet total; its linked and "
+        "partner enterprises included, it has 250 AWU, €8,200,000.00 of turnover and "
+        "€5,500,000.00 of balance-sheet total."
+    )
+    french = evaluate(SCHEME, document).criterion("instruction.rate_within_intensity")
+    assert french.message == (
+        f"Le taux retenu (15{NBSP}%) dépasse l'intensité maximale pour une grande entreprise : "
+        f"l'aide est plafonnée à 42{NNBSP}500,00{NBSP}€."
     )
 
 

@@ -253,16 +253,18 @@ def _applicant() -> tuple[Criterion, ...]:
             title={"fr": "Petite ou moyenne entreprise", "en": "Small or medium-sized enterprise"},
             details=_SIZE_DETAILS,
             failed={
-                "fr": "L'entreprise n'est pas une PME : avec ses entreprises liées et "
-                "partenaires ({associated_enterprises}), elle compte {consolidated_staff} UTA "
-                "(au moins {sme_max_staff}), ou dépasse à la fois {sme_max_turnover} de "
-                "chiffre d'affaires ({consolidated_annual_turnover}) et {sme_max_balance} de "
-                "total de bilan ({consolidated_balance_sheet_total}).",
-                "en": "The undertaking is not an SME: with its linked and partner enterprises "
-                "({associated_enterprises}), it has {consolidated_staff} AWU (at least "
-                "{sme_max_staff}), or exceeds both {sme_max_turnover} of turnover "
-                "({consolidated_annual_turnover}) and {sme_max_balance} of balance-sheet "
-                "total ({consolidated_balance_sheet_total}).",
+                "fr": "L'entreprise n'est pas une PME : une PME compte moins de "
+                "{sme_max_staff} UTA et ne dépasse pas {sme_max_turnover} de chiffre "
+                "d'affaires ou {sme_max_balance} de total de bilan ; ses entreprises liées et "
+                "partenaires comprises, elle compte {consolidated_staff} UTA, "
+                "{consolidated_annual_turnover} de chiffre d'affaires et "
+                "{consolidated_balance_sheet_total} de total de bilan.",
+                "en": "The undertaking is not an SME: an SME has fewer than {sme_max_staff} AWU "
+                "and at most {sme_max_turnover} of turnover or {sme_max_balance} of "
+                "balance-sheet total; its linked and partner enterprises included, it has "
+                "{consolidated_staff} AWU, "
+                "{consolidated_annual_turnover} of turnover and "
+                "{consolidated_balance_sheet_total} of balance-sheet total.",
             },
             passed={
                 "fr": "Catégorie d'entreprise : {size_class} ({consolidated_staff} UTA, "
@@ -431,14 +433,13 @@ def _aid() -> tuple[Criterion, ...]:
             details={"size_class": SIZE_CLASS, "bonus": param("zone_bonus")},
             failed={
                 "fr": "Le taux retenu ({instruction.aid_rate}) dépasse l'intensité maximale "
-                "d'une entreprise de catégorie {size_class} : l'aide est plafonnée à "
-                "{max_aid}.",
+                "pour une {size_class} : l'aide est plafonnée à {max_aid}.",
                 "en": "The rate chosen ({instruction.aid_rate}) exceeds the maximum intensity "
                 "for a {size_class} enterprise: the aid is capped at {max_aid}.",
             },
             passed={
                 "fr": "Le taux retenu ({instruction.aid_rate}) respecte l'intensité maximale "
-                "d'une entreprise de catégorie {size_class}.",
+                "pour une {size_class}.",
                 "en": "The rate chosen ({instruction.aid_rate}) is within the maximum "
                 "intensity for a {size_class} enterprise.",
             },
