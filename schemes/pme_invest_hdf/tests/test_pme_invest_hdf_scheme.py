@@ -247,6 +247,12 @@ def test_the_analyser_finds_an_eligible_witness_and_proves_the_award_invariants(
     report = check(SCHEME, on=datetime.date(2025, 3, 14), max_items=2)
     statuses = {r.id: r.status for r in report.invariants}
     assert "violated" not in statuses.values(), statuses
-    for invariant in ("award_within_rate", "award_within_ceilings", "award_whole_cents"):
+    for invariant in (
+        "award_within_rate",
+        "award_within_ceilings",
+        "award_whole_cents",
+        "scheme.aid.cumulation",
+        "scheme.aid.notification_threshold",
+    ):
         assert statuses[invariant] == "proved", statuses
     assert report.eligible.status == "found"

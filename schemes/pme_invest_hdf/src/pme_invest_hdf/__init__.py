@@ -210,6 +210,7 @@ def scheme() -> Scheme:
         award="award",
         obligations=rules.obligations(),
         derived=rules.derived(),
+        invariants=rules.invariants(),
         labels=_labels(),
         note="First encoding, from the GBER (art. 1, 4, 6, 8, 17 and Annex I).",
     )

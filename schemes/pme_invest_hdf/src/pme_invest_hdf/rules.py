@@ -16,6 +16,7 @@ from grantrules.authoring import (
     Criterion,
     Euro,
     Expr,
+    Invariant,
     Obligation,
     Override,
     Rate,
@@ -35,7 +36,15 @@ from grantrules.authoring import (
 )
 from pme_invest_hdf.model import AidRate
 
-__all__ = ["SIZE_CLASS", "TO_EURO", "amounts", "criteria", "derived", "obligations"]
+__all__ = [
+    "SIZE_CLASS",
+    "TO_EURO",
+    "amounts",
+    "criteria",
+    "derived",
+    "invariants",
+    "obligations",
+]
 
 GBER_URL = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX%3A02014R0651-20230701"
 ART_17_URL = "https://legislation.gov.uk/eur/2014/651/article/17/adopted"
@@ -535,5 +544,53 @@ def obligations() -> tuple[Obligation, ...]:
                 "(size class, cumulation, incentive effect).",
             },
             _gber("art. 12(1) (contrôle)", reliability="inferred"),
+        ),
+    )
+
+
+def invariants() -> tuple[Invariant, ...]:
+    """What the GBER and the Region promise of every award, checked on generated applications
+    and proved by ``grantrules check``.
+
+    They restate the award formula and the criteria from the other side (the intensity
+    applied to the cent rather than the euro, the bonus as a conditional rate rather than an
+    exception), so that a change to one that breaks the promise is caught.
+    """
+    intensity = when(IN_ZONE, INTENSITY + param("zone_bonus"), INTENSITY)
+    return (
+        Invariant(
+            "aid.cumulation",
+            other_public + award <= intensity.of(eligible_cost, rounding=DOWN),
+            basis=ART_8,
+            message={
+                "fr": "L'aide régionale et les autres aides publiques ne dépassent jamais, "
+                "ensemble, l'intensité de la catégorie d'entreprise ({intensity_small} pour "
+                "une petite entreprise, {intensity_medium} pour une moyenne, majorée de "
+                "{zone_bonus} en zone d'aide à finalité régionale) des dépenses éligibles.",
+                "en": "The regional aid and the other public aid together never exceed the "
+                "intensity of the size class ({intensity_small} for a small enterprise, "
+                "{intensity_medium} for a medium-sized one, raised by {zone_bonus} in a "
+                "regional-aid zone) of the eligible costs.",
+            },
+        ),
+        Invariant(
+            "award.within_ceiling",
+            award <= param("award_ceiling"),
+            basis=REGION,
+            message={
+                "fr": "L'aide régionale ne dépasse jamais {award_ceiling}.",
+                "en": "The regional aid never exceeds {award_ceiling}.",
+            },
+        ),
+        Invariant(
+            "aid.notification_threshold",
+            other_public + award <= param("notification_threshold"),
+            basis=ART_4,
+            message={
+                "fr": "Les aides au projet ne dépassent jamais le seuil de notification "
+                "({notification_threshold}).",
+                "en": "The aid to the project never exceeds the notification threshold "
+                "({notification_threshold}).",
+            },
         ),
     )
