@@ -134,7 +134,15 @@ def test_a_missing_instructor_input_is_missing_by_name_not_a_crash() -> None:
     )
     # The author's own criteria reading them are missing too, not failed, nor pending inputs.
     assert decision.criterion("committee.score").outcome is Outcome.MISSING
-    assert decision.criterion("instruction.award_within_cap").outcome is Outcome.MISSING
+    within = decision.criterion("instruction.award_within_cap")
+    assert within.outcome is Outcome.MISSING
+    # It read the award, which lacked the committee's rate: the message names the rate, the
+    # input someone must give, not the intermediate amount.
+    assert within.message == (
+        "Information missing to check this criterion: instruction.granted_rate."
+    )
+    (award,) = (a for a in decision.amounts if a.id == "award")
+    assert award.missing == "instruction.granted_rate"  # shown as 0.00: ineligible
 
 
 def test_supplying_the_inputs_changes_the_decision() -> None:

@@ -184,10 +184,11 @@ def test_generated_applications_reach_eligibility() -> None:
 
     draw()
     assert seen["all"] == 150
-    assert seen["eligible"] >= 15, seen
-    # Few generated financing plans leave room for State aid (3 of 150 today); the invariant
+    # 12 of 150 today (derandomised), starting from the solver's witnesses; the invariant
     # suite's vacuity guard checks that the award invariants are reached often enough.
-    assert seen["granted"] > 0, seen
+    assert seen["eligible"] >= 10, seen
+    # A plan leaving no room for State aid is refused (award.positive): eligible means granted.
+    assert seen["granted"] == seen["eligible"], seen
 
 
 def test_the_reglement_reads_correctly_in_french() -> None:

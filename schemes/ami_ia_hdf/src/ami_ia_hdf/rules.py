@@ -128,6 +128,15 @@ prior_de_minimis = Amount(
 )
 
 
+#: No text of the call found (inferred): public money may not fund more than the project costs.
+CPR_DOUBLE_FUNDING = Basis(
+    "Règlement (UE) 2021/1060",
+    "art. 63(9)",
+    url=CPR,
+    reliability="inferred",
+)
+
+
 def amounts() -> tuple[Amount, ...]:
     return (
         total_cost,
@@ -370,6 +379,26 @@ def criteria() -> tuple[Criterion, ...]:
             },
         ),
         Criterion(
+            "financing.within_cost",
+            award + other_public <= param("max_public_funding_rate").of(total_cost, rounding=DOWN),
+            basis=CPR_DOUBLE_FUNDING,
+            title={"fr": "Pas de surfinancement", "en": "No over-funding"},
+            failed={
+                "fr": "L'aide FEDER ({award}) et les autres financements publics "
+                "({other_public_funding}) dépassent ensemble {max_public_funding_rate} du coût "
+                "total ({total_cost}).",
+                "en": "The FEDER award ({award}) and the other public funding "
+                "({other_public_funding}) together exceed {max_public_funding_rate} of the total "
+                "cost ({total_cost}).",
+            },
+            passed={
+                "fr": "L'aide FEDER et les autres financements publics restent dans "
+                "{max_public_funding_rate} du coût total ({total_cost}).",
+                "en": "The FEDER award and the other public funding stay within "
+                "{max_public_funding_rate} of the total cost ({total_cost}).",
+            },
+        ),
+        Criterion(
             "state_aid.de_minimis",
             prior_de_minimis + award
             <= when(
@@ -526,6 +555,17 @@ def invariants() -> tuple[Invariant, ...]:
             message={
                 "fr": "L'aide FEDER ne dépasse jamais {award_ceiling}.",
                 "en": "The FEDER award never exceeds {award_ceiling}.",
+            },
+        ),
+        Invariant(
+            "financing.within_cost",
+            public_funding <= total_cost,
+            basis=CPR_DOUBLE_FUNDING,
+            message={
+                "fr": "L'aide FEDER et les autres financements publics ne dépassent jamais, "
+                "ensemble, le coût total du projet.",
+                "en": "The FEDER award and the other public funding never exceed, together, "
+                "the project's total cost.",
             },
         ),
         Invariant(

@@ -544,6 +544,24 @@ def _instruction() -> tuple[Criterion, ...]:
             },
         ),
         Criterion(
+            "award.positive",
+            # A grant of 0.00 is a refusal: say why rather than call the project eligible.
+            award > Euro.ZERO,
+            basis=RULES,
+            title={"fr": "Subvention non nulle", "en": "A grant above zero"},
+            failed={
+                "fr": "La subvention calculée ({award}) est nulle : la place laissée à l'aide de "
+                "l'État par le plan de financement, ou le montant retenu par le préfet, est "
+                "nulle.",
+                "en": "The computed grant ({award}) is zero: the room the financing plan leaves "
+                "for State aid, or the amount the prefect granted, is zero.",
+            },
+            passed={
+                "fr": "La subvention calculée ({award}) est positive.",
+                "en": "The computed grant ({award}) is above zero.",
+            },
+        ),
+        Criterion(
             "award.within_maximum",
             granted_amount <= maximum_award,
             severity=Severity.WARNING,
