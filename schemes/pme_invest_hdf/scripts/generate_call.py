@@ -159,7 +159,7 @@ ROWS: list[tuple[Any, ...]] = [
         "12000.00",
         "30400.00",
         "20%",
-        "Other public aid at the maximum aid: eligible with no room left.",
+        "Other public aid at the maximum aid: no room left, refused.",
     ),
     (
         "PME-2026-0001",

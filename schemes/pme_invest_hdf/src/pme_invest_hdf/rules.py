@@ -413,6 +413,24 @@ def _aid() -> tuple[Criterion, ...]:
             },
         ),
         Criterion(
+            "award.positive",
+            # An aid of 0.00 is a refusal: say why rather than call the project eligible.
+            award > Euro.ZERO,
+            basis=ART_8,
+            title={"fr": "Aide non nulle", "en": "An aid above zero"},
+            details={"other_aid": other_public, "maximum": max_aid},
+            failed={
+                "fr": "L'aide calculée ({award}) est nulle : les autres aides publiques "
+                "({other_aid}) ne laissent aucune marge sous l'aide maximale ({maximum}).",
+                "en": "The computed aid ({award}) is zero: the other public aid "
+                "({other_aid}) leaves no room under the maximum aid ({maximum}).",
+            },
+            passed={
+                "fr": "L'aide calculée ({award}) est positive.",
+                "en": "The computed aid ({award}) is above zero.",
+            },
+        ),
+        Criterion(
             "award.notification_threshold",
             other_public + award <= param("notification_threshold"),
             basis=ART_4,
