@@ -145,6 +145,23 @@ def test_a_missing_instructor_input_is_missing_by_name_not_a_crash() -> None:
     assert award.missing == "instruction.granted_rate"  # shown as 0.00: ineligible
 
 
+def test_the_reference_interpreter_names_the_same_pending_input() -> None:
+    """compiled_matches_reference compares the missing input each criterion names: the
+    reference semantics trace a missing amount back to the input it lacked, as evaluate()."""
+    from grantrules.serde import structure_application
+    from grantrules.testing import reference
+    from grantrules.testing.invariants import Subject
+
+    application = structure_application(SCHEME, _document())
+    found = reference.decide(SCHEME, application)
+    assert found.outcomes["instruction.award_within_cap"] == (
+        "missing",
+        None,
+        "instruction.granted_rate",
+    )
+    reference.compiled_matches_reference(Subject(SCHEME), application)
+
+
 def test_supplying_the_inputs_changes_the_decision() -> None:
     decision = evaluate(SCHEME, _document(granted_rate="40%", score=12), lang="fr")
     assert decision.eligible
