@@ -237,7 +237,7 @@ def test_the_reglement_reads_correctly_in_french() -> None:
     assert "fisheries_aquaculture" not in text
     assert " de le " not in text
     assert " de les " not in text
-    assert "reste en deçà du seuil d'effectif des PME" in text
+    assert "restent en deçà du seuil d'effectif des PME" in text  # a sum: plural verb
 
 
 def test_the_analyser_finds_an_eligible_witness_and_proves_the_award_invariants() -> None:
