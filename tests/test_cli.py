@@ -173,8 +173,8 @@ def test_a_broken_scheme_fails_without_traceback(monkeypatch: pytest.MonkeyPatch
 def test_evaluate_prints_a_report(application: Path) -> None:
     result = run("evaluate", "--scheme", SPORTS, application)
     assert result.exit_code == 0, result.stderr
-    assert "Verdict : ÉLIGIBLE" in result.stdout
-    assert "Montant de l'aide : 5\u202f000,00\xa0€" in result.stdout
+    assert "Verdict\u00a0: ÉLIGIBLE" in result.stdout
+    assert "Montant de l'aide\u00a0: 5\u202f000,00\xa0€" in result.stdout
     assert result.stderr == ""
 
 
@@ -259,7 +259,7 @@ def test_malformed_files(name: str, expected: str) -> None:
     assert_clean_failure(result, 1)
     assert result.stdout == ""
     first, *problems = result.stderr.splitlines()
-    assert first.startswith(f"{path} : dossier invalide (1 problème(s))")
+    assert first.startswith(f"{path}\u00a0: dossier invalide (1 problème(s))")
     assert len(problems) == 1
     assert problems[0].startswith(expected.format(path=path))
 
@@ -284,7 +284,7 @@ def test_all_problems_of_a_file_one_per_line(tmp_path: Path) -> None:
 def test_a_directory_is_invalid_input(tmp_path: Path) -> None:
     result = run("evaluate", "--scheme", SPORTS, tmp_path)
     assert_clean_failure(result, 1)
-    assert result.stderr == f"{tmp_path} est un dossier : attendu un fichier .json ou .jsonl\n"
+    assert result.stderr == f"{tmp_path} est un dossier\u00a0: attendu un fichier .json ou .jsonl\n"
 
 
 def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
@@ -302,7 +302,7 @@ def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(Path, "open", refuse)
     result = run("evaluate", "--scheme", SPORTS, path)
     assert_clean_failure(result, 1)
-    assert result.stderr == f"impossible de lire {path} : Permission denied\n"
+    assert result.stderr == f"impossible de lire {path}\u00a0: Permission denied\n"
 
 
 def test_an_evaluation_error_is_reported_without_traceback(

@@ -376,7 +376,7 @@ def test_amount_trace_formula_in_both_languages() -> None:
     fr = evaluate(SCHEME, sports.application()).to_json()["traces"]["award"]["formula"]
     en = evaluate(SCHEME, sports.application(), lang="en").to_json()["traces"]["award"]["formula"]
     assert fr == (
-        "le plus petit des montants suivants : 50\u00a0% du coût éligible "
+        "le plus petit des montants suivants\u00a0: 50\u00a0% du coût éligible "
         "(arrondi au centime inférieur) "
         "et 20\u202f000,00\u00a0€"
     )
@@ -523,7 +523,7 @@ def test_explanations_use_the_parameters_of_their_own_date() -> None:
         decision = evaluate(scheme, application, on=D(2040, 1, 1) + datetime.timedelta(days=offset))
         formula = decision.to_json()["traces"]["award"]["formula"]
         if decision.award != Euro("1000.00") or not formula.startswith(
-            "le plus petit des montants suivants : 10"
+            "le plus petit des montants suivants\u00a0: 10"
         ):
             wrong.append((decision.evaluated_on, str(decision.award), formula))
     assert wrong == []

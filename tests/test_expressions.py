@@ -733,7 +733,7 @@ def test_between_renders_labels_without_values() -> None:
 def test_rate_of_renders_with_contraction_and_rounding() -> None:
     award = minimum(param("rate").of(field("total"), rounding=DOWN), param("ceiling"))
     assert award.render(FR_VALUES) == (
-        f"le plus petit des montants suivants : 50{NBSP}% du coût total "
+        f"le plus petit des montants suivants\u00a0: 50{NBSP}% du coût total "
         "(arrondi au centime inférieur) "
         f"et 20{NNBSP}000,00{NBSP}€"
     )
@@ -816,7 +816,7 @@ def test_nested_subtraction_renders_unambiguously() -> None:
         ),
         (
             maximum(field("x"), Euro("1.00")),
-            f"le plus grand des montants suivants : x et 1,00{NBSP}€",
+            f"le plus grand des montants suivants\u00a0: x et 1,00{NBSP}€",
             "the greatest of x and €1.00",
         ),
         (

@@ -126,8 +126,8 @@ def test_an_exception_carries_its_own_messages() -> None:
 def test_nested_extrema_read_unambiguously() -> None:
     expr = maximum(minimum(field("x"), field("y")), Euro.ZERO)
     assert expr.render(RenderContext("fr")) == (
-        "le plus grand des montants suivants : "
-        "(le plus petit des montants suivants : x et y) et 0,00\u00a0€"
+        "le plus grand des montants suivants\u00a0: "
+        "(le plus petit des montants suivants\u00a0: x et y) et 0,00\u00a0€"
     )
     assert minimum(field("a"), field("b"), field("c")).render(RenderContext("en")) == (
         "the least of the following: a, b and c"

@@ -67,31 +67,32 @@ def assert_well_nested(levels: list[int]) -> None:
 def test_eligible_report_in_french() -> None:
     text = decision_text(decide(), "fr", scheme=SCHEME)
     assert text.startswith("Dossier SPORT-1\n===============\n")
-    assert "Verdict : ÉLIGIBLE" in text
-    assert f"Montant de l'aide : 5{NNBSP}000,00{NBSP}€" in text
+    assert "Verdict\u00a0: ÉLIGIBLE" in text
+    assert f"Montant de l'aide\u00a0: 5{NNBSP}000,00{NBSP}€" in text
     assert "Critères non remplis" not in text
-    assert f"- award (la subvention) : 5{NNBSP}000,00{NBSP}€" in text
+    assert f"- award (la subvention)\u00a0: 5{NNBSP}000,00{NBSP}€" in text
     assert (
-        f"    Calcul : le plus petit des montants suivants : 50{NBSP}% du coût éligible "
+        f"    Calcul\u00a0: le plus petit des montants suivants\u00a0: 50{NBSP}% du coût éligible "
         "(arrondi au centime inférieur)" in text
     )
     assert f"ceiling = 20{NNBSP}000,00{NBSP}€" in text
-    assert "- size : large" in text
-    assert "- publicity.logo : Apposer le logo de la ville" in text
+    assert "- size\u00a0: large" in text
+    assert "- publicity.logo\u00a0: Apposer le logo de la ville" in text
     assert "Délibération du conseil municipal n° 2024-112, art. 8" in text
 
 
 def test_ineligible_report_gives_each_reason_with_its_basis() -> None:
     text = decision_text(decide(members=3), "fr")
-    assert "Verdict : NON ÉLIGIBLE" in text
-    assert f"Montant de l'aide : 0,00{NBSP}€" in text
+    assert "Verdict\u00a0: NON ÉLIGIBLE" in text
+    assert f"Montant de l'aide\u00a0: 0,00{NBSP}€" in text
     section = text.split("Critères non remplis\n--------------------\n")[1].split("\n\n\n")[0]
-    assert "- applicant.members (non rempli) : Le club compte 3 adhérents" in section
-    assert "    Fondement : Délibération du conseil municipal n° 2024-112, art. 2" in section
+    assert "- applicant.members (non rempli)\u00a0: Le club compte 3 adhérents" in section
+    assert "    Fondement\u00a0: Délibération du conseil municipal n° 2024-112, art. 2" in section
     assert (
-        "    Valeurs lues : applicant.members = 3 ; project.tags = [] ; min_members = 20" in section
+        "    Valeurs lues\u00a0: applicant.members = 3\u00a0; project.tags = []\u00a0; "
+        "min_members = 20" in section
     )
-    assert "Exception appliquée : ineligible" in text
+    assert "Exception appliquée\u00a0: ineligible" in text
     assert "Obligations" not in text  # no duties without an award
 
 
@@ -112,13 +113,14 @@ def test_warnings_have_their_own_section() -> None:
     text = decision_text(decision, "fr")
     assert decision.eligible
     assert (
-        "Points d'attention\n------------------\n\n- costs.travel (non rempli) : Les frais" in text
+        "Points d'attention\n------------------\n\n- costs.travel (non rempli)\u00a0: Les frais"
+        in text
     )
 
 
 def test_what_if_overrides_are_shown() -> None:
     decision = evaluate(SCHEME.with_parameters(grant_rate="40%"), sports.application())
-    assert "Simulation : paramètres modifiés grant_rate = 40%" in decision_text(decision, "fr")
+    assert "Simulation\u00a0: paramètres modifiés grant_rate = 40%" in decision_text(decision, "fr")
 
 
 def test_provenance_names_the_distribution() -> None:
@@ -134,7 +136,7 @@ def test_markdown_report(lang: str) -> None:
     assert_well_nested(headings(markdown))
     assert "`applicant.members`" in markdown
     assert "| `costs.travel` |" in markdown
-    verdict = {"fr": "**Verdict : NON ÉLIGIBLE**", "en": "**Verdict: NOT ELIGIBLE**"}[lang]
+    verdict = {"fr": "**Verdict\u00a0: NON ÉLIGIBLE**", "en": "**Verdict: NOT ELIGIBLE**"}[lang]
     assert verdict in markdown
 
 
@@ -158,20 +160,22 @@ def test_reglement_is_deterministic_well_nested_markdown(lang: str) -> None:
 def test_reglement_in_french() -> None:
     markdown = scheme_markdown(SCHEME, "fr")
     assert markdown.startswith("# Aide à l'équipement sportif\n\n## Fiche du dispositif\n")
-    assert "| `perimeter` | Exempleville (commune 99999) |" in markdown
-    assert "| `subvention_rate_upper_bound` | 70\u00a0% |" in markdown
+    assert "| Périmètre (`perimeter`) | Exempleville (commune 99999) |" in markdown
+    assert "| Taux de subvention maximal (`subvention_rate_upper_bound`) | 70\u00a0% |" in markdown
     assert "| 1er janvier 2025 | 31 décembre 2025 |" in markdown
     assert "| 1er janvier 2026 | (sans terme) |" in markdown
     assert "## Règles en vigueur à partir du 1er janvier 2026" in markdown
     assert "#### `applicant.insured`" in markdown
-    assert "- Portée : avertissement" in markdown
-    assert "- Exceptions : par exception (handisport), si 'handisport' figure parmi" in markdown
-    assert "- Fondement : Délibération du conseil municipal n° 2024-112, art. 6" in markdown
-    assert "#### `award` — la subvention (montant de l'aide)" in markdown
-    assert "- Arrondi : arrondi au centime inférieur" in markdown
+    assert "- Portée\u00a0: avertissement" in markdown
     assert (
-        "- Calcul : le plus petit des montants suivants : le taux de subvention appliqué au "
-        "coût éligible" in markdown
+        "- Exceptions\u00a0: par exception (handisport), si 'handisport' figure parmi" in markdown
+    )
+    assert "- Fondement\u00a0: Délibération du conseil municipal n° 2024-112, art. 6" in markdown
+    assert "#### `award` — la subvention (montant de l'aide)" in markdown
+    assert "- Arrondi\u00a0: arrondi au centime inférieur" in markdown
+    assert (
+        "- Calcul\u00a0: le plus petit des montants suivants\u00a0: le taux de subvention "
+        "appliqué au coût éligible" in markdown
     )
     assert "#### `grant_rate` — le taux de subvention" in markdown
     assert (
@@ -179,7 +183,7 @@ def test_reglement_in_french() -> None:
         "| Délibération du conseil municipal n° 2025-041, art. 1 |" in markdown
     )
     assert f"| 1er janvier 2025 | 20{NNBSP}000,00{NBSP}€ | euros |" in markdown
-    assert "- `publicity.logo` : Apposer le logo" in markdown
+    assert "- `publicity.logo`\u00a0: Apposer le logo" in markdown
 
 
 def test_reglement_on_a_day_writes_parameter_values() -> None:
@@ -211,9 +215,13 @@ def test_reglement_shows_reliability_links_notes_and_open_questions() -> None:
     )
     markdown = scheme_markdown(scheme, "fr")
     assert "Soutenir les clubs \\*amateurs\\*." in markdown
-    assert "| `origin_url` | [https://example.org/aide](https://example.org/aide) |" in markdown
     assert (
-        "[Code du sport, art. L100-1](https://x.org/a) (fiabilité : presse uniquement)" in markdown
+        "| Source (`origin_url`) | [https://example.org/aide](https://example.org/aide) |"
+        in markdown
+    )
+    assert (
+        "[Code du sport, art. L100-1](https://x.org/a) (fiabilité\u00a0: presse uniquement)"
+        in markdown
     )
     assert "| first \\| rules |" in markdown
     assert markdown.endswith("## Questions ouvertes\n\n- Le plafond est-il annuel ?\n")

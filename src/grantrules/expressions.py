@@ -6,7 +6,7 @@ reads like the call's text::
     >>> from grantrules.expressions import field, param, RenderContext
     >>> rule = field("project.total").between(param("min_cost"), param("max_cost"))
     >>> rule.render(RenderContext("en"))
-    'project.total is between min_cost and max_cost'
+    'project.total is between min_cost and max_cost, inclusive'
     >>> sorted(str(i) for i in rule.inputs())
     ['field:project.total', 'param:max_cost', 'param:min_cost']
 
@@ -1149,7 +1149,7 @@ class Extremum(Expr):
         # grand du plus petit de A et B et C » two ways.
         if ctx.lang == "fr":
             which = "le plus petit" if self.op == "min" else "le plus grand"
-            return f"{which} des montants suivants : {parts}"
+            return f"{which} des montants suivants\u00a0: {parts}"
         which = "least" if self.op == "min" else "greatest"
         if len(self.operands) > 2 or any(isinstance(o, Extremum) for o in self.operands):
             return f"the {which} of the following: {parts}"

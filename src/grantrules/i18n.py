@@ -15,18 +15,19 @@ library's.  French comes first and is the default, the legal language of the sch
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 
 from grantrules._format import LANGS, check_lang
 
-__all__ = ["DEFAULT_LANG", "LANGS", "MESSAGES", "default_lang", "message"]
+__all__ = ["DEFAULT_LANG", "LANGS", "MESSAGES", "default_lang", "french_spaces", "message"]
 
 DEFAULT_LANG = "fr"
 
-#: Every message, by key, in every language of :data:`LANGS`; ``{name}`` are placeholders.
-MESSAGES: Mapping[str, Mapping[str, str]] = {
-    # French typography puts a space before a colon.
+_WRITTEN: Mapping[str, Mapping[str, str]] = {
+    # French typography puts a space before a colon (made a no-break space below).
     "punct.colon": {"fr": " : ", "en": ": "},
+    "punct.semicolon": {"fr": " ; ", "en": "; "},
     # Verdicts and outcomes
     "verdict.eligible": {"fr": "ÉLIGIBLE", "en": "ELIGIBLE"},
     "verdict.ineligible": {"fr": "NON ÉLIGIBLE", "en": "NOT ELIGIBLE"},
@@ -149,6 +150,25 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "fr": "le dispositif {scheme} ne peut pas être chargé : {reason}",
         "en": "the scheme {scheme} cannot be loaded: {reason}",
     },
+}
+
+
+def french_spaces(text: str) -> str:
+    r"""French typography: a no-break space before « : ; ? ! » and inside « », so that a
+    line never breaks between a word and its colon.
+
+    >>> french_spaces("Verdict : « éligible » ; fin")
+    'Verdict\xa0: «\xa0éligible\xa0»\xa0; fin'
+    """
+    return _BEFORE.sub("\u00a0\\1", text).replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
+_BEFORE = re.compile(r" ([:;?!])")
+
+#: Every message, by key, in every language of :data:`LANGS`; ``{name}`` are placeholders.
+MESSAGES: Mapping[str, Mapping[str, str]] = {
+    key: {lang: french_spaces(text) if lang == "fr" else text for lang, text in texts.items()}
+    for key, texts in _WRITTEN.items()
 }
 
 

@@ -77,7 +77,7 @@ size = "small"
             "*basis: Délibération du conseil municipal n° 2024-112, art. 6*",
             "*criterion project.min_cost: expected 'failed', got 'passed'*",
             "*amount award: expected '5000.01', got '5000.00'*",
-            "*formula: le plus petit des montants suivants : 50*du coût éligible*",
+            "*formula: le plus petit des montants suivants\u00a0: 50*du coût éligible*",
             "*size: expected 'small', got 'large'*",
         ]
     )

@@ -206,7 +206,7 @@ def test_the_reglement_reads_correctly_in_french() -> None:
     assert "school_energy_renovation »" not in text
     # Nested extrema read as lists, « de » contracted, a rate named « appliqué à » its base.
     assert (
-        "le plus petit des montants suivants : le taux maximal de subvention appliqué à la "
+        "le plus petit des montants suivants\u00a0: le taux maximal de subvention appliqué à la "
         "dépense subventionnable (arrondi à l'euro inférieur), la marge d'aide publique et le "
         "montant "
         "retenu par le préfet, le tout arrondi à l'euro inférieur"

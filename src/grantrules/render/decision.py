@@ -81,7 +81,7 @@ class _Context:
     def inputs(self, inputs: Mapping[str, Any]) -> tuple[Inline, ...]:
         if not inputs:
             return ()
-        listed = " ; ".join(
+        listed = message("punct.semicolon", self.lang).join(
             f"{k} = {self.value(k, v)}" for k, v in inputs.items() if k != "missing"
         )
         return (field("label.inputs", self.lang, listed),)
@@ -222,7 +222,10 @@ def _rest(decision: Decision, ctx: _Context) -> list[Block]:
     facts = [f"grantrules {p.grantrules_version}", f"{p.scheme} {p.scheme_version}"]
     if p.distribution:
         facts.append(f"{p.distribution} {p.distribution_version or ''}".strip())
-    blocks += [Heading(2, (message("decision.provenance", lang),)), Para((" ; ".join(facts),))]
+    blocks += [
+        Heading(2, (message("decision.provenance", lang),)),
+        Para((message("punct.semicolon", lang).join(facts),)),
+    ]
     return blocks
 
 

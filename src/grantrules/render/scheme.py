@@ -41,14 +41,76 @@ def _heading(level: int, key: str, lang: str, **values: object) -> Heading:
     return Heading(level, (message(key, lang, **values),))
 
 
+#: Aides-territoires' field names and code values in words (their own wording on the site);
+#: a code missing here is shown as it is.
+_CATALOGUE: dict[str, tuple[str, str]] = {
+    "name": ("Intitulé", "Name"),
+    "short_title": ("Titre court", "Short title"),
+    "targeted_audiences": ("Bénéficiaires", "Beneficiaries"),
+    "perimeter": ("Périmètre", "Area"),
+    "aid_types": ("Types d'aide", "Aid types"),
+    "destinations": ("Actions concernées", "Eligible actions"),
+    "financers": ("Porteurs d'aide", "Funders"),
+    "instructors": ("Instructeurs", "Instructing bodies"),
+    "programs": ("Programmes", "Programmes"),
+    "subvention_rate_lower_bound": ("Taux de subvention minimal", "Minimum grant rate"),
+    "subvention_rate_upper_bound": ("Taux de subvention maximal", "Maximum grant rate"),
+    "is_call_for_project": ("Appel à projets", "Call for projects"),
+    "recurrence": ("Récurrence", "Recurrence"),
+    "origin_url": ("Source", "Source"),
+}
+_CODES: dict[str, tuple[str, str]] = {
+    # targeted_audiences
+    "commune": ("communes", "municipalities"),
+    "epci": ("EPCI", "inter-municipal bodies (EPCI)"),
+    "department": ("départements", "départements"),
+    "region": ("régions", "regions"),
+    "special_status": ("collectivités à statut particulier", "authorities with special status"),
+    "association": ("associations", "associations"),
+    "private_person": ("particuliers", "individuals"),
+    "farmer": ("agriculteurs", "farmers"),
+    "private_sector": ("entreprises privées", "private companies"),
+    "public_cies": ("entreprises publiques locales", "local public companies"),
+    "public_org": ("établissements publics", "public bodies"),
+    "researcher": ("recherche", "research"),
+    # aid_types
+    "grant": ("subvention", "grant"),
+    "loan": ("prêt", "loan"),
+    "recoverable_advance": ("avance récupérable", "recoverable advance"),
+    "other": ("autre aide financière", "other financial aid"),
+    "technical": ("ingénierie technique", "technical engineering"),
+    "financial": ("ingénierie financière", "financial engineering"),
+    "legal": ("ingénierie juridique et administrative", "legal and administrative engineering"),
+    # destinations
+    "supply": ("fournitures", "supplies"),
+    "service": ("prestations de services", "services"),
+    "works": ("travaux", "works"),
+    "investment": ("dépenses d'investissement", "investment expenditure"),
+    # recurrence
+    "oneoff": ("ponctuelle", "one-off"),
+    "ongoing": ("permanente", "ongoing"),
+    "recurring": ("récurrente", "recurring"),
+}
+# Perimeter scales are singular: « Somme (département 80) ».
+_SCALES: dict[str, tuple[str, str]] = {
+    "commune": ("commune", "municipality"),
+    "epci": ("EPCI", "EPCI"),
+    "department": ("département", "département"),
+    "region": ("région", "region"),
+    "country": ("pays", "country"),
+}
+
+
+def _word(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
+    words = table.get(code)
+    return code if words is None else words[0 if lang == "fr" else 1]
+
+
 def _catalogue(metadata: Metadata, lang: str) -> list[Block]:
-    """The Aides-territoires fields that are set, under their Aides-territoires names."""
+    """The Aides-territoires fields that are set, in words, each with its Aides-territoires
+    name (the key of an export to that catalogue)."""
     rows: list[tuple[Inline, ...]] = []
-    for name in (
-        "name", "short_title", "targeted_audiences", "perimeter", "aid_types", "destinations",
-        "financers", "instructors", "programs", "subvention_rate_lower_bound",
-        "subvention_rate_upper_bound", "is_call_for_project", "recurrence", "origin_url",
-    ):  # fmt: skip
+    for name, words in _CATALOGUE.items():
         value: Any = getattr(metadata, name)
         if value is None or value == ():
             continue
@@ -56,14 +118,19 @@ def _catalogue(metadata: Metadata, lang: str) -> list[Block]:
         if name == "name":
             cell = (pick(value, lang),)
         elif name == "perimeter":
-            cell = (f"{value.name} ({value.scale} {value.code})",)
+            cell = (f"{value.name} ({_word(_SCALES, value.scale, lang)} {value.code})",)
         elif name == "origin_url":
             cell = (Link(value, value),)
         elif name.startswith("subvention_rate"):
             cell = (f"{value}\u00a0%" if lang == "fr" else f"{value}%",)  # as Rate.format
+        elif name in ("targeted_audiences", "aid_types", "destinations"):
+            cell = (", ".join(_word(_CODES, code, lang) for code in value),)
+        elif name == "recurrence":
+            cell = (_word(_CODES, value, lang),)
         else:
             cell = (format_value(value, lang),)
-        rows.append(((Code(name),), cell))
+        label = words[0 if lang == "fr" else 1]
+        rows.append(((f"{label} (", Code(name), ")"), cell))
     header = (message("scheme.field", lang), message("label.value", lang))
     return [_heading(2, "scheme.catalogue", lang), Table(header, tuple(rows))]
 
