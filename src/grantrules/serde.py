@@ -37,6 +37,7 @@ import attrs
 import cattrs
 from cattrs.errors import (
     AttributeValidationNote,
+    CattrsError,
     ClassValidationError,
     ForbiddenExtraKeysError,
     IterableValidationError,
@@ -44,7 +45,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from grantrules._reader import reader
+from grantrules._reader import REFUSED, reader
 from grantrules._strict import StrictModeError, strict
 from grantrules.dates import parse_date
 from grantrules.decision import Decision
@@ -83,6 +84,12 @@ MISSING, UNKNOWN, WRONG_TYPE, INVALID, NOT_JSON = (
 
 
 _Hook = Callable[[Any, Any], Any]
+
+# What structuring an invalid value raises: the hooks' _Invalid (a ValueError), a missing key,
+# cattrs' errors (its exception groups included), and what validators and __attrs_post_init__
+# raise, ValueError or TypeError as attrs' own validators do (AttributeError: one that reads
+# the instance, which the fast route gives it only in __init__).
+_READ_ERRORS = (ValueError, TypeError, LookupError, AttributeError, CattrsError)
 
 
 class _Invalid(ValueError):
@@ -213,7 +220,7 @@ def _array_hook(tp: Any, conv: cattrs.Converter) -> Callable[[object, type], Any
         for index, item in enumerate(value):
             try:
                 items.append(item_hook(item, item_type))
-            except Exception as exc:
+            except _READ_ERRORS as exc:
                 exc.add_note(IterableValidationNote(f"item {index}", index, item_type))
                 errors.append(exc)
         if errors:
@@ -242,7 +249,7 @@ def _validated(
             validator(None, attribute, result)
         except (ValueError, TypeError) as exc:
             raise _Invalid(str(exc), INVALID) from None
-        except Exception:  # a validator that reads the instance: __init__ runs it
+        except AttributeError:  # a validator that reads the instance: __init__ runs it
             pass
         return result
 
@@ -269,7 +276,7 @@ def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, type], A
             raise _Invalid(f"expected an object, got {_describe(value)}")
         try:
             return fast(value, tp)
-        except Exception:
+        except _READ_ERRORS:
             # Valid documents pay for each validator once, in __init__; only an invalid one
             # is read again, validating field by field, so that every problem is reported.
             return thorough(value, tp)
@@ -416,11 +423,11 @@ def _read_document(app_type: type[Application], document: Mapping[str, Any]) -> 
         try:
             found: Application = read(document)
             return found
-        except Exception:  # any problem: the converter below reads and reports it
+        except REFUSED:  # any problem: the converter below reads and reports it
             pass
     try:
         application = converter().structure(document, app_type)
-    except Exception as exc:
+    except _READ_ERRORS as exc:  # at the top, a ClassValidationError grouping every problem
         raise ApplicationInvalid(problems(exc)) from None
     if read is not None and strict():
         # A valid document the generated reader refused: it is narrower than the converter.
