@@ -47,6 +47,8 @@ from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parse
 __all__ = ["CompiledVersion", "compiled"]
 
 Getter = Callable[[Env], Any]
+#: amount id -> (exception label, missing input), for the amounts that have one.
+Notes = dict[str, tuple[str | None, str | None]]
 _PARAM_CACHE_SIZE = 4096
 
 
@@ -269,6 +271,7 @@ class CompiledVersion:
         self.criterion_ids = tuple(c.id for c in version.criteria)
         self.criterion_index = {c.id: i for i, c in enumerate(version.criteria)}
         self.scheme_version = version.valid_from.isoformat()
+        self._first, self._award_id = version.valid_from, version.award
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.amount_ids = tuple(a.id for a in version.amounts)
         self.award_index = self.amount_ids.index(version.award)
@@ -281,9 +284,9 @@ class CompiledVersion:
         self.derived_names = tuple(version.derived)
         self._fast_all: dict[type, Callable[[Env, dict[str, Any]], VersionResult]] = {}
         self.labels = version.all_labels()
-        self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
+        self._params: dict[datetime.date, tuple[Params, Any]] = {}
         self._boundaries = version.parameters.boundaries()
-        self._spans: dict[int, tuple[dict[str, Any], Any]] = {}
+        self._spans: dict[int, tuple[Params, Any]] = {}
         self._texts: dict[tuple[Any, ...], Any] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._all_obligations: dict[str, tuple[ObligationResult, ...]] = {}
@@ -321,7 +324,7 @@ class CompiledVersion:
         fast_all = self.fast_all(model)
         if fast_all is None:
             return self._by_closures(env)
-        notes: dict[str, tuple[str | None, str | None]] = {}
+        notes: Notes = {}
         try:
             result = fast_all(env, notes)
         except UNDECIDED:
@@ -335,7 +338,12 @@ class CompiledVersion:
         if not slow:  # then eligible is a bool
             derived = dict(zip(self.derived_names, map(json_value, values), strict=True))
             return Evaluation(notes, outcomes, eligible is True, derived, holds, amounts)
-        # The reference decides what the generated function could not: it reads env.amounts.
+        return self._finish(env, notes, result)
+
+    def _finish(self, env: Env, notes: Notes, result: VersionResult) -> Evaluation:
+        """The evaluation when the generated function marked some rule SLOW: the reference
+        decides those (it reads env.amounts)."""
+        outcomes, eligible, values, holds, amounts, _ = result
         store_amounts(self.amount_ids, amounts, env.amounts)
         derived = {
             name: json_value(value_or_none(fn, env) if value is SLOW else value)
@@ -369,7 +377,7 @@ class CompiledVersion:
     def _eligible(self, outcomes: Outcomes) -> bool:
         return not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
 
-    def params_at(self, on: datetime.date) -> dict[str, Any]:
+    def params_at(self, on: datetime.date) -> Params:
         """The parameters in force on ``on`` (cached: a call evaluates many on the same day)."""
         found = self._params.get(on)
         if found is None:
@@ -392,29 +400,44 @@ class CompiledVersion:
         key: tuple[tuple[str, str], ...] = self._params[on][1]
         return key
 
+    # The three caches below are keyed by the parameter values (spans with equal values share
+    # them), and found again through the memo of the day's Params, keyed by this version (a
+    # key of all the values costs a hash of each of them).
+
     def params_json(self, on: datetime.date) -> dict[str, Any]:
         """The parameters in force on ``on`` as JSON values (cached with the texts)."""
-        key = ("json", self.params_key(on))
-        found = self._texts.get(key)
+        memo = self.params_at(on).memo
+        found: dict[str, Any] | None = memo.get((self, "json"))
         if found is None:
-            found = {k: json_value(v) for k, v in self.params_at(on).items()}
-            self._texts[key] = found
+            key = ("json", self.params_key(on))
+            found = self._texts.get(key)
+            if found is None:
+                found = {k: json_value(v) for k, v in self.params_at(on).items()}
+                self._texts[key] = found
+            memo[(self, "json")] = found
         return found
 
     def json_fragments(self, lang: str, on: datetime.date) -> Fragments:
         """The static parts of decision JSON texts in ``lang`` on ``on`` (cached)."""
-        key = ("fragments", lang, self.params_key(on))
-        found = self._texts.get(key)
+        memo = self.params_at(on).memo
+        found = memo.get((self, "fragments", lang))
         if found is None:
-            found = self._texts[key] = Fragments(
-                self, lang, self.params_at(on), self.params_json(on), self.texts(lang, on)
-            )
+            key = ("fragments", lang, self.params_key(on))
+            found = self._texts.get(key)
+            if found is None:
+                found = self._texts[key] = Fragments(
+                    self, lang, self.params_at(on), self.params_json(on), self.texts(lang, on)
+                )
+            memo[(self, "fragments", lang)] = found
         assert isinstance(found, Fragments)
         return found
 
     def texts(self, lang: str, on: datetime.date) -> dict[str, str]:
         """Rendered formulas and rules for ``lang`` with the parameters of ``on`` (cached)."""
         params = self.params_at(on)
+        found: dict[str, str] | None = params.memo.get((self, "texts", lang))
+        if found is not None:
+            return found
         key = (lang, self.params_key(on))
         found = self._texts.get(key)
         if found is None:
@@ -430,6 +453,7 @@ class CompiledVersion:
                 }
             )
             self._texts[key] = found
+        params.memo[(self, "texts", lang)] = found
         return found
 
     def _amounts(self, env: Env) -> dict[str, tuple[str | None, str | None]]:
@@ -465,27 +489,54 @@ class CompiledVersion:
             provenance = self.provenance(scheme, on)
         # Before the first version, its parameters apply as on its first day: a too-early
         # application then fails its criteria instead of crashing on a missing parameter.
-        first = self.version.valid_from
+        first = self._first
         params_day = on if on >= first else first  # max(), without the call
         env = Env(app, self.params_at(params_day), {}, on)
-        notes, outcomes, eligible, derived, holds, pending = self._evaluate(
-            env, scheme.application_type
-        )
-        award_id = self.version.award
-        award = Euro.ZERO
+        model = scheme.application_type
+        fast_all = self._fast_all.get(model) or self.fast_all(model)
+        result = None
+        if fast_all is not None:
+            # _evaluate's commonest case inline (every rule decided by the generated
+            # function): a decision pays for no call and no intermediate tuple.
+            notes: dict[str, tuple[str | None, str | None]] = {}
+            try:
+                result = fast_all(env, notes)
+            except UNDECIDED:
+                pass  # _evaluate below: the reference decides every rule
+            except (GrantRulesError, TypeError, ValueError, ArithmeticError, AttributeError) as e:
+                self._report(env, e)
+        outcomes: Outcomes
+        pending: tuple[Any, ...] | None
+        if result is not None and not result[5]:  # then eligible is a bool
+            outcomes, eligible, values, holds, pending, _ = result
+            eligible = eligible is True
+            derived = (
+                dict(zip(self.derived_names, map(json_value, values), strict=True))
+                if values
+                else {}
+            )
+        else:
+            if result is not None:
+                evaluation = self._finish(env, notes, result)
+            else:
+                evaluation = self._by_closures(env)
+            notes, outcomes, eligible, derived, holds, pending = evaluation
+        award = _ZERO
+        obligations: tuple[ObligationResult, ...] = ()
         if eligible:
             if pending is None:
-                computed: Euro | None = env.amounts.get(award_id)
+                computed: Euro | None = env.amounts.get(self._award_id)
             else:
                 raw = pending[self.award_index]
                 computed = _euro(raw) if raw.__class__ is Decimal else raw
             if computed is None:
                 raise EvaluationError(
-                    f"the award could not be computed: input {notes[award_id][1]} is missing"
+                    "the award could not be computed: input "
+                    f"{notes[self._award_id][1]} is missing"
                 )
             award = computed
-        obligations = self._obligations_of(lang, env, holds) if eligible else ()
-        return Decision._evaluated(
+            obligations = self._obligations_of(lang, env, holds)
+        return _decision(
             (  # in the order of decision._STATE
                 scheme.id,
                 self.scheme_version,
@@ -548,6 +599,8 @@ class CompiledVersion:
 
 
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
+_ZERO = Euro.ZERO
+_decision = Decision._evaluated
 
 
 class Evaluation(NamedTuple):

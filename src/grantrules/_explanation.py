@@ -110,6 +110,13 @@ class Explanation:
         outcomes = self.outcomes
         return tuple([i for i in indexes if outcomes[i][0] in _BLOCKING])
 
+    def failed_ids(self) -> tuple[str, ...]:
+        """The ids of the blocking criteria that failed or lacked an input, in order."""
+        if self.eligible:
+            return ()
+        outcomes, ids = self.outcomes, self.version.criterion_ids
+        return tuple([ids[i] for i in self.version.blocking if outcomes[i][0] in _BLOCKING])
+
     def result(self, index: int) -> CriterionResult:
         """The result of the criterion at ``index`` (message and inputs built on first read)."""
         results = self._results
@@ -155,15 +162,23 @@ class Explanation:
         params = fragments.params
         env, texts = self.env, self.version.texts(self.lang, self.day)
         criteria = []
-        for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
+        writers = fragments.writers
+        for compiled, result, written in zip(
+            self.version.criteria, self.outcomes, writers, strict=True
+        ):
             outcome, label, missing = result
+            text = None
             # An exception that applied may have its own message and rule text: the general
             # route (_explain) writes those, the generated writers only the base rule's.
-            write = None if label is not None else fragments.criterion_text(compiled, outcome)
-            try:
-                text = None if write is None else write(env, label, missing)
-            except AttributeError:  # an intermediate object is None: the general route
-                text = None
+            if label is None:
+                write = written.get(outcome._value_, _UNBUILT)  # Enum.__hash__ is Python
+                if write is _UNBUILT:
+                    write = fragments.criterion_text(compiled, outcome)
+                if write is not None:
+                    try:
+                        text = write(env, None, missing)
+                    except AttributeError:  # an intermediate object is None: general route
+                        text = None
             if text is None:
                 values, message = self._explain(compiled, result, texts)
                 head, middle = fragments.criteria[compiled.criterion.id]
@@ -286,12 +301,14 @@ class Fragments:
     __slots__ = (
         "_lang",
         "_raw",
+        "_index",
         "_textgen",
         "_texts",
         "amounts",
         "criteria",
         "inputs_text",
         "params",
+        "writers",
     )
 
     def __init__(
@@ -304,6 +321,12 @@ class Fragments:
     ) -> None:
         self._lang, self._raw, self._texts = lang, params, texts
         self._textgen: dict[tuple[str, str], CriterionText | None] = {}
+        self._index = version.criterion_index
+        #: Per criterion, in order: its writer (or None) by outcome value, as criterion_text
+        #: finds it.
+        self.writers: tuple[dict[str, CriterionText | None], ...] = tuple(
+            {} for _ in version.criteria
+        )
         self.params = {name: json_text(value) for name, value in params_json.items()}
         self.criteria: dict[str, tuple[dict[Outcome, str], str]] = {}
         for compiled in version.criteria:
@@ -363,6 +386,7 @@ class Fragments:
             except (KeyError, TypeError, ValueError):
                 found = None  # kept, so that generation is not retried for every decision
             self._textgen[key] = found
+            self.writers[self._index[compiled.criterion.id]][key[1]] = found
         return found
 
 

@@ -33,7 +33,7 @@ class Params(dict[str, Any]):
 
     def __init__(self, values: Any = ()) -> None:
         super().__init__(values)
-        self.memo: dict[object, tuple[Any, ...]] = {}
+        self.memo: dict[object, Any] = {}
 
 
 class Undecided(Exception):

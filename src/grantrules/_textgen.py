@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from grantrules._format import format_value
 from grantrules._json_text import json_text, key_text, value_text
 from grantrules._source import exec_source
-from grantrules.dates import format_date
+from grantrules.dates import _format_date
 from grantrules.expressions import Compiled, Env, MissingInput
 from grantrules.money import Euro
 from grantrules.rules import Outcome
@@ -204,7 +204,8 @@ _INLINE: dict[str, Any] = {
     "_encode_str": json.encoder.encode_basestring,
     "_quote": '"',
     "_date": datetime.date,
-    "_format_date": format_date,
+    # format_date without its check: the generated code has checked the class already.
+    "_format_date": _format_date,
 }
 
 

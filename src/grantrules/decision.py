@@ -515,9 +515,9 @@ class Decision:
 
         .. versionadded:: 0.2
         """
-        explanation = self._unexplained()
-        if explanation is not None:
-            return tuple(map(explanation.criterion_id, explanation.not_met(Severity.BLOCKING)))
+        explanation = self._explanation
+        if explanation is not None and getattr(self, "_criteria", None) is None:
+            return explanation.failed_ids()
         return tuple(c.id for c in self.criteria if c.blocks)
 
     @property

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._format import check_lang
+from grantrules._format import LANGS, check_lang
 from grantrules.decision import Decision
 from grantrules.errors import InvalidArgument
 from grantrules.scheme import Scheme
@@ -61,7 +61,8 @@ def evaluate(
     """
     if not isinstance(scheme, Scheme):
         raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
-    check_lang(lang)
+    if lang not in LANGS:
+        check_lang(lang)  # raises
     if isinstance(application, scheme.application_type):
         pass
     elif isinstance(application, Mapping):
