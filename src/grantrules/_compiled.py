@@ -531,8 +531,7 @@ class CompiledVersion:
                 computed = _euro(raw) if raw.__class__ is Decimal else raw
             if computed is None:
                 raise EvaluationError(
-                    "the award could not be computed: input "
-                    f"{notes[self._award_id][1]} is missing"
+                    f"the award could not be computed: input {notes[self._award_id][1]} is missing"
                 )
             award = computed
             obligations = self._obligations_of(lang, env, holds)

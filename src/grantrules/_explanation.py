@@ -299,9 +299,9 @@ class Fragments:
     language and the parameter values: encoded once, joined for every decision."""
 
     __slots__ = (
+        "_index",
         "_lang",
         "_raw",
-        "_index",
         "_textgen",
         "_texts",
         "amounts",

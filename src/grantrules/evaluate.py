@@ -1,7 +1,7 @@
 """Evaluate one application against a scheme: a pure, deterministic function.
 
->>> from grantrules.serde import _example_scheme, _example_document
->>> evaluate(_example_scheme(), _example_document())
+>>> from grantrules.testing.examples import example_document, example_scheme
+>>> evaluate(example_scheme(), example_document())
 <Decision example A-1: eligible, award 600.00>
 
 .. versionadded:: 0.1
@@ -48,8 +48,8 @@ def evaluate(
         InvalidArgument: ``scheme`` is not a Scheme, ``application`` not of its model, or
             ``on`` or ``lang`` invalid.
 
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> scheme, document = _example_scheme(), _example_document()
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> scheme, document = example_scheme(), example_document()
     >>> decision = evaluate(scheme, document, lang="en")
     >>> decision.eligible, decision.award
     (True, Euro('600.00'))
