@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grantrules import _reader, load_scheme
-from grantrules._reader import reader
+from grantrules._reader import REFUSED, reader
 from grantrules._strict import StrictModeError
 from grantrules.errors import ApplicationInvalid
 from grantrules.evaluate import evaluate
@@ -306,3 +306,19 @@ def test_with_validators_disabled_the_reader_leaves_documents_to_the_converter()
         assert converter().structure(document, CostLine).label == ""
     finally:
         attrs.validators.set_disabled(False)
+
+
+def test_a_date_read_again_is_the_same_and_a_wrong_one_is_refused() -> None:
+    read = reader(Application)
+    assert read is not None
+    document = unstructure_application(sports.application())
+    del document["applicant"]["members"], document["applicant"]["youth_club"]
+    first, again = read(document), read(dict(document))
+    assert (
+        first.submitted_on
+        == again.submitted_on
+        == converter().structure(document, Application).submitted_on
+    )
+    for wrong in ("2025-02-30", "2025-3-14", "20250314", ["2025-03-14"], 20250314):
+        with pytest.raises(REFUSED):
+            read({**document, "submitted_on": wrong})

@@ -104,8 +104,20 @@ _from_iso = datetime.date.fromisoformat
 def _date(value: Any) -> datetime.date:
     # dates.parse_date without its messages: a wrong date raises, and the converter reports.
     if isinstance(value, str) and _ISO_DATE(value):
-        return _from_iso(value)
+        day = _from_iso(value)
+        if value.__class__ is str:
+            if len(_DAYS) >= _DAYS_KEPT:
+                _DAYS.clear()
+            _DAYS[value] = day
+        return day
     raise _Refused
+
+
+# Dates read, by their text: the documents of a call share few dates (submission days,
+# project starts), and a dict lookup costs a tenth of a pattern match and a parse.  Dates are
+# immutable, so documents may share them.
+_DAYS: dict[str, datetime.date] = {}
+_DAYS_KEPT = 4096
 
 
 def _text(value: Any) -> str:
@@ -128,8 +140,7 @@ class _Gen:
             "_validators_disabled": attrs.validators.get_disabled,
             "_Decimal": Decimal,
             "_date": _date,
-            "_iso_date": _ISO_DATE,
-            "_from_iso": _from_iso,
+            "_days": _DAYS,
             "_text": _text,
             "_Euro": Euro,
             "_dict": dict,
@@ -180,11 +191,10 @@ class _Gen:
             )
             return var
         if tp is datetime.date:
-            # _date's checks inline for the common case, a call to it for the others.
-            return (
-                f"(_from_iso({var}) if {var}.__class__ is _str and _iso_date({var}) "
-                f"else _date({var}))"
-            )
+            # A date read before, found by its text (the class checked first: a list is not
+            # hashable), else _date, which checks, parses and keeps it.
+            found = f"(_days.get({var}) or _date({var}))"
+            return f"({found} if {var}.__class__ is _str else _date({var}))"
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin is Literal:
             # The converter compares types too (the JSON 1 is not the literal True); checking
