@@ -112,10 +112,8 @@ class Explanation:
 
     def failed_ids(self) -> tuple[str, ...]:
         """The ids of the blocking criteria that failed or lacked an input, in order."""
-        if self.eligible:
-            return ()
-        outcomes, ids = self.outcomes, self.version.criterion_ids
-        return tuple([ids[i] for i in self.version.blocking if outcomes[i][0] in _BLOCKING])
+        ids = self.version.criterion_ids  # not_met: the one place that tells, as for failed
+        return tuple([ids[i] for i in self.not_met(Severity.BLOCKING)])
 
     def result(self, index: int) -> CriterionResult:
         """The result of the criterion at ``index`` (message and inputs built on first read)."""

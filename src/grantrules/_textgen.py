@@ -62,8 +62,12 @@ class _Source:
             self._pending = []
 
     def joined(self) -> str:
+        """The concatenation's source: one ``str.join`` of a tuple, which allocates the text
+        once (a chain of ``+`` copies the growing text at each step)."""
         self._flush()
-        return " + ".join(self.parts) or "''"
+        if len(self.parts) <= 1:
+            return self.parts[0] if self.parts else "''"
+        return "_join((" + ", ".join(self.parts) + ",))"
 
     def constant(self) -> str | None:
         """The whole text when it is only literals, else ``None``."""
@@ -198,6 +202,7 @@ def inputs_text(
 # What generated writers call: value_text, and for its commonest cases (a string, an amount,
 # a date) the same text inline, without its call and type tests.
 _INLINE: dict[str, Any] = {
+    "_join": "".join,
     "_vt": value_text,
     "_Euro": Euro,
     "_str": str,
