@@ -14,8 +14,9 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from grantrules._compiled_rules import _CompiledAmount, _CompiledCriterion
 from grantrules._json_text import json_text, json_value, key_text, value_text
 from grantrules._runtime import store_amounts
 from grantrules._textgen import (
@@ -30,16 +31,52 @@ from grantrules.expressions import Env
 from grantrules.money import Euro
 from grantrules.rules import Outcome, Severity
 
-if TYPE_CHECKING:
-    from grantrules._compiled import CompiledVersion, _CompiledCriterion
-
-__all__ = ["Explanation", "Outcomes", "value_or_none"]
+__all__ = ["Explanation", "Outcomes", "Version", "value_or_none"]
 
 Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
 Notes = dict[str, tuple[str | None, str | None]]
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 _ABSENT = object()
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
+
+
+class Version(Protocol):
+    """What explanations read of their compiled version
+    (:class:`grantrules._compiled.CompiledVersion`, which depends on this module, not the
+    other way round)."""
+
+    @property
+    def version(self) -> Any:
+        """The :class:`~grantrules.scheme.SchemeVersion`."""
+
+    @property
+    def criteria(self) -> tuple[_CompiledCriterion, ...]: ...
+
+    @property
+    def amounts(self) -> tuple[_CompiledAmount, ...]: ...
+
+    @property
+    def amount_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def criterion_index(self) -> dict[str, int]: ...
+
+    @property
+    def blocking(self) -> tuple[int, ...]:
+        """The positions of the blocking criteria."""
+
+    @property
+    def warning(self) -> tuple[int, ...]:
+        """The positions of the warning criteria."""
+
+    def texts(self, lang: str, on: datetime.date) -> dict[str, str]: ...
+
+    def params_json(self, on: datetime.date) -> dict[str, Any]: ...
+
+    def json_fragments(self, lang: str, on: datetime.date) -> Fragments: ...
 
 
 class Explanation:
@@ -59,7 +96,7 @@ class Explanation:
 
     def __init__(
         self,
-        version: CompiledVersion,
+        version: Version,
         env: Env,
         outcomes: Outcomes,
         notes: Notes,
@@ -311,7 +348,7 @@ class Fragments:
 
     def __init__(
         self,
-        version: CompiledVersion,
+        version: Version,
         lang: str,
         params: Mapping[str, Any],
         params_json: Mapping[str, Any],

@@ -16,8 +16,9 @@ import datetime
 import itertools
 import json
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from grantrules._compiled_rules import _CompiledCriterion
 from grantrules._format import format_value
 from grantrules._json_text import json_text, key_text, value_text
 from grantrules._source import exec_source
@@ -25,9 +26,6 @@ from grantrules.dates import _format_date
 from grantrules.expressions import Compiled, Env, MissingInput
 from grantrules.money import Euro
 from grantrules.rules import Outcome
-
-if TYPE_CHECKING:
-    from grantrules._compiled import _CompiledCriterion
 
 __all__ = ["CriterionText", "InputsText", "criterion_text", "inputs_text", "value_or_none"]
 
