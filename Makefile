@@ -15,14 +15,16 @@ PIP_EXTRA := --no-cache-dir
 endif
 
 STAMP := $(VENV)/.installed
-SOURCES_OF_DEPS := pyproject.toml schemes/ami_ia_hdf/pyproject.toml schemes/detr/pyproject.toml
+SOURCES_OF_DEPS := pyproject.toml schemes/ami_ia_hdf/pyproject.toml schemes/detr/pyproject.toml \
+  schemes/pme_invest_hdf/pyproject.toml
 
 .PHONY: demo test lint typecheck pytest docs bench test-all clean
 
 $(STAMP): $(SOURCES_OF_DEPS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check $(PIP_EXTRA) --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing,prove,batch,dask]" -e schemes/ami_ia_hdf -e schemes/detr --group dev
+	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[testing,prove,batch,dask]" -e schemes/ami_ia_hdf -e schemes/detr \
+	  -e schemes/pme_invest_hdf --group dev
 	@touch $@
 
 demo: $(STAMP)
@@ -37,7 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src schemes/ami_ia_hdf/src schemes/detr/src
+	$(BIN)/mypy src schemes/ami_ia_hdf/src schemes/detr/src schemes/pme_invest_hdf/src
 
 # coverage starts before pytest so that modules imported by the pytest11 and hypothesis
 # entry points (which load grantrules early) are measured from their first line; the suite runs
@@ -48,8 +50,9 @@ pytest: $(STAMP)
 	$(BIN)/python -m coverage erase
 	$(BIN)/python -m coverage run -m pytest -p no:cacheprovider -n 2
 	$(BIN)/python -m coverage combine -q
-	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 --grantrules-scheme=ami-ia-hdf,detr \
-	  --hypothesis-profile=invariants -m grantrules_invariant schemes/ami_ia_hdf/tests schemes/detr/tests
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2 --grantrules-scheme=ami-ia-hdf,detr,pme-invest-hdf \
+	  --hypothesis-profile=invariants -m grantrules_invariant schemes/ami_ia_hdf/tests schemes/detr/tests \
+	  schemes/pme_invest_hdf/tests
 	$(BIN)/python -m coverage report
 	$(BIN)/python -m coverage report --fail-under=100 \
 	  --include='*/grantrules/money.py,*/grantrules/dates.py,*/grantrules/parameters.py,*/grantrules/basis.py'

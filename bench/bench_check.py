@@ -29,6 +29,7 @@ from grantrules.prove import check
 SCHEMES: list[tuple[str, Scheme, datetime.date]] = [
     ("ami-ia-hdf", load_scheme("ami-ia-hdf"), datetime.date(2025, 3, 14)),
     ("detr", load_scheme("detr"), datetime.date(2025, 3, 14)),
+    ("pme-invest-hdf", load_scheme("pme-invest-hdf"), datetime.date(2025, 3, 14)),
     ("sports 2025", sports.SCHEME, datetime.date(2025, 3, 14)),
     ("sports 2026", sports.SCHEME, datetime.date(2026, 3, 14)),
     ("devantures (tutorial)", devantures.scheme, datetime.date(2025, 6, 1)),

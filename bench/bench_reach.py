@@ -53,11 +53,11 @@ def main() -> None:
     parser.add_argument("--scheme", action="append", help="scheme id (default: all installed)")
     parser.add_argument("--examples", type=int, default=300)
     args = parser.parse_args()
-    print(f"{'scheme':<12} {'drawn':>6} {'eligible':>9} {'granted':>8}  only blocker")
+    print(f"{'scheme':<15} {'drawn':>6} {'eligible':>9} {'granted':>8}  only blocker")
     for scheme_id in args.scheme or installed_schemes():
         row = reach(scheme_id, args.examples)
         print(
-            f"{scheme_id:<12} {row['drawn']:>6} {row['eligible']:>9} {row['granted']:>8}  "
+            f"{scheme_id:<15} {row['drawn']:>6} {row['eligible']:>9} {row['granted']:>8}  "
             f"{row['blockers']}"
         )
 

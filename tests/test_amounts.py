@@ -252,7 +252,8 @@ def test_an_amount_rounded_to_the_euro_renders_and_evaluates() -> None:
     )
     fr = award.formula.render(RenderContext("fr"))
     assert fr == (
-        "le plus petit des montants suivants : grant_rate de base (arrondi à l'euro inférieur) "
+        "le plus petit des montants suivants : grant_rate appliqué à base "
+        "(arrondi à l'euro inférieur) "
         "et ceiling"
     )
     en = award.formula.render(RenderContext("en"))

@@ -105,3 +105,29 @@ def test_parameters_load_from_a_resource_that_is_not_a_path() -> None:
     assert len(load_parameters(_Resource(b""))) == 0  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match=r"^zipped\.toml: not UTF-8 text"):
         load_parameters(_Resource(b"\xff"))  # type: ignore[arg-type]
+
+
+def test_lookup_reads_a_grid_of_rates_by_code() -> None:
+    from types import SimpleNamespace
+
+    grid = authoring.lookup(
+        authoring.instruction("aid_rate"),
+        {"5%": Rate("5%"), "10%": Rate("10%"), "20%": Rate("20%")},
+    )
+    chosen = {
+        code: grid.evaluate(SimpleNamespace(instruction=SimpleNamespace(aid_rate=code)))
+        for code in ("5%", "10%", "20%")
+    }
+    assert chosen == {"5%": Rate("5%"), "10%": Rate("10%"), "20%": Rate("20%")}
+    # A rate of the grid applies to an amount like any rate (the units check passes).
+    amount = grid.of(Euro("1000.00"), rounding=authoring.DOWN.to_euro())
+    app = SimpleNamespace(instruction=SimpleNamespace(aid_rate="10%"))
+    assert amount.evaluate(app) == Euro("100.00")
+    assert authoring.lookup(field("x"), {"only": 3}).evaluate(SimpleNamespace(x="any")) == 3
+
+
+def test_lookup_refuses_an_empty_table_or_keys_that_are_not_codes() -> None:
+    with pytest.raises(InvalidArgument, match="at least one code"):
+        authoring.lookup(field("x"), {})
+    with pytest.raises(InvalidArgument, match="keyed by codes"):
+        authoring.lookup(field("x"), {1: Rate("10%")})  # type: ignore[dict-item]

@@ -77,7 +77,9 @@ def outcomes(decision: Any) -> dict[str, Outcome]:
 def test_eligible_application_with_exact_award() -> None:
     decision = evaluate(SCHEME, sports.application())
     assert decision.eligible is True
-    assert decision.award == Euro("5000.00")  # 50 % of 10 000.01 = 5 000.005, rounded down
+    assert decision.award == Euro(
+        "5000.00"
+    )  # 50 % of 10 000.01 = 5 000.005, rounded down to the cent
     assert decision.amount("total_cost") == Euro("10000.01")
     assert decision.amount("eligible_cost") == Euro("10000.01")
     assert set(outcomes(decision).values()) == {Outcome.PASSED}
@@ -115,7 +117,9 @@ def test_rate_the_day_before_the_change() -> None:
 
 def test_rate_the_day_of_the_change() -> None:
     decision = evaluate(SCHEME, sports.application(), on=D(2025, 7, 1))
-    assert decision.award == Euro("4000.00")  # 40 % of 10 000.01 = 4 000.004, rounded down
+    assert decision.award == Euro(
+        "4000.00"
+    )  # 40 % of 10 000.01 = 4 000.004, rounded down to the cent
     assert decision.to_json()["traces"]["award"]["inputs"]["grant_rate"] == "40%"
 
 
@@ -155,7 +159,7 @@ def test_ceiling_applies() -> None:
 
 def test_just_below_the_ceiling() -> None:
     decision = evaluate(SCHEME, with_costs(("equipment", "39999.99")))
-    assert decision.award == Euro("19999.99")  # 19 999.995 rounded down
+    assert decision.award == Euro("19999.99")  # 19 999.995 rounded down to the cent
 
 
 def test_only_eligible_categories_count() -> None:
@@ -167,7 +171,9 @@ def test_only_eligible_categories_count() -> None:
 
 def test_youth_exception_rate() -> None:
     decision = evaluate(SCHEME, app(youth_club=True))
-    assert decision.award == Euro("7000.00")  # 70 % of 10 000.01 = 7 000.007, rounded down
+    assert decision.award == Euro(
+        "7000.00"
+    )  # 70 % of 10 000.01 = 7 000.007, rounded down to the cent
     (award,) = [a for a in decision.amounts if a.id == "award"]
     assert award.exception == "youth"
 
@@ -370,10 +376,11 @@ def test_amount_trace_formula_in_both_languages() -> None:
     fr = evaluate(SCHEME, sports.application()).to_json()["traces"]["award"]["formula"]
     en = evaluate(SCHEME, sports.application(), lang="en").to_json()["traces"]["award"]["formula"]
     assert fr == (
-        "le plus petit des montants suivants : 50\u00a0% du coût éligible (arrondi à l'inférieur) "
+        "le plus petit des montants suivants : 50\u00a0% du coût éligible "
+        "(arrondi au centime inférieur) "
         "et 20\u202f000,00\u00a0€"
     )
-    assert en == "the least of 50% of the eligible cost (rounded down) and €20,000.00"
+    assert en == "the least of 50% of the eligible cost (rounded down to the cent) and €20,000.00"
 
 
 # --- Invalid arguments ------------------------------------------------------------------------

@@ -710,32 +710,38 @@ def test_input_renders_as_kind_and_name() -> None:
 def test_between_renders_parameter_values_in_french() -> None:
     rule = field("total").between(param("min_cost"), param("ceiling"))
     assert rule.render(FR_VALUES) == (
-        f"le coût total se situe entre 1{NNBSP}000,00{NBSP}€ et 20{NNBSP}000,00{NBSP}€"
+        f"le coût total se situe entre 1{NNBSP}000,00{NBSP}€ et 20{NNBSP}000,00{NBSP}€, "
+        "bornes incluses"
     )
 
 
 def test_between_renders_parameter_values_in_english() -> None:
     rule = field("total").between(param("min_cost"), param("ceiling"))
-    assert rule.render(EN_VALUES) == "the total cost is between €1,000.00 and €20,000.00"
+    assert rule.render(EN_VALUES) == (
+        "the total cost is between €1,000.00 and €20,000.00, inclusive"
+    )
 
 
 def test_between_renders_labels_without_values() -> None:
     rule = field("total").between(param("min_cost"), param("ceiling"))
-    assert rule.render(FR) == "le coût total se situe entre le coût minimal et le plafond"
-    assert rule.render(RenderContext("en")) == "total is between min_cost and ceiling"
+    assert rule.render(FR) == (
+        "le coût total se situe entre le coût minimal et le plafond, bornes incluses"
+    )
+    assert rule.render(RenderContext("en")) == "total is between min_cost and ceiling, inclusive"
 
 
 def test_rate_of_renders_with_contraction_and_rounding() -> None:
     award = minimum(param("rate").of(field("total"), rounding=DOWN), param("ceiling"))
     assert award.render(FR_VALUES) == (
-        f"le plus petit des montants suivants : 50{NBSP}% du coût total (arrondi à l'inférieur) "
+        f"le plus petit des montants suivants : 50{NBSP}% du coût total "
+        "(arrondi au centime inférieur) "
         f"et 20{NNBSP}000,00{NBSP}€"
     )
     assert award.render(EN_VALUES) == (
-        "the least of 50% of the total cost (rounded down) and €20,000.00"
+        "the least of 50% of the total cost (rounded down to the cent) and €20,000.00"
     )
     assert param("rate").of(field("x"), rounding=HALF_UP).render(EN) == (
-        "the rate of x (rounded half up)"
+        "the rate of x (rounded half up to the cent)"
     )
 
 
@@ -771,7 +777,7 @@ def test_nested_subtraction_renders_unambiguously() -> None:
         (field("x") >= 3, "x atteint au moins 3", "x is at least 3"),
         (
             ~(field("x") == "A"),
-            "il est faux que x égale 'A'",
+            "la condition « x égale 'A' » n'est pas remplie",
             "it is not the case that x equals 'A'",
         ),
         (field("x").is_set(), "x figure au dossier", "x is given"),
@@ -800,7 +806,7 @@ def test_nested_subtraction_renders_unambiguously() -> None:
         ),
         (
             sum_of(lines.amount),
-            "la somme de lines[].amount sur lines",
+            "la somme, sur lines, de lines[].amount",
             "the sum of lines[].amount over lines",
         ),
         (

@@ -66,7 +66,7 @@ def test_an_invariant_is_data() -> None:
     text = invariant.render(RenderContext("en", {**total.labels(), **award.labels()}))
     assert text == (
         "when the application is eligible and applicant.legal_category starts with (72): "
-        "the award is at most feder_rate of the total cost (rounded down)"
+        "the award is at most feder_rate of the total cost (rounded down to the cent)"
     )
     french = invariant.render(RenderContext("fr", {**total.labels(), **award.labels()}))
     assert french.startswith("lorsque le dossier est éligible et ")

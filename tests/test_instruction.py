@@ -134,7 +134,32 @@ def test_a_missing_instructor_input_is_missing_by_name_not_a_crash() -> None:
     )
     # The author's own criteria reading them are missing too, not failed, nor pending inputs.
     assert decision.criterion("committee.score").outcome is Outcome.MISSING
-    assert decision.criterion("instruction.award_within_cap").outcome is Outcome.MISSING
+    within = decision.criterion("instruction.award_within_cap")
+    assert within.outcome is Outcome.MISSING
+    # It read the award, which lacked the committee's rate: the message names the rate, the
+    # input someone must give, not the intermediate amount.
+    assert within.message == (
+        "Information missing to check this criterion: instruction.granted_rate."
+    )
+    (award,) = (a for a in decision.amounts if a.id == "award")
+    assert award.missing == "instruction.granted_rate"  # shown as 0.00: ineligible
+
+
+def test_the_reference_interpreter_names_the_same_pending_input() -> None:
+    """compiled_matches_reference compares the missing input each criterion names: the
+    reference semantics trace a missing amount back to the input it lacked, as evaluate()."""
+    from grantrules.serde import structure_application
+    from grantrules.testing import reference
+    from grantrules.testing.invariants import Subject
+
+    application = structure_application(SCHEME, _document())
+    found = reference.decide(SCHEME, application)
+    assert found.outcomes["instruction.award_within_cap"] == (
+        "missing",
+        None,
+        "instruction.granted_rate",
+    )
+    reference.compiled_matches_reference(Subject(SCHEME), application)
 
 
 def test_supplying_the_inputs_changes_the_decision() -> None:
@@ -145,7 +170,7 @@ def test_supplying_the_inputs_changes_the_decision() -> None:
     supplied = decision.criterion("instruction.granted_rate")
     assert supplied.outcome is Outcome.PASSED
     assert supplied.message == (
-        "Décision de l'autorité instructrice : le taux retenu par le comité = 40\u00a0%."
+        "Décision de l'autorité instructrice pour le taux retenu par le comité : 40\u00a0%."
     )
 
 

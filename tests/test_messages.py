@@ -188,7 +188,7 @@ def test_reports_write_rates_the_french_way_and_yes_no_parameters_by_label() -> 
     decision = evaluate(scheme, json.loads(example.read_text(encoding="utf-8")))
     text = decision_text(decision, "fr", scheme=scheme)
     assert "feder_rate = 60\u00a0%" in text
-    assert "et l'éligibilité de la TVA non récupérable, sinon" in text
+    assert "et la TVA non récupérable est éligible, sinon" in text
     assert " et oui, sinon" not in text
 
 

@@ -53,10 +53,14 @@ class TestRounding:
     @pytest.mark.parametrize(
         ("rounding", "fr", "en"),
         [
-            (DOWN, "arrondi à l'inférieur", "rounded down"),
-            (UP, "arrondi au supérieur", "rounded up"),
-            (HALF_UP, "arrondi au plus proche", "rounded half up"),
-            (HALF_EVEN, "arrondi au plus proche (au pair)", "rounded half to even"),
+            (DOWN, "arrondi au centime inférieur", "rounded down to the cent"),
+            (UP, "arrondi au centime supérieur", "rounded up to the cent"),
+            (HALF_UP, "arrondi au centime le plus proche", "rounded half up to the cent"),
+            (
+                HALF_EVEN,
+                "arrondi au centime le plus proche (au pair)",
+                "rounded half to even to the cent",
+            ),
         ],
     )
     def test_labels(self, rounding: Rounding, fr: str, en: str) -> None:

@@ -73,7 +73,7 @@ def test_eligible_report_in_french() -> None:
     assert f"- award (la subvention) : 5{NNBSP}000,00{NBSP}€" in text
     assert (
         f"    Calcul : le plus petit des montants suivants : 50{NBSP}% du coût éligible "
-        "(arrondi à l'inférieur)" in text
+        "(arrondi au centime inférieur)" in text
     )
     assert f"ceiling = 20{NNBSP}000,00{NBSP}€" in text
     assert "- size : large" in text
@@ -168,10 +168,10 @@ def test_reglement_in_french() -> None:
     assert "- Exceptions : par exception (handisport), si 'handisport' figure parmi" in markdown
     assert "- Fondement : Délibération du conseil municipal n° 2024-112, art. 6" in markdown
     assert "#### `award` — la subvention (montant de l'aide)" in markdown
-    assert "- Arrondi : arrondi à l'inférieur" in markdown
+    assert "- Arrondi : arrondi au centime inférieur" in markdown
     assert (
-        "- Calcul : le plus petit des montants suivants : le taux de subvention du coût éligible"
-        in markdown
+        "- Calcul : le plus petit des montants suivants : le taux de subvention appliqué au "
+        "coût éligible" in markdown
     )
     assert "#### `grant_rate` — le taux de subvention" in markdown
     assert (
@@ -185,8 +185,9 @@ def test_reglement_in_french() -> None:
 def test_reglement_on_a_day_writes_parameter_values() -> None:
     markdown = scheme_markdown(SCHEME, "en", on=datetime.date(2025, 8, 1))
     assert "## Rules in force on 1 August 2025 (version of 1 January 2025)" in markdown
-    assert "- Computation: the least of 40% of the eligible cost (rounded down) and €20,000.00" in (
-        markdown
+    assert (
+        "- Computation: the least of 40% of the eligible cost (rounded down to the cent) and "
+        "€20,000.00" in (markdown)
     )
     assert "applicant.insured" not in markdown  # a rule of the 2026 version
     assert_well_nested(headings(markdown))

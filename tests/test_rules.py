@@ -377,7 +377,7 @@ def test_amount_exception_label_is_reported() -> None:
     decision = evaluate(sports.SCHEME, club(youth_club=True))
     (award,) = [a for a in decision.amounts if a.id == "award"]
     assert award.exception == "youth"
-    assert award.value == Euro("7000.00")  # 70 % of 10 000.01, rounded down
+    assert award.value == Euro("7000.00")  # 70 % of 10 000.01, rounded down to the cent
     assert decision.to_json()["traces"]["award"]["exception"] == "youth"
 
 

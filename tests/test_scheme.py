@@ -180,7 +180,7 @@ def test_the_2026_version_adds_one_criterion() -> None:
 def test_with_parameters_changes_the_award_and_is_recorded() -> None:
     what_if = sports.SCHEME.with_parameters(grant_rate="30%")
     decision = evaluate(what_if, sports.application())
-    assert decision.award == Euro("3000.00")  # 30 % of 10 000.01, rounded down
+    assert decision.award == Euro("3000.00")  # 30 % of 10 000.01, rounded down to the cent
     assert decision.provenance.overrides == {"grant_rate": "30%"}
     assert decision.to_json()["provenance"]["overrides"] == {"grant_rate": "30%"}
 

@@ -160,7 +160,7 @@ class CompiledVersion:
         }
         if eligible is None:
             outcomes = tuple(
-                compiled.by_closures(env) if outcome is SLOW else outcome
+                _caused(compiled.by_closures(env), notes) if outcome is SLOW else outcome
                 for compiled, outcome in zip(self.criteria, outcomes, strict=True)
             )
             eligible = self._eligible(outcomes)
@@ -169,7 +169,7 @@ class CompiledVersion:
     def _by_closures(self, env: Env) -> Evaluation:
         """The evaluation by the reference semantics alone, rule by rule."""
         notes = self._amounts(env)
-        outcomes = tuple(compiled.by_closures(env) for compiled in self.criteria)
+        outcomes = tuple(_caused(compiled.by_closures(env), notes) for compiled in self.criteria)
         derived = {name: json_value(value_or_none(fn, env)) for name, fn in self.derived}
         holds = tuple(SLOW for _, applies in self.obligations if applies is not None)
         return Evaluation(notes, outcomes, self._eligible(outcomes), derived, holds, None)
@@ -274,7 +274,9 @@ class CompiledVersion:
                 )
                 notes[amount.id] = (label, None)
             except MissingInput as missing:
-                value, notes[amount.id] = None, (None, missing.name)
+                # An amount lacking an earlier amount lacks what that one lacked: name the
+                # input the applicant or the instructor must give, not an intermediate sum.
+                value, notes[amount.id] = None, (None, _cause(notes, missing.name))
             except GrantRulesError:
                 raise
             except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
@@ -409,6 +411,22 @@ class CompiledVersion:
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 _ZERO = Euro.ZERO
 _decision = Decision._evaluated
+
+
+def _cause(notes: dict[str, tuple[str | None, str | None]], name: str) -> str:
+    """The input behind ``name``: the one the amount ``name`` lacked, else ``name`` itself."""
+    note = notes.get(name)
+    return name if note is None or note[1] is None else note[1]
+
+
+def _caused(
+    result: tuple[Outcome, str | None, str | None], notes: dict[str, tuple[str | None, str | None]]
+) -> tuple[Outcome, str | None, str | None]:
+    """A criterion's result naming the input behind a missing amount it read."""
+    missing = result[2]
+    if missing is None:
+        return result
+    return result[0], result[1], _cause(notes, missing)
 
 
 class Evaluation(NamedTuple):

@@ -70,7 +70,7 @@ class Amount(Expr):
     >>> award = Amount("award", minimum(param("feder_rate").of(total), param("ceiling")),
     ...                basis=Basis("Délibération n° 2024-112"), rounding=DOWN)
     >>> award.formula.render(RenderContext("en", total.labels()))
-    'the least of feder_rate of the total cost (rounded down) and ceiling'
+    'the least of feder_rate of the total cost (rounded down to the cent) and ceiling'
     >>> sorted(award.depends_on())
     ['total_cost']
 

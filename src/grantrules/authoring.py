@@ -26,6 +26,9 @@ evaluating an application stays light.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from grantrules.amounts import Amount
 from grantrules.basis import Basis
 from grantrules.call import (
@@ -38,7 +41,7 @@ from grantrules.call import (
     Transition,
 )
 from grantrules.dates import DateRange
-from grantrules.errors import SchemeDefinitionError
+from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.expressions import (
     Expr,
     collection,
@@ -117,6 +120,7 @@ __all__ = [
     "instruction",
     "list_of",
     "load_parameters",
+    "lookup",
     "maximum",
     "minimum",
     "param",
@@ -125,3 +129,36 @@ __all__ = [
     "sum_of",
     "when",
 ]
+
+
+def lookup(code: Expr, table: Mapping[str, Any]) -> Expr:
+    """The value ``table`` gives the code ``code``: a chain of :func:`when` built from a table,
+    such as a grid of rates the authority chooses from (``{"10%": Rate("10%"), ...}``).
+
+    The last entry answers for any code the others do not name: give the table every value
+    of the code's ``Literal`` field (which the application's validation enforces), and the
+    chain is exact.  A code (rather than a :class:`Rate` field) is what every reader of the
+    tree can follow, the analyser included, which draws rates only from constants.
+
+    Raises:
+        InvalidArgument: the table is empty, or a key is not a string.
+
+    >>> from types import SimpleNamespace
+    >>> from grantrules.expressions import RenderContext
+    >>> grid = lookup(instruction("aid_rate"), {"10%": Rate("10%"), "20%": Rate("20%")})
+    >>> grid.evaluate(SimpleNamespace(instruction=SimpleNamespace(aid_rate="10%")))
+    Rate('0.1')
+    >>> grid.render(RenderContext("en"))
+    "10% if instruction.aid_rate equals '10%', otherwise 20%"
+
+    .. versionadded:: 0.2
+    """
+    if not table:
+        raise InvalidArgument("lookup() needs a table of at least one code")
+    if not all(isinstance(key, str) for key in table):
+        raise InvalidArgument(f"lookup() takes a table keyed by codes (strings), got {table!r}")
+    *others, last = table.items()
+    result = const(last[1])
+    for key, value in reversed(others):
+        result = when(code == key, value, result)
+    return result

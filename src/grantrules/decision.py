@@ -137,7 +137,7 @@ class AmountResult:
     >>> from grantrules.testing.examples import example_document, example_scheme
     >>> award = evaluate(example_scheme(), example_document(), lang="en").amounts[-1]
     >>> award.id, award.value, award.formula
-    ('award', Euro('600.00'), '50% of total (rounded down)')
+    ('award', Euro('600.00'), '50% of total (rounded down to the cent)')
 
     .. versionadded:: 0.1
     """

@@ -158,6 +158,15 @@ class RenderContext:
             if texts.get("number") == "plural" and "fr" in texts
         )
 
+    def feminine_labels(self) -> frozenset[str]:
+        """The French labels that say they are feminine (``"gender": "feminine"``), for a
+        label whose article does not tell (« l'intensité maximale »)."""
+        return frozenset(
+            texts["fr"]
+            for texts in self.labels.values()
+            if texts.get("gender") == "feminine" and "fr" in texts
+        )
+
     def words(self, fr: str, en: str) -> str:
         return fr if self.lang == "fr" else en
 
@@ -416,9 +425,27 @@ def _plural(text: str, ctx: RenderContext | None = None) -> bool:
     """Whether a French noun phrase is plural, as its article says (« les autres
     financements publics ») or its label does (``"number": "plural"``, for a label without
     an article such as « frais de mission »): the verb then agrees in number."""
-    if text.startswith(("les ", "des ")):  # « (les aides + l'aide) » is one sum
+    if text.startswith(("les ", "des ")):
+        return True
+    if text.startswith("(") and " + " in text:
+        # « (l'aide FEDER + les autres financements publics) ne dépassent pas » : the terms
+        # of a sum are the subject, as in « l'aide et les autres financements ne dépassent ».
         return True
     return ctx is not None and text in ctx.plural_labels()
+
+
+def _feminine(text: str, ctx: RenderContext) -> bool:
+    """Whether a French noun phrase is feminine, as its article says or its label does."""
+    return text.startswith(("la ", "une ")) or text in ctx.feminine_labels()
+
+
+def _a(text: str) -> str:
+    """French 'à' before a noun phrase, contracted as grammar requires (au, aux)."""
+    if text.startswith("le "):
+        return "au " + text[3:]
+    if text.startswith("les "):
+        return "aux " + text[4:]
+    return "à " + text
 
 
 def _binary(ctx: RenderContext, op: str, left: str, right: str) -> str:
@@ -846,7 +873,10 @@ class Between(Expr):
     def render(self, ctx: RenderContext) -> str:
         v, lo, hi = (c.render(ctx) for c in self.children())
         situe = _verb(ctx, v, "se situe", "se situent")
-        return ctx.words(f"{v} {situe} entre {lo} et {hi}", f"{v} is between {lo} and {hi}")
+        return ctx.words(
+            f"{v} {situe} entre {lo} et {hi}, bornes incluses",
+            f"{v} is between {lo} and {hi}, inclusive",
+        )
 
 
 @attrs.frozen(eq=False)
@@ -914,7 +944,12 @@ class Not(Expr):
             figure = _verb(ctx, v, "figure", "figurent")
             return ctx.words(f"{v} ne {figure} pas parmi ({vs})", f"{v} is not one of ({vs})")
         text = _paren(inner, ctx)
-        return ctx.words(f"il est faux que {text}", f"it is not the case that {text}")
+        # « il est faux que » would want the subjunctive after it; naming the condition
+        # needs no change of mood, whatever the label says.
+        return ctx.words(
+            f"la condition « {inner.render(ctx)} » n'est pas remplie",
+            f"it is not the case that {text}",
+        )
 
 
 @attrs.frozen(eq=False)
@@ -1019,9 +1054,16 @@ class ApplyRate(Expr):
         return apply_rate
 
     def render(self, ctx: RenderContext) -> str:
-        r, a = _rate_text(self.rate, ctx), _paren(self.amount, ctx)
+        r, base = _rate_text(self.rate, ctx), _paren(self.amount, ctx)
         how = self.rounding.label(ctx.lang)
-        return ctx.words(f"{r} {de(a)} ({how})", f"{r} of {a} ({how})")
+        if ctx.lang == "fr" and not r[:1].isdigit() and not r.startswith("("):
+            # A rate by its name: « le taux FEDER appliqué au coût éligible », where « le taux
+            # FEDER du coût éligible » would read as the rate belonging to the cost.
+            applied = "appliquée" if _feminine(r, ctx) else "appliqué"
+            if _plural(r, ctx):
+                applied += "s"
+            return f"{r} {applied} {_a(base)} ({how})"
+        return ctx.words(f"{r} {de(base)} ({how})", f"{r} of {base} ({how})")
 
 
 def _rate_text(rate: Expr, ctx: RenderContext) -> str:
@@ -1205,8 +1247,10 @@ class Aggregate(Expr):
         assert self.value is not None
         v = self.value.render(ctx)
         if self.kind == "sum":
+            # The condition qualifies the items, so it follows the collection: « la somme, sur
+            # les dépenses dont …, du montant », not « la somme du montant sur les dépenses dont ».
             return ctx.words(
-                f"la somme {de(v)} sur {coll}{cond}", f"the sum of {v} over {coll}{cond}"
+                f"la somme, sur {coll}{cond}, {de(v)}", f"the sum of {v} over {coll}{cond}"
             )
         return ctx.words(f"la liste {de(v)} sur {coll}{cond}", f"the list of {v} over {coll}{cond}")
 

@@ -91,7 +91,7 @@ class Rounding(enum.Enum):
     which for the (non-negative) aid amounts means never awarding more than the exact figure.
 
     >>> Rounding.HALF_UP.label("en")
-    'rounded half up'
+    'rounded half up to the cent'
     >>> [Euro("0.05").scale(Decimal("0.5"), rounding) for rounding in (DOWN, HALF_EVEN, UP)]
     [Euro('0.02'), Euro('0.02'), Euro('0.03')]
 
@@ -107,7 +107,7 @@ class Rounding(enum.Enum):
         """Return the short wording used when rendering a rule, in ``lang`` ("fr" or "en").
 
         >>> DOWN.label("fr")
-        "arrondi à l'inférieur"
+        'arrondi au centime inférieur'
         """
         return _ROUNDING_LABELS[_check_lang(lang)][self]
 
@@ -164,16 +164,16 @@ class Rounding(enum.Enum):
 
 _ROUNDING_LABELS = {
     "fr": {
-        Rounding.DOWN: "arrondi à l'inférieur",
-        Rounding.HALF_UP: "arrondi au plus proche",
-        Rounding.HALF_EVEN: "arrondi au plus proche (au pair)",
-        Rounding.UP: "arrondi au supérieur",
+        Rounding.DOWN: "arrondi au centime inférieur",
+        Rounding.HALF_UP: "arrondi au centime le plus proche",
+        Rounding.HALF_EVEN: "arrondi au centime le plus proche (au pair)",
+        Rounding.UP: "arrondi au centime supérieur",
     },
     "en": {
-        Rounding.DOWN: "rounded down",
-        Rounding.HALF_UP: "rounded half up",
-        Rounding.HALF_EVEN: "rounded half to even",
-        Rounding.UP: "rounded up",
+        Rounding.DOWN: "rounded down to the cent",
+        Rounding.HALF_UP: "rounded half up to the cent",
+        Rounding.HALF_EVEN: "rounded half to even to the cent",
+        Rounding.UP: "rounded up to the cent",
     },
 }
 

@@ -220,8 +220,8 @@ _NOT_SUPPLIED = {  # never shown: the condition holds once the input is there
     "en": "Awaiting the instructing authority's decision: {label}.",
 }
 _SUPPLIED = {
-    "fr": "Décision de l'autorité instructrice : {label} = {%s}.",
-    "en": "The instructing authority's decision: {label} = {%s}.",
+    "fr": "Décision de l'autorité instructrice pour {label} : {%s}.",
+    "en": "The instructing authority's decision on {label}: {%s}.",
 }
 
 
@@ -437,7 +437,7 @@ def pending_criterion(path: str, basis: Basis, label: Texts | None = None) -> Cr
     >>> print(rule.message("missing", {"missing": "instruction.score"}, "en"))
     Awaiting the instructing authority's decision: the committee's score (instruction.score).
     >>> rule.message("passed", {"instruction.score": 14}, "fr")
-    "Décision de l'autorité instructrice : la note du comité = 14."
+    "Décision de l'autorité instructrice pour la note du comité : 14."
 
     .. versionadded:: 0.2
     """

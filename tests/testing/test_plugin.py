@@ -228,11 +228,11 @@ def test_a_scheme_nothing_can_satisfy_fails_as_vacuous(project: pytest.Pytester)
     result.stdout.fnmatch_lines(
         [
             "*invariant award_within_rate fails on scheme 'unreachable.py:SCHEME'*",
-            "*vacuous on scheme*reached by 0 of 50 examples, fewer than the 1 required*",
+            "*vacuous on scheme*reached by 0 of * examples, fewer than the 1 required*",
             "*project.below_min_cost (*",
             "*grantrules invariants: examples that reached each check*",
-            "*::award_within_rate *0 of 50",
-            "*::scheme.within_rate *0 of 50",
+            "*::award_within_rate *0 of *",
+            "*::scheme.within_rate *0 of *",
         ]
     )
     # The ini option turns the guard off, for every scheme or for one.

@@ -184,10 +184,11 @@ def test_generated_applications_reach_eligibility() -> None:
 
     draw()
     assert seen["all"] == 150
-    assert seen["eligible"] >= 15, seen
-    # Few generated financing plans leave room for State aid (3 of 150 today); the invariant
+    # 12 of 150 today (derandomised), starting from the solver's witnesses; the invariant
     # suite's vacuity guard checks that the award invariants are reached often enough.
-    assert seen["granted"] > 0, seen
+    assert seen["eligible"] >= 10, seen
+    # A plan leaving no room for State aid is refused (award.positive): eligible means granted.
+    assert seen["granted"] == seen["eligible"], seen
 
 
 def test_the_reglement_reads_correctly_in_french() -> None:
@@ -203,10 +204,11 @@ def test_the_reglement_reads_correctly_in_french() -> None:
     # Codes by their labels.
     assert "« rénovation énergétique des bâtiments scolaires »" in text
     assert "school_energy_renovation »" not in text
-    # Nested extrema read as lists, « de » contracted, no gendered participle.
+    # Nested extrema read as lists, « de » contracted, a rate named « appliqué à » its base.
     assert (
-        "le plus petit des montants suivants : le taux maximal de subvention de la dépense "
-        "subventionnable (arrondi à l'euro inférieur), la marge d'aide publique et le montant "
+        "le plus petit des montants suivants : le taux maximal de subvention appliqué à la "
+        "dépense subventionnable (arrondi à l'euro inférieur), la marge d'aide publique et le "
+        "montant "
         "retenu par le préfet, le tout arrondi à l'euro inférieur"
     ) in text
     assert " de le " not in text

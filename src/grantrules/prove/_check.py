@@ -21,6 +21,7 @@ from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.evaluate import evaluate
 from grantrules.expressions import Env
 from grantrules.prove._claims import Claim, Options, Texts, claims
+from grantrules.prove._context import fresh_context
 from grantrules.prove._decision import Symbolic, symbolic
 from grantrules.prove._declared import declared_claims
 from grantrules.prove._document import document
@@ -295,6 +296,18 @@ def _analyse(
     timeout: float,
     options: Options,
     proofs: bool = True,
+) -> Report:
+    with fresh_context():
+        return _analysis(scheme, day, max_items, timeout, options, proofs)
+
+
+def _analysis(
+    scheme: Scheme,
+    day: datetime.date,
+    max_items: int,
+    timeout: float,
+    options: Options,
+    proofs: bool,
 ) -> Report:
     started = time.perf_counter()
     sym = symbolic(scheme, day, max_items)

@@ -46,7 +46,7 @@ from grantrules.testing._subject import (
     VacuousInvariant,
     min_reach,
 )
-from grantrules.testing.strategies import applications
+from grantrules.testing.strategies import _witnesses, applications
 
 __all__ = [
     "INVARIANTS",
@@ -161,7 +161,12 @@ class Invariant:
         counted = reach if reach is not None else Reach()
         run_one = self._run_one(subject, counted)
         chosen = _without_clocks(settings)
-        hypothesis_test = chosen(given(self.strategy(subject))(run_one))
+        hypothesis_test = given(self.strategy(subject))(run_one)
+        if self.strategy is _applications_of:
+            # Every outcome the solver could reach is tried as it is, whatever the draws.
+            for witness in _witnesses(subject.scheme, subject.config.on):
+                hypothesis_test = hypothesis.example(witness)(hypothesis_test)
+        hypothesis_test = chosen(hypothesis_test)
         needed = min_reach(subject.config, chosen.max_examples)
 
         def test() -> None:

@@ -79,7 +79,8 @@ def pytest_collection_modifyitems(
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Per invariant of the suite, how many generated examples reached its check."""
+    """Per invariant of the suite, how many generated examples reached its check, and whether
+    the examples started from the solver's witnesses."""
     rows = [
         (report.nodeid, value)
         for reports in terminalreporter.stats.values()
@@ -91,6 +92,14 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not rows:
         return
     terminalreporter.section("grantrules invariants: examples that reached each check")
+    from grantrules.testing.strategies import witness_seeding
+
+    why_not = witness_seeding()
+    terminalreporter.write_line(
+        "examples start from the solver's witnesses too (each one tried as it is, then moved)"
+        if why_not is None
+        else f"the generator alone draws the examples: {why_not}"
+    )
     width = max(len(nodeid) for nodeid, _ in rows)
     for nodeid, (reached, examples) in sorted(rows):
         terminalreporter.write_line(f"{nodeid:<{width}}  {reached:>5} of {examples}")

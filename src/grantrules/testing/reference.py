@@ -122,6 +122,12 @@ def _verdict(criterion: Criterion, env: Env) -> Verdict:
     return ("passed" if held else "failed"), label, None
 
 
+def _caused(verdict: Verdict, causes: Mapping[str, str]) -> Verdict:
+    """The verdict naming the input behind a missing amount it read."""
+    outcome, label, missing = verdict
+    return outcome, label, causes.get(missing, missing) if missing is not None else None
+
+
 def _or_none(expression: Any, env: Env) -> Any:
     try:
         return _value(expression, env)
@@ -156,14 +162,18 @@ def decide(scheme: Scheme, application: Any, on: datetime.date | None = None) ->
     version = scheme.version_at(day)
     env = Env(application, _parameters(version, day), {}, day)
     labels: dict[str, str | None] = {}
+    # The input each amount lacked: a criterion reading a missing amount names that input,
+    # the one someone must give, rather than the amount (``award``).
+    causes: dict[str, str] = {}
     for amount in version.amounts:  # in dependency order (SchemeVersion sorts them)
         owner = f"amount {amount.id}"
         try:
             value, labels[amount.id] = _with_exceptions(
                 owner, amount.formula, amount.exceptions, env
             )
-        except MissingInput:
+        except MissingInput as missing:
             value, labels[amount.id] = None, None
+            causes[amount.id] = causes.get(missing.name, missing.name)
         except GrantRulesError:
             raise
         except (TypeError, ValueError, ArithmeticError, AttributeError) as error:
@@ -171,7 +181,7 @@ def decide(scheme: Scheme, application: Any, on: datetime.date | None = None) ->
         if value is not None and not isinstance(value, Euro):
             raise EvaluationError(f"amount {amount.id} gave {value!r}, not a Euro amount")
         env.amounts[amount.id] = value
-    outcomes = {c.id: _verdict(c, env) for c in version.criteria}
+    outcomes = {c.id: _caused(_verdict(c, env), causes) for c in version.criteria}
     eligible = not any(
         outcomes[c.id][0] in ("failed", "missing")
         for c in version.criteria

@@ -281,7 +281,7 @@ def cost_lines(scheme: Scheme | None = None) -> st.SearchStrategy[Any]:
 
 
 def applications(
-    scheme: Scheme, on: datetime.date | None = None, *, from_witnesses: bool = False
+    scheme: Scheme, on: datetime.date | None = None, *, from_witnesses: bool = True
 ) -> st.SearchStrategy[Any]:
     """Applications to ``scheme``: instances of ``scheme.application_type``.
 
@@ -293,21 +293,22 @@ def applications(
     at, just below and just above its value, and sums such as ``total_cost`` are reached
     exactly by splitting the target into cost lines.
 
-    With ``from_witnesses`` and the solver installed (``grantrules[prove]``), one example in
-    ten starts from an application :func:`grantrules.prove.witness_documents` built to reach an
-    outcome of a rule (each criterion passed, failed or not applicable, each exception applied
-    or not, an eligible award), about half of them then moved a cent or a day around the rules'
+    With the solver installed (``grantrules[prove]``), one example in ten starts from an
+    application :func:`grantrules.prove.witness_documents` built to reach an outcome of a rule
+    (each criterion passed, failed or not applicable, each exception applied or not, an
+    eligible award), about half of them then moved a cent or a day around the rules'
     thresholds: eligibility and the rules' outcomes come out for schemes the generator alone
-    does not reach.  Without the solver the generator alone draws (:func:`witness_seeding`
-    says why).  It is not the default: z3 keeps one context per process, so the witnesses it
-    finds (all valid) depend on what it analysed before, and derandomised runs would then
-    depend on which tests ran first.
+    does not reach.  Each analysis has a solver context of its own, so the witnesses depend on
+    the scheme and the date only and derandomised runs stay reproducible.  Without the solver
+    the generator alone draws (:func:`witness_seeding` says why, and so does the invariant
+    suite's summary).
 
     Args:
         scheme: the scheme whose applications to generate.
         on: the evaluation date the applications are meant for; only the rules in force on
             that day then provide thresholds.  By default every version's do.
-        from_witnesses: also start from the solver's witnesses (see above).
+        from_witnesses: also start from the solver's witnesses (see above); ``False`` for
+            the generator alone.
 
     Raises:
         InvalidArgument: ``scheme`` is not a Scheme or ``on`` not a date.
@@ -321,6 +322,8 @@ def applications(
     ((), Euro('0.00'))
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       Starts from the solver's witnesses by default.
     """
     _check_scheme(scheme)
     day = _check_on(on)

@@ -128,6 +128,15 @@ prior_de_minimis = Amount(
 )
 
 
+#: No text of the call found (inferred): public money may not fund more than the project costs.
+CPR_DOUBLE_FUNDING = Basis(
+    "Règlement (UE) 2021/1060",
+    "art. 63(9)",
+    url=CPR,
+    reliability="inferred",
+)
+
+
 def amounts() -> tuple[Amount, ...]:
     return (
         total_cost,
@@ -327,7 +336,7 @@ def criteria() -> tuple[Criterion, ...]:
             basis=AMI_INFERRED,
             title={"fr": "Plan de financement équilibré", "en": "Balanced financing plan"},
             failed={
-                "fr": "Le plan de financement ({financing_total}) doit égaler le coût total "
+                "fr": "Le plan de financement ({financing_total}) doit être égal au coût total "
                 "({total_cost}).",
                 "en": "The financing plan ({financing_total}) must equal the total cost "
                 "({total_cost}).",
@@ -367,6 +376,26 @@ def criteria() -> tuple[Criterion, ...]:
                 "minimale ne s'applique pas.",
                 "en": "The applicant is neither a local authority nor a grouping: the minimum "
                 "share does not apply.",
+            },
+        ),
+        Criterion(
+            "financing.within_cost",
+            award + other_public <= param("max_public_funding_rate").of(total_cost, rounding=DOWN),
+            basis=CPR_DOUBLE_FUNDING,
+            title={"fr": "Pas de surfinancement", "en": "No over-funding"},
+            failed={
+                "fr": "L'aide FEDER ({award}) et les autres financements publics "
+                "({other_public_funding}) dépassent ensemble {max_public_funding_rate} du coût "
+                "total ({total_cost}).",
+                "en": "The FEDER award ({award}) and the other public funding "
+                "({other_public_funding}) together exceed {max_public_funding_rate} of the total "
+                "cost ({total_cost}).",
+            },
+            passed={
+                "fr": "L'aide FEDER et les autres financements publics ne dépassent pas, "
+                "ensemble, {max_public_funding_rate} du coût total ({total_cost}).",
+                "en": "The FEDER award and the other public funding stay within "
+                "{max_public_funding_rate} of the total cost ({total_cost}).",
             },
         ),
         Criterion(
@@ -411,7 +440,7 @@ def criteria() -> tuple[Criterion, ...]:
                 "({award}); the financing plan will be adjusted.",
             },
             passed={
-                "fr": "Le FEDER demandé égale l'aide calculée ({award}).",
+                "fr": "Le montant de FEDER demandé est égal à l'aide calculée ({award}).",
                 "en": "The FEDER requested equals the computed award ({award}).",
             },
         ),
@@ -504,7 +533,7 @@ def invariants() -> tuple[Invariant, ...]:
 
     They restate the award formula and the own-share criterion from the other side, so that a
     change to one that breaks the promise is caught: a rounding turned UP, a ceiling dropped,
-    the own share's threshold rounded down.
+    the own share's threshold rounded down to the cent.
     """
     public_funding = award + other_public
     return (
@@ -526,6 +555,17 @@ def invariants() -> tuple[Invariant, ...]:
             message={
                 "fr": "L'aide FEDER ne dépasse jamais {award_ceiling}.",
                 "en": "The FEDER award never exceeds {award_ceiling}.",
+            },
+        ),
+        Invariant(
+            "financing.within_cost",
+            public_funding <= total_cost,
+            basis=CPR_DOUBLE_FUNDING,
+            message={
+                "fr": "L'aide FEDER et les autres financements publics ne dépassent jamais, "
+                "ensemble, le coût total du projet.",
+                "en": "The FEDER award and the other public funding never exceed, together, "
+                "the project's total cost.",
             },
         ),
         Invariant(

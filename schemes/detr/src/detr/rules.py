@@ -431,7 +431,7 @@ def _project() -> tuple[Criterion, ...]:
             basis=RULES,
             title={"fr": "Plan de financement équilibré", "en": "Balanced financing plan"},
             failed={
-                "fr": "Le plan de financement ({financing_total}) doit égaler le coût total HT "
+                "fr": "Le plan de financement ({financing_total}) doit être égal au coût total HT "
                 "({total_cost}).",
                 "en": "The financing plan ({financing_total}) must equal the total cost "
                 "excluding VAT ({total_cost}).",
@@ -544,6 +544,24 @@ def _instruction() -> tuple[Criterion, ...]:
             },
         ),
         Criterion(
+            "award.positive",
+            # A grant of 0.00 is a refusal: say why rather than call the project eligible.
+            award > Euro.ZERO,
+            basis=RULES,
+            title={"fr": "Subvention non nulle", "en": "A grant above zero"},
+            failed={
+                "fr": "La subvention calculée ({award}) est nulle : la place laissée à l'aide de "
+                "l'État par le plan de financement, ou le montant retenu par le préfet, est "
+                "nul.",
+                "en": "The computed grant ({award}) is zero: the room the financing plan leaves "
+                "for State aid, or the amount the prefect granted, is zero.",
+            },
+            passed={
+                "fr": "La subvention calculée ({award}) est positive.",
+                "en": "The computed grant ({award}) is above zero.",
+            },
+        ),
+        Criterion(
             "award.within_maximum",
             granted_amount <= maximum_award,
             severity=Severity.WARNING,
@@ -577,7 +595,8 @@ def _instruction() -> tuple[Criterion, ...]:
                 "eligible cost ({eligible_cost}).",
             },
             passed={
-                "fr": "La subvention ({award}) atteint le taux minimal de {min_rate}.",
+                "fr": "La subvention ({award}) représente au moins {min_rate} de la dépense "
+                "subventionnable ({eligible_cost}), le taux minimal.",
                 "en": "The grant ({award}) reaches the minimum rate of {min_rate}.",
             },
         ),
@@ -618,7 +637,7 @@ def _warnings() -> tuple[Criterion, ...]:
                 "({award}); the financing plan will be adjusted.",
             },
             passed={
-                "fr": "La DETR demandée égale la subvention ({award}).",
+                "fr": "La DETR demandée est égale à la subvention calculée ({award}).",
                 "en": "The DETR requested equals the grant ({award}).",
             },
         ),
@@ -639,8 +658,8 @@ def obligations() -> tuple[Obligation, ...]:
         Obligation(
             "start_within_two_years",
             {
-                "fr": "Commencer l'opération dans les deux ans de la notification de la "
-                "subvention, faute de quoi elle devient caduque.",
+                "fr": "Commencer l'opération dans un délai de deux ans à compter de la "
+                "notification de la subvention, faute de quoi la subvention devient caduque.",
                 "en": "Start the operation within two years of the grant's notification, "
                 "or the grant lapses.",
             },
