@@ -12,8 +12,8 @@ refuses) the generated function raises, and :func:`grantrules.serde.structure_ap
 reads the document again with the detailed converter, which reports every problem with its
 ``$.path``: the messages are those of the converter, whatever the generated code saw.  A
 model holding a type this module does not know (a converter on a field, a union other than
-``X | None``, a factory default) has no generated reader, and its documents all take the
-converter's route; :func:`reader` says so by returning ``None``.
+``X | None``, a factory default that takes the instance) has no generated reader, and its
+documents all take the converter's route; :func:`reader` says so by returning ``None``.
 
 Accepting exactly what the converter accepts is the contract: whatever the reader accepts,
 the converter accepts with the same result (each check here is the converter's own, or
@@ -39,7 +39,7 @@ import attrs
 from grantrules._source import exec_source
 from grantrules.errors import GrantRulesError
 from grantrules.model import _not_blank, _not_negative
-from grantrules.money import Euro, _set_cents
+from grantrules.money import Euro, Rate, _set_cents
 
 __all__ = ["REFUSED", "Reader", "reader"]
 
@@ -80,6 +80,17 @@ def _euro(value: Any) -> Euro:
         try:
             return Euro(str(value))
         except GrantRulesError:  # too large: the converter reports why
+            raise _Refused from None
+    raise _Refused
+
+
+def _rate(value: Any) -> Rate:
+    """The converter's reading of a rate (serde._structure_rate): text, ``"40%"`` or
+    ``"0.4"``."""
+    if isinstance(value, str):
+        try:
+            return Rate(value)
+        except GrantRulesError:  # the converter says why
             raise _Refused from None
     raise _Refused
 
@@ -135,6 +146,7 @@ class _Gen:
             "_euro": _euro,
             "_amount": _AMOUNT,
             "_euro_not_negative": _euro_not_negative,
+            "_rate": _rate,
             "_new": object.__new__,
             "_set_cents": _set_cents,
             "_validators_disabled": attrs.validators.get_disabled,
@@ -190,6 +202,8 @@ class _Gen:
                 f"{indent}else: _e = _new(_Euro); _set_cents(_e, _Decimal({var})); {var} = _e"
             )
             return var
+        if tp is Rate:
+            return f"_rate({var})"
         if tp is datetime.date:
             # A date read before, found by its text (the class checked first: a list is not
             # hashable), else _date, which checks, parses and keeps it.
@@ -281,10 +295,15 @@ class _Gen:
             if a.default is attrs.NOTHING:
                 lines.append(f"    {var} = d[{a.name!r}]")
                 converted = self.value(tp, var, lines, "    ", not_negative=not_negative)
-            elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
-                raise Unsupported(f"a factory default on {cls.__name__}.{a.name}")
             else:
-                default = self.bind(a.default)
+                if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+                    if a.default.takes_self:
+                        raise Unsupported(f"a factory taking self on {cls.__name__}.{a.name}")
+                    # A new value per document, as attrs' __init__ makes one (an Instruction
+                    # section left out, say).
+                    default = f"{self.bind(a.default.factory)}()"
+                else:
+                    default = self.bind(a.default)
                 inner: list[str] = []
                 value = self.value(tp, var, inner, "        ", not_negative=not_negative)
                 lines.append(f"    {var} = d.get({a.name!r}, {missing})")
