@@ -79,6 +79,14 @@ class CompiledVersion:
         self.warning = tuple(i for i, c in enumerate(self.criteria) if not c.blocking)
         self.criterion_ids = tuple(c.id for c in version.criteria)
         self.criterion_index = {c.id: i for i, c in enumerate(version.criteria)}
+        # What Explanation._explain puts in a missing criterion's inputs: the inputs shown and
+        # the details (the missing input's name apart), whatever the application.
+        self.missing_shows = tuple(
+            frozenset(name for _, name in c.inputs.shown)
+            .union(name for name, _ in c.details)
+            .difference({"missing"})
+            for c in self.criteria
+        )
         self.scheme_version = version.valid_from.isoformat()
         self._first, self._award_id = version.valid_from, version.award
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)

@@ -65,6 +65,11 @@ class Version(Protocol):
     def criterion_index(self) -> dict[str, int]: ...
 
     @property
+    def missing_shows(self) -> tuple[frozenset[str], ...]:
+        """Per criterion, the input names its result shows when an input is missing, that
+        ``missing`` member aside."""
+
+    @property
     def blocking(self) -> tuple[int, ...]:
         """The positions of the blocking criteria."""
 
@@ -151,6 +156,23 @@ class Explanation:
         """The ids of the blocking criteria that failed or lacked an input, in order."""
         ids = self.version.criterion_ids  # not_met: the one place that tells, as for failed
         return tuple([ids[i] for i in self.not_met(Severity.BLOCKING)])
+
+    def pending(self) -> tuple[str, ...]:
+        """:attr:`Decision.pending` from the outcomes: the criteria ``instruction.<name>``
+        whose outcome is ``missing`` and whose result would show that one input alone (the
+        names a result shows are known without reading any value)."""
+        if self.eligible:  # a pending criterion is blocking and missing
+            return ()
+        ids, names = self.version.criterion_ids, self.version.missing_shows
+        return tuple(
+            [
+                ids[i]
+                for i, result in enumerate(self.outcomes)
+                if result[0] is Outcome.MISSING
+                and ids[i].startswith("instruction.")
+                and names[i] == {ids[i]}
+            ]
+        )
 
     def result(self, index: int) -> CriterionResult:
         """The result of the criterion at ``index`` (message and inputs built on first read)."""

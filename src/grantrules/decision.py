@@ -313,6 +313,10 @@ class Explanation(Protocol):
         """The ids of the blocking criteria that failed or lacked an input, in order."""
         ...
 
+    def pending(self) -> tuple[str, ...]:
+        """The ids of the criteria waiting for an instructor input (``Decision.pending``)."""
+        ...
+
     def result(self, index: int) -> CriterionResult:
         """The result of one criterion, its message and inputs built on first read."""
         ...
@@ -500,6 +504,9 @@ class Decision:
         """
         # A waiting criterion is named after the one input it reads (rules.pending_criterion);
         # a scheme's own criterion about the instruction is not one.
+        explanation = self._unexplained()
+        if explanation is not None:  # from the outcomes, without building any message
+            return explanation.pending()
         return tuple(
             c.id
             for c in self.criteria
