@@ -79,6 +79,7 @@ grantrules_api_modules = [
     "grantrules.testing.strategies",
     "grantrules.testing.invariants",
     "grantrules.testing.reference",
+    "grantrules.testing.examples",
 ]
 # Modules whose docstring examples the doctest build runs: the public ones and a few internals.
 grantrules_doctest_modules = [

@@ -9,7 +9,7 @@ import attrs
 import pytest
 
 from custom_nodes import Twice
-from grantrules._compiled import _CompiledCriterion, _detail
+from grantrules._compiled_rules import _CompiledCriterion, _detail
 from grantrules._runtime import Params
 from grantrules._strict import StrictModeError
 from grantrules._textgen import value_or_none

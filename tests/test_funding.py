@@ -12,9 +12,9 @@ from grantrules import Amount, Basis, Invariant, SchemeVersion, authoring, param
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.expressions import RenderContext, collection, field, sum_of
 from grantrules.money import DOWN, Euro, Rate
-from grantrules.parameters import _example
 from grantrules.render import scheme_markdown
 from grantrules.scheme import Metadata, Scheme
+from grantrules.testing.examples import example_parameters
 
 BASIS = Basis("Délibération n° 2024-112", "art. 3")
 costs = collection("costs")
@@ -49,7 +49,7 @@ def _within_rate(**changes: object) -> Invariant:
 def _version(*invariants: Invariant) -> SchemeVersion:
     return SchemeVersion(
         valid_from=datetime.date(2024, 11, 1),
-        parameters=_example(),
+        parameters=example_parameters(),
         criteria=[],
         amounts=[total, award],
         award="award",

@@ -145,6 +145,25 @@ def test_a_missing_instructor_input_is_missing_by_name_not_a_crash() -> None:
     assert award.missing == "instruction.granted_rate"  # shown as 0.00: ineligible
 
 
+@pytest.mark.parametrize(
+    "supplied", [{}, {"granted_rate": "40%"}, {"score": 12}, {"granted_rate": "40%", "score": 1}]
+)
+def test_pending_inputs_are_known_without_building_any_message(supplied: dict[str, Any]) -> None:
+    decision = evaluate(SCHEME, _document(**supplied), lang="en")
+    pending = decision.pending
+    assert getattr(decision, "_criteria", None) is None  # nothing built
+    # What the property answers once the results are built (from their inputs): the same.
+    again = evaluate(SCHEME, _document(**supplied), lang="en")
+    again.criteria  # noqa: B018 - building them is the point
+    assert (
+        pending
+        == again.pending
+        == tuple(
+            f"instruction.{name}" for name in ("granted_rate", "score") if name not in supplied
+        )
+    )
+
+
 def test_the_reference_interpreter_names_the_same_pending_input() -> None:
     """compiled_matches_reference compares the missing input each criterion names: the
     reference semantics trace a missing amount back to the input it lacked, as evaluate()."""

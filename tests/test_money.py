@@ -731,3 +731,9 @@ class TestRateArithmetic:
     def test_exact_multiples_are_left_alone(self) -> None:
         assert Euro("1230.00").rounded(UP.to(10)) == Euro("1230.00")
         assert DOWN.to_euro().name == "DOWN to 1.00"
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+def test_an_amount_is_written_in_fixed_point_whatever_its_decimal(value: Decimal) -> None:
+    # Euro.__str__ takes str() of the Decimal unless it is in scientific notation.
+    assert str(Euro._exact(value)) == format(value, "f")

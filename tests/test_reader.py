@@ -4,6 +4,7 @@ around it (same instances as the converter, same problems when a document is inv
 from __future__ import annotations
 
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grantrules import _reader, load_scheme
-from grantrules._reader import reader
+from grantrules._reader import REFUSED, reader
 from grantrules._strict import StrictModeError
 from grantrules.errors import ApplicationInvalid
 from grantrules.evaluate import evaluate
 from grantrules.model import Application, CostLine
+from grantrules.money import Rate
 from grantrules.scheme import Scheme
 from grantrules.serde import (
     _AMOUNT,
@@ -33,7 +35,12 @@ from grantrules.testing.strategies import applications, invalid_applications
 sys.path.insert(0, str(Path(__file__).parent / "schemes"))
 import sports
 
-SCHEMES = {"sports": sports.SCHEME, "ami": load_scheme("ami-ia-hdf")}
+SCHEMES = {
+    "sports": sports.SCHEME,
+    "ami": load_scheme("ami-ia-hdf"),
+    # Rates, an Instruction section made by a factory, a class whose __init__ the reader calls.
+    "pme": load_scheme("pme-invest-hdf"),
+}
 _SLOW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -190,3 +197,152 @@ def test_failed_ids_are_known_without_building_any_message() -> None:
     assert failed == tuple(c for c in decision.criteria if c.blocks)
     assert decision.failed_ids == tuple(c.id for c in decision.criteria if c.blocks)
     assert decision.criterion("call.window") is decision.criteria[2]
+
+
+def _attrs_classes(model: type) -> set[type]:
+    """``model`` and every attrs class its fields hold, at any depth."""
+    found, pending = set(), [model]
+    while pending:
+        cls = pending.pop()
+        if cls in found:
+            continue
+        found.add(cls)
+        attrs.resolve_types(cls)
+        for field in attrs.fields(cls):
+            stack = [field.type]
+            while stack:
+                tp = stack.pop()
+                if attrs.has(tp):
+                    pending.append(tp)
+                stack += getattr(tp, "__args__", ())
+    return found
+
+
+@pytest.mark.parametrize("name", SCHEMES)
+def test_the_shipped_models_are_built_without_calling_their_init(name: str) -> None:
+    # The reader sets each slot and runs the validators itself, as attrs' __init__ does:
+    # an attrs version writing __init__ otherwise would silently cost the speed back.  Only
+    # a class with a factory default (the PME's application, for its Instruction) keeps it.
+    classes = _attrs_classes(SCHEMES[name].application_type)
+    assert len(classes) >= 5
+    kept = {cls.__name__ for cls in classes if not _reader._plain_init(cls)}
+    assert kept == ({"PmeApplication"} if name == "pme" else set())
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class _Hashed:
+    label: str = attrs.field(validator=attrs.validators.min_len(1))
+
+
+@attrs.frozen(kw_only=True)
+class _Hooked:
+    low: int
+    high: int = attrs.field()
+    seen: tuple[str, ...] = ()
+
+    @high.validator
+    def _check(self, attribute: attrs.Attribute[int], value: int) -> None:
+        # Reads the instance: the reader must pass the built one, as attrs does.
+        if value < self.low:
+            raise ValueError("high below low")
+
+    def __attrs_post_init__(self) -> None:
+        if self.low < 0:
+            raise ValueError("low is negative")
+
+
+@attrs.frozen(kw_only=True)
+class _Choice:
+    code: typing.Literal["a", 1, True, None]
+
+
+def test_a_class_whose_init_does_more_keeps_its_init() -> None:
+    assert not _reader._plain_init(_Hashed)
+    read = reader(_Hashed)
+    assert read is not None
+    assert read({"label": "x"}) == _Hashed(label="x")
+    assert hash(read({"label": "x"})) == hash(_Hashed(label="x"))
+    with pytest.raises(ValueError):  # noqa: PT011 - the class's own validator, via __init__
+        read({"label": ""})
+
+
+def test_validators_reading_the_instance_and_post_init_run_as_in_attrs() -> None:
+    assert _reader._plain_init(_Hooked)
+    read = reader(_Hooked)
+    assert read is not None
+    assert (
+        read({"low": 1, "high": 2})
+        == _Hooked(low=1, high=2)
+        == converter().structure({"low": 1, "high": 2}, _Hooked)
+    )
+    for bad in ({"low": 3, "high": 2}, {"low": -1, "high": 2}):
+        with pytest.raises(ValueError):  # noqa: PT011 - serde then reads again and reports
+            read(bad)
+        assert _converter_problems_of(_Hooked, bad)
+
+
+def test_a_negative_amount_is_left_to_the_converter_to_report() -> None:
+    read = reader(CostLine)
+    assert read is not None
+    document = {"category": "staff", "label": "Salaires", "amount_excl_vat": "-5.00"}
+    with pytest.raises(_reader._Refused):
+        read(document)
+    assert [p.message for p in _converter_problems_of(CostLine, document)] == [
+        "must not be negative, got -5.00"
+    ]
+
+
+def test_a_literal_refuses_other_types_and_unhashable_values_without_raising_otherwise() -> None:
+    read = reader(_Choice)
+    assert read is not None
+    assert [read({"code": value}).code for value in ("a", 1, True, None)] == ["a", 1, True, None]
+    for value in (0, False, "b", 1.0, [1], {"a": 1}):
+        with pytest.raises(_reader._Refused):
+            read({"code": value})
+
+
+def test_with_validators_disabled_the_reader_leaves_documents_to_the_converter() -> None:
+    read = reader(CostLine)
+    assert read is not None
+    document = {"category": "staff", "label": "", "amount_excl_vat": "1.00"}
+    attrs.validators.set_disabled(True)
+    try:
+        with pytest.raises(_reader._Refused):
+            read({**document, "label": "Salaires"})
+        assert converter().structure(document, CostLine).label == ""
+    finally:
+        attrs.validators.set_disabled(False)
+
+
+def test_a_date_read_again_is_the_same_and_a_wrong_one_is_refused() -> None:
+    read = reader(Application)
+    assert read is not None
+    document = unstructure_application(sports.application())
+    del document["applicant"]["members"], document["applicant"]["youth_club"]
+    first, again = read(document), read(dict(document))
+    assert (
+        first.submitted_on
+        == again.submitted_on
+        == converter().structure(document, Application).submitted_on
+    )
+    for wrong in ("2025-02-30", "2025-3-14", "20250314", ["2025-03-14"], 20250314):
+        with pytest.raises(REFUSED):
+            read({**document, "submitted_on": wrong})
+
+
+@attrs.frozen(kw_only=True)
+class _Rated:
+    share: Rate
+    items: list[str] = attrs.field(factory=list)
+
+
+def test_rates_and_factory_defaults_are_read_as_the_converter_reads_them() -> None:
+    read = reader(_Rated)
+    assert read is not None
+    for document in ({"share": "40%"}, {"share": "0.4", "items": ["a"]}):
+        assert read(document) == converter().structure(document, _Rated)
+    assert read({"share": "1%"}).items is not read({"share": "1%"}).items  # one per document
+    for bad in ({"share": 0.4}, {"share": "140%"}, {"share": "x"}):
+        with pytest.raises(_reader._Refused):
+            read(bad)
+        assert _converter_problems_of(_Rated, bad)

@@ -23,7 +23,8 @@ from grantrules.model import APPLICATION_ID_PATTERN, Applicant, Application, luh
 from grantrules.money import Euro
 from grantrules.registry import installed_schemes, load_scheme
 from grantrules.schema import DRAFT, json_schema
-from grantrules.serde import _example_scheme, structure_application, unstructure_application
+from grantrules.serde import structure_application, unstructure_application
+from grantrules.testing.examples import example_scheme
 
 
 def _import_sports() -> ModuleType:
@@ -249,14 +250,14 @@ class Odd(Application):
 
 
 def test_a_field_may_give_its_own_schema_keywords() -> None:
-    schema = json_schema(attrs.evolve(_example_scheme(), application_type=ClubApplication))
+    schema = json_schema(attrs.evolve(example_scheme(), application_type=ClubApplication))
     properties = schema["$defs"]["Club"]["properties"]
     assert properties["federation"] == {"type": "string", "pattern": "^[A-Z]{3}$", "default": "FFJ"}
     assert properties["level"] == {"enum": [1, 2, 3], "default": 1}
 
 
 def test_signed_amounts_where_the_model_allows_them() -> None:
-    schema = json_schema(attrs.evolve(_example_scheme(), application_type=Adjusted))
+    schema = json_schema(attrs.evolve(example_scheme(), application_type=Adjusted))
     assert schema["properties"]["adjustment"]["pattern"] == r"^-?[0-9]+\.[0-9]{2}$"
     cost = schema["$defs"]["CostLine"]["properties"]["amount_excl_vat"]
     assert cost["pattern"] == r"^[0-9]+\.[0-9]{2}$"
@@ -264,7 +265,7 @@ def test_signed_amounts_where_the_model_allows_them() -> None:
 
 def test_types_json_cannot_carry_are_refused() -> None:
     with pytest.raises(SchemeDefinitionError, match="cannot describe the type"):
-        json_schema(attrs.evolve(_example_scheme(), application_type=Odd))
+        json_schema(attrs.evolve(example_scheme(), application_type=Odd))
 
 
 def test_json_schema_wants_a_scheme() -> None:

@@ -30,7 +30,7 @@ from grantrules.money import DOWN, Euro, Rate
 from grantrules.parameters import DatedValue, Parameter, ParameterSet
 from grantrules.rules import Criterion
 from grantrules.scheme import Metadata, Scheme, SchemeVersion
-from grantrules.serde import _example_document
+from grantrules.testing.examples import example_document
 
 BASIS = Basis("Règlement d'intervention", "art. 3")
 COSTS = collection("costs")
@@ -149,9 +149,9 @@ def _scheme() -> Scheme:
 
 def test_a_what_if_on_one_rate_moves_what_is_derived_from_it() -> None:
     scheme = _scheme()
-    assert evaluate(scheme, _example_document()).award == Euro("960.00")  # 80 % of 1,200.00
+    assert evaluate(scheme, example_document()).award == Euro("960.00")  # 80 % of 1,200.00
     what_if = scheme.with_parameters(min_own_share="30%")
-    assert evaluate(what_if, _example_document()).award == Euro("840.00")  # 70 % of 1,200.00
+    assert evaluate(what_if, example_document()).award == Euro("840.00")  # 70 % of 1,200.00
 
 
 MEMBERS = collection("applicant.members")

@@ -453,7 +453,7 @@ def _raw_src(node: Expr, g: _Gen) -> str:
 
 @_raw_src.register
 def _(node: Const, g: _Gen) -> str:
-    return g.bind(node.value._d)
+    return g.bind(node.value.amount)  # a Euro (see _money)
 
 
 @_raw_src.register

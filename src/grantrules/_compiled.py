@@ -22,13 +22,20 @@ from __future__ import annotations
 import bisect
 import datetime
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from grantrules._codegen import fast, fast_reader
+from grantrules._compiled_rules import (
+    _FAILED,
+    _NOT_APPLICABLE,
+    _PASSED,
+    _CompiledAmount,
+    _CompiledCriterion,
+    _with_overrides,
+)
 from grantrules._explanation import Explanation, Fragments, Outcomes
-from grantrules._format import format_value, pick
+from grantrules._format import pick
 from grantrules._json_text import json_value
 from grantrules._runtime import UNDECIDED, Params, _euro, store_amounts
 from grantrules._textgen import value_or_none
@@ -39,212 +46,16 @@ from grantrules.decision import (
     ObligationResult,
     Provenance,
 )
-from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
-from grantrules.expressions import Compiled, Env, Expr, Field, Input, MissingInput, RenderContext
+from grantrules.errors import EvaluationError, GrantRulesError
+from grantrules.expressions import Compiled, Env, MissingInput, RenderContext
 from grantrules.money import Euro
-from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parsed, _parsed
+from grantrules.rules import Outcome
 
 __all__ = ["CompiledVersion", "compiled"]
 
-Getter = Callable[[Env], Any]
+#: amount id -> (exception label, missing input), for the amounts that have one.
+Notes = dict[str, tuple[str | None, str | None]]
 _PARAM_CACHE_SIZE = 4096
-
-
-def _getter(found: Input) -> Getter:
-    if found.kind == "param":
-        return lambda env: env.params.get(found.name)
-    if found.kind == "amount":
-        return lambda env: env.amounts.get(found.name)
-    read = Field(found.name).compile()
-
-    def field_or_none(env: Env) -> Any:
-        try:
-            return read(env, None)
-        except MissingInput:
-            return None
-
-    return field_or_none
-
-
-class Inputs:
-    """The inputs of a rule worth showing (not item fields nor whole collections), and how
-    to read them all at once."""
-
-    __slots__ = ("_fast", "getters", "params", "shown")
-
-    def __init__(self, inputs: frozenset[Input]) -> None:
-        shown = [i for i in sorted(inputs) if i.kind != "collection" and "[]" not in i.name]
-        self.shown = tuple((i.kind, i.name) for i in shown)
-        self.getters = tuple((i.name, _getter(i)) for i in shown)
-        self.params = frozenset(i.name for i in shown if i.kind == "param")
-        self._fast = fast_reader([(i.kind, i.name) for i in shown])
-
-    def read(self, env: Env) -> dict[str, Any]:
-        """Each input's value, ``None`` when it is missing."""
-        try:
-            return self._fast(env)
-        except AttributeError:  # an intermediate object is None: read one by one
-            return {name: get(env) for name, get in self.getters}
-
-
-def _detail(expression: Expr, interpreted: list[str] | None = None) -> Compiled:
-    """A value a criterion shows (``Criterion.details``), computed by generated code; its
-    closure, the reference, decides only what generated code signals it cannot
-    (``MissingInput`` or ``Undecided``), as for the criteria themselves."""
-    generated, closure = fast(expression, interpreted), expression.compile()
-
-    def detail(env: Env, item: Any = None) -> Any:
-        try:
-            return generated(env)
-        except UNDECIDED:
-            return closure(env, None)
-
-    return detail
-
-
-CompiledOverride = tuple[str, Compiled, Compiled]
-
-
-def _overrides(overrides: tuple[Override, ...]) -> tuple[CompiledOverride, ...]:
-    return tuple((o.label, o.when.compile(), o.then.compile()) for o in overrides)
-
-
-def _with_overrides(
-    owner: str, base: Compiled, overrides: tuple[CompiledOverride, ...], env: Env
-) -> tuple[Any, str | None]:
-    """The value of a rule with its labelled exceptions: (value, label of the one applied)."""
-    applying = [(label, then) for label, when, then in overrides if when(env, None)]
-    if not applying:
-        return base(env, None), None
-    results = [(label, then(env, None)) for label, then in applying]
-    first_label, first = results[0]
-    disagreeing = [label for label, value in results[1:] if value != first]
-    if disagreeing:
-        labels = ", ".join([first_label, *disagreeing])
-        raise ExceptionConflict(f"{owner}: exceptions {labels} both apply and disagree")
-    return first, "+".join(label for label, _ in results)
-
-
-class _CompiledCriterion:
-    __slots__ = (
-        "_pieces",
-        "applies",
-        "blocking",
-        "codes",
-        "condition",
-        "criterion",
-        "details",
-        "inputs",
-        "overrides",
-        "wants",
-    )
-
-    def __init__(
-        self,
-        criterion: Criterion,
-        codes: Mapping[str, Mapping[str, str]] | None = None,
-        interpreted: list[str] | None = None,
-    ) -> None:
-        self.criterion = criterion
-        self.codes = codes or {}  # labels of code values, for messages
-        self.blocking = criterion.severity is Severity.BLOCKING
-        self.applies = criterion.applies_if.compile() if criterion.applies_if is not None else None
-        self.condition = criterion.condition.compile()
-        self.overrides = _overrides(criterion.exceptions)
-        self.inputs = Inputs(criterion.inputs())
-        self.details = tuple(
-            (name, _detail(e, interpreted)) for name, e in criterion.details.items()
-        )
-        # Rendering the rule costs time; do it only for templates that show it.
-        self.wants = any(
-            "{rule}" in text
-            for texts in [criterion.passed, *(o.passed or {} for o in criterion.exceptions)]
-            for text in texts.values()
-        )
-        self._pieces: dict[tuple[str, str, str | None], tuple[tuple[str, str | None], ...]] = {}
-
-    def pieces(
-        self, outcome: Outcome, lang: str, exception: str | None = None
-    ) -> tuple[tuple[str, str | None], ...]:
-        """The message template for ``outcome`` in ``lang`` (and the exception that applied,
-        which may have its own), split once."""
-        key = (outcome._value_, lang, exception)
-        pieces = self._pieces.get(key)
-        if pieces is None:
-            template = self.criterion.template(key[0], lang, exception)
-            pieces = self._pieces[key] = _parsed(template)
-        return pieces
-
-    def message(
-        self,
-        outcome: Outcome,
-        values: Mapping[str, Any],
-        lang: str,
-        exception: str | None = None,
-        params: Mapping[str, Any] | None = None,
-    ) -> str:
-        """The criterion's message, as ``Criterion.message`` writes it; ``params``, the
-        parameters the values were read from, lets their text be formatted once per set."""
-        pieces = self.pieces(outcome, lang, exception)
-        if params.__class__ is Params:
-            assert isinstance(params, Params)
-            # Keyed by this object (not its id): two versions never share an entry.
-            key = (self, outcome._value_, lang, exception)
-            filled = params.memo.get(key)
-            if filled is None:
-                filled = params.memo[key] = self._with_params(pieces, params, lang)
-            pieces = filled
-        return _fill_parsed(pieces, values, lang, self.codes)
-
-    def _with_params(
-        self, pieces: tuple[tuple[str, str | None], ...], params: Params, lang: str
-    ) -> tuple[tuple[str, str | None], ...]:
-        """``pieces`` with the placeholders of parameters this criterion reads formatted
-        (as ``_explain`` reads them: ``None`` when not in force), merged into the literals;
-        a name a detail, the missing input or the rule also gives is left to fill."""
-        fixed = self.inputs.params - {name for name, _ in self.details} - {"missing", "rule"}
-        found: list[tuple[str, str | None]] = []
-        text = ""
-        for literal, name in pieces:
-            text += literal
-            if name in fixed:
-                text += format_value(params.get(name), lang, self.codes)
-            elif name is not None:
-                found.append((text, name))
-                text = ""
-        found.append((text, None))
-        return tuple(found)
-
-    def by_closures(self, env: Env) -> tuple[Outcome, str | None, str | None]:
-        """(outcome, exception label, name of the missing input), by the reference semantics."""
-        try:
-            if self.applies is not None and not self.applies(env, None):
-                return Outcome.NOT_APPLICABLE, None, None
-            held, label = _with_overrides(
-                f"criterion {self.criterion.id}", self.condition, self.overrides, env
-            )
-        except MissingInput as missing:
-            return Outcome.MISSING, None, missing.name
-        except GrantRulesError:
-            raise
-        except (TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            raise EvaluationError(f"criterion {self.criterion.id}: {exc}") from exc
-        return (Outcome.PASSED if held else Outcome.FAILED), label, None
-
-
-_PASSED = (Outcome.PASSED, None, None)
-_FAILED = (Outcome.FAILED, None, None)
-_NOT_APPLICABLE = (Outcome.NOT_APPLICABLE, None, None)
-
-
-class _CompiledAmount:
-    __slots__ = ("formula", "id", "inputs", "overrides")
-
-    def __init__(self, amount: Any) -> None:
-        self.id = amount.id
-        self.formula = amount.formula.compile()
-        self.overrides = _overrides(amount.exceptions)
-        self.inputs = Inputs(frozenset().union(*(e.inputs() for e in amount.expressions())))
 
 
 class CompiledVersion:
@@ -268,7 +79,16 @@ class CompiledVersion:
         self.warning = tuple(i for i, c in enumerate(self.criteria) if not c.blocking)
         self.criterion_ids = tuple(c.id for c in version.criteria)
         self.criterion_index = {c.id: i for i, c in enumerate(version.criteria)}
+        # What Explanation._explain puts in a missing criterion's inputs: the inputs shown and
+        # the details (the missing input's name apart), whatever the application.
+        self.missing_shows = tuple(
+            frozenset(name for _, name in c.inputs.shown)
+            .union(name for name, _ in c.details)
+            .difference({"missing"})
+            for c in self.criteria
+        )
         self.scheme_version = version.valid_from.isoformat()
+        self._first, self._award_id = version.valid_from, version.award
         self.amounts = tuple(_CompiledAmount(a) for a in version.amounts)
         self.amount_ids = tuple(a.id for a in version.amounts)
         self.award_index = self.amount_ids.index(version.award)
@@ -281,9 +101,9 @@ class CompiledVersion:
         self.derived_names = tuple(version.derived)
         self._fast_all: dict[type, Callable[[Env, dict[str, Any]], VersionResult]] = {}
         self.labels = version.all_labels()
-        self._params: dict[datetime.date, tuple[dict[str, Any], Any]] = {}
+        self._params: dict[datetime.date, tuple[Params, Any]] = {}
         self._boundaries = version.parameters.boundaries()
-        self._spans: dict[int, tuple[dict[str, Any], Any]] = {}
+        self._spans: dict[int, tuple[Params, Any]] = {}
         self._texts: dict[tuple[Any, ...], Any] = {}
         self._lang_obligations: dict[str, Any] = {}
         self._all_obligations: dict[str, tuple[ObligationResult, ...]] = {}
@@ -321,7 +141,7 @@ class CompiledVersion:
         fast_all = self.fast_all(model)
         if fast_all is None:
             return self._by_closures(env)
-        notes: dict[str, tuple[str | None, str | None]] = {}
+        notes: Notes = {}
         try:
             result = fast_all(env, notes)
         except UNDECIDED:
@@ -335,7 +155,12 @@ class CompiledVersion:
         if not slow:  # then eligible is a bool
             derived = dict(zip(self.derived_names, map(json_value, values), strict=True))
             return Evaluation(notes, outcomes, eligible is True, derived, holds, amounts)
-        # The reference decides what the generated function could not: it reads env.amounts.
+        return self._finish(env, notes, result)
+
+    def _finish(self, env: Env, notes: Notes, result: VersionResult) -> Evaluation:
+        """The evaluation when the generated function marked some rule SLOW: the reference
+        decides those (it reads env.amounts)."""
+        outcomes, eligible, values, holds, amounts, _ = result
         store_amounts(self.amount_ids, amounts, env.amounts)
         derived = {
             name: json_value(value_or_none(fn, env) if value is SLOW else value)
@@ -369,7 +194,7 @@ class CompiledVersion:
     def _eligible(self, outcomes: Outcomes) -> bool:
         return not any(outcomes[i][0] in _BLOCKING for i in self.blocking)
 
-    def params_at(self, on: datetime.date) -> dict[str, Any]:
+    def params_at(self, on: datetime.date) -> Params:
         """The parameters in force on ``on`` (cached: a call evaluates many on the same day)."""
         found = self._params.get(on)
         if found is None:
@@ -392,29 +217,44 @@ class CompiledVersion:
         key: tuple[tuple[str, str], ...] = self._params[on][1]
         return key
 
+    # The three caches below are keyed by the parameter values (spans with equal values share
+    # them), and found again through the memo of the day's Params, keyed by this version (a
+    # key of all the values costs a hash of each of them).
+
     def params_json(self, on: datetime.date) -> dict[str, Any]:
         """The parameters in force on ``on`` as JSON values (cached with the texts)."""
-        key = ("json", self.params_key(on))
-        found = self._texts.get(key)
+        memo = self.params_at(on).memo
+        found: dict[str, Any] | None = memo.get((self, "json"))
         if found is None:
-            found = {k: json_value(v) for k, v in self.params_at(on).items()}
-            self._texts[key] = found
+            key = ("json", self.params_key(on))
+            found = self._texts.get(key)
+            if found is None:
+                found = {k: json_value(v) for k, v in self.params_at(on).items()}
+                self._texts[key] = found
+            memo[(self, "json")] = found
         return found
 
     def json_fragments(self, lang: str, on: datetime.date) -> Fragments:
         """The static parts of decision JSON texts in ``lang`` on ``on`` (cached)."""
-        key = ("fragments", lang, self.params_key(on))
-        found = self._texts.get(key)
+        memo = self.params_at(on).memo
+        found = memo.get((self, "fragments", lang))
         if found is None:
-            found = self._texts[key] = Fragments(
-                self, lang, self.params_at(on), self.params_json(on), self.texts(lang, on)
-            )
+            key = ("fragments", lang, self.params_key(on))
+            found = self._texts.get(key)
+            if found is None:
+                found = self._texts[key] = Fragments(
+                    self, lang, self.params_at(on), self.params_json(on), self.texts(lang, on)
+                )
+            memo[(self, "fragments", lang)] = found
         assert isinstance(found, Fragments)
         return found
 
     def texts(self, lang: str, on: datetime.date) -> dict[str, str]:
         """Rendered formulas and rules for ``lang`` with the parameters of ``on`` (cached)."""
         params = self.params_at(on)
+        found: dict[str, str] | None = params.memo.get((self, "texts", lang))
+        if found is not None:
+            return found
         key = (lang, self.params_key(on))
         found = self._texts.get(key)
         if found is None:
@@ -430,6 +270,7 @@ class CompiledVersion:
                 }
             )
             self._texts[key] = found
+        params.memo[(self, "texts", lang)] = found
         return found
 
     def _amounts(self, env: Env) -> dict[str, tuple[str | None, str | None]]:
@@ -467,27 +308,53 @@ class CompiledVersion:
             provenance = self.provenance(scheme, on)
         # Before the first version, its parameters apply as on its first day: a too-early
         # application then fails its criteria instead of crashing on a missing parameter.
-        first = self.version.valid_from
+        first = self._first
         params_day = on if on >= first else first  # max(), without the call
         env = Env(app, self.params_at(params_day), {}, on)
-        notes, outcomes, eligible, derived, holds, pending = self._evaluate(
-            env, scheme.application_type
-        )
-        award_id = self.version.award
-        award = Euro.ZERO
+        model = scheme.application_type
+        fast_all = self._fast_all.get(model) or self.fast_all(model)
+        result = None
+        if fast_all is not None:
+            # _evaluate's commonest case inline (every rule decided by the generated
+            # function): a decision pays for no call and no intermediate tuple.
+            notes: dict[str, tuple[str | None, str | None]] = {}
+            try:
+                result = fast_all(env, notes)
+            except UNDECIDED:
+                pass  # _evaluate below: the reference decides every rule
+            except (GrantRulesError, TypeError, ValueError, ArithmeticError, AttributeError) as e:
+                self._report(env, e)
+        outcomes: Outcomes
+        pending: tuple[Any, ...] | None
+        if result is not None and not result[5]:  # then eligible is a bool
+            outcomes, eligible, values, holds, pending, _ = result
+            eligible = eligible is True
+            derived = (
+                dict(zip(self.derived_names, map(json_value, values), strict=True))
+                if values
+                else {}
+            )
+        else:
+            if result is not None:
+                evaluation = self._finish(env, notes, result)
+            else:
+                evaluation = self._by_closures(env)
+            notes, outcomes, eligible, derived, holds, pending = evaluation
+        award = _ZERO
+        obligations: tuple[ObligationResult, ...] = ()
         if eligible:
             if pending is None:
-                computed: Euro | None = env.amounts.get(award_id)
+                computed: Euro | None = env.amounts.get(self._award_id)
             else:
                 raw = pending[self.award_index]
                 computed = _euro(raw) if raw.__class__ is Decimal else raw
             if computed is None:
                 raise EvaluationError(
-                    f"the award could not be computed: input {notes[award_id][1]} is missing"
+                    f"the award could not be computed: input {notes[self._award_id][1]} is missing"
                 )
             award = computed
-        obligations = self._obligations_of(lang, env, holds) if eligible else ()
-        return Decision._evaluated(
+            obligations = self._obligations_of(lang, env, holds)
+        return _decision(
             (  # in the order of decision._STATE
                 scheme.id,
                 self.scheme_version,
@@ -550,6 +417,8 @@ class CompiledVersion:
 
 
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
+_ZERO = Euro.ZERO
+_decision = Decision._evaluated
 
 
 def _cause(notes: dict[str, tuple[str | None, str | None]], name: str) -> str:

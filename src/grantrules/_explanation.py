@@ -14,8 +14,9 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from grantrules._compiled_rules import _CompiledAmount, _CompiledCriterion
 from grantrules._json_text import json_text, json_value, key_text, value_text
 from grantrules._runtime import store_amounts
 from grantrules._textgen import (
@@ -30,16 +31,57 @@ from grantrules.expressions import Env
 from grantrules.money import Euro
 from grantrules.rules import Outcome, Severity
 
-if TYPE_CHECKING:
-    from grantrules._compiled import CompiledVersion, _CompiledCriterion
-
-__all__ = ["Explanation", "Outcomes", "value_or_none"]
+__all__ = ["Explanation", "Outcomes", "Version", "value_or_none"]
 
 Outcomes = tuple[tuple[Outcome, str | None, str | None], ...]
 Notes = dict[str, tuple[str | None, str | None]]
 _NO_NOTE: tuple[str | None, str | None] = (None, None)
 _ABSENT = object()
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
+
+
+class Version(Protocol):
+    """What explanations read of their compiled version
+    (:class:`grantrules._compiled.CompiledVersion`, which depends on this module, not the
+    other way round)."""
+
+    @property
+    def version(self) -> Any:
+        """The :class:`~grantrules.scheme.SchemeVersion`."""
+
+    @property
+    def criteria(self) -> tuple[_CompiledCriterion, ...]: ...
+
+    @property
+    def amounts(self) -> tuple[_CompiledAmount, ...]: ...
+
+    @property
+    def amount_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]: ...
+
+    @property
+    def criterion_index(self) -> dict[str, int]: ...
+
+    @property
+    def missing_shows(self) -> tuple[frozenset[str], ...]:
+        """Per criterion, the input names its result shows when an input is missing, that
+        ``missing`` member aside."""
+
+    @property
+    def blocking(self) -> tuple[int, ...]:
+        """The positions of the blocking criteria."""
+
+    @property
+    def warning(self) -> tuple[int, ...]:
+        """The positions of the warning criteria."""
+
+    def texts(self, lang: str, on: datetime.date) -> dict[str, str]: ...
+
+    def params_json(self, on: datetime.date) -> dict[str, Any]: ...
+
+    def json_fragments(self, lang: str, on: datetime.date) -> Fragments: ...
 
 
 class Explanation:
@@ -59,7 +101,7 @@ class Explanation:
 
     def __init__(
         self,
-        version: CompiledVersion,
+        version: Version,
         env: Env,
         outcomes: Outcomes,
         notes: Notes,
@@ -110,6 +152,28 @@ class Explanation:
         outcomes = self.outcomes
         return tuple([i for i in indexes if outcomes[i][0] in _BLOCKING])
 
+    def failed_ids(self) -> tuple[str, ...]:
+        """The ids of the blocking criteria that failed or lacked an input, in order."""
+        ids = self.version.criterion_ids  # not_met: the one place that tells, as for failed
+        return tuple([ids[i] for i in self.not_met(Severity.BLOCKING)])
+
+    def pending(self) -> tuple[str, ...]:
+        """:attr:`Decision.pending` from the outcomes: the criteria ``instruction.<name>``
+        whose outcome is ``missing`` and whose result would show that one input alone (the
+        names a result shows are known without reading any value)."""
+        if self.eligible:  # a pending criterion is blocking and missing
+            return ()
+        ids, names = self.version.criterion_ids, self.version.missing_shows
+        return tuple(
+            [
+                ids[i]
+                for i, result in enumerate(self.outcomes)
+                if result[0] is Outcome.MISSING
+                and ids[i].startswith("instruction.")
+                and names[i] == {ids[i]}
+            ]
+        )
+
     def result(self, index: int) -> CriterionResult:
         """The result of the criterion at ``index`` (message and inputs built on first read)."""
         results = self._results
@@ -155,15 +219,23 @@ class Explanation:
         params = fragments.params
         env, texts = self.env, self.version.texts(self.lang, self.day)
         criteria = []
-        for compiled, result in zip(self.version.criteria, self.outcomes, strict=True):
+        writers = fragments.writers
+        for compiled, result, written in zip(
+            self.version.criteria, self.outcomes, writers, strict=True
+        ):
             outcome, label, missing = result
+            text = None
             # An exception that applied may have its own message and rule text: the general
             # route (_explain) writes those, the generated writers only the base rule's.
-            write = None if label is not None else fragments.criterion_text(compiled, outcome)
-            try:
-                text = None if write is None else write(env, label, missing)
-            except AttributeError:  # an intermediate object is None: the general route
-                text = None
+            if label is None:
+                write = written.get(outcome._value_, _UNBUILT)  # Enum.__hash__ is Python
+                if write is _UNBUILT:
+                    write = fragments.criterion_text(compiled, outcome)
+                if write is not None:
+                    try:
+                        text = write(env, None, missing)
+                    except AttributeError:  # an intermediate object is None: general route
+                        text = None
             if text is None:
                 values, message = self._explain(compiled, result, texts)
                 head, middle = fragments.criteria[compiled.criterion.id]
@@ -284,6 +356,7 @@ class Fragments:
     language and the parameter values: encoded once, joined for every decision."""
 
     __slots__ = (
+        "_index",
         "_lang",
         "_raw",
         "_textgen",
@@ -292,11 +365,12 @@ class Fragments:
         "criteria",
         "inputs_text",
         "params",
+        "writers",
     )
 
     def __init__(
         self,
-        version: CompiledVersion,
+        version: Version,
         lang: str,
         params: Mapping[str, Any],
         params_json: Mapping[str, Any],
@@ -304,6 +378,12 @@ class Fragments:
     ) -> None:
         self._lang, self._raw, self._texts = lang, params, texts
         self._textgen: dict[tuple[str, str], CriterionText | None] = {}
+        self._index = version.criterion_index
+        #: Per criterion, in order: its writer (or None) by outcome value, as criterion_text
+        #: finds it.
+        self.writers: tuple[dict[str, CriterionText | None], ...] = tuple(
+            {} for _ in version.criteria
+        )
         self.params = {name: json_text(value) for name, value in params_json.items()}
         self.criteria: dict[str, tuple[dict[Outcome, str], str]] = {}
         for compiled in version.criteria:
@@ -363,6 +443,7 @@ class Fragments:
             except (KeyError, TypeError, ValueError):
                 found = None  # kept, so that generation is not retried for every decision
             self._textgen[key] = found
+            self.writers[self._index[compiled.criterion.id]][key[1]] = found
         return found
 
 

@@ -12,8 +12,8 @@ refuses) the generated function raises, and :func:`grantrules.serde.structure_ap
 reads the document again with the detailed converter, which reports every problem with its
 ``$.path``: the messages are those of the converter, whatever the generated code saw.  A
 model holding a type this module does not know (a converter on a field, a union other than
-``X | None``, a factory default) has no generated reader, and its documents all take the
-converter's route; :func:`reader` says so by returning ``None``.
+``X | None``, a factory default that takes the instance) has no generated reader, and its
+documents all take the converter's route; :func:`reader` says so by returning ``None``.
 
 Accepting exactly what the converter accepts is the contract: whatever the reader accepts,
 the converter accepts with the same result (each check here is the converter's own, or
@@ -25,6 +25,7 @@ sees any narrowing.
 from __future__ import annotations
 
 import datetime
+import inspect
 import itertools
 import re
 import types
@@ -37,9 +38,10 @@ import attrs
 
 from grantrules._source import exec_source
 from grantrules.errors import GrantRulesError
-from grantrules.money import Euro
+from grantrules.model import _not_blank, _not_negative
+from grantrules.money import Euro, Rate, _set_cents
 
-__all__ = ["Reader", "reader"]
+__all__ = ["REFUSED", "Reader", "reader"]
 
 #: ``read(document) -> instance``; raises on anything but a valid document.
 Reader = Callable[[Any], Any]
@@ -59,6 +61,12 @@ class _Refused(Exception):
     """Raised by generated code at the first problem; never escapes serde."""
 
 
+#: What a generated reader raises on a document it does not read: its own refusal, a missing
+#: key, and what the model's validators and ``__attrs_post_init__`` raise (ValueError or
+#: TypeError, as attrs' own validators and grantrules.model's do).
+REFUSED = (_Refused, LookupError, ValueError, TypeError)
+
+
 def _refuse() -> Any:
     raise _Refused
 
@@ -76,6 +84,30 @@ def _euro(value: Any) -> Euro:
     raise _Refused
 
 
+def _rate(value: Any) -> Rate:
+    """The converter's reading of a rate (serde._structure_rate): text, ``"40%"`` or
+    ``"0.4"``."""
+    if isinstance(value, str):
+        try:
+            return Rate(value)
+        except GrantRulesError:  # the converter says why
+            raise _Refused from None
+    raise _Refused
+
+
+def _euro_not_negative(value: Any) -> Euro:
+    """:func:`_euro` for a field whose validator (grantrules.model's) refuses a negative
+    amount, which the reader then does not call."""
+    found = _euro(value)
+    if found < Euro.ZERO:
+        raise _Refused
+    return found
+
+
+# Validators of grantrules.model that the generated code checks itself, by field type.
+_KNOWN: dict[type, tuple[Any, ...]] = {str: (_not_blank,), Euro: (_not_negative,)}
+
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch  # dates.parse_date's pattern
 _from_iso = datetime.date.fromisoformat
 
@@ -83,8 +115,20 @@ _from_iso = datetime.date.fromisoformat
 def _date(value: Any) -> datetime.date:
     # dates.parse_date without its messages: a wrong date raises, and the converter reports.
     if isinstance(value, str) and _ISO_DATE(value):
-        return _from_iso(value)
+        day = _from_iso(value)
+        if value.__class__ is str:
+            if len(_DAYS) >= _DAYS_KEPT:
+                _DAYS.clear()
+            _DAYS[value] = day
+        return day
     raise _Refused
+
+
+# Dates read, by their text: the documents of a call share few dates (submission days,
+# project starts), and a dict lookup costs a tenth of a pattern match and a parse.  Dates are
+# immutable, so documents may share them.
+_DAYS: dict[str, datetime.date] = {}
+_DAYS_KEPT = 4096
 
 
 def _text(value: Any) -> str:
@@ -101,13 +145,14 @@ class _Gen:
             "_refuse": _refuse,
             "_euro": _euro,
             "_amount": _AMOUNT,
-            # A string matching the amount pattern, not negative, is its Decimal in cents:
-            # one call (Euro._exact) wraps it, no validation repeated.
-            "_exact": Euro._exact,
+            "_euro_not_negative": _euro_not_negative,
+            "_rate": _rate,
+            "_new": object.__new__,
+            "_set_cents": _set_cents,
+            "_validators_disabled": attrs.validators.get_disabled,
             "_Decimal": Decimal,
             "_date": _date,
-            "_iso_date": _ISO_DATE,
-            "_from_iso": _from_iso,
+            "_days": _DAYS,
             "_text": _text,
             "_Euro": Euro,
             "_dict": dict,
@@ -126,9 +171,12 @@ class _Gen:
         self.namespace[name] = value
         return name
 
-    def value(self, tp: Any, var: str, lines: list[str], indent: str) -> str:
+    def value(
+        self, tp: Any, var: str, lines: list[str], indent: str, *, not_negative: bool = False
+    ) -> str:
         """Statements checking the JSON value in ``var`` against ``tp``; the expression of the
-        converted value."""
+        converted value.  ``not_negative``: the field's validator refuses a negative amount
+        (grantrules.model's), which the statements then check instead."""
         if tp is str:
             # ASCII text (nearly all of it) needs no surrogate search.
             lines.append(
@@ -141,23 +189,44 @@ class _Gen:
             return var
         if tp is Euro:
             # serde._structure_euro's shortcut, inline: the pattern guarantees an exact amount
-            # in cents within Euro's bounds, so its Decimal (parsed once) is the amount; only
-            # a negative one may be -0.00, which Euro normalises.
+            # in cents within Euro's bounds, so its Decimal (parsed once) is the amount, set
+            # straight into a new Euro; a negative one (Euro normalises -0.00), a long one or
+            # a str subclass takes the converter's reading (_euro, or _euro_not_negative when
+            # the field's validator refuses a negative amount, which the shortcut never is).
+            slow = "_euro_not_negative" if not_negative else "_euro"
             lines.append(
                 f"{indent}if {var}.__class__ is not _str or len({var}) > {_SHORT_AMOUNT} "
-                f"or not _amount({var}) or {var}[0] == '-': {var} = _euro({var})"
+                f"or not _amount({var}) or {var}[0] == '-': {var} = {slow}({var})"
             )
-            return f"({var} if {var}.__class__ is _Euro else _exact(_Decimal({var})))"
+            lines.append(
+                f"{indent}else: _e = _new(_Euro); _set_cents(_e, _Decimal({var})); {var} = _e"
+            )
+            return var
+        if tp is Rate:
+            return f"_rate({var})"
         if tp is datetime.date:
-            # _date's checks inline for the common case, a call to it for the others.
-            return (
-                f"(_from_iso({var}) if {var}.__class__ is _str and _iso_date({var}) "
-                f"else _date({var}))"
-            )
+            # A date read before, found by its text (the class checked first: a list is not
+            # hashable), else _date, which checks, parses and keeps it.
+            found = f"(_days.get({var}) or _date({var}))"
+            return f"({found} if {var}.__class__ is _str else _date({var}))"
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin is Literal:
-            allowed = self.bind(frozenset((type(a), a) for a in args))
-            lines.append(f"{indent}if ({var}.__class__, {var}) not in {allowed}: _refuse()")
+            # The converter compares types too (the JSON 1 is not the literal True); checking
+            # the class first also keeps an unhashable value (an array) from raising.
+            if all(type(a) is str for a in args):
+                allowed = self.bind(frozenset(args))
+                lines.append(
+                    f"{indent}if {var}.__class__ is not _str or {var} not in {allowed}: _refuse()"
+                )
+                return var
+            kinds = {type(a) for a in args}
+            if not kinds <= {str, int, bool, type(None)}:
+                raise Unsupported(f"the literal {tp!r}")
+            allowed, classes = self.bind(frozenset((type(a), a) for a in args)), self.bind(kinds)
+            lines.append(
+                f"{indent}if {var}.__class__ not in {classes} "
+                f"or ({var}.__class__, {var}) not in {allowed}: _refuse()"
+            )
             return var
         if origin is typing.Union or origin is types.UnionType:
             others = [a for a in args if a is not type(None)]
@@ -195,7 +264,7 @@ class _Gen:
         self.sources.append("\n".join(body))
         return name
 
-    def reader_of(self, cls: type) -> str:
+    def reader_of(self, cls: type, *, entry: bool = False) -> str:
         name = self.functions.get(cls)
         if name is not None:
             return name
@@ -203,39 +272,110 @@ class _Gen:
         hints = typing.get_type_hints(cls)
         fields = [a for a in attrs.fields(cls) if a.init]
         lines = [f"def {name}(d):", "    if d.__class__ is not _dict: _refuse()"]
+        if entry:
+            # attrs.validators.set_disabled(True): the classes' __init__ (the converter's
+            # route) skips validators, which the statements below run.
+            lines.append("    if _validators_disabled(): _refuse()")
         known = self.bind(frozenset(a.name for a in fields))
         lines.append(f"    if not {known}.issuperset(d): _refuse()")
-        arguments = []
+        direct = _plain_init(cls)
         missing = self.bind(object())
+        checks: list[str] = []  # validators, once the instance is built
+        read: list[tuple[attrs.Attribute[Any], str]] = []  # each field and its value
         for index, a in enumerate(fields):
             if a.converter is not None:
                 raise Unsupported(f"a converter on {cls.__name__}.{a.name}")
-            var = f"v{index}"
+            var, tp = f"v{index}", hints[a.name]
+            # grantrules.model's own validators are checked inline (or, for amounts, by the
+            # reading itself); any other runs as attrs runs it, on the built instance.
+            known_check = direct and tp in (str, Euro) and a.validator in _KNOWN[tp]
+            if direct and a.validator is not None and not known_check:
+                checks.append(f"    {self.bind(a.validator)}(o, {self.bind(a)}, {var})")
+            not_negative = known_check and tp is Euro
             if a.default is attrs.NOTHING:
                 lines.append(f"    {var} = d[{a.name!r}]")
-                converted = self.value(hints[a.name], var, lines, "    ")
-            elif isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
-                raise Unsupported(f"a factory default on {cls.__name__}.{a.name}")
+                converted = self.value(tp, var, lines, "    ", not_negative=not_negative)
             else:
-                default = self.bind(a.default)
+                if isinstance(a.default, attrs.Factory):  # type: ignore[arg-type]
+                    if a.default.takes_self:
+                        raise Unsupported(f"a factory taking self on {cls.__name__}.{a.name}")
+                    # A new value per document, as attrs' __init__ makes one (an Instruction
+                    # section left out, say).
+                    default = f"{self.bind(a.default.factory)}()"
+                else:
+                    default = self.bind(a.default)
                 inner: list[str] = []
-                value = self.value(hints[a.name], var, inner, "        ")
+                value = self.value(tp, var, inner, "        ", not_negative=not_negative)
                 lines.append(f"    {var} = d.get({a.name!r}, {missing})")
                 lines.append(f"    if {var} is {missing}: {var} = {default}")
                 lines.append("    else:")
-                lines += inner
-                lines.append(f"        {var} = {value}")
+                lines += inner or ["        pass"]
+                if value != var:
+                    lines.append(f"        {var} = {value}")
                 converted = var
-            arguments.append(f"{a.alias}={converted}")
-        lines.append(f"    return {self.bind(cls)}({', '.join(arguments)})")
+            if known_check and tp is str:
+                # model._not_blank; the value is a str here (_text converts a subclass).
+                lines.append(f"    if not {converted}.strip(): _refuse()")
+            if direct and converted != var:
+                lines.append(f"    {var} = {converted}")
+                converted = var
+            read.append((a, converted))
+        if direct:
+            # What attrs' generated __init__ does (see _plain_init), without its call and
+            # keyword arguments: a new instance, each slot set through its descriptor, then
+            # the validators in field order and __attrs_post_init__.
+            lines.append(f"    o = _new({self.bind(cls)})")
+            lines += [
+                f"    {self.bind(_slot(cls, a.name).__set__)}(o, {value})" for a, value in read
+            ]
+            lines += checks
+            if hasattr(cls, "__attrs_post_init__"):
+                lines.append("    o.__attrs_post_init__()")
+            lines.append("    return o")
+        else:
+            arguments = ", ".join(f"{a.alias}={value}" for a, value in read)
+            lines.append(f"    return {self.bind(cls)}({arguments})")
         self.sources.append("\n".join(lines))
         return name
+
+
+def _slot(cls: type, name: str) -> Any:
+    return inspect.getattr_static(cls, name, None)
+
+
+def _plain_init(cls: type) -> bool:
+    """Whether ``cls.__init__`` is attrs' own, doing nothing but set each slot and run the
+    validators (and ``__attrs_post_init__``): the reader then does that itself, without the
+    call.  Its source is compared with what it must be, line by line, so that any other
+    behaviour (a pre-init hook, a cached hash, a default factory, a converter, an attrs
+    version writing it otherwise) keeps the class's own ``__init__``."""
+    init = cls.__dict__.get("__init__")
+    code = getattr(init, "__code__", None)
+    if code is None or not code.co_filename.startswith("<attrs generated"):
+        return False
+    fields = attrs.fields(cls)
+    if not all(type(_slot(cls, a.name)) is types.MemberDescriptorType for a in fields):
+        return False  # not slotted
+    expected = ["_setattr = _cached_setattr_get(self)"]
+    expected += [f"_setattr({a.name!r}, {a.alias})" for a in fields]
+    validated = [a.name for a in fields if a.validator is not None]
+    if validated:
+        expected.append("if _config._run_validators is True:")
+        expected += [f"__attr_validator_{n}(self, __attr_{n}, self.{n})" for n in validated]
+    if hasattr(cls, "__attrs_post_init__"):
+        expected.append("self.__attrs_post_init__()")
+    try:
+        source = inspect.getsource(init)  # type: ignore[arg-type]
+    except (OSError, TypeError):  # no source registered: nothing to compare with
+        return False
+    body = [line.strip() for line in source.splitlines()[1:] if line.strip()]
+    return body == expected
 
 
 def _build(model: type) -> Reader:
     g = _Gen()
     attrs.resolve_types(model)
-    entry = g.reader_of(model)
+    entry = g.reader_of(model, entry=True)
     exec_source("\n\n".join(g.sources) + "\n", f"reader {model.__qualname__}", g.namespace)
     function: Reader = g.namespace[entry]
     return function

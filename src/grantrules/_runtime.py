@@ -19,7 +19,7 @@ from typing import Any
 from grantrules.dates import DateRange, add_years
 from grantrules.errors import EvaluationError
 from grantrules.expressions import MissingInput, _sum_counts
-from grantrules.money import _CENT, _EXACT, Euro, Rate, Rounding, RoundingRule, _Exact, _round
+from grantrules.money import _CENT, _EXACT, Euro, Rate, Rounding, RoundingRule, _round, _set_cents
 
 __all__ = ["RUNTIME", "UNDECIDED", "Params", "Undecided", "store_amounts"]
 
@@ -33,7 +33,7 @@ class Params(dict[str, Any]):
 
     def __init__(self, values: Any = ()) -> None:
         super().__init__(values)
-        self.memo: dict[object, tuple[Any, ...]] = {}
+        self.memo: dict[object, Any] = {}
 
 
 class Undecided(Exception):
@@ -82,7 +82,7 @@ def _several() -> None:
     raise Undecided("several exceptions apply")
 
 
-_new, _set_amount = object.__new__, _Exact.__dict__["_d"].__set__
+_new, _set_amount = object.__new__, _set_cents
 
 
 def _euro(amount: Decimal) -> Euro:

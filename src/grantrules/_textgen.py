@@ -16,18 +16,16 @@ import datetime
 import itertools
 import json
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from grantrules._compiled_rules import _CompiledCriterion
 from grantrules._format import format_value
 from grantrules._json_text import json_text, key_text, value_text
 from grantrules._source import exec_source
-from grantrules.dates import format_date
+from grantrules.dates import _format_date
 from grantrules.expressions import Compiled, Env, MissingInput
 from grantrules.money import Euro
 from grantrules.rules import Outcome
-
-if TYPE_CHECKING:
-    from grantrules._compiled import _CompiledCriterion
 
 __all__ = ["CriterionText", "InputsText", "criterion_text", "inputs_text", "value_or_none"]
 
@@ -62,8 +60,12 @@ class _Source:
             self._pending = []
 
     def joined(self) -> str:
+        """The concatenation's source: one ``str.join`` of a tuple, which allocates the text
+        once (a chain of ``+`` copies the growing text at each step)."""
         self._flush()
-        return " + ".join(self.parts) or "''"
+        if len(self.parts) <= 1:
+            return self.parts[0] if self.parts else "''"
+        return "_join((" + ", ".join(self.parts) + ",))"
 
     def constant(self) -> str | None:
         """The whole text when it is only literals, else ``None``."""
@@ -198,13 +200,15 @@ def inputs_text(
 # What generated writers call: value_text, and for its commonest cases (a string, an amount,
 # a date) the same text inline, without its call and type tests.
 _INLINE: dict[str, Any] = {
+    "_join": "".join,
     "_vt": value_text,
     "_Euro": Euro,
     "_str": str,
     "_encode_str": json.encoder.encode_basestring,
     "_quote": '"',
     "_date": datetime.date,
-    "_format_date": format_date,
+    # format_date without its check: the generated code has checked the class already.
+    "_format_date": _format_date,
 }
 
 

@@ -10,8 +10,8 @@ as :class:`~grantrules.money.Euro`, inputs as JSON values), so that ``to_json`` 
      "provenance": {...}, "traces": {...}, "lang": "fr", <derived values>}
 
 >>> from grantrules.evaluate import evaluate
->>> from grantrules.serde import _example_scheme, _example_document
->>> decision = evaluate(_example_scheme(), _example_document())
+>>> from grantrules.testing.examples import example_document, example_scheme
+>>> decision = evaluate(example_scheme(), example_document())
 >>> Decision.from_json(decision.to_json()) == decision
 True
 
@@ -53,8 +53,8 @@ class CriterionResult:
     ``exception`` is the label of the exception that applied, if any.
 
     >>> from grantrules.evaluate import evaluate
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> result = evaluate(_example_scheme(), _example_document(), lang="en").criteria[0]
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> result = evaluate(example_scheme(), example_document(), lang="en").criteria[0]
     >>> result.id, result.outcome, result.inputs
     ('cost.positive', <Outcome.PASSED: 'passed'>, {'total': '1200.00'})
     >>> result.message
@@ -134,8 +134,8 @@ class AmountResult:
     the formula in words, in the decision's language, and ``inputs`` the values it read.
 
     >>> from grantrules.evaluate import evaluate
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> award = evaluate(_example_scheme(), _example_document(), lang="en").amounts[-1]
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> award = evaluate(example_scheme(), example_document(), lang="en").amounts[-1]
     >>> award.id, award.value, award.formula
     ('award', Euro('600.00'), '50% of total (rounded down to the cent)')
 
@@ -199,8 +199,8 @@ class Provenance:
     it, the scheme version applied, the evaluation date and any what-if parameter overrides.
 
     >>> from grantrules.evaluate import evaluate
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> provenance = evaluate(_example_scheme(), _example_document()).provenance
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> provenance = evaluate(example_scheme(), example_document()).provenance
     >>> provenance.scheme, provenance.scheme_version, provenance.evaluated_on
     ('example', '2025-01-01', '2025-03-14')
 
@@ -309,6 +309,14 @@ class Explanation(Protocol):
         """Positions of the criteria of ``severity`` that failed or lacked an input."""
         ...
 
+    def failed_ids(self) -> tuple[str, ...]:
+        """The ids of the blocking criteria that failed or lacked an input, in order."""
+        ...
+
+    def pending(self) -> tuple[str, ...]:
+        """The ids of the criteria waiting for an instructor input (``Decision.pending``)."""
+        ...
+
     def result(self, index: int) -> CriterionResult:
         """The result of one criterion, its message and inputs built on first read."""
         ...
@@ -355,8 +363,8 @@ class Decision:
     :meth:`from_json`.
 
     >>> from grantrules.evaluate import evaluate
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> decision = evaluate(_example_scheme(), _example_document())
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> decision = evaluate(example_scheme(), example_document())
     >>> decision
     <Decision example A-1: eligible, award 600.00>
     >>> decision.eligible, decision.award, decision.failed
@@ -496,6 +504,9 @@ class Decision:
         """
         # A waiting criterion is named after the one input it reads (rules.pending_criterion);
         # a scheme's own criterion about the instruction is not one.
+        explanation = self._unexplained()
+        if explanation is not None:  # from the outcomes, without building any message
+            return explanation.pending()
         return tuple(
             c.id
             for c in self.criteria
@@ -509,15 +520,15 @@ class Decision:
         """The ids of :attr:`failed`, known without building any message.
 
         >>> from grantrules.evaluate import evaluate
-        >>> from grantrules.serde import _example_scheme, _example_document
-        >>> evaluate(_example_scheme(), {**_example_document(), "costs": []}).failed_ids
+        >>> from grantrules.testing.examples import example_document, example_scheme
+        >>> evaluate(example_scheme(), {**example_document(), "costs": []}).failed_ids
         ('cost.positive',)
 
         .. versionadded:: 0.2
         """
-        explanation = self._unexplained()
-        if explanation is not None:
-            return tuple(map(explanation.criterion_id, explanation.not_met(Severity.BLOCKING)))
+        explanation = self._explanation
+        if explanation is not None and getattr(self, "_criteria", None) is None:
+            return explanation.failed_ids()
         return tuple(c.id for c in self.criteria if c.blocks)
 
     @property
@@ -525,8 +536,8 @@ class Decision:
         """Every criterion's outcome by id, in the scheme's order, without any message.
 
         >>> from grantrules.evaluate import evaluate
-        >>> from grantrules.serde import _example_scheme, _example_document
-        >>> evaluate(_example_scheme(), _example_document()).outcomes
+        >>> from grantrules.testing.examples import example_document, example_scheme
+        >>> evaluate(example_scheme(), example_document()).outcomes
         {'cost.positive': <Outcome.PASSED: 'passed'>}
 
         .. versionadded:: 0.2
@@ -558,8 +569,8 @@ class Decision:
             InvalidArgument: the decision has no such criterion.
 
         >>> from grantrules.evaluate import evaluate
-        >>> from grantrules.serde import _example_scheme, _example_document
-        >>> decision = evaluate(_example_scheme(), _example_document())
+        >>> from grantrules.testing.examples import example_document, example_scheme
+        >>> decision = evaluate(example_scheme(), example_document())
         >>> decision.criterion("cost.positive").outcome
         <Outcome.PASSED: 'passed'>
         """
@@ -581,8 +592,8 @@ class Decision:
             InvalidArgument: the decision has no such amount.
 
         >>> from grantrules.evaluate import evaluate
-        >>> from grantrules.serde import _example_scheme, _example_document
-        >>> evaluate(_example_scheme(), _example_document()).amount("total")
+        >>> from grantrules.testing.examples import example_document, example_scheme
+        >>> evaluate(example_scheme(), example_document()).amount("total")
         Euro('1200.00')
         """
         for result in self.amounts:
@@ -631,8 +642,8 @@ class Decision:
 
         >>> import json
         >>> from grantrules.evaluate import evaluate
-        >>> from grantrules.serde import _example_scheme, _example_document
-        >>> text = evaluate(_example_scheme(), _example_document()).to_json_text()
+        >>> from grantrules.testing.examples import example_document, example_scheme
+        >>> text = evaluate(example_scheme(), example_document()).to_json_text()
         >>> text[:60]
         '{"scheme":"example","scheme_version":"2025-01-01","applicati'
         >>> Decision.from_json(json.loads(text)).award

@@ -111,9 +111,9 @@ class ParameterNotInForce(GrantRulesError, LookupError):
     """A dated parameter has no value on the requested day.
 
     >>> from datetime import date
-    >>> from grantrules.parameters import _example
+    >>> from grantrules.testing.examples import example_parameters
     >>> try:
-    ...     _example()["feder_rate"].at(date(2024, 1, 1))
+    ...     example_parameters()["feder_rate"].at(date(2024, 1, 1))
     ... except ParameterNotInForce as error:
     ...     print(error)
     parameter 'feder_rate' is not in force on 2024-01-01: its first value starts on 2024-11-01
@@ -129,9 +129,9 @@ class UnknownParameter(GrantRulesError, LookupError):
 
     Also a :class:`LookupError`; the message suggests the closest known name.
 
-    >>> from grantrules.parameters import _example
+    >>> from grantrules.testing.examples import example_parameters
     >>> try:
-    ...     _example()["feder_rat"]
+    ...     example_parameters()["feder_rat"]
     ... except LookupError as error:
     ...     print(error)
     unknown parameter 'feder_rat' (did you mean 'feder_rate'?); known parameters: feder_rate

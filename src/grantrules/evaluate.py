@@ -1,7 +1,7 @@
 """Evaluate one application against a scheme: a pure, deterministic function.
 
->>> from grantrules.serde import _example_scheme, _example_document
->>> evaluate(_example_scheme(), _example_document())
+>>> from grantrules.testing.examples import example_document, example_scheme
+>>> evaluate(example_scheme(), example_document())
 <Decision example A-1: eligible, award 600.00>
 
 .. versionadded:: 0.1
@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._format import check_lang
+from grantrules._format import LANGS, check_lang
 from grantrules.decision import Decision
 from grantrules.errors import InvalidArgument
 from grantrules.scheme import Scheme
@@ -48,8 +48,8 @@ def evaluate(
         InvalidArgument: ``scheme`` is not a Scheme, ``application`` not of its model, or
             ``on`` or ``lang`` invalid.
 
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> scheme, document = _example_scheme(), _example_document()
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> scheme, document = example_scheme(), example_document()
     >>> decision = evaluate(scheme, document, lang="en")
     >>> decision.eligible, decision.award
     (True, Euro('600.00'))
@@ -61,7 +61,8 @@ def evaluate(
     """
     if not isinstance(scheme, Scheme):
         raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
-    check_lang(lang)
+    if lang not in LANGS:
+        check_lang(lang)  # raises
     if isinstance(application, scheme.application_type):
         pass
     elif isinstance(application, Mapping):

@@ -401,7 +401,8 @@ class Parameter:
         Raises:
             ParameterNotInForce: ``day`` is before the first value or after ``until``.
 
-        >>> str(_example()["feder_rate"].dated_at(date(2025, 3, 14)).basis)
+        >>> from grantrules.testing.examples import example_parameters
+        >>> str(example_parameters()["feder_rate"].dated_at(date(2025, 3, 14)).basis)
         'Délibération n° 2024-112'
         """
         _check_date(day)
@@ -420,7 +421,8 @@ class Parameter:
     def at(self, day: date) -> ParamValue:
         """The value in force on ``day``: that of the last start date on or before it.
 
-        >>> _example()["feder_rate"].at(date(2024, 11, 1))
+        >>> from grantrules.testing.examples import example_parameters
+        >>> example_parameters()["feder_rate"].at(date(2024, 11, 1))
         Rate('0.6')
         """
         return self.dated_at(day).value
@@ -428,7 +430,8 @@ class Parameter:
     def change_dates(self) -> tuple[date, ...]:
         """The start dates, oldest first; an override's ``date.min`` is not a change.
 
-        >>> _example()["feder_rate"].change_dates()
+        >>> from grantrules.testing.examples import example_parameters
+        >>> example_parameters()["feder_rate"].change_dates()
         (datetime.date(2024, 11, 1),)
         """
         return tuple(value.start for value in self.values if value.start != date.min)
@@ -438,7 +441,8 @@ class Parameter:
 
         A string is read according to the unit, as :func:`parse_value` does.
 
-        >>> _example()["feder_rate"].override("50%").at(date(1990, 1, 1))
+        >>> from grantrules.testing.examples import example_parameters
+        >>> example_parameters()["feder_rate"].override("50%").at(date(1990, 1, 1))
         Rate('0.5')
         """
         try:
@@ -454,7 +458,8 @@ class Parameter:
 class ParameterSet:
     """The parameters of a scheme, by name.
 
-    >>> sorted(_example().at(date(2025, 3, 14)).items())
+    >>> from grantrules.testing.examples import example_parameters
+    >>> sorted(example_parameters().at(date(2025, 3, 14)).items())
     [('feder_rate', Rate('0.6'))]
 
     .. versionadded:: 0.1
@@ -498,9 +503,10 @@ class ParameterSet:
             UnknownParameter: no parameter ``name``.
             InvalidArgument: its value is not a ``kind``.
 
-        >>> _example().value("feder_rate", date(2025, 3, 14), Rate)
+        >>> from grantrules.testing.examples import example_parameters
+        >>> example_parameters().value("feder_rate", date(2025, 3, 14), Rate)
         Rate('0.6')
-        >>> _example().value("feder_rate", date(2025, 3, 14), int)
+        >>> example_parameters().value("feder_rate", date(2025, 3, 14), int)
         Traceback (most recent call last):
           ...
         grantrules.errors.InvalidArgument: parameter 'feder_rate' is a Rate on 2025-03-14, not a int
@@ -520,7 +526,8 @@ class ParameterSet:
 
         Reading one parameter that is not in force raises, through :meth:`Parameter.at`.
 
-        >>> _example().at(date(2025, 3, 14)), _example().at(date(2024, 1, 1))
+        >>> from grantrules.testing.examples import example_parameters
+        >>> example_parameters().at(date(2025, 3, 14)), example_parameters().at(date(2024, 1, 1))
         ({'feder_rate': Rate('0.6')}, {})
         """
         _check_date(day)
@@ -535,7 +542,8 @@ class ParameterSet:
     def override(self, name: str, value: ParamValue, basis: Basis = _OVERRIDE) -> ParameterSet:
         """A copy where ``name`` has ``value`` on every date (a string is parsed per unit).
 
-        >>> _example().override("feder_rate", "50%")["feder_rate"].at(date(2025, 1, 1))
+        >>> from grantrules.testing.examples import example_parameters
+        >>> example_parameters().override("feder_rate", "50%")["feder_rate"].at(date(2025, 1, 1))
         Rate('0.5')
         """
         parameter = self[name].override(value, basis)
@@ -546,7 +554,8 @@ class ParameterSet:
         every start date, and the day after each ``until``.  Between two boundaries
         :meth:`at` gives the same values, which lets callers compute them once per span.
 
-        >>> _example().boundaries()
+        >>> from grantrules.testing.examples import example_parameters
+        >>> example_parameters().boundaries()
         (datetime.date(2024, 11, 1),)
         """
         days: set[date] = set()
@@ -559,7 +568,8 @@ class ParameterSet:
     def change_dates(self) -> tuple[date, ...]:
         """Every date on which some parameter changes, oldest first.
 
-        >>> _example().change_dates()
+        >>> from grantrules.testing.examples import example_parameters
+        >>> example_parameters().change_dates()
         (datetime.date(2024, 11, 1),)
         """
         dates = {day for parameter in self.parameters.values() for day in parameter.change_dates()}
@@ -712,9 +722,3 @@ def _load_value(where: str, unit: str, raw: object) -> DatedValue:
         return DatedValue(start, value, unit, Basis.from_dict(basis), note)
     except GrantRulesError as exc:
         raise _fail(f"{where}.basis", str(exc)) from None
-
-
-def _example() -> ParameterSet:
-    """The one-parameter set the docstring examples read."""
-    value = DatedValue(date(2024, 11, 1), Rate("60%"), "rate", Basis("Délibération n° 2024-112"))
-    return ParameterSet({"feder_rate": Parameter("feder_rate", (value,), "rate")})

@@ -10,8 +10,8 @@ A field may state its own schema in its attrs metadata, merged over the generate
 
     vat_number: str = attrs.field(metadata={"json_schema": {"pattern": "^FR[0-9]{11}$"}})
 
->>> from grantrules.serde import _example_scheme
->>> schema = json_schema(_example_scheme())
+>>> from grantrules.testing.examples import example_scheme
+>>> schema = json_schema(example_scheme())
 >>> schema["properties"]["costs"]["items"]
 {'$ref': '#/$defs/CostLine'}
 
@@ -216,8 +216,8 @@ def json_schema(scheme: Scheme) -> dict[str, Any]:
     Raises:
         SchemeDefinitionError: a field has a type that JSON cannot carry.
 
-    >>> from grantrules.serde import _example_scheme
-    >>> schema = json_schema(_example_scheme())
+    >>> from grantrules.testing.examples import example_scheme
+    >>> schema = json_schema(example_scheme())
     >>> schema["$defs"]["Applicant"]["properties"]["siren"]["pattern"]
     '^[0-9]{9}$'
     >>> schema["additionalProperties"], schema["required"][:2]

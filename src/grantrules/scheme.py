@@ -5,7 +5,8 @@ its :class:`SchemeVersion` objects hold the rules in force from a date: paramete
 amounts, obligations.  Metadata uses Aides-territoires' vocabulary so that a scheme can be
 listed in such a catalogue.
 
->>> scheme = _example_scheme()
+>>> from grantrules.testing.examples import dated_example_scheme
+>>> scheme = dated_example_scheme()
 >>> scheme.metadata.perimeter
 Perimeter(scale='commune', code='99999', name='Exempleville')
 >>> scheme.version_at(datetime.date(2025, 3, 14)).valid_from
@@ -118,12 +119,13 @@ class SchemeVersion:
     >>> from grantrules.amounts import Amount
     >>> from grantrules.basis import Basis
     >>> from grantrules.expressions import collection, param, sum_of
-    >>> from grantrules.parameters import _example
+    >>> from grantrules.testing.examples import example_parameters
     >>> basis = Basis("Délibération n° 2024-112")
     >>> total = Amount("total_cost", sum_of(collection("costs").amount_excl_vat), basis=basis)
     >>> award = Amount("award", param("feder_rate").of(total), basis=basis)
-    >>> version = SchemeVersion(valid_from=datetime.date(2024, 11, 1), parameters=_example(),
-    ...                         criteria=[], amounts=[award, total], award="award")
+    >>> version = SchemeVersion(valid_from=datetime.date(2024, 11, 1),
+    ...                         parameters=example_parameters(), criteria=[],
+    ...                         amounts=[award, total], award="award")
     >>> [amount.id for amount in version.amounts]
     ['total_cost', 'award']
     >>> try:
@@ -223,8 +225,8 @@ class SchemeVersion:
     def expressions(self) -> tuple[Expr, ...]:
         """Every expression of this version (for analysis: inputs, thresholds, rendering).
 
-        >>> from grantrules.serde import _example_scheme
-        >>> version = _example_scheme().versions[0]
+        >>> from grantrules.testing.examples import example_scheme
+        >>> version = example_scheme().versions[0]
         >>> sorted({str(i) for e in version.expressions() for i in e.inputs()})
         ['amount:total', 'collection:costs', 'field:costs[].amount_excl_vat']
         """
@@ -245,7 +247,8 @@ class SchemeVersion:
         Parameters are labelled by their description, amounts by their label, and the
         version's own ``labels`` come last, so that they win.
 
-        >>> version = _example_scheme().versions[0]
+        >>> from grantrules.testing.examples import dated_example_scheme
+        >>> version = dated_example_scheme().versions[0]
         >>> labels = version.all_labels()
         >>> labels["amount:total_cost"]["fr"]
         'le coût total'
@@ -267,8 +270,8 @@ class SchemeVersion:
         Raises:
             InvalidArgument: no criterion has this id (the message lists them).
 
-        >>> from grantrules.serde import _example_scheme
-        >>> str(_example_scheme().versions[0].criterion("cost.positive").basis)
+        >>> from grantrules.testing.examples import example_scheme
+        >>> str(example_scheme().versions[0].criterion("cost.positive").basis)
         'Example'
         """
         for criterion in self.criteria:
@@ -282,8 +285,8 @@ class SchemeVersion:
         """The values of the parameters in force on ``day``, read-only (computed once per
         span of days between two parameter boundaries, and shared).
 
-        >>> from grantrules.serde import _example_scheme
-        >>> dict(_example_scheme().versions[0].parameters_at(datetime.date(2025, 3, 14)))
+        >>> from grantrules.testing.examples import example_scheme
+        >>> dict(example_scheme().versions[0].parameters_at(datetime.date(2025, 3, 14)))
         {}
 
         .. versionadded:: 0.2
@@ -298,8 +301,8 @@ class SchemeVersion:
         Raises:
             InvalidArgument: no amount has this id (the message lists them).
 
-        >>> from grantrules.serde import _example_scheme
-        >>> sorted(_example_scheme().versions[0].amount("award").depends_on())
+        >>> from grantrules.testing.examples import example_scheme
+        >>> sorted(example_scheme().versions[0].amount("award").depends_on())
         ['total']
         """
         for amount in self.amounts:
@@ -402,8 +405,8 @@ class Scheme:
     def title(self) -> str:
         """The French name of the scheme, else its first name.
 
-        >>> from grantrules.serde import _example_scheme
-        >>> _example_scheme().title
+        >>> from grantrules.testing.examples import example_scheme
+        >>> example_scheme().title
         'Exemple'
         """
         return self.metadata.name.get("fr") or next(iter(self.metadata.name.values()))
@@ -417,8 +420,8 @@ class Scheme:
         Raises:
             InvalidArgument: ``day`` is not a ``datetime.date``.
 
-        >>> from grantrules.serde import _example_scheme
-        >>> _example_scheme().version_at(datetime.date(2020, 1, 1)).valid_from
+        >>> from grantrules.testing.examples import example_scheme
+        >>> example_scheme().version_at(datetime.date(2020, 1, 1)).valid_from
         datetime.date(2025, 1, 1)
         """
         if not isinstance(day, datetime.date) or isinstance(day, datetime.datetime):
@@ -437,7 +440,8 @@ class Scheme:
             InvalidMoney: an amount or rate value cannot be read (``"150%"``).
             InvalidArgument: another value does not fit the parameter's unit.
 
-        >>> what_if = _example_scheme().with_parameters(feder_rate="50%")
+        >>> from grantrules.testing.examples import dated_example_scheme
+        >>> what_if = dated_example_scheme().with_parameters(feder_rate="50%")
         >>> what_if.overrides
         {'feder_rate': '50%'}
         >>> what_if.version_at(datetime.date(2025, 3, 14)).parameters["feder_rate"].at(
@@ -500,45 +504,3 @@ def _strip_optional(tp: Any) -> Any:
     if typing.get_origin(tp) in (types.UnionType, typing.Union) and len(args) == 1:
         return args[0]
     return tp
-
-
-def _example_scheme() -> Scheme:
-    """The small scheme the docstring examples read: a municipal grant at a dated rate."""
-    from grantrules.amounts import Amount
-    from grantrules.basis import Basis
-    from grantrules.expressions import collection, param, sum_of
-    from grantrules.money import Euro
-    from grantrules.parameters import _example
-    from grantrules.rules import Criterion
-
-    basis = Basis("Délibération n° 2024-112", "art. 3")
-    costs = collection("costs")
-    total = Amount(
-        "total_cost",
-        sum_of(costs.amount_excl_vat),
-        basis=basis,
-        label={"fr": "le coût total", "en": "the total cost"},
-    )
-    award = Amount("award", param("feder_rate").of(total), basis=basis)
-    version = SchemeVersion(
-        valid_from=datetime.date(2024, 11, 1),
-        parameters=_example(),
-        criteria=[
-            Criterion(
-                "project.has_costs",
-                total > Euro.ZERO,
-                basis=basis,
-                failed={"fr": "Aucune dépense.", "en": "No cost."},
-            )
-        ],
-        amounts=[total, award],
-        award="award",
-    )
-    return Scheme(
-        id="exempleville-equipement",
-        metadata=Metadata(
-            name={"fr": "Aide à l'équipement", "en": "Equipment grant"},
-            perimeter=Perimeter(scale="commune", code="99999", name="Exempleville"),
-        ),
-        versions=[version],
-    )

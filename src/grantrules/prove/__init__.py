@@ -9,8 +9,8 @@ and, for every criterion outcome and labelled exception, an application reaching
 none can.  Every document it reports has been evaluated by :func:`grantrules.evaluate`.
 
 >>> import datetime
->>> from grantrules.serde import _example_scheme
->>> report = check(_example_scheme(), on=datetime.date(2025, 3, 14), max_items=2)
+>>> from grantrules.testing.examples import example_scheme
+>>> report = check(example_scheme(), on=datetime.date(2025, 3, 14), max_items=2)
 >>> [(r.id, r.status) for r in report.invariants][:2]
 [('award_non_negative', 'proved'), ('award_zero_when_ineligible', 'proved')]
 >>> report.eligible.status, report.eligible.evaluator

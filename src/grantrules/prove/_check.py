@@ -359,8 +359,8 @@ def witness_documents(
     any scheme.
 
     >>> import datetime
-    >>> from grantrules.serde import _example_scheme
-    >>> documents = witness_documents(_example_scheme(), on=datetime.date(2025, 3, 14))
+    >>> from grantrules.testing.examples import example_scheme
+    >>> documents = witness_documents(example_scheme(), on=datetime.date(2025, 3, 14))
     >>> len(documents), documents[0]["costs"][0]["amount_excl_vat"]
     (3, '0.02')
 

@@ -2,8 +2,8 @@
 
 >>> from grantrules.render import decision_text, scheme_markdown
 >>> from grantrules.evaluate import evaluate
->>> from grantrules.serde import _example_scheme, _example_document
->>> "ÉLIGIBLE" in decision_text(evaluate(_example_scheme(), _example_document()), "fr")
+>>> from grantrules.testing.examples import example_document, example_scheme
+>>> "ÉLIGIBLE" in decision_text(evaluate(example_scheme(), example_document()), "fr")
 True
 
 .. versionadded:: 0.1

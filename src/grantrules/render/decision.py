@@ -236,8 +236,8 @@ def decision_blocks(decision: Decision, lang: str, scheme: Scheme | None = None)
     :func:`~grantrules.render._blocks.to_markdown` write out.
 
     >>> from grantrules.evaluate import evaluate
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> decision_blocks(evaluate(_example_scheme(), _example_document()), "en")[0]
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> decision_blocks(evaluate(example_scheme(), example_document()), "en")[0]
     Heading(level=1, text=('Application A-1',))
 
     .. versionadded:: 0.1
@@ -262,8 +262,8 @@ def decision_text(decision: Decision, lang: str = "fr", *, scheme: Scheme | None
         scheme: the scheme, when known: amounts are then named by their labels.
 
     >>> from grantrules.evaluate import evaluate
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> report = decision_text(evaluate(_example_scheme(), _example_document()), "fr")
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> report = decision_text(evaluate(example_scheme(), example_document()), "fr")
     >>> next(line for line in report.splitlines() if line.startswith("Montant"))
     "Montant de l'aide : 600,00\\xa0€"
 
@@ -276,8 +276,8 @@ def decision_markdown(decision: Decision, lang: str = "fr", *, scheme: Scheme | 
     """The report of :func:`decision_text` in Markdown (a ``#`` title, ``##`` sections).
 
     >>> from grantrules.evaluate import evaluate
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> print(decision_markdown(evaluate(_example_scheme(), _example_document()), "en")
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> print(decision_markdown(evaluate(example_scheme(), example_document()), "en")
     ...       .splitlines()[0])
     # Application A-1
 

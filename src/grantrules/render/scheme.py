@@ -327,8 +327,8 @@ def _version(version: SchemeVersion, lang: str, on: datetime.date | None) -> lis
 def scheme_blocks(scheme: Scheme, lang: str = "fr", on: datetime.date | None = None) -> list[Block]:
     """The règlement of ``scheme`` as blocks (see :func:`scheme_markdown`).
 
-    >>> from grantrules.serde import _example_scheme
-    >>> scheme_blocks(_example_scheme(), "fr")[0]
+    >>> from grantrules.testing.examples import example_scheme
+    >>> scheme_blocks(example_scheme(), "fr")[0]
     Heading(level=1, text=('Exemple',))
 
     .. versionadded:: 0.1
@@ -370,8 +370,8 @@ def scheme_markdown(scheme: Scheme, lang: str = "fr", on: datetime.date | None =
             named by their labels (their values are in the tables).  The output depends on
             nothing else, so it is deterministic.
 
-    >>> from grantrules.serde import _example_scheme
-    >>> print(scheme_markdown(_example_scheme(), "en").splitlines()[0])
+    >>> from grantrules.testing.examples import example_scheme
+    >>> print(scheme_markdown(example_scheme(), "en").splitlines()[0])
     # Example
 
     .. versionadded:: 0.1
@@ -382,8 +382,8 @@ def scheme_markdown(scheme: Scheme, lang: str = "fr", on: datetime.date | None =
 def scheme_text(scheme: Scheme, lang: str = "fr", on: datetime.date | None = None) -> str:
     """The règlement of :func:`scheme_markdown` as plain text, for a terminal.
 
-    >>> from grantrules.serde import _example_scheme
-    >>> print(scheme_text(_example_scheme(), "en").splitlines()[1])
+    >>> from grantrules.testing.examples import example_scheme
+    >>> print(scheme_text(example_scheme(), "en").splitlines()[1])
     =======
 
     .. versionadded:: 0.1

@@ -161,9 +161,10 @@ class Config:
 class Subject:
     """A scheme under test, with the configuration and helpers the checks share.
 
-    >>> from grantrules.serde import _example_scheme, _example_document, structure_application
-    >>> subject = Subject(_example_scheme())
-    >>> application = structure_application(subject.scheme, _example_document())
+    >>> from grantrules.serde import structure_application
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> subject = Subject(example_scheme())
+    >>> application = structure_application(subject.scheme, example_document())
     >>> subject.decide(application)
     <Decision example A-1: eligible, award 600.00>
     >>> subject.has_amount("total"), subject.has_amount("total_cost")
@@ -189,9 +190,9 @@ class Subject:
     def amounts(self, decision: Decision) -> dict[str, Euro | None]:
         """The decision's amounts as computed, the award included even when ineligible.
 
-        >>> from grantrules.serde import _example_scheme, _example_document
-        >>> subject = Subject(_example_scheme())
-        >>> subject.amounts(evaluate(subject.scheme, _example_document()))
+        >>> from grantrules.testing.examples import example_document, example_scheme
+        >>> subject = Subject(example_scheme())
+        >>> subject.amounts(evaluate(subject.scheme, example_document()))
         {'total': Euro('1200.00'), 'award': Euro('600.00')}
         """
         return computed_amounts(decision)

@@ -128,8 +128,8 @@ class Thresholds:
     Built by :func:`find_thresholds`; keys are those of
     :class:`~grantrules.expressions.Input` (``amount:total_cost``, ``field:costs[].category``).
 
-    >>> from grantrules.serde import _example_scheme
-    >>> thresholds = find_thresholds(_example_scheme())
+    >>> from grantrules.testing.examples import example_scheme
+    >>> thresholds = find_thresholds(example_scheme())
     >>> thresholds.describe()[0]
     'amount:total: 0.01 (passes), 0.00 (fails)'
     >>> [hint.value for hint in thresholds.for_key("amount:total", passing=True)]
@@ -151,8 +151,8 @@ class Thresholds:
 
         Speculative hints are left out with ``passing``; an unknown key has no hints.
 
-        >>> from grantrules.serde import _example_scheme
-        >>> find_thresholds(_example_scheme()).for_key("field:project.title")
+        >>> from grantrules.testing.examples import example_scheme
+        >>> find_thresholds(example_scheme()).for_key("field:project.title")
         ()
         """
         found = self.hints.get(key, ())
@@ -163,8 +163,8 @@ class Thresholds:
     def describe(self) -> list[str]:
         """One line per input: the values found, for reports and debugging.
 
-        >>> from grantrules.serde import _example_scheme
-        >>> print("\\n".join(find_thresholds(_example_scheme()).describe()))
+        >>> from grantrules.testing.examples import example_scheme
+        >>> print("\\n".join(find_thresholds(example_scheme()).describe()))
         amount:total: 0.01 (passes), 0.00 (fails)
         dates: 2024-12-31, 2025-01-01, 2025-01-02
         """
@@ -662,8 +662,8 @@ def find_thresholds(scheme: Scheme, on: datetime.date | None = None) -> Threshol
     The example scheme's one criterion is ``total > 0.00``: its thresholds are the cent above,
     which passes, and zero, which fails.
 
-    >>> from grantrules.serde import _example_scheme
-    >>> for hint in find_thresholds(_example_scheme()).for_key("amount:total"):
+    >>> from grantrules.testing.examples import example_scheme
+    >>> for hint in find_thresholds(example_scheme()).for_key("amount:total"):
     ...     print(hint)
     Hint(value=Euro('0.01'), passes=True, speculative=False)
     Hint(value=Euro('0.00'), passes=False, speculative=False)

@@ -106,7 +106,7 @@ class Invariant:
             (the state machine over a call).
 
     >>> from grantrules.money import Euro
-    >>> from grantrules.serde import _example_scheme
+    >>> from grantrules.testing.examples import example_scheme
     >>> def award_within_costs(subject, application):
     ...     award = subject.decide(application).award
     ...     costs = Euro.sum(line.amount_excl_vat for line in application.costs)
@@ -115,7 +115,7 @@ class Invariant:
     >>> invariant = Invariant("award_within_costs", "The award never exceeds the costs.",
     ...                       award_within_costs)
     >>> quick = hypothesis.settings(max_examples=10, database=None, derandomize=True)
-    >>> invariant.run(_example_scheme(), settings=quick) is None
+    >>> invariant.run(example_scheme(), settings=quick) is None
     True
 
     .. versionadded:: 0.1
@@ -146,10 +146,10 @@ class Invariant:
         into ``reach``, and fails with :class:`VacuousInvariant` when fewer than
         :func:`~grantrules.testing._subject.min_reach` did.
 
-        >>> from grantrules.serde import _example_scheme
+        >>> from grantrules.testing.examples import example_scheme
         >>> reach = Reach()
         >>> test = INVARIANTS["deterministic"].test(
-        ...     Subject(_example_scheme()),
+        ...     Subject(example_scheme()),
         ...     hypothesis.settings(max_examples=5, database=None, derandomize=True),
         ...     reach=reach)
         >>> test()
@@ -239,8 +239,8 @@ class Invariant:
             InvariantViolation: on the smallest example Hypothesis found.
             VacuousInvariant: too few examples reached the check (see :meth:`test`).
 
-        >>> from grantrules.serde import _example_scheme
-        >>> print(INVARIANTS["award_within_ceilings"].run(_example_scheme()))
+        >>> from grantrules.testing.examples import example_scheme
+        >>> print(INVARIANTS["award_within_ceilings"].run(example_scheme()))
         the award formula has no ceiling (name ceiling parameters in Config.ceilings)
         """
         subject = Subject(scheme, config or Config())
@@ -384,8 +384,8 @@ def invariants_for(scheme: Scheme) -> dict[str, Invariant]:
     """Every invariant to check on ``scheme``: the generic ones of :data:`INVARIANTS`, then
     those the scheme declares (``SchemeVersion.invariants``), named ``scheme.<id>``.
 
-    >>> from grantrules.serde import _example_scheme
-    >>> list(invariants_for(_example_scheme())) == list(INVARIANTS)
+    >>> from grantrules.testing.examples import example_scheme
+    >>> list(invariants_for(example_scheme())) == list(INVARIANTS)
     True
 
     .. versionadded:: 0.3
@@ -446,9 +446,9 @@ def check_invariants(
         ExceptionGroup: of :class:`InvariantViolation`, one per failing invariant (a
             :class:`VacuousInvariant` for one that too few examples reached).
 
-    >>> from grantrules.serde import _example_scheme
+    >>> from grantrules.testing.examples import example_scheme
     >>> quick = hypothesis.settings(max_examples=10, database=None, derandomize=True)
-    >>> statuses = check_invariants(_example_scheme(), settings=quick,
+    >>> statuses = check_invariants(example_scheme(), settings=quick,
     ...                             invariants=["award_non_negative", "award_within_ceilings"])
     >>> statuses["award_non_negative"]
     'passed'
@@ -496,9 +496,10 @@ def check_application(scheme: Scheme, application: Any, config: Config | None = 
     Raises:
         ExceptionGroup: of :class:`InvariantViolation`, one per failing invariant.
 
-    >>> from grantrules.serde import _example_scheme, _example_document, structure_application
-    >>> scheme = _example_scheme()
-    >>> check_application(scheme, structure_application(scheme, _example_document()))
+    >>> from grantrules.serde import structure_application
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> scheme = example_scheme()
+    >>> check_application(scheme, structure_application(scheme, example_document()))
 
     .. versionadded:: 0.1
     """

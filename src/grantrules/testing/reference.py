@@ -23,9 +23,10 @@ The semantics, written out:
   the designated amount when eligible and 0.00 otherwise;
 - the obligations whose condition holds apply to an eligible application.
 
->>> from grantrules.serde import _example_scheme, _example_document, structure_application
->>> scheme = _example_scheme()
->>> reference = decide(scheme, structure_application(scheme, _example_document()))
+>>> from grantrules.serde import structure_application
+>>> from grantrules.testing.examples import example_document, example_scheme
+>>> scheme = example_scheme()
+>>> reference = decide(scheme, structure_application(scheme, example_document()))
 >>> reference.eligible, reference.award, reference.outcomes["cost.positive"]
 (True, Euro('600.00'), ('passed', None, None))
 
@@ -67,9 +68,10 @@ class ReferenceDecision:
         derived: the scheme's derived values, ``None`` when one read a missing input.
         obligations: the ids of the obligations that apply.
 
-    >>> from grantrules.serde import _example_scheme, _example_document, structure_application
-    >>> scheme = _example_scheme()
-    >>> decide(scheme, structure_application(scheme, _example_document())).amounts
+    >>> from grantrules.serde import structure_application
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> scheme = example_scheme()
+    >>> decide(scheme, structure_application(scheme, example_document())).amounts
     {'total': Euro('1200.00'), 'award': Euro('600.00')}
 
     .. versionadded:: 0.2
@@ -146,9 +148,10 @@ def decide(scheme: Scheme, application: Any, on: datetime.date | None = None) ->
         EvaluationError: a rule cannot be evaluated (two exceptions conflict, a value of the
             wrong type), as :func:`grantrules.evaluate` raises it.
 
-    >>> from grantrules.serde import _example_scheme, _example_document, structure_application
-    >>> scheme = _example_scheme()
-    >>> empty = structure_application(scheme, {**_example_document(), "costs": []})
+    >>> from grantrules.serde import structure_application
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> scheme = example_scheme()
+    >>> empty = structure_application(scheme, {**example_document(), "costs": []})
     >>> reference = decide(scheme, empty)
     >>> reference.eligible, reference.award, reference.outcomes["cost.positive"]
     (False, Euro('0.00'), ('failed', None, None))
@@ -290,10 +293,11 @@ def compiled_matches_reference(subject: Subject, application: Any) -> None:
     Raises:
         InvariantViolation: they disagree (the message shows how).
 
-    >>> from grantrules.serde import _example_scheme, _example_document, structure_application
-    >>> subject = Subject(_example_scheme())
+    >>> from grantrules.serde import structure_application
+    >>> from grantrules.testing.examples import example_document, example_scheme
+    >>> subject = Subject(example_scheme())
     >>> compiled_matches_reference(subject, structure_application(subject.scheme,
-    ...                                                          _example_document()))
+    ...                                                          example_document()))
 
     .. versionadded:: 0.2
     """

@@ -314,9 +314,9 @@ def applications(
         InvalidArgument: ``scheme`` is not a Scheme or ``on`` not a date.
 
     >>> from grantrules import evaluate
-    >>> from grantrules.serde import _example_scheme
+    >>> from grantrules.testing.examples import example_scheme
     >>> from hypothesis import find
-    >>> scheme = _example_scheme()
+    >>> scheme = example_scheme()
     >>> refused = find(applications(scheme), lambda a: not evaluate(scheme, a).eligible)
     >>> refused.costs, evaluate(scheme, refused).award
     ((), Euro('0.00'))
@@ -547,8 +547,9 @@ def invalid_applications(scheme: Scheme) -> st.SearchStrategy[dict[str, Any]]:
 
     >>> from hypothesis import given, settings
     >>> from grantrules.errors import ApplicationInvalid
-    >>> from grantrules.serde import _example_scheme, structure_application
-    >>> scheme = _example_scheme()
+    >>> from grantrules.serde import structure_application
+    >>> from grantrules.testing.examples import example_scheme
+    >>> scheme = example_scheme()
     >>> @settings(max_examples=20, database=None, derandomize=True)
     ... @given(invalid_applications(scheme))
     ... def test_refused(document):
