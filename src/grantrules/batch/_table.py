@@ -12,12 +12,12 @@ import pyarrow.compute as pc
 
 from grantrules._compiled import compiled
 from grantrules._strict import StrictModeError, strict
-from grantrules.batch._inputs import ArrowSource
+from grantrules.batch._inputs import ArrowSource, filled
 from grantrules.batch._output import MONEY, Output, amount_ids
 from grantrules.batch._plan import plan_of
 from grantrules.batch._rows import decide_rows
 from grantrules.batch._validate import suspects
-from grantrules.batch._values import Unsupported, days
+from grantrules.batch._values import Unsupported
 from grantrules.errors import InvalidArgument
 from grantrules.scheme import Scheme
 
@@ -208,20 +208,40 @@ def _groups(
     if not len(rows):
         return
     if on is not None:
-        day_numbers = np.full(len(rows), days(on))
-    else:
-        column = batch.column(batch.schema.get_field_index("submitted_on"))
+        version = scheme.version_at(on)
+        yield version, compiled(version).params_at(max(on, version.valid_from)), rows
+        return
+    column = batch.column(batch.schema.get_field_index("submitted_on"))
+    if len(rows) < len(column):
         column = column.take(pa.array(rows))
-        if not pa.types.is_date32(column.type):
-            column = pc.cast(column, pa.date32())
-        day_numbers = column.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
-    unique, inverse = np.unique(day_numbers, return_inverse=True)
+    if not pa.types.is_date32(column.type):
+        column = pc.cast(column, pa.date32())  # valid rows only: their dates are real
+    day_numbers = filled(column, 0).view(pa.int32()).to_numpy(zero_copy_only=False)
+    # The distinct days by counting (a call lasts months: a short range), not by sorting.
+    first = int(day_numbers.min())
+    span = int(day_numbers.max()) - first + 1
+    if span > 4 * len(day_numbers) + 1024:
+        unique, inverse = np.unique(day_numbers, return_inverse=True)
+    else:
+        offset = day_numbers - first
+        unique = np.flatnonzero(np.bincount(offset, minlength=span)) + first
+        position = np.zeros(span, np.int64)
+        position[unique - first] = np.arange(len(unique))
+        inverse = position[offset]
     groups: dict[tuple[int, int], tuple[Any, Any, list[int]]] = {}
-    for index, number in enumerate(unique):
-        day = _EPOCH + datetime.timedelta(days=int(number))
+    for index, number in enumerate(unique.tolist()):
+        day = _EPOCH + datetime.timedelta(days=number)
         version = scheme.version_at(day)
         params = compiled(version).params_at(max(day, version.valid_from))
         key = (id(version), id(params))
         groups.setdefault(key, (version, params, []))[2].append(index)
-    for version, params, indices in groups.values():
-        yield version, params, rows[np.isin(inverse, indices)]
+    if len(groups) == 1:
+        version, params, _ = next(iter(groups.values()))
+        yield version, params, rows
+        return
+    label = np.zeros(len(unique), np.int64)
+    for number, (_, _, indices) in enumerate(groups.values()):
+        label[indices] = number
+    row_label = label[inverse]
+    for number, (version, params, _) in enumerate(groups.values()):
+        yield version, params, rows[row_label == number]
