@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from grantrules.batch._text import amount_cents, date_days, strings
 from grantrules.batch._values import Codes, Col, Items, Unsupported, cents, days
 from grantrules.money import Euro
 
@@ -172,6 +173,8 @@ def _values(array: pa.Array, tp: Any) -> Any:
         array = pc.fill_null(array, pa.scalar(zero, array.type))
     if kind == "money" and pa.types.is_decimal(array.type):
         return decimal_cents(array)
+    if kind == "money" and _plain_text(array):
+        return amount_cents(strings(array))
     if kind == "money":
         digits = pc.replace_substring(array, pattern=".", replacement="", max_replacements=1)
         # Nulls (missing inputs, masked apart) become 0: to_numpy would make them NaN floats.
@@ -181,6 +184,8 @@ def _values(array: pa.Array, tp: Any) -> Any:
         if cents.dtype != np.int64:
             raise Unsupported(f"amounts read as {cents.dtype}, not int64 cents")
         return cents
+    if kind == "date" and _plain_text(array):
+        return date_days(strings(array))
     if kind == "date":
         if not pa.types.is_date32(array.type):
             array = pc.cast(array, pa.date32())
@@ -201,6 +206,12 @@ def _values(array: pa.Array, tp: Any) -> Any:
     return filled(array, 0).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def _plain_text(array: pa.Array) -> bool:
+    """A string column whose rows the validation checked byte by byte (the rows that reach
+    the kernels have the form of grantrules.batch._text)."""
+    return bool(pa.types.is_string(array.type) or pa.types.is_large_string(array.type))
+
+
 def decimal_words(array: pa.Array) -> np.ndarray[Any, Any]:
     """The (low, high) 64-bit words of a ``decimal128`` array's unscaled values."""
     words = np.frombuffer(array.buffers()[1], np.int64)
@@ -213,7 +224,7 @@ def decimal_cents(array: pa.Array) -> np.ndarray[Any, Any]:
     every value is below 10**18 cents, so the high word is only the sign)."""
     if array.type.scale != 2 or array.type.bit_width != 128:
         raise Unsupported(f"amounts of type {array.type}")
-    cents: np.ndarray[Any, Any] = decimal_words(array)[:, 0]
+    cents: np.ndarray[Any, Any] = np.ascontiguousarray(decimal_words(array)[:, 0])
     return cents
 
 

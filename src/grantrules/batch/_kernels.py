@@ -197,6 +197,7 @@ def _not(e: Not) -> Kernel:
 
 def _in(e: In) -> Kernel:
     value, values, period = kernel(e.value), kernel(e.values), e.period
+    sets: dict[frozenset[Any], pa.Array] = {}  # code lists as Arrow arrays, built once
 
     def run(f: Frame) -> Col:
         v, vs = value(f), values(f)
@@ -207,7 +208,7 @@ def _in(e: In) -> Kernel:
             start, end = vs.v
             return Col("bool", (start <= v.v) & (v.v <= end), m)
         if vs.kind == "codes":
-            return Col("bool", _member(v, vs.v), m)
+            return Col("bool", _member(v, vs.v, sets), m)
         if vs.kind == "list":
             return Col("bool", _in_list(f, v, vs.v), m)
         raise Unsupported(f"membership in a {vs.kind}")
@@ -215,12 +216,16 @@ def _in(e: In) -> Kernel:
     return run
 
 
-def _member(v: Col, codes: frozenset[Any]) -> Any:
+def _member(v: Col, codes: frozenset[Any], sets: dict[frozenset[Any], pa.Array]) -> Any:
     if v.kind != "str":
         raise Unsupported(f"a {v.kind} in a code list")
     if isinstance(v.v, str):
         return v.v in codes
-    value_set = pa.array(sorted(codes), pa.string())
+    value_set = sets.get(codes)
+    if value_set is None:
+        if len(sets) > 16:  # a parameter with many values over time: keep a few
+            sets.clear()
+        value_set = sets[codes] = pa.array(sorted(codes), pa.string())
     return v.v.lookup(pc.is_in(v.v.dictionary, value_set=value_set).to_numpy(zero_copy_only=False))
 
 
@@ -277,10 +282,22 @@ def _arith(e: Arith) -> Kernel:
         if op == "sub":
             y = -y  # y is above -2**63: validated amounts are below 10**18 cents
         result = x + y
-        f.overflow(((x ^ result) & (y ^ result)) < 0)
+        # Two reductions each tell when no row can leave int64 (the usual case); only then
+        # are the rows checked one by one (a sign change that the operands do not explain).
+        if magnitude(x) + magnitude(y) >= LIMIT:
+            f.overflow(((x ^ result) & (y ^ result)) < 0)
         return Col(a.kind, result, m)
 
     return run
+
+
+def magnitude(values: Any) -> int:
+    """The largest absolute value of an int64 array (or of an int), as a Python int."""
+    if not isinstance(values, np.ndarray):
+        return abs(int(values))
+    if not values.size:
+        return 0
+    return max(abs(int(values.min())), abs(int(values.max())))
 
 
 def _rate_arith(op: str, a: Col, b: Col) -> tuple[int, int]:
@@ -311,10 +328,10 @@ def _apply_rate(e: ApplyRate) -> Kernel:
         if r.kind != "rate" or a.kind != "money":
             raise Unsupported(f"{r.kind} of {a.kind}")
         numerator, denominator = r.v
-        top = int(np.max(np.abs(numerator))) if isinstance(numerator, np.ndarray) else numerator
+        top = magnitude(numerator)
         cents = np.asarray(a.v, np.int64)
-        if top and cents.size:
-            f.overflow(np.abs(cents) > LIMIT // abs(top))
+        if top and cents.size and magnitude(cents) > LIMIT // top:
+            f.overflow(np.abs(cents) > LIMIT // top)
         return Col("money", round_cents(cents * numerator, denominator, rounding), either(r.m, a.m))
 
     return run
@@ -468,8 +485,7 @@ def _aggregate(e: Aggregate) -> Kernel:
         amounts = np.broadcast_to(np.asarray(val.v, np.int64), items.parent.shape)
         amounts = np.where(selected, amounts, 0) if selected is not True else amounts
         total = segment_sum(amounts, bounds)
-        top = float(np.max(np.abs(amounts))) if amounts.size else 0.0
-        if top * amounts.size >= LIMIT:
+        if magnitude(amounts) * amounts.size >= LIMIT:
             f.overflow(segment_sum(np.abs(amounts).astype(np.float64), bounds) >= LIMIT / 2)
         return Col(val.kind, total, missing)
 

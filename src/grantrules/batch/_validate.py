@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from grantrules import model
 from grantrules.batch._inputs import Leaf, decimal_words, filled, leaf_of
+from grantrules.batch._text import amount_refused, date_refused, strings
 from grantrules.money import Euro
 from grantrules.serde import AMOUNT_PATTERN
 
@@ -41,6 +42,8 @@ _SPACE = (
     r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 )
 _ID = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9])?$"
+# The byte checks of grantrules.batch._text know this amount form (and ISO dates) only.
+_BYTES_CHECK = AMOUNT_PATTERN == r"-?[0-9]+\.[0-9]{2}" and _SHORT_AMOUNT == 16
 
 
 def suspects(batch: pa.RecordBatch, model: type) -> np.ndarray[Any, Any]:
@@ -170,6 +173,11 @@ def _typed(array: pa.Array, tp: Any, owners: Any, bad: Any) -> bool:
         if not text:
             _flag(bad, owners, _present(array))
             return False
+        if _BYTES_CHECK:
+            text = strings(array)
+            refused = amount_refused(text) if tp is Euro else date_refused(text)
+            _flag(bad, owners, refused & _present(array))
+            return True
         pattern = _AMOUNT if tp is Euro else _DATE
         _flag(bad, owners, pc.invert(pc.match_substring_regex(array, pattern)))
         if tp is Euro:
@@ -218,19 +226,43 @@ def _closure_pattern(check: Any) -> str | None:
     return None
 
 
-def _blank(array: pa.Array) -> pa.Array:
-    return pc.invert(pc.match_substring_regex(array, f"[^{_SPACE}]"))
+def _blank(array: pa.Array) -> Any:
+    if not _BYTES_CHECK or not pa.types.is_string(array.type):
+        return pc.invert(pc.match_substring_regex(array, f"[^{_SPACE}]"))
+    # A row with an ASCII byte that is not white space is not blank; the few others (only
+    # spaces, or only non-ASCII characters) are checked by the regular expression.
+    maybe = np.flatnonzero((strings(array).count(_SOLID) == 0) & _present(array))
+    refused = np.zeros(len(array), bool)
+    if len(maybe):
+        subset = array.take(pa.array(maybe))
+        found = pc.invert(pc.match_substring_regex(subset, f"[^{_SPACE}]"))
+        refused[maybe] = filled(found, False).to_numpy(zero_copy_only=False)
+    return refused
 
 
 def _negative(array: pa.Array) -> Any:
     if pa.types.is_decimal(array.type):
         return decimal_words(array)[:, 0] < 0
+    if _BYTES_CHECK and pa.types.is_string(array.type):
+        text = strings(array)
+        signed = text.at(text.start, text.length > 0) == ord("-")
+        # "-0.00" is zero: negative means a minus sign and a digit that is not 0.
+        return signed & (text.count(_NONZERO) > 0) & _present(array)
     return pc.and_(
         pc.starts_with(array, "-"), pc.invert(pc.match_substring_regex(array, r"^-0+\.00$"))
     )
 
 
 def _siren(array: pa.Array) -> Any:
+    if _BYTES_CHECK and pa.types.is_string(array.type):
+        text = strings(array)
+        form = (text.length == 9) & (text.count(_DIGITS) == 9)
+        total = np.zeros(len(array), np.int64)
+        for position in range(9):
+            digit = text.at(text.start + position, form).astype(np.int64) - ord("0")
+            value = digit * (2 if position % 2 else 1)
+            total += np.where(value > 9, value - 9, value)
+        return (~form | (total % 10 != 0) | (total == 0)) & _present(array)
     form = filled(pc.match_substring_regex(array, r"^[0-9]{9}$"), True)
     text = pc.if_else(form, array, "000000000")
     total = np.zeros(len(array), np.int64)
@@ -240,6 +272,18 @@ def _siren(array: pa.Array) -> Any:
         total += np.where(value > 9, value - 9, value)
     refused = pc.invert(form).to_numpy(zero_copy_only=False) | (total % 10 != 0)
     return refused | pc.equal(text, "000000000").to_numpy(zero_copy_only=False)
+
+
+def _byte_table(characters: bytes) -> np.ndarray[Any, Any]:
+    table = np.zeros(256, bool)
+    table[np.frombuffer(characters, np.uint8)] = True
+    return table
+
+
+_DIGITS = _byte_table(b"0123456789")
+_NONZERO = _byte_table(b"123456789")
+# ASCII bytes str.strip() keeps: printable characters other than the space.
+_SOLID = _byte_table(bytes(range(0x21, 0x7F)))
 
 
 def _application_id(array: pa.Array) -> Any:
