@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from grantrules.batch._text import amount_cents, date_days, strings
+from grantrules.batch._text import date_days, strings
 from grantrules.batch._values import Codes, Col, Items, Unsupported, cents, days
 from grantrules.money import Euro
 
@@ -173,8 +173,6 @@ def _values(array: pa.Array, tp: Any) -> Any:
         array = pc.fill_null(array, pa.scalar(zero, array.type))
     if kind == "money" and pa.types.is_decimal(array.type):
         return decimal_cents(array)
-    if kind == "money" and _plain_text(array):
-        return amount_cents(strings(array))
     if kind == "money":
         digits = pc.replace_substring(array, pattern=".", replacement="", max_replacements=1)
         # Nulls (missing inputs, masked apart) become 0: to_numpy would make them NaN floats.

@@ -2,7 +2,7 @@
 
 Arrow's regular expressions and casts go through each string one at a time; the forms
 checked here are fixed ASCII ones (``"1234.56"``, ``"2025-03-14"``), so a few NumPy passes
-over the whole data buffer check (and parse) every row at once:
+over the whole data buffer check every row (and read dates) at once:
 
 - a per-row count of "wrong" bytes is the difference of a running count at the row's two
   offsets (one cumulative sum for the whole column);
@@ -22,7 +22,6 @@ import pyarrow as pa
 
 __all__ = [
     "Strings",
-    "amount_cents",
     "amount_refused",
     "date_days",
     "date_refused",
@@ -32,8 +31,6 @@ __all__ = [
 _DIGIT = np.zeros(256, bool)
 _DIGIT[ord("0") : ord("9") + 1] = True
 _DOT, _MINUS, _ZERO = ord("."), ord("-"), ord("0")
-# Powers of ten an amount's digit may stand for (16 characters at most: 10**15).
-_POWERS = 10 ** np.arange(19, dtype=np.int64)
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int64)
 
 
@@ -47,12 +44,14 @@ class Strings:
 
     @property
     def length(self) -> np.ndarray[Any, Any]:
-        return self.end - self.start
+        found: np.ndarray[Any, Any] = self.end - self.start
+        return found
 
     def count(self, table: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Per row, how many of its bytes ``table`` (a bool per byte value) marks."""
-        running = np.zeros(len(self.data) + 1, np.int64)
-        np.cumsum(table[self.data], out=running[1:])
+        # int32: a column's data buffer is below 2**31 bytes (int32 offsets).
+        running = np.zeros(len(self.data) + 1, np.int32)
+        np.cumsum(table[self.data], out=running[1:], dtype=np.int32)
         counted: np.ndarray[Any, Any] = running[self.end] - running[self.start]
         return counted
 
@@ -94,26 +93,6 @@ def amount_refused(text: Strings) -> np.ndarray[Any, Any]:
     return refused
 
 
-def amount_cents(text: Strings) -> np.ndarray[Any, Any]:
-    """The cents of amounts of the form :func:`amount_refused` accepts (others: garbage)."""
-    n = len(text.start)
-    if not len(text.data):
-        return np.zeros(n, np.int64)
-    row = np.repeat(np.arange(n), text.length)
-    place = np.arange(len(text.data), dtype=np.int64)
-    # A digit's power of ten counts the digits after it: the point is not one of them.
-    exponent = text.end[row] - 1 - place
-    exponent -= exponent >= 3
-    digit = text.data.astype(np.int64) - _ZERO
-    value = np.where(_DIGIT[text.data], digit * _POWERS[np.clip(exponent, 0, 18)], 0)
-    running = np.zeros(len(value) + 1, np.int64)
-    np.cumsum(value, out=running[1:])
-    cents = running[text.end] - running[text.start]
-    negative = text.at(text.start, text.length > 0) == _MINUS
-    result: np.ndarray[Any, Any] = np.where(negative, -cents, cents)
-    return result
-
-
 def _number(text: Strings, first: int, width: int, valid: np.ndarray[Any, Any]) -> Any:
     value = np.zeros(len(text.start), np.int64)
     for place in range(first, first + width):
@@ -128,7 +107,7 @@ def _parts(text: Strings) -> tuple[Any, Any, Any, Any]:
     digits = text.count(_DIGIT) == 8
     year, month, day = (_number(text, f, w, fits) for f, w in ((0, 4), (5, 2), (8, 2)))
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
-    last = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
+    last = _MONTH_DAYS[np.where((month >= 0) & (month <= 12), month, 0)] + ((month == 2) & leap)
     real = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last)
     return year, month, day, ~(fits & dashes & digits & real)
 
