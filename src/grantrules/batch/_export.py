@@ -33,12 +33,14 @@ def write_results(scenarios: Any, parts: Any, on: Any, path: Path) -> None:
     ``eligible``, ``award`` and ``failed`` as ``compare.*`` columns."""
     from grantrules.batch._read import read_partition
     from grantrules.batch._simulate import outcomes
+    from grantrules.batch._table import Shared
 
     writer: pq.ParquetWriter | None = None
+    shared = Shared()
     try:
         for part in parts:
             for batch in read_partition(scenarios[0].scheme, part):
-                tables = [outcomes(s.scheme, batch, on) for s in scenarios]
+                tables = [outcomes(s.scheme, batch, on, shared) for s in scenarios]
                 table = tables[0]
                 for name in ("eligible", "award", "failed") if len(tables) > 1 else ():
                     table = table.append_column(f"compare.{name}", tables[1].column(name))

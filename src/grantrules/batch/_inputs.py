@@ -246,6 +246,9 @@ class ArrowSource:
         self.batch = batch
         self.model = model
         self.n = batch.num_rows
+        # Columns read once per batch, even when several scenarios (a what-if) read them.
+        self._fields: dict[str, Col] = {}
+        self._collections: dict[str, tuple[Items, ArrowItems, Any]] = {}
 
     def _locate(self, path: str) -> tuple[pa.Array | None, Leaf]:
         parts = path.split(".")
@@ -265,6 +268,12 @@ class ArrowSource:
         return array, leaf
 
     def field(self, path: str) -> Col:
+        found = self._fields.get(path)
+        if found is None:
+            found = self._fields[path] = self._field(path)
+        return found
+
+    def _field(self, path: str) -> Col:
         array, leaf = self._locate(path)
         if typing.get_origin(leaf.type) is tuple:
             flat, bounds, missing = _list(array, self.n, leaf.optional)
@@ -275,11 +284,15 @@ class ArrowSource:
         return convert(array, leaf, self.n)
 
     def collection(self, path: str) -> tuple[Items, ArrowItems, Any]:
-        array, leaf = self._locate(path)
-        flat, bounds, missing = _list(array, self.n, leaf.optional)
-        parent = np.repeat(np.arange(self.n), np.diff(bounds))
-        items = ArrowItems(flat, item_type(leaf.type), len(parent))
-        return Items(Col("items", None), parent, bounds), items, missing
+        found = self._collections.get(path)
+        if found is None:
+            array, leaf = self._locate(path)
+            flat, bounds, missing = _list(array, self.n, leaf.optional)
+            parent = np.repeat(np.arange(self.n), np.diff(bounds))
+            items = ArrowItems(flat, item_type(leaf.type), len(parent))
+            found = (Items(Col("items", None), parent, bounds), items, missing)
+            self._collections[path] = found
+        return found
 
 
 class ArrowItems:
@@ -287,8 +300,15 @@ class ArrowItems:
 
     def __init__(self, array: pa.Array, tp: Any, n: int) -> None:
         self.array, self.type, self.n = array, tp, n
+        self._fields: dict[str | None, Col] = {}
 
     def field(self, attr: str | None) -> Col:
+        found = self._fields.get(attr)
+        if found is None:
+            found = self._fields[attr] = self._field(attr)
+        return found
+
+    def _field(self, attr: str | None) -> Col:
         if attr is None:
             return convert(
                 None if _is_absent(self.array) else self.array,

@@ -24,8 +24,10 @@ from grantrules.scheme import Scheme
 __all__ = [
     "BATCH_ROWS",
     "ROUTE_KEY",
+    "Shared",
     "evaluate_batches",
     "evaluate_table",
+    "evaluated",
     "output_schema",
     "route_of",
 ]
@@ -124,10 +126,21 @@ def evaluate_table(
     _check(scheme, table, on, overrides)
     if overrides:
         scheme = scheme.with_parameters(**overrides)
+    return evaluated(scheme, table, on)
+
+
+def evaluated(
+    scheme: Scheme,
+    table: pa.Table | pa.RecordBatch,
+    on: datetime.date | None,
+    shared: Shared | None = None,
+) -> pa.Table:
+    """:func:`evaluate_table` once its arguments are checked."""
     schema = output_schema(scheme)
     routes: set[str] = set()
     parts = [
-        pa.Table.from_batches([b], schema) for b in evaluate_batches(scheme, table, on, routes)
+        pa.Table.from_batches([b], schema)
+        for b in evaluate_batches(scheme, table, on, routes, shared)
     ]
     result = pa.concat_tables(parts) if parts else schema.empty_table()
     route = routes.pop() if len(routes) == 1 else ("mixed" if routes else "columnar")
@@ -139,17 +152,50 @@ def evaluate_batches(
     table: pa.Table | pa.RecordBatch,
     on: datetime.date | None,
     routes: set[str] | None = None,
+    shared: Shared | None = None,
 ) -> Iterator[pa.RecordBatch]:
-    """The output of :func:`evaluate_table`, one record batch per input batch."""
+    """The output of :func:`evaluate_table`, one record batch per input batch; ``shared``
+    (for a single record batch) keeps what another scheme's run over the same batch read."""
     found = routes if routes is not None else set()
     for batch in rebatched(table):
-        yield _evaluate_batch(scheme, batch, on, found)
+        yield _evaluate_batch(scheme, batch, on, found, shared)
+
+
+class Shared:
+    """What evaluating one record batch reads that does not depend on the rules: the rows
+    the validation flags and the input columns, kept for the next scenario of a
+    simulation (a what-if reads the same batch)."""
+
+    def __init__(self) -> None:
+        self.batch: pa.RecordBatch | None = None
+        self.suspects: dict[type, np.ndarray[Any, Any]] = {}
+        self.sources: dict[type, ArrowSource] = {}
+
+    def of(self, batch: pa.RecordBatch) -> Shared:
+        if self.batch is not batch:
+            self.batch, self.suspects, self.sources = batch, {}, {}
+        return self
+
+    def bad(self, batch: pa.RecordBatch, model: type) -> np.ndarray[Any, Any]:
+        found = self.of(batch).suspects.get(model)
+        if found is None:
+            found = self.suspects[model] = suspects(batch, model)
+        return found
+
+    def source(self, batch: pa.RecordBatch, model: type) -> ArrowSource:
+        found = self.of(batch).sources.get(model)
+        if found is None:
+            found = self.sources[model] = ArrowSource(batch, model)
+        return found
 
 
 def rebatched(table: pa.Table | pa.RecordBatch, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """``table`` in record batches of about ``rows`` rows: readers give small chunks (a JSON
     block is about a thousand rows), and kernels pay per call, not per row."""
     if isinstance(table, pa.RecordBatch):
+        if table.num_rows <= rows:
+            yield table  # itself: a Shared cache knows it by identity
+            return
         table = pa.Table.from_batches([table])
     pending: list[pa.RecordBatch] = []
     size = 0
@@ -171,17 +217,26 @@ def _joined(batches: list[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.Rec
 
 
 def _evaluate_batch(
-    scheme: Scheme, batch: pa.RecordBatch, on: datetime.date | None, routes: set[str]
+    scheme: Scheme,
+    batch: pa.RecordBatch,
+    on: datetime.date | None,
+    routes: set[str],
+    shared: Shared | None = None,
 ) -> pa.RecordBatch:
     out = Output(scheme, batch)
-    bad = suspects(batch, scheme.application_type)
+    model = scheme.application_type
+    bad = shared.bad(batch, model) if shared is not None else suspects(batch, model)
     good = np.flatnonzero(~bad)
     by_rows = [np.flatnonzero(bad)]
     for version, params, rows in _groups(scheme, batch, good, on):
-        sub = batch if len(rows) == batch.num_rows else batch.take(pa.array(rows))
+        whole = len(rows) == batch.num_rows
+        if whole and shared is not None:
+            source = shared.source(batch, model)
+        else:
+            source = ArrowSource(batch if whole else batch.take(pa.array(rows)), model)
         try:
             plan = plan_of(version)
-            result = plan.run(len(rows), ArrowSource(sub, scheme.application_type), params)
+            result = plan.run(len(rows), source, params)
         except Unsupported as missing:
             if strict():
                 raise StrictModeError(
