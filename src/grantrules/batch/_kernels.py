@@ -33,6 +33,7 @@ from grantrules.batch._values import (
     rate_parts,
     round_cents,
     scalar,
+    select,
 )
 from grantrules.errors import GrantRulesError
 from grantrules.expressions import (
@@ -393,15 +394,16 @@ def _choose(f: Frame, cond: np.ndarray[Any, Any], t: Col, o: Col) -> Any:
     if t.kind != o.kind:
         raise Unsupported(f"a conditional between {t.kind} and {o.kind}")
     if t.kind in _ORDERED:
-        return np.where(cond, t.v, o.v)
+        return select(cond, t.v, o.v)
     if t.kind == "rate":
         (tn, td), (on, od) = t.v, o.v
         common = max(td, od)
-        return (np.where(cond, tn * (common // td), on * (common // od)), common)
+        return (select(cond, tn * (common // td), on * (common // od)), common)
     if t.kind == "str":
         a, b = _codes(t.v, f.n), _codes(o.v, f.n)
         dictionary = pa.concat_arrays([a.dictionary, b.dictionary])
-        return Codes(np.where(cond, a.indices, b.indices + len(a.dictionary)), dictionary)
+        indices = select(cond, a.indices, b.indices + len(a.dictionary)).astype(np.int32)
+        return Codes(indices, dictionary)
     raise Unsupported(f"a conditional on {t.kind}")
 
 
@@ -483,7 +485,7 @@ def _aggregate(e: Aggregate) -> Kernel:
         if val.m is not False:
             missing = either(missing, _any(val.m & selected, bounds))
         amounts = np.broadcast_to(np.asarray(val.v, np.int64), items.parent.shape)
-        amounts = np.where(selected, amounts, 0) if selected is not True else amounts
+        amounts = amounts * selected if selected is not True else amounts  # exact: 0 or 1
         total = segment_sum(amounts, bounds)
         if magnitude(amounts) * amounts.size >= LIMIT:
             f.overflow(segment_sum(np.abs(amounts).astype(np.float64), bounds) >= LIMIT / 2)

@@ -109,7 +109,7 @@ class Output:
             if not everything:
                 cents, missing = cents[keep], missing[keep]
             if amount_id == plan.version.award:  # as decision.amount(): 0.00 when ineligible
-                cents, missing = np.where(eligible, cents, 0), missing & eligible
+                cents, missing = cents * eligible, missing & eligible
             columns.append(money(cents, missing))
         columns.append(pa.nulls(k, pa.string()))
         self.pieces.append((at, pa.RecordBatch.from_arrays(columns, schema=self.schema)))

@@ -18,7 +18,7 @@ import numpy as np
 
 from grantrules.batch._frame import Frame, Source
 from grantrules.batch._kernels import Kernel, kernel
-from grantrules.batch._values import Col, Unsupported, either, mask
+from grantrules.batch._values import Col, Unsupported, either, mask, select
 from grantrules.rules import Override, Severity
 from grantrules.scheme import SchemeVersion
 
@@ -76,7 +76,7 @@ class Plan:
         award = frame.amounts[self.version.award]
         by_rows = flags | conflicts | (eligible & award.m)
         amounts = {a: (c.v, c.m) for a, c in frame.amounts.items()}
-        return Result(not_met, eligible, np.where(eligible, award.v, 0), amounts, by_rows)
+        return Result(not_met, eligible, award.v * eligible, amounts, by_rows)
 
 
 def _full(n: int, value: Any, dtype: Any) -> np.ndarray[Any, Any]:
@@ -115,9 +115,9 @@ def _with_exceptions(frame: Frame, rule: Rule, conflicts: np.ndarray[Any, Any]) 
         v = _full(n, col.v, _dtype(col))
         # Exceptions that apply together must agree with the first of them.
         conflicts |= applies & seen & (v != reference)
-        reference = np.where(applies & ~seen, v, reference)
+        reference = select(applies & ~seen, v, reference)
         seen |= applies
-        result_v = np.where(applies, v, result_v)
+        result_v = select(applies, v, result_v)
         result_m = result_m | (applies & mask(n, col.m))
     return Col(value.kind, result_v, either(missing, result_m))
 

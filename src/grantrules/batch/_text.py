@@ -59,6 +59,8 @@ class Strings:
         """Per row, the byte at ``position`` (an index into ``data``), 0 where not ``valid``."""
         if not len(self.data):
             return np.zeros(len(position), np.uint8)
+        if valid.all():  # the usual case: one gather
+            return self.data[position]
         return np.where(valid, self.data[np.where(valid, position, 0)], 0)
 
 
