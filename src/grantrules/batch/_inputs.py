@@ -222,7 +222,7 @@ def decimal_cents(array: pa.Array) -> np.ndarray[Any, Any]:
     every value is below 10**18 cents, so the high word is only the sign)."""
     if array.type.scale != 2 or array.type.bit_width != 128:
         raise Unsupported(f"amounts of type {array.type}")
-    cents: np.ndarray[Any, Any] = np.ascontiguousarray(decimal_words(array)[:, 0])
+    cents: np.ndarray[Any, Any] = decimal_words(array)[:, 0]
     return cents
 
 
@@ -277,10 +277,9 @@ class ArrowSource:
         array, leaf = self._locate(path)
         if typing.get_origin(leaf.type) is tuple:
             flat, bounds, missing = _list(array, self.n, leaf.optional)
-            parent = np.repeat(np.arange(self.n), np.diff(bounds))
             inner = Leaf(item_type(leaf.type), attrs.NOTHING, False)
-            values = convert(None if _is_absent(flat) else flat, inner, len(parent))
-            return Col("list", Items(values, parent, bounds), missing)
+            values = convert(None if _is_absent(flat) else flat, inner, int(bounds[-1]))
+            return Col("list", Items(values, bounds), missing)
         return convert(array, leaf, self.n)
 
     def collection(self, path: str) -> tuple[Items, ArrowItems, Any]:
@@ -288,9 +287,8 @@ class ArrowSource:
         if found is None:
             array, leaf = self._locate(path)
             flat, bounds, missing = _list(array, self.n, leaf.optional)
-            parent = np.repeat(np.arange(self.n), np.diff(bounds))
-            items = ArrowItems(flat, item_type(leaf.type), len(parent))
-            found = (Items(Col("items", None), parent, bounds), items, missing)
+            items = ArrowItems(flat, item_type(leaf.type), int(bounds[-1]))
+            found = (Items(Col("items", None), bounds), items, missing)
             self._collections[path] = found
         return found
 

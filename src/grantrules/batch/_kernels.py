@@ -233,7 +233,7 @@ def _member(v: Col, codes: frozenset[Any], sets: dict[frozenset[Any], pa.Array])
 def _in_list(f: Frame, v: Col, items: Items) -> Any:
     row = v.take(items.parent) if not _is_scalar(v) else v
     equal = np.asarray(compare("eq", items.values, row))
-    equal = np.broadcast_to(equal, items.parent.shape)
+    equal = np.broadcast_to(equal, (items.count,))
     found = np.zeros(f.n, bool)
     found[items.parent[equal]] = True
     return found
@@ -471,7 +471,7 @@ def _aggregate(e: Aggregate) -> Kernel:
         missing: Any = absent
         if where is not None:
             w = _bool(where(inner))
-            selected = np.broadcast_to(np.asarray(w.v), items.parent.shape)
+            selected = np.broadcast_to(np.asarray(w.v), (items.count,))
             missing = either(missing, _any(w.m, bounds))
         if kind == "count":
             if selected is True:
@@ -484,7 +484,7 @@ def _aggregate(e: Aggregate) -> Kernel:
             raise Unsupported(f"a sum of {val.kind} (unit {unit})")
         if val.m is not False:
             missing = either(missing, _any(val.m & selected, bounds))
-        amounts = np.broadcast_to(np.asarray(val.v, np.int64), items.parent.shape)
+        amounts = np.broadcast_to(np.asarray(val.v, np.int64), (items.count,))
         amounts = amounts * selected if selected is not True else amounts  # exact: 0 or 1
         total = segment_sum(amounts, bounds)
         if magnitude(amounts) * amounts.size >= LIMIT:

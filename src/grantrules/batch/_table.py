@@ -275,14 +275,11 @@ def _groups(
     # The distinct days by counting (a call lasts months: a short range), not by sorting.
     first = int(day_numbers.min())
     span = int(day_numbers.max()) - first + 1
+    inverse: np.ndarray[Any, Any] | None = None
     if span > 4 * len(day_numbers) + 1024:
         unique, inverse = np.unique(day_numbers, return_inverse=True)
     else:
-        offset = day_numbers - first
-        unique = np.flatnonzero(np.bincount(offset, minlength=span)) + first
-        position = np.zeros(span, np.int64)
-        position[unique - first] = np.arange(len(unique))
-        inverse = position[offset]
+        unique = np.flatnonzero(np.bincount(day_numbers - first, minlength=span)) + first
     groups: dict[tuple[int, int], tuple[Any, Any, list[int]]] = {}
     for index, number in enumerate(unique.tolist()):
         day = _EPOCH + datetime.timedelta(days=number)
@@ -297,6 +294,11 @@ def _groups(
     label = np.zeros(len(unique), np.int64)
     for number, (_, _, indices) in enumerate(groups.values()):
         label[indices] = number
-    row_label = label[inverse]
+    if inverse is None:  # each row's day, by its place in the span
+        by_day = np.zeros(span, np.int64)
+        by_day[unique - first] = label
+        row_label = by_day[day_numbers - first]
+    else:
+        row_label = label[inverse.reshape(-1)]
     for number, (version, params, _) in enumerate(groups.values()):
         yield version, params, rows[row_label == number]

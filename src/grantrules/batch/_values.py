@@ -63,13 +63,23 @@ class Codes:
         return table[self.indices] if len(table) else np.zeros(len(self.indices), table.dtype)
 
 
-@attrs.define(slots=True)
 class Items:
-    """Per-row lists: ``values`` over all items, row ``i`` owning ``bounds[i]:bounds[i+1]``."""
+    """Per-row lists: ``values`` over all items, row ``i`` owning ``bounds[i]:bounds[i+1]``;
+    ``parent`` (each item's row) is computed when first read: a plain sum never needs it."""
 
-    values: Col
-    parent: np.ndarray[Any, Any]
-    bounds: np.ndarray[Any, Any]
+    __slots__ = ("_parent", "bounds", "count", "values")
+
+    def __init__(self, values: Col, bounds: np.ndarray[Any, Any]) -> None:
+        self.values = values
+        self.bounds = bounds
+        self.count = int(bounds[-1]) if len(bounds) else 0
+        self._parent: np.ndarray[Any, Any] | None = None
+
+    @property
+    def parent(self) -> np.ndarray[Any, Any]:
+        if self._parent is None:
+            self._parent = np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
+        return self._parent
 
 
 @attrs.define(slots=True)
