@@ -57,17 +57,45 @@ def suspects(batch: pa.RecordBatch, model: type) -> np.ndarray[Any, Any]:
     return bad
 
 
-def _flag(bad: np.ndarray[Any, Any], owners: np.ndarray[Any, Any], hit: Any) -> None:
+class _Owners:
+    """Each value's row in the batch (the items of a list), found the first time one of the
+    values is flagged: valid batches never pay for it."""
+
+    __slots__ = ("_found", "_make")
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self._found: np.ndarray[Any, Any] | None = None
+
+    def get(self) -> np.ndarray[Any, Any]:
+        if self._found is None:
+            self._found = self._make()
+        return self._found
+
+
+def _rows(owners: Any) -> np.ndarray[Any, Any]:
+    found: np.ndarray[Any, Any] = owners.get() if isinstance(owners, _Owners) else owners
+    return found
+
+
+def _flag(bad: np.ndarray[Any, Any], owners: Any, hit: Any) -> None:
     if isinstance(hit, pa.Array | pa.ChunkedArray):
         hit = filled(hit, False).to_numpy(zero_copy_only=False)
     hit = np.asarray(hit, bool)
-    if hit.any():
-        bad[owners[hit]] = True
+    if hit.ndim == 0:  # every value, or none
+        if hit:
+            bad[_rows(owners)] = True
+    elif hit.any():
+        bad[_rows(owners)[hit]] = True
 
 
-def _present(array: pa.Array) -> np.ndarray[Any, Any]:
+_ALL = np.True_
+
+
+def _present(array: pa.Array) -> Any:
+    """Where ``array`` has a value: a bool array, or ``True`` for all rows (no allocation)."""
     if array.null_count == 0:
-        return np.ones(len(array), bool)
+        return _ALL
     found: np.ndarray[Any, Any] = array.is_valid().to_numpy(zero_copy_only=False)
     return found
 
@@ -142,9 +170,11 @@ def _list(array: pa.Array, tp: Any, owners: Any, bad: Any) -> None:
         _flag(bad, owners, _present(array))
         return
     items = array.flatten()
-    item_owners = owners[pc.list_parent_indices(array).to_numpy(zero_copy_only=False)]
+    item_owners = _Owners(
+        lambda: _rows(owners)[pc.list_parent_indices(array).to_numpy(zero_copy_only=False)]
+    )
     item = Leaf(args[0], attrs.NOTHING, False)
-    _leaf(items, item, np.ones(len(items), bool), item_owners, bad, None)
+    _leaf(items, item, _ALL, item_owners, bad, None)
 
 
 def _typed(array: pa.Array, tp: Any, owners: Any, bad: Any) -> bool:
