@@ -48,6 +48,7 @@ class Frame:
         self._params = params
         self.flags = flags  # rows whose int64 arithmetic might not be exact
         self.amounts: dict[str, Col] = {}
+        # Inputs read and, under an int key, compound nodes computed (see kernel()).
         self._cache: dict[Any, Col] = {}
         self.row: Frame | None = None
         self._lists: Items | None = None  # the items' bounds in the row frame

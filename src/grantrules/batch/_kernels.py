@@ -12,6 +12,7 @@ when ``low <= v``).  A node type or a combination of kinds without a kernel rais
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable
 from decimal import Decimal
@@ -76,11 +77,39 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def kernel(expr: Expr) -> Kernel:
-    """The kernel of ``expr``; raises Unsupported for a node without one."""
+    """The kernel of ``expr``; raises Unsupported for a node without one.
+
+    A compound node's column is computed once per frame (a batch, or a collection's items):
+    the same subexpression written in several rules (a cost line's amount with its VAT, in
+    the total and in the eligible cost) is read from the frame the second time.  Nodes are
+    known by their ``repr``, which writes every field with its type (``Const(value=1)`` and
+    ``Const(value=True)`` differ, where ``==`` would confuse them).
+    """
     build = _BUILDERS.get(type(expr))
     if build is None:
         raise Unsupported(f"no kernel for {type(expr).__name__}")
-    return build(expr)
+    inner = build(expr)
+    if type(expr) in _READS:
+        return inner  # reading an input, a parameter or an amount: cached already, or cheap
+    text = repr(expr)
+    key = _SHARED.get(text)
+    if key is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()  # keys are never reused: only the sharing is lost
+        key = _SHARED[text] = next(_KEYS)
+
+    def shared(f: Frame) -> Col:
+        found = f._cache.get(key)
+        if found is None:
+            found = f._cache[key] = inner(f)
+        return found
+
+    return shared
+
+
+_KEYS = itertools.count()
+_SHARED: dict[str, int] = {}
+_SHARED_MAX = 100_000
 
 
 def _const(e: Const) -> Kernel:
@@ -509,6 +538,7 @@ def _any(m: Any, bounds: np.ndarray[Any, Any]) -> Any:
     return segment_sum(np.asarray(m, np.int64), bounds) > 0
 
 
+_READS = (Const, Param, Field, AmountRef, Amount, Item)
 _BUILDERS: dict[type, Callable[[Any], Kernel]] = {
     Const: _const,
     Param: _param,
