@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -37,6 +38,10 @@ BATCH_ROWS = 65_536
 #: The schema metadata key saying how the rows were decided (see :func:`route_of`).
 ROUTE_KEY = b"grantrules.route"
 _EPOCH = datetime.date(1970, 1, 1)
+# Per scheme, the version and parameter values in force on each day number seen.
+_IN_FORCE: weakref.WeakKeyDictionary[Scheme, dict[int, tuple[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def output_schema(scheme: Scheme) -> pa.Schema:
@@ -281,10 +286,18 @@ def _groups(
     else:
         unique = np.flatnonzero(np.bincount(day_numbers - first, minlength=span)) + first
     groups: dict[tuple[int, int], tuple[Any, Any, list[int]]] = {}
+    in_force = _IN_FORCE.get(scheme)
+    if in_force is None:
+        in_force = _IN_FORCE[scheme] = {}
     for index, number in enumerate(unique.tolist()):
-        day = _EPOCH + datetime.timedelta(days=number)
-        version = scheme.version_at(day)
-        params = compiled(version).params_at(max(day, version.valid_from))
+        found = in_force.get(number)
+        if found is None:
+            day = _EPOCH + datetime.timedelta(days=number)
+            version = scheme.version_at(day)
+            found = (version, compiled(version).params_at(max(day, version.valid_from)))
+            if len(in_force) < 100_000:
+                in_force[number] = found
+        version, params = found
         key = (id(version), id(params))
         groups.setdefault(key, (version, params, []))[2].append(index)
     if len(groups) == 1:

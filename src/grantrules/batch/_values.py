@@ -60,7 +60,11 @@ class Codes:
 
     def lookup(self, table: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Per row, ``table[index]``: a result computed once per distinct value."""
-        return table[self.indices] if len(table) else np.zeros(len(self.indices), table.dtype)
+        if not len(table):
+            return np.zeros(len(self.indices), table.dtype)
+        # np.take: twice as fast as table[indices] with int32 indices.
+        found: np.ndarray[Any, Any] = np.take(table, self.indices)
+        return found
 
 
 class Items:
