@@ -58,8 +58,20 @@ def hints(cls: type) -> dict[str, Any]:
     return found
 
 
+_LEAVES: dict[tuple[type, str], Leaf] = {}
+
+
 def leaf_of(cls: type, name: str) -> Leaf:
-    """The field ``name`` of the attrs class ``cls``."""
+    """The field ``name`` of the attrs class ``cls`` (remembered: the model does not change,
+    and its defaults are immutable values)."""
+    key = (cls, name)
+    found = _LEAVES.get(key)
+    if found is None:
+        found = _LEAVES[key] = _leaf_of(cls, name)
+    return found
+
+
+def _leaf_of(cls: type, name: str) -> Leaf:
     fields = attrs.fields_dict(cls)
     if name not in fields:
         raise Unsupported(f"no field {name!r} in {cls.__name__}")
