@@ -106,9 +106,8 @@ def example_documents(n: int, seed: int = 3) -> list[dict[str, Any]]:
 
 def prepare_example(n: int, folder: Path) -> None:
     """The test scheme's population as JSONL and as typed Parquet."""
-    import pyarrow.parquet as pq
-
     from grantrules.batch import typed_table
+    from grantrules.batch._export import parquet_writer
     from grantrules.batch._table import BATCH_ROWS
     from grantrules.serde import _example_scheme
 
@@ -117,7 +116,7 @@ def prepare_example(n: int, folder: Path) -> None:
         for i in range(n):
             handle.write(json.dumps({**docs[i % len(docs)], "id": f"EX-{i}"}) + "\n")
     scheme = _example_scheme()
-    with pq.ParquetWriter(folder / "example.parquet", typed_table(scheme, docs[:1]).schema) as out:
+    with parquet_writer(folder / "example.parquet", typed_table(scheme, docs[:1]).schema) as out:
         for start in range(0, n, BATCH_ROWS):
             chunk = [
                 {**docs[i % len(docs)], "id": f"EX-{i}"}
@@ -159,10 +158,10 @@ def prepare(n: int, folder: Path) -> None:
     """The population as JSONL and as typed Parquet (row groups of BATCH_ROWS)."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     from grantrules import load_scheme
     from grantrules.batch import typed_table
+    from grantrules.batch._export import parquet_writer
     from grantrules.batch._table import BATCH_ROWS
 
     scheme = load_scheme("ami-ia-hdf")
@@ -172,7 +171,7 @@ def prepare(n: int, folder: Path) -> None:
             handle.write(json.dumps({**docs[i % len(docs)], "id": f"BENCH-{i}"}) + "\n")
     typed = typed_table(scheme, docs)
     where = typed.schema.get_field_index("id")
-    with pq.ParquetWriter(folder / "apps.parquet", typed.schema) as out:
+    with parquet_writer(folder / "apps.parquet", typed.schema) as out:
         for start in range(0, n, BATCH_ROWS):
             rows = np.arange(start, min(n, start + BATCH_ROWS))
             chunk = typed.take(pa.array(rows % len(docs)))
