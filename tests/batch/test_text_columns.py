@@ -56,6 +56,8 @@ def _real_date(text: str) -> bool:
 
 @given(st.lists(AMOUNTS, max_size=30), st.booleans())
 @example(["0.00", "-0.00", "-.00", "1.5", "12345678901234.56", "1234567890123.45", ""], False)
+@example(["1.00", "-2.50", "0.00", "-1234.56"], True)  # all well formed: the fast path
+@example(["1.00", "-2.5-0", "0.00"], False)  # a sign out of place: the row by row count
 def test_amount_form_is_the_pattern(values: list[str], sliced: bool) -> None:
     got = amount_refused(strings(column(list(values), sliced))).tolist()
     assert got == [not AMOUNT.fullmatch(v) or len(v) > 16 for v in values]
@@ -63,6 +65,7 @@ def test_amount_form_is_the_pattern(values: list[str], sliced: bool) -> None:
 
 @given(st.lists(DATES, max_size=30), st.booleans())
 @example(["2024-02-29", "2025-02-29", "1900-02-29", "2000-02-29", "0000-01-01", "2025-04-31"], True)
+@example(["2024-02-29", "2025-0a-01", "2025x03-01"], False)  # ten bytes each: the matrix path
 def test_dates_are_the_python_ones(values: list[str], sliced: bool) -> None:
     text = strings(column(list(values), sliced))
     assert date_refused(text).tolist() == [not _real_date(v) for v in values]

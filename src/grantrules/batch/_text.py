@@ -87,12 +87,15 @@ def amount_refused(text: Strings) -> np.ndarray[Any, Any]:
     first = text.at(text.start, fits)
     point = text.at(text.end - 3, fits)
     negative = first == _MINUS
+    refused: np.ndarray[Any, Any] = ~fits | (point != _DOT) | (negative & (length < 5))
     # Every byte is a digit except the point and a leading minus sign.
-    others = text.count(~_DIGIT)
-    refused: np.ndarray[Any, Any] = (
-        ~fits | (point != _DOT) | (others != 1 + negative) | (negative & (length < 5))
-    )
-    return refused
+    expected = np.sort(np.concatenate([text.start[negative & fits], text.end[fits] - 3]))
+    # (An empty row, or a null one, is refused already and has no bytes.)
+    settled = not (refused & (length > 0)).any()
+    if settled and np.array_equal(np.flatnonzero(~_DIGIT[text.data]), expected):
+        return refused  # the usual case: the other bytes are where they should be
+    found: np.ndarray[Any, Any] = refused | (text.count(~_DIGIT) != 1 + negative)
+    return found
 
 
 def _number(text: Strings, first: int, width: int, valid: np.ndarray[Any, Any]) -> Any:
@@ -105,9 +108,28 @@ def _number(text: Strings, first: int, width: int, valid: np.ndarray[Any, Any]) 
 def _parts(text: Strings) -> tuple[Any, Any, Any, Any]:
     """(year, month, day, refused) of ``YYYY-MM-DD`` strings."""
     fits = text.length == 10
-    dashes = (text.at(text.start + 4, fits) == _MINUS) & (text.at(text.start + 7, fits) == _MINUS)
-    digits = text.count(_DIGIT) == 8
-    year, month, day = (_number(text, f, w, fits) for f, w in ((0, 4), (5, 2), (8, 2)))
+    if len(text.data) == 10 * len(fits) and fits.all():
+        # Every row has ten bytes: the column is a (rows, 10) matrix, read by columns.
+        grid = text.data.reshape(-1, 10)
+        dashes = (grid[:, 4] == _MINUS) & (grid[:, 7] == _MINUS)
+        values = grid - np.uint8(_ZERO)  # a byte below "0" wraps above 9
+        is_digit = values <= 9
+        digits = is_digit[:, :4].all(axis=1) & is_digit[:, 5:7].all(axis=1)
+        digits &= is_digit[:, 8:].all(axis=1)
+
+        def number(first: int, width: int) -> Any:
+            found = values[:, first].astype(np.int64)
+            for place in range(first + 1, first + width):
+                found = found * 10 + values[:, place]
+            return found
+
+        year, month, day = number(0, 4), number(5, 2), number(8, 2)
+    else:
+        dashes = (text.at(text.start + 4, fits) == _MINUS) & (
+            text.at(text.start + 7, fits) == _MINUS
+        )
+        digits = text.count(_DIGIT) == 8
+        year, month, day = (_number(text, f, w, fits) for f, w in ((0, 4), (5, 2), (8, 2)))
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     last = _MONTH_DAYS[np.where((month >= 0) & (month <= 12), month, 0)] + ((month == 2) & leap)
     real = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last)

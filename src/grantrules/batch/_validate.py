@@ -265,7 +265,12 @@ def _blank(array: pa.Array) -> Any:
         return pc.invert(pc.match_substring_regex(array, f"[^{_SPACE}]"))
     # A row with an ASCII byte that is not white space is not blank; the few others (only
     # spaces, or only non-ASCII characters) are checked by the regular expression.
-    maybe = np.flatnonzero((strings(array).count(_SOLID) == 0) & _present(array))
+    text = strings(array)
+    # A row whose first byte is an ASCII character other than a space is not blank: only the
+    # others (empty, or starting with white space or a non-ASCII character) are looked at.
+    nonempty = text.length > 0
+    first = text.at(text.start, nonempty)
+    maybe = np.flatnonzero((~nonempty | ~_SOLID[first]) & _present(array))
     refused = np.zeros(len(array), bool)
     if len(maybe):
         subset = array.take(pa.array(maybe))
@@ -280,6 +285,8 @@ def _negative(array: pa.Array) -> Any:
     if _BYTES_CHECK and pa.types.is_string(array.type):
         text = strings(array)
         signed = text.at(text.start, text.length > 0) == ord("-")
+        if not signed.any():  # the usual case
+            return signed
         # "-0.00" is zero: negative means a minus sign and a digit that is not 0.
         return signed & (text.count(_NONZERO) > 0) & _present(array)
     return pc.and_(
@@ -290,10 +297,19 @@ def _negative(array: pa.Array) -> Any:
 def _siren(array: pa.Array) -> Any:
     if _BYTES_CHECK and pa.types.is_string(array.type):
         text = strings(array)
-        form = (text.length == 9) & (text.count(_DIGITS) == 9)
+        nine = text.length == 9
+        if len(text.data) == 9 * len(array) and nine.all():  # a (rows, 9) matrix of bytes
+            grid = text.data.reshape(-1, 9) - np.uint8(ord("0"))  # below "0" wraps above 9
+            form = (grid <= 9).all(axis=1)
+            digits = [grid[:, position].astype(np.int64) for position in range(9)]
+        else:
+            form = nine & (text.count(_DIGITS) == 9)
+            digits = [
+                text.at(text.start + position, form).astype(np.int64) - ord("0")
+                for position in range(9)
+            ]
         total = np.zeros(len(array), np.int64)
-        for position in range(9):
-            digit = text.at(text.start + position, form).astype(np.int64) - ord("0")
+        for position, digit in enumerate(digits):
             value = digit * (2 if position % 2 else 1)
             total += np.where(value > 9, value - 9, value)
         return (~form | (total % 10 != 0) | (total == 0)) & _present(array)
