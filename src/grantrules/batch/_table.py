@@ -261,6 +261,21 @@ def _evaluate_batch(
     return out.batch()
 
 
+def _in_force(scheme: Scheme, number: int) -> tuple[Any, Any]:
+    """The version and the parameter values in force on day ``number`` (remembered)."""
+    in_force = _IN_FORCE.get(scheme)
+    if in_force is None:
+        in_force = _IN_FORCE[scheme] = {}
+    found = in_force.get(number)
+    if found is None:
+        day = _EPOCH + datetime.timedelta(days=number)
+        version = scheme.version_at(day)
+        found = (version, compiled(version).params_at(max(day, version.valid_from)))
+        if len(in_force) < 100_000:
+            in_force[number] = found
+    return found
+
+
 def _groups(
     scheme: Scheme, batch: pa.RecordBatch, rows: np.ndarray[Any, Any], on: datetime.date | None
 ) -> Iterator[tuple[Any, Any, np.ndarray[Any, Any]]]:
@@ -277,27 +292,23 @@ def _groups(
     if not pa.types.is_date32(column.type):
         column = pc.cast(column, pa.date32())  # valid rows only: their dates are real
     day_numbers = filled(column, 0).view(pa.int32()).to_numpy(zero_copy_only=False)
+    first, last = int(day_numbers.min()), int(day_numbers.max())
+    earliest, latest = _in_force(scheme, first), _in_force(scheme, last)
+    if earliest[0] is latest[0] and earliest[1] is latest[1]:
+        # Versions and parameter periods are intervals of days: the same ones at both ends
+        # are in force on every day between (the usual case, a batch within one period).
+        yield earliest[0], earliest[1], rows
+        return
     # The distinct days by counting (a call lasts months: a short range), not by sorting.
-    first = int(day_numbers.min())
-    span = int(day_numbers.max()) - first + 1
+    span = last - first + 1
     inverse: np.ndarray[Any, Any] | None = None
     if span > 4 * len(day_numbers) + 1024:
         unique, inverse = np.unique(day_numbers, return_inverse=True)
     else:
         unique = np.flatnonzero(np.bincount(day_numbers - first, minlength=span)) + first
     groups: dict[tuple[int, int], tuple[Any, Any, list[int]]] = {}
-    in_force = _IN_FORCE.get(scheme)
-    if in_force is None:
-        in_force = _IN_FORCE[scheme] = {}
     for index, number in enumerate(unique.tolist()):
-        found = in_force.get(number)
-        if found is None:
-            day = _EPOCH + datetime.timedelta(days=number)
-            version = scheme.version_at(day)
-            found = (version, compiled(version).params_at(max(day, version.valid_from)))
-            if len(in_force) < 100_000:
-                in_force[number] = found
-        version, params = found
+        version, params = _in_force(scheme, number)
         key = (id(version), id(params))
         groups.setdefault(key, (version, params, []))[2].append(index)
     if len(groups) == 1:

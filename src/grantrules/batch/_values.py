@@ -173,9 +173,10 @@ def divide_rounded(x: Any, y: int, rounding: Rounding) -> Any:
     signed = bool(x.size) and int(x.min()) < 0
     magnitude = np.abs(x) if signed else x
     quotient = magnitude // y
-    # NumPy divides by a constant quickly but computes % slowly: the remainder by product.
-    remainder = magnitude - quotient * y
-    quotient = quotient + _away(quotient, remainder, y, rounding)
+    if rounding is not Rounding.DOWN:  # DOWN keeps the quotient of the magnitude as it is
+        # NumPy divides by a constant quickly but computes % slowly: the remainder by product.
+        remainder = magnitude - quotient * y
+        quotient = quotient + _away(quotient, remainder, y, rounding)
     return select(x < 0, -quotient, quotient) if signed else quotient
 
 
