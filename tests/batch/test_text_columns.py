@@ -130,3 +130,28 @@ def test_null_rows_are_left_to_the_caller() -> None:
 def test_large_strings_are_read_too(kind: pa.DataType) -> None:
     text = strings(pa.array(["2025-03-14", "2025-3-14"], kind))
     assert date_refused(text).tolist() == [False, True]
+
+
+@given(st.lists(st.lists(st.integers(-(10**6), 10**6), max_size=30), min_size=1, max_size=4))
+def test_an_amount_validator_is_asked_once_per_value_and_remembered(
+    batches: list[list[int]],
+) -> None:
+    """A validator the backend does not know, on decimal amounts: its answers are those of
+    the validator on each value, across batches that repeat and add values."""
+    from decimal import Decimal
+
+    from grantrules.batch._validate import _per_value
+
+    asked: list[Decimal] = []
+
+    def odd_cents(_: Any, __: Any, value: Euro) -> None:
+        asked.append(value.amount)
+        if int(value.amount.scaleb(2)) % 2:
+            raise ValueError("odd")
+
+    for cents in batches:
+        amounts = pa.array([Decimal(c).scaleb(-2) for c in cents], pa.decimal128(18, 2))
+        got = np.asarray(_per_value(amounts, Euro, odd_cents)).tolist()
+        assert got == [c % 2 == 1 for c in cents]
+    seen = {c for batch in batches for c in batch}
+    assert sorted(asked) == sorted(Decimal(c).scaleb(-2) for c in seen)  # each value once

@@ -374,35 +374,58 @@ _FAST: dict[Any, Any] = {
     model._siren: _siren,
     model._application_id: _application_id,
 }
-_SEEN: dict[tuple[int, str, Any], bool] = {}
+_SEEN: dict[tuple[Any, type, Any], bool] = {}
+# Per amount validator: the cents seen, sorted, and whether refused.
+_CENTS: dict[Any, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = {}
 _SEEN_MAX = 100_000  # bounded: memory must not grow with the number of rows
 
 
 def _per_value(array: pa.Array, tp: Any, check: Any) -> np.ndarray[Any, Any]:
     """An unknown validator, once per distinct value (and remembered)."""
-    cents = tp is Euro and pa.types.is_decimal(array.type)
-    if cents:
-        # Distinct cents found with NumPy: a Decimal only for a value not seen before.
-        distinct, inverse = np.unique(decimal_words(array)[:, 0], return_inverse=True)
-        keys: list[Any] = distinct.tolist()
-        indices = inverse.reshape(-1)
-    else:
-        encoded = pc.dictionary_encode(array)
-        keys = encoded.dictionary.to_pylist()
-        indices = filled(encoded.indices, 0).to_numpy(zero_copy_only=False)
+    if tp is Euro and pa.types.is_decimal(array.type):
+        return _per_cents(array, check)
+    encoded = pc.dictionary_encode(array)
+    keys = encoded.dictionary.to_pylist()
+    indices = filled(encoded.indices, 0).to_numpy(zero_copy_only=False)
     refused = []
-    kind = "cents" if cents else "value"
     for key in keys:
-        seen = (id(check), kind, key)
+        seen = (check, type(key), key)
         found = _SEEN.get(seen)
         if found is None:
             if len(_SEEN) >= _SEEN_MAX:
                 _SEEN.clear()
-            value = Decimal(key).scaleb(-2) if cents else key
-            found = _SEEN[seen] = _refuses(check, value, tp)
+            found = _SEEN[seen] = _refuses(check, key, tp)
         refused.append(found)
     table = np.asarray(refused, bool)
     return table[indices] & _present(array) if len(table) else np.zeros(len(array), bool)
+
+
+def _per_cents(array: pa.Array, check: Any) -> np.ndarray[Any, Any]:
+    """An unknown validator of amounts: the cents it was asked about are kept sorted with
+    its answers, so a batch looks its distinct values up with one binary search and calls
+    the validator (with a Decimal) only for the values never seen."""
+    distinct, inverse = np.unique(decimal_words(array)[:, 0], return_inverse=True)
+    known, answers = _CENTS.get(check, (np.zeros(0, np.int64), np.zeros(0, bool)))
+    place = np.searchsorted(known, distinct)
+    seen = place < len(known)
+    seen[seen] = known[place[seen]] == distinct[seen]
+    refused = np.zeros(len(distinct), bool)
+    refused[seen] = answers[place[seen]]
+    new = np.flatnonzero(~seen)
+    if len(new):
+        fresh = [_refuses(check, Decimal(c).scaleb(-2), Euro) for c in distinct[new].tolist()]
+        refused[new] = fresh
+        if len(_CENTS) >= 64 and check not in _CENTS:
+            _CENTS.clear()  # validators are few; a process that makes many starts afresh
+        if len(known) + len(new) <= _SEEN_MAX:  # bounded: beyond, new values are not kept
+            merged = np.concatenate([known, distinct[new]])
+            order = np.argsort(merged, kind="stable")
+            _CENTS[check] = (
+                merged[order],
+                np.concatenate([answers, np.asarray(fresh, bool)])[order],
+            )
+    found: np.ndarray[Any, Any] = refused[inverse.reshape(-1)] & _present(array)
+    return found
 
 
 def _domain(value: Any, tp: Any) -> Any:
