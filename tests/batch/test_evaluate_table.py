@@ -238,3 +238,42 @@ def test_decision_of_explains_a_row() -> None:
     assert decision_of(scheme, table.to_pylist()[0]).award.amount == Decimal("600.00")
     with pytest.raises(InvalidArgument, match="one row"):
         decision_of(scheme, table)
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        # One version, a year apart: one group, decided without counting the days.
+        [datetime.date(2025, 1, 2), datetime.date(2025, 12, 30)],
+        # Both versions in one batch, and the first day of the second.
+        [datetime.date(2025, 12, 31), datetime.date(2026, 1, 1), datetime.date(2026, 6, 1)],
+        # Days far apart (sorted, not counted) on both sides of the change.
+        [datetime.date(2025, 2, 1), datetime.date(2026, 2, 1) + datetime.timedelta(days=9000)],
+    ],
+)
+def test_rows_of_one_batch_go_to_the_version_of_their_day(
+    sports: Scheme, days: list[datetime.date]
+) -> None:
+    base = {
+        "applicant": {
+            "name": "Union sportive d'Exempleville",
+            "siren": "775672272",
+            "legal_category": "9220",
+            "commune_code": "99999",
+            "members": 120,
+        },
+        "project": {"title": "Tapis de judo", "start_date": "2025-04-01", "end_date": "2025-09-30"},
+        "costs": [
+            {"category": "equipment", "label": "Tapis", "amount_excl_vat": "8000.00"},
+            {"category": "installation", "label": "Pose", "amount_excl_vat": "2000.01"},
+        ],
+    }
+    documents = [
+        {**base, "id": f"S-{i}", "submitted_on": day.isoformat()} for i, day in enumerate(days * 3)
+    ]
+    result = evaluate_table(sports, pa.Table.from_pylist(documents))
+    assert route_of(result) == "columnar"
+    check_rows(sports, documents, pa.Table.from_pylist(documents))
+    versions = result.column("scheme_version").to_pylist()
+    assert versions == [evaluate(sports, d).provenance.scheme_version for d in documents]
+    assert len(set(versions)) == (1 if days[-1].year == 2025 else 2)

@@ -210,3 +210,43 @@ def test_dask_local_cluster_gives_the_same_totals(ami: Scheme, jsonl: Path) -> N
         assert mine.groups == theirs.groups
         assert mine.envelope(envelope) == theirs.envelope(envelope)
     assert isinstance(alone.figures[0].award.amount, Decimal)
+
+
+def test_groups_and_envelope_equal_a_count_by_hand(
+    ami: Scheme, jsonl: Path, population: list[Any]
+) -> None:
+    """Keys computed once per distinct value and tallied with NumPy give the figures of a
+    plain loop over evaluate(); the envelope's binary search gives the loop's coverage."""
+    what_if = ami.with_parameters(feder_rate="50%")
+    scenarios = [Scenario("baseline", ami), Scenario("what-if", what_if)]
+    groupings = (
+        Grouping.parse("applicant.commune_code:department"),
+        Grouping.parse("applicant.economic_activity"),
+    )
+    report = simulate(scenarios, partitions(jsonl), groupings=groupings)
+    for scheme, figures in zip((ami, what_if), report.figures, strict=True):
+        expected: dict[tuple[str, ...], list[int]] = {}
+        for document in population:
+            decision = evaluate(scheme, document)
+            code = document["applicant"]["commune_code"]
+            key = (
+                code[:3] if code.startswith("97") else code[:2],
+                str(document["applicant"].get("economic_activity", "")),
+            )
+            mine = expected.setdefault(key, [0, 0, 0])
+            mine[0] += 1
+            mine[1] += decision.eligible
+            mine[2] += int(decision.award.amount.scaleb(2))
+        assert figures.groups == expected
+        for limit in ("0.00", "150000.00", "2000000.00", "1000000000.00"):
+            envelope = figures.envelope(Euro(limit))
+            rows = sorted(
+                tuple(r) for part in figures.funded for r in part.tolist()
+            )  # (day, position, cents)
+            spent = funded = 0
+            for _, _, cents in rows:
+                if spent + cents > int(Decimal(limit) * 100):
+                    break
+                spent, funded = spent + cents, funded + 1
+            assert envelope["funded"] == funded
+            assert envelope["committed"] == Euro(Decimal(spent).scaleb(-2))

@@ -25,16 +25,16 @@ class ItemSource(Protocol):
 
 
 class Frame:
-    """A row frame (``parent is None``) or the frame of one collection's items."""
+    """A row frame (``row is None``) or the frame of one collection's items."""
 
     __slots__ = (
         "_cache",
+        "_lists",
         "_params",
         "amounts",
         "flags",
         "items",
         "n",
-        "parent",
         "path",
         "row",
         "source",
@@ -48,9 +48,10 @@ class Frame:
         self._params = params
         self.flags = flags  # rows whose int64 arithmetic might not be exact
         self.amounts: dict[str, Col] = {}
+        # Inputs read and, under an int key, compound nodes computed (see kernel()).
         self._cache: dict[Any, Col] = {}
         self.row: Frame | None = None
-        self.parent: np.ndarray[Any, Any] | None = None
+        self._lists: Items | None = None  # the items' bounds in the row frame
         self.items: ItemSource | None = None
         self.path = ""
 
@@ -61,6 +62,11 @@ class Frame:
                 raise Unsupported(f"parameter {name!r} has no value in force")
             found = self._cache[("param", name)] = scalar(self._params[name])
         return found
+
+    @property
+    def parent(self) -> np.ndarray[Any, Any] | None:
+        """Each item's row (None in a row frame), computed when an item reads a row value."""
+        return self._lists.parent if self._lists is not None else None
 
     def field(self, path: str) -> Col:
         found = self._cache.get(path)
@@ -98,11 +104,11 @@ class Frame:
         if cached is not None:
             return cached.v  # type: ignore[no-any-return]
         items, source, absent = self.source.collection(path)
-        inner = Frame(len(items.parent), self.source, self._params, self.flags)
+        inner = Frame(items.count, self.source, self._params, self.flags)
         inner._cache = {
             k: v for k, v in self._cache.items() if isinstance(k, tuple) and k[0] == "param"
         }
-        inner.row, inner.parent, inner.items, inner.path = self, items.parent, source, path
+        inner.row, inner._lists, inner.items, inner.path = self, items, source, path
         result = (items, inner, absent)
         self._cache[key] = Col("frame", result)
         return result
@@ -111,7 +117,8 @@ class Frame:
         """Mark rows (or the rows of items) whose int64 result may be wrong."""
         if not isinstance(rows, np.ndarray) or not rows.any():
             return
-        if self.parent is not None:
-            self.flags[self.parent[rows]] = True
+        parent = self.parent
+        if parent is not None:
+            self.flags[parent[rows]] = True
         else:
             self.flags |= rows

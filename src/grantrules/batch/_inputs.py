@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from grantrules.batch._text import date_days, strings
 from grantrules.batch._values import Codes, Col, Items, Unsupported, cents, days
 from grantrules.money import Euro
 
@@ -57,8 +58,20 @@ def hints(cls: type) -> dict[str, Any]:
     return found
 
 
+_LEAVES: dict[tuple[type, str], Leaf] = {}
+
+
 def leaf_of(cls: type, name: str) -> Leaf:
-    """The field ``name`` of the attrs class ``cls``."""
+    """The field ``name`` of the attrs class ``cls`` (remembered: the model does not change,
+    and its defaults are immutable values)."""
+    key = (cls, name)
+    found = _LEAVES.get(key)
+    if found is None:
+        found = _LEAVES[key] = _leaf_of(cls, name)
+    return found
+
+
+def _leaf_of(cls: type, name: str) -> Leaf:
     fields = attrs.fields_dict(cls)
     if name not in fields:
         raise Unsupported(f"no field {name!r} in {cls.__name__}")
@@ -181,6 +194,8 @@ def _values(array: pa.Array, tp: Any) -> Any:
         if cents.dtype != np.int64:
             raise Unsupported(f"amounts read as {cents.dtype}, not int64 cents")
         return cents
+    if kind == "date" and _plain_text(array):
+        return date_days(strings(array))
     if kind == "date":
         if not pa.types.is_date32(array.type):
             array = pc.cast(array, pa.date32())
@@ -199,6 +214,12 @@ def _values(array: pa.Array, tp: Any) -> Any:
     if kind == "bool":
         return filled(array, False).to_numpy(zero_copy_only=False)
     return filled(array, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _plain_text(array: pa.Array) -> bool:
+    """A string column whose rows the validation checked byte by byte (the rows that reach
+    the kernels have the form of grantrules.batch._text)."""
+    return bool(pa.types.is_string(array.type) or pa.types.is_large_string(array.type))
 
 
 def decimal_words(array: pa.Array) -> np.ndarray[Any, Any]:
@@ -237,6 +258,9 @@ class ArrowSource:
         self.batch = batch
         self.model = model
         self.n = batch.num_rows
+        # Columns read once per batch, even when several scenarios (a what-if) read them.
+        self._fields: dict[str, Col] = {}
+        self._collections: dict[str, tuple[Items, ArrowItems, Any]] = {}
 
     def _locate(self, path: str) -> tuple[pa.Array | None, Leaf]:
         parts = path.split(".")
@@ -256,21 +280,29 @@ class ArrowSource:
         return array, leaf
 
     def field(self, path: str) -> Col:
+        found = self._fields.get(path)
+        if found is None:
+            found = self._fields[path] = self._field(path)
+        return found
+
+    def _field(self, path: str) -> Col:
         array, leaf = self._locate(path)
         if typing.get_origin(leaf.type) is tuple:
             flat, bounds, missing = _list(array, self.n, leaf.optional)
-            parent = np.repeat(np.arange(self.n), np.diff(bounds))
             inner = Leaf(item_type(leaf.type), attrs.NOTHING, False)
-            values = convert(None if _is_absent(flat) else flat, inner, len(parent))
-            return Col("list", Items(values, parent, bounds), missing)
+            values = convert(None if _is_absent(flat) else flat, inner, int(bounds[-1]))
+            return Col("list", Items(values, bounds), missing)
         return convert(array, leaf, self.n)
 
     def collection(self, path: str) -> tuple[Items, ArrowItems, Any]:
-        array, leaf = self._locate(path)
-        flat, bounds, missing = _list(array, self.n, leaf.optional)
-        parent = np.repeat(np.arange(self.n), np.diff(bounds))
-        items = ArrowItems(flat, item_type(leaf.type), len(parent))
-        return Items(Col("items", None), parent, bounds), items, missing
+        found = self._collections.get(path)
+        if found is None:
+            array, leaf = self._locate(path)
+            flat, bounds, missing = _list(array, self.n, leaf.optional)
+            items = ArrowItems(flat, item_type(leaf.type), int(bounds[-1]))
+            found = (Items(Col("items", None), bounds), items, missing)
+            self._collections[path] = found
+        return found
 
 
 class ArrowItems:
@@ -278,8 +310,15 @@ class ArrowItems:
 
     def __init__(self, array: pa.Array, tp: Any, n: int) -> None:
         self.array, self.type, self.n = array, tp, n
+        self._fields: dict[str | None, Col] = {}
 
     def field(self, attr: str | None) -> Col:
+        found = self._fields.get(attr)
+        if found is None:
+            found = self._fields[attr] = self._field(attr)
+        return found
+
+    def _field(self, attr: str | None) -> Col:
         if attr is None:
             return convert(
                 None if _is_absent(self.array) else self.array,

@@ -12,6 +12,7 @@ when ``low <= v``).  A node type or a combination of kinds without a kernel rais
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable
 from decimal import Decimal
@@ -33,6 +34,7 @@ from grantrules.batch._values import (
     rate_parts,
     round_cents,
     scalar,
+    select,
 )
 from grantrules.errors import GrantRulesError
 from grantrules.expressions import (
@@ -75,11 +77,39 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def kernel(expr: Expr) -> Kernel:
-    """The kernel of ``expr``; raises Unsupported for a node without one."""
+    """The kernel of ``expr``; raises Unsupported for a node without one.
+
+    A compound node's column is computed once per frame (a batch, or a collection's items):
+    the same subexpression written in several rules (a cost line's amount with its VAT, in
+    the total and in the eligible cost) is read from the frame the second time.  Nodes are
+    known by their ``repr``, which writes every field with its type (``Const(value=1)`` and
+    ``Const(value=True)`` differ, where ``==`` would confuse them).
+    """
     build = _BUILDERS.get(type(expr))
     if build is None:
         raise Unsupported(f"no kernel for {type(expr).__name__}")
-    return build(expr)
+    inner = build(expr)
+    if type(expr) in _READS:
+        return inner  # reading an input, a parameter or an amount: cached already, or cheap
+    text = repr(expr)
+    key = _SHARED.get(text)
+    if key is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()  # keys are never reused: only the sharing is lost
+        key = _SHARED[text] = next(_KEYS)
+
+    def shared(f: Frame) -> Col:
+        found = f._cache.get(key)
+        if found is None:
+            found = f._cache[key] = inner(f)
+        return found
+
+    return shared
+
+
+_KEYS = itertools.count()
+_SHARED: dict[str, int] = {}
+_SHARED_MAX = 100_000
 
 
 def _const(e: Const) -> Kernel:
@@ -197,6 +227,7 @@ def _not(e: Not) -> Kernel:
 
 def _in(e: In) -> Kernel:
     value, values, period = kernel(e.value), kernel(e.values), e.period
+    sets: dict[frozenset[Any], pa.Array] = {}  # code lists as Arrow arrays, built once
 
     def run(f: Frame) -> Col:
         v, vs = value(f), values(f)
@@ -207,7 +238,7 @@ def _in(e: In) -> Kernel:
             start, end = vs.v
             return Col("bool", (start <= v.v) & (v.v <= end), m)
         if vs.kind == "codes":
-            return Col("bool", _member(v, vs.v), m)
+            return Col("bool", _member(v, vs.v, sets), m)
         if vs.kind == "list":
             return Col("bool", _in_list(f, v, vs.v), m)
         raise Unsupported(f"membership in a {vs.kind}")
@@ -215,19 +246,23 @@ def _in(e: In) -> Kernel:
     return run
 
 
-def _member(v: Col, codes: frozenset[Any]) -> Any:
+def _member(v: Col, codes: frozenset[Any], sets: dict[frozenset[Any], pa.Array]) -> Any:
     if v.kind != "str":
         raise Unsupported(f"a {v.kind} in a code list")
     if isinstance(v.v, str):
         return v.v in codes
-    value_set = pa.array(sorted(codes), pa.string())
+    value_set = sets.get(codes)
+    if value_set is None:
+        if len(sets) > 16:  # a parameter with many values over time: keep a few
+            sets.clear()
+        value_set = sets[codes] = pa.array(sorted(codes), pa.string())
     return v.v.lookup(pc.is_in(v.v.dictionary, value_set=value_set).to_numpy(zero_copy_only=False))
 
 
 def _in_list(f: Frame, v: Col, items: Items) -> Any:
     row = v.take(items.parent) if not _is_scalar(v) else v
     equal = np.asarray(compare("eq", items.values, row))
-    equal = np.broadcast_to(equal, items.parent.shape)
+    equal = np.broadcast_to(equal, (items.count,))
     found = np.zeros(f.n, bool)
     found[items.parent[equal]] = True
     return found
@@ -277,10 +312,22 @@ def _arith(e: Arith) -> Kernel:
         if op == "sub":
             y = -y  # y is above -2**63: validated amounts are below 10**18 cents
         result = x + y
-        f.overflow(((x ^ result) & (y ^ result)) < 0)
+        # Two reductions each tell when no row can leave int64 (the usual case); only then
+        # are the rows checked one by one (a sign change that the operands do not explain).
+        if magnitude(x) + magnitude(y) >= LIMIT:
+            f.overflow(((x ^ result) & (y ^ result)) < 0)
         return Col(a.kind, result, m)
 
     return run
+
+
+def magnitude(values: Any) -> int:
+    """The largest absolute value of an int64 array (or of an int), as a Python int."""
+    if not isinstance(values, np.ndarray):
+        return abs(int(values))
+    if not values.size:
+        return 0
+    return max(abs(int(values.min())), abs(int(values.max())))
 
 
 def _rate_arith(op: str, a: Col, b: Col) -> tuple[int, int]:
@@ -311,10 +358,10 @@ def _apply_rate(e: ApplyRate) -> Kernel:
         if r.kind != "rate" or a.kind != "money":
             raise Unsupported(f"{r.kind} of {a.kind}")
         numerator, denominator = r.v
-        top = int(np.max(np.abs(numerator))) if isinstance(numerator, np.ndarray) else numerator
+        top = magnitude(numerator)
         cents = np.asarray(a.v, np.int64)
-        if top and cents.size:
-            f.overflow(np.abs(cents) > LIMIT // abs(top))
+        if top and cents.size and magnitude(cents) > LIMIT // top:
+            f.overflow(np.abs(cents) > LIMIT // top)
         return Col("money", round_cents(cents * numerator, denominator, rounding), either(r.m, a.m))
 
     return run
@@ -376,15 +423,16 @@ def _choose(f: Frame, cond: np.ndarray[Any, Any], t: Col, o: Col) -> Any:
     if t.kind != o.kind:
         raise Unsupported(f"a conditional between {t.kind} and {o.kind}")
     if t.kind in _ORDERED:
-        return np.where(cond, t.v, o.v)
+        return select(cond, t.v, o.v)
     if t.kind == "rate":
         (tn, td), (on, od) = t.v, o.v
         common = max(td, od)
-        return (np.where(cond, tn * (common // td), on * (common // od)), common)
+        return (select(cond, tn * (common // td), on * (common // od)), common)
     if t.kind == "str":
         a, b = _codes(t.v, f.n), _codes(o.v, f.n)
         dictionary = pa.concat_arrays([a.dictionary, b.dictionary])
-        return Codes(np.where(cond, a.indices, b.indices + len(a.dictionary)), dictionary)
+        indices = select(cond, a.indices, b.indices + len(a.dictionary)).astype(np.int32)
+        return Codes(indices, dictionary)
     raise Unsupported(f"a conditional on {t.kind}")
 
 
@@ -452,7 +500,7 @@ def _aggregate(e: Aggregate) -> Kernel:
         missing: Any = absent
         if where is not None:
             w = _bool(where(inner))
-            selected = np.broadcast_to(np.asarray(w.v), items.parent.shape)
+            selected = np.broadcast_to(np.asarray(w.v), (items.count,))
             missing = either(missing, _any(w.m, bounds))
         if kind == "count":
             if selected is True:
@@ -465,11 +513,10 @@ def _aggregate(e: Aggregate) -> Kernel:
             raise Unsupported(f"a sum of {val.kind} (unit {unit})")
         if val.m is not False:
             missing = either(missing, _any(val.m & selected, bounds))
-        amounts = np.broadcast_to(np.asarray(val.v, np.int64), items.parent.shape)
-        amounts = np.where(selected, amounts, 0) if selected is not True else amounts
+        amounts = np.broadcast_to(np.asarray(val.v, np.int64), (items.count,))
+        amounts = amounts * selected if selected is not True else amounts  # exact: 0 or 1
         total = segment_sum(amounts, bounds)
-        top = float(np.max(np.abs(amounts))) if amounts.size else 0.0
-        if top * amounts.size >= LIMIT:
+        if magnitude(amounts) * amounts.size >= LIMIT:
             f.overflow(segment_sum(np.abs(amounts).astype(np.float64), bounds) >= LIMIT / 2)
         return Col(val.kind, total, missing)
 
@@ -491,6 +538,7 @@ def _any(m: Any, bounds: np.ndarray[Any, Any]) -> Any:
     return segment_sum(np.asarray(m, np.int64), bounds) > 0
 
 
+_READS = (Const, Param, Field, AmountRef, Amount, Item)
 _BUILDERS: dict[type, Callable[[Any], Kernel]] = {
     Const: _const,
     Param: _param,

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from grantrules.batch._plan import FAILED, MISSING, Plan, Result
+from grantrules.batch._plan import Plan, Result
 from grantrules.batch._rows import RowOutcome
 from grantrules.scheme import Scheme
 
@@ -34,18 +34,46 @@ def money(cents: np.ndarray[Any, Any], null: np.ndarray[Any, Any] | None = None)
     words = np.empty((len(cents), 2), np.int64)
     words[:, 0] = cents
     words[:, 1] = cents >> 63
-    nulls = int(null.sum()) if null is not None else 0
-    validity = pa.array(~null).buffers()[1] if nulls and null is not None else None
+    nulls = int(np.count_nonzero(null)) if null is not None else 0
+    validity = (
+        pa.py_buffer(np.packbits(~null, bitorder="little")) if nulls and null is not None else None
+    )
     return pa.Array.from_buffers(MONEY, len(cents), [validity, pa.py_buffer(words)], nulls)
 
 
-def _lists(hits: np.ndarray[Any, Any], ids: list[str]) -> pa.Array:
-    """Per row, the ids whose column is set in ``hits``, in order (a list<string>)."""
-    _, columns = np.nonzero(hits)
-    offsets = np.zeros(len(hits) + 1, np.int32)
-    np.cumsum(hits.sum(axis=1), out=offsets[1:])
-    values = pa.array(ids, pa.string()).take(pa.array(columns, pa.int64()))
+def _lists(not_met: np.ndarray[Any, Any], ids: list[str]) -> pa.Array:
+    """Per row, the ids (one per row of ``not_met``, a (criteria, rows) bool array) whose
+    criterion is not met, in order, as a list<string> built from its offsets."""
+    count, n = not_met.shape
+    offsets = np.zeros(n + 1, np.int32)
+    if count == 0 or n == 0:
+        return pa.ListArray.from_arrays(pa.array(offsets), pa.array([], pa.string()))
+    # Counts per row as bytes (fewer than 256 criteria): summed a vector of rows at a time.
+    small = np.uint8 if count < 256 else np.int32
+    np.cumsum(not_met.view(np.uint8).sum(axis=0, dtype=small), out=offsets[1:], dtype=np.int32)
+    # Criterion by criterion (a few dozen at most), each hit goes to its row's next place:
+    # the ids come out in the scheme's order within each row.
+    which = np.empty(int(offsets[-1]), np.int32)
+    filled_in = offsets[:-1].copy()
+    for index in range(count):
+        rows = np.flatnonzero(not_met[index])
+        if len(rows):
+            places = filled_in[rows]
+            which[places] = index
+            filled_in[rows] = places + 1
+    # A dictionary array decoded by Arrow's cast: four times faster than take() here.
+    values = pa.DictionaryArray.from_arrays(pa.array(which), pa.array(ids, pa.string()))
+    values = values.cast(pa.string())
     return pa.ListArray.from_arrays(pa.array(offsets), values)
+
+
+def repeated(text: str, n: int) -> pa.Array:
+    """``text`` ``n`` times as a string array, built from its buffers."""
+    data = text.encode()
+    offsets = np.arange(n + 1, dtype=np.int32) * len(data)
+    return pa.Array.from_buffers(
+        pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data * n)]
+    )
 
 
 class Output:
@@ -63,29 +91,32 @@ class Output:
 
     def put(self, plan: Plan, rows: np.ndarray[Any, Any], result: Result) -> None:
         keep = ~result.by_rows
-        at = rows[keep]
+        everything = bool(keep.all())
+        at = rows if everything else rows[keep]
         k = len(at)
-        not_met = ((result.outcomes == FAILED) | (result.outcomes == MISSING))[keep]
+        not_met = result.not_met if everything else result.not_met[:, keep]
         blocking = plan.blocking
         ids = np.asarray(plan.ids, object)
-        eligible = result.eligible[keep]
+        eligible = result.eligible if everything else result.eligible[keep]
+        award = result.award if everything else result.award[keep]
         everyone = k == len(self.ids) and (k == 0 or (at[0] == 0 and at[-1] == k - 1))
         columns = [
             self.ids if everyone else self.ids.take(pa.array(at, pa.int64())),
-            pa.nulls(k, pa.string()).fill_null(plan.version.valid_from.isoformat()),
+            repeated(plan.version.valid_from.isoformat(), k),
             pa.array(eligible),
-            money(result.award[keep]),
-            _lists(not_met[:, blocking], list(ids[blocking])),
-            _lists(not_met[:, ~blocking], list(ids[~blocking])),
+            money(award),
+            _lists(not_met[blocking], list(ids[blocking])),
+            _lists(not_met[~blocking], list(ids[~blocking])),
         ]
         for amount_id in self.amount_ids:
             if amount_id not in result.amounts:
                 columns.append(pa.nulls(k, MONEY))
                 continue
             cents, missing = result.amounts[amount_id]
-            cents, missing = cents[keep], missing[keep]
+            if not everything:
+                cents, missing = cents[keep], missing[keep]
             if amount_id == plan.version.award:  # as decision.amount(): 0.00 when ineligible
-                cents, missing = np.where(eligible, cents, 0), missing & eligible
+                cents, missing = cents * eligible, missing & eligible
             columns.append(money(cents, missing))
         columns.append(pa.nulls(k, pa.string()))
         self.pieces.append((at, pa.RecordBatch.from_arrays(columns, schema=self.schema)))

@@ -18,13 +18,11 @@ import numpy as np
 
 from grantrules.batch._frame import Frame, Source
 from grantrules.batch._kernels import Kernel, kernel
-from grantrules.batch._values import Col, Unsupported, either, mask
+from grantrules.batch._values import Col, Unsupported, either, mask, select
 from grantrules.rules import Override, Severity
 from grantrules.scheme import SchemeVersion
 
-__all__ = ["FAILED", "MISSING", "NOT_APPLICABLE", "PASSED", "Plan", "Result", "plan_of"]
-
-PASSED, FAILED, NOT_APPLICABLE, MISSING = 0, 1, 2, 3
+__all__ = ["Plan", "Result", "plan_of"]
 
 
 @attrs.frozen
@@ -43,7 +41,7 @@ def _rule(main: Any, exceptions: tuple[Override, ...]) -> Rule:
 class Result:
     """What one version decided over a batch (arrays of the batch's length)."""
 
-    outcomes: np.ndarray[Any, Any]  # (rows, criteria) outcome codes
+    not_met: np.ndarray[Any, Any]  # (criteria, rows): failed, or missing an input
     eligible: np.ndarray[Any, Any]
     award: np.ndarray[Any, Any]  # cents
     amounts: dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]  # cents, missing
@@ -67,15 +65,18 @@ class Plan:
             if col.kind != "money":
                 raise Unsupported(f"amount {amount_id} is a {col.kind}")
             frame.amounts[amount_id] = Col("money", _full(n, col.v, np.int64), mask(n, col.m))
-        outcomes = np.empty((n, len(self.criteria)), np.int8)
+        # One row per criterion (contiguous): each verdict is written in one pass.
+        not_met = np.empty((len(self.criteria), n), bool)
+        refused = np.zeros(n, bool)
         for index, (applies, rule) in enumerate(self.criteria):
-            outcomes[:, index] = _verdict(frame, applies, rule, conflicts)
-        not_met = (outcomes == FAILED) | (outcomes == MISSING)
-        eligible = ~(not_met & self.blocking).any(axis=1)
+            _verdict(frame, applies, rule, conflicts, not_met[index])
+            if self.blocking[index]:
+                refused |= not_met[index]
+        eligible = ~refused
         award = frame.amounts[self.version.award]
         by_rows = flags | conflicts | (eligible & award.m)
         amounts = {a: (c.v, c.m) for a, c in frame.amounts.items()}
-        return Result(outcomes, eligible, np.where(eligible, award.v, 0), amounts, by_rows)
+        return Result(not_met, eligible, award.v * eligible, amounts, by_rows)
 
 
 def _full(n: int, value: Any, dtype: Any) -> np.ndarray[Any, Any]:
@@ -114,9 +115,9 @@ def _with_exceptions(frame: Frame, rule: Rule, conflicts: np.ndarray[Any, Any]) 
         v = _full(n, col.v, _dtype(col))
         # Exceptions that apply together must agree with the first of them.
         conflicts |= applies & seen & (v != reference)
-        reference = np.where(applies & ~seen, v, reference)
+        reference = select(applies & ~seen, v, reference)
         seen |= applies
-        result_v = np.where(applies, v, result_v)
+        result_v = select(applies, v, result_v)
         result_m = result_m | (applies & mask(n, col.m))
     return Col(value.kind, result_v, either(missing, result_m))
 
@@ -128,27 +129,60 @@ def _dtype(col: Col) -> Any:
 
 
 def _verdict(
-    frame: Frame, applies: Kernel | None, rule: Rule, conflicts: np.ndarray[Any, Any]
-) -> np.ndarray[Any, Any]:
-    n = frame.n
-    result = np.full(n, NOT_APPLICABLE, np.int8)
-    live = np.ones(n, bool)
-    missing = np.zeros(n, bool)
+    frame: Frame,
+    applies: Kernel | None,
+    rule: Rule,
+    conflicts: np.ndarray[Any, Any],
+    out: np.ndarray[Any, Any],
+) -> None:
+    """Write in ``out`` the rows where the criterion is not met: it applies and failed, or
+    it (or its ``applies_if``) lacks an input."""
+    live: Any = True
+    missing: Any = False
     if applies is not None:
         col = applies(frame)
         if col.kind != "bool":
             raise Unsupported(f"applies_if is a {col.kind}")
-        missing |= mask(n, col.m)
-        live = mask(n, np.asarray(col.v)) & ~missing
+        missing = col.m
+        live = _and_not(col.v, missing)
     held = _with_exceptions(frame, rule, conflicts)
     if held.kind != "bool":
         raise Unsupported(f"a criterion's condition is a {held.kind}")
     # Rows where the criterion does not apply never read its condition.
-    missing |= live & mask(n, held.m)
-    value = mask(n, np.asarray(held.v))
-    result[live] = np.where(value[live], PASSED, FAILED)
-    result[missing] = MISSING
-    return result
+    failed = _and_not(live, held.v)
+    if held.m is not False:
+        failed = _or(failed, _and(live, held.m))
+    out[...] = _or(missing, failed)
+
+
+def _and(a: Any, b: Any) -> Any:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return np.logical_and(a, b)
+
+
+def _or(a: Any, b: Any) -> Any:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return np.logical_or(a, b)
+
+
+def _and_not(a: Any, b: Any) -> Any:
+    """``a and not b`` for bool arrays or plain bools, without building full arrays."""
+    if a is False or b is True:
+        return False
+    if b is False:
+        return a
+    negated = ~b if isinstance(b, np.ndarray) else not b
+    return negated if a is True else _and(a, negated)
 
 
 def plan_of(version: SchemeVersion) -> Plan:

@@ -25,7 +25,7 @@ from grantrules.batch._kernels import segment_sum
 from grantrules.batch._output import Output
 from grantrules.batch._read import Lines, Partition, read_partition
 from grantrules.batch._rows import decide_documents
-from grantrules.batch._table import evaluate_table
+from grantrules.batch._table import Shared, evaluated
 from grantrules.errors import InvalidArgument
 from grantrules.money import Euro
 from grantrules.scheme import Scheme
@@ -62,6 +62,29 @@ class Grouping:
 
     def keys(self, values: list[Any]) -> list[str]:
         return [self._key(v) for v in values]
+
+    def codes(self, values: pa.Array) -> tuple[np.ndarray[Any, Any], list[str]]:
+        """Per row, the index of its key in the returned list of distinct keys: the key
+        function runs once per distinct value, not once per row."""
+        try:
+            encoded = (
+                values
+                if pa.types.is_dictionary(values.type)
+                else pc.dictionary_encode(values, null_encoding="encode")
+            )
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):  # a column without a hash
+            text = [None if v is None else str(v) for v in values.to_pylist()]
+            encoded = pc.dictionary_encode(pa.array(text, pa.string()), null_encoding="encode")
+        labels = self.keys(encoded.dictionary.to_pylist())
+        distinct: dict[str, int] = {}
+        remap = np.array([distinct.setdefault(k, len(distinct)) for k in labels], np.int64)
+        indices = encoded.indices
+        if indices.null_count:  # a null row: the key of None
+            none = distinct.setdefault(self._key(None), len(distinct))
+            remap = np.append(remap, none)
+            indices = filled(indices, len(labels))
+        index = np.asarray(indices.to_numpy(zero_copy_only=False), np.int64)
+        return remap[index] if len(remap) else np.zeros(len(values), np.int64), list(distinct)
 
     def _key(self, value: Any) -> str:
         text = "" if value is None else str(value)
@@ -111,14 +134,21 @@ class Figures:
         longer fits (the rest wait), and what remains of the envelope."""
         rows = np.concatenate(self.funded) if self.funded else np.zeros((0, 3), np.int64)
         rows = rows[np.lexsort((rows[:, 1], rows[:, 0]))]
-        # Python ints: the running total of a million awards is summed exactly.
         limit = int(envelope.amount.scaleb(2))
+        awards = rows[:, 2]
         funded = spent = 0
-        for cents in rows[:, 2].tolist():
-            if spent + cents > limit:
-                break
-            spent += cents
-            funded += 1
+        if len(awards) and awards.min() >= 0 and int(awards.max()) * len(awards) < 2**63:
+            # Awards are not negative: the running total only grows, and in int64 it is
+            # exact (bounded above); the first one past the envelope is a binary search.
+            running = np.cumsum(awards)
+            funded = int(np.searchsorted(running, limit, side="right"))
+            spent = int(running[funded - 1]) if funded else 0
+        else:
+            for cents in awards.tolist():  # Python ints: exact whatever the sums
+                if spent + cents > limit:
+                    break
+                spent += cents
+                funded += 1
         return {
             "envelope": envelope,
             "funded": funded,
@@ -175,11 +205,18 @@ class _Input:
     def __init__(self, part: pa.RecordBatch | Lines, groupings: Sequence[Grouping]) -> None:
         if isinstance(part, Lines):
             docs = part.documents
-            self.keys = [g.keys([_dig(d, g.path) for d in docs]) for g in groupings]
+            self.keys = [
+                g.codes(pa.array([_text(_dig(d, g.path)) for d in docs], pa.string()))
+                for g in groupings
+            ]
             self.days = np.array([_day(d.get("submitted_on")) for d in docs], np.int64)
         else:
-            self.keys = [g.keys(_path_values(part, g.path).to_pylist()) for g in groupings]
+            self.keys = [g.codes(_path_values(part, g.path)) for g in groupings]
             self.days = _days(_path_values(part, "submitted_on"))
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def _dig(document: Any, path: str) -> Any:
@@ -195,13 +232,19 @@ def _day(value: Any) -> int:
         return 0
 
 
-def outcomes(scheme: Scheme, part: pa.RecordBatch | Lines, on: datetime.date | None) -> pa.Table:
+def outcomes(
+    scheme: Scheme,
+    part: pa.RecordBatch | Lines,
+    on: datetime.date | None,
+    shared: Shared | None = None,
+) -> pa.Table:
+    """The results of ``part`` (``shared``: what another scenario read of the same batch)."""
     if isinstance(part, Lines):
         ids = pa.array([None] * len(part.documents), pa.string())
         out = Output(scheme, pa.record_batch([ids], names=["id"]))
         out.put_rows(np.arange(len(part.documents)), decide_documents(scheme, part.documents, on))
         return pa.Table.from_batches([out.batch()])
-    return evaluate_table(scheme, part, on)
+    return evaluated(scheme, part, on, shared)
 
 
 def _tally(figures: Figures, result: pa.Table, rows: _Input, first: int) -> None:
@@ -219,24 +262,38 @@ def _tally(figures: Figures, result: pa.Table, rows: _Input, first: int) -> None
         for value in pc.value_counts(flat).to_pylist():
             counter[value["values"]] += value["counts"]
     if rows.keys:
-        _tally_groups(figures, list(zip(*rows.keys, strict=True)), eligible, cents)
+        _tally_groups(figures, rows.keys, eligible, cents)
     chosen = np.flatnonzero(eligible)
     figures.funded.append(
         np.stack([rows.days[chosen], chosen + first, cents[chosen]], axis=1).astype(np.int64)
     )
 
 
-def _tally_groups(figures: Figures, keys: list[tuple[str, ...]], eligible: Any, cents: Any) -> None:
-    codes: dict[tuple[str, ...], int] = {}
-    index = np.array([codes.setdefault(k, len(codes)) for k in keys], np.int64)
-    counts = np.bincount(index, minlength=len(codes))
-    chosen = np.bincount(index[eligible], minlength=len(codes))
-    bounds = np.zeros(len(codes) + 1, np.int64)
+def _tally_groups(
+    figures: Figures,
+    keys: list[tuple[np.ndarray[Any, Any], list[str]]],
+    eligible: Any,
+    cents: Any,
+) -> None:
+    # One code per combination of the groupings' keys (mixed radix), then the combinations
+    # present, counted and summed with NumPy.
+    combined = np.zeros(len(eligible), np.int64)
+    for codes, labels in keys:
+        combined = combined * len(labels) + codes
+    present, index = np.unique(combined, return_inverse=True)
+    index = index.reshape(-1)
+    counts = np.bincount(index, minlength=len(present))
+    chosen = np.bincount(index[eligible], minlength=len(present))
+    bounds = np.zeros(len(present) + 1, np.int64)
     np.cumsum(counts, out=bounds[1:])
     # Exact: each group's cents are summed as integers (not through bincount's float weights).
     sums = segment_sum(np.asarray(cents, np.int64)[np.argsort(index, kind="stable")], bounds)
-    for key, code in codes.items():
-        mine = figures.groups.setdefault(key, [0, 0, 0])
+    for code, value in enumerate(present.tolist()):
+        parts: list[str] = []
+        for _, labels in reversed(keys):
+            value, digit = divmod(value, len(labels))
+            parts.append(labels[digit])
+        mine = figures.groups.setdefault(tuple(reversed(parts)), [0, 0, 0])
         mine[0] += int(counts[code])
         mine[1] += int(chosen[code])
         mine[2] += int(sums[code])
@@ -252,10 +309,11 @@ def run_partition(
     """The figures of every scenario over one partition."""
     figures = [Figures() for _ in scenarios]
     first = part.index << 32  # positions stay in input order across partitions
+    shared = Shared()
     for batch in read_partition(scenarios[0].scheme, part):
         rows = _Input(batch, groupings)
         for scenario, mine in zip(scenarios, figures, strict=True):
-            _tally(mine, outcomes(scenario.scheme, batch, on), rows, first)
+            _tally(mine, outcomes(scenario.scheme, batch, on, shared), rows, first)
         count = len(batch.documents) if isinstance(batch, Lines) else batch.num_rows
         first += count
         if progress is not None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime
 import json
-import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from grantrules.batch._read import partitions
+from grantrules.batch._progress import progress
+from grantrules.batch._read import Partition, partitions
 from grantrules.batch._report import report_json, report_text
 from grantrules.batch._simulate import Grouping, Report, Scenario, simulate
 from grantrules.errors import GrantRulesError, InvalidArgument
@@ -52,16 +51,13 @@ def _date(text: str | None) -> datetime.date | None:
         raise click.BadParameter(str(error), param_hint="--on") from None
 
 
-def _progress() -> Callable[[int], None] | None:
-    if not sys.stderr.isatty():
+def _total(parts: list[Partition]) -> int | None:
+    """How many applications a Parquet input holds (its metadata says); None for JSONL."""
+    if not parts or parts[0].group is None:
         return None
-    seen = [0]
+    import pyarrow.parquet as pq
 
-    def show(count: int) -> None:
-        seen[0] += count
-        click.echo(f"\r{seen[0]:,} applications", err=True, nl=False)
-
-    return show
+    return int(pq.ParquetFile(parts[0].path).metadata.num_rows)
 
 
 def scenarios_of(
@@ -118,9 +114,8 @@ def run(scheme: Scheme, **options: Any) -> None:
             address=options["address"],
         )
     else:
-        report = simulate(chosen, parts, on, groupings, envelope, _progress())
-    if sys.stderr.isatty():
-        click.echo("", err=True)
+        with progress(_total(parts)) as advance:
+            report = simulate(chosen, parts, on, groupings, envelope, advance)
     _write(report, fmt, output)
 
 

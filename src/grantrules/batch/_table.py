@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -12,20 +13,22 @@ import pyarrow.compute as pc
 
 from grantrules._compiled import compiled
 from grantrules._strict import StrictModeError, strict
-from grantrules.batch._inputs import ArrowSource
+from grantrules.batch._inputs import ArrowSource, filled
 from grantrules.batch._output import MONEY, Output, amount_ids
 from grantrules.batch._plan import plan_of
 from grantrules.batch._rows import decide_rows
 from grantrules.batch._validate import suspects
-from grantrules.batch._values import Unsupported, days
+from grantrules.batch._values import Unsupported
 from grantrules.errors import InvalidArgument
 from grantrules.scheme import Scheme
 
 __all__ = [
     "BATCH_ROWS",
     "ROUTE_KEY",
+    "Shared",
     "evaluate_batches",
     "evaluate_table",
+    "evaluated",
     "output_schema",
     "route_of",
 ]
@@ -35,6 +38,10 @@ BATCH_ROWS = 65_536
 #: The schema metadata key saying how the rows were decided (see :func:`route_of`).
 ROUTE_KEY = b"grantrules.route"
 _EPOCH = datetime.date(1970, 1, 1)
+# Per scheme, the version and parameter values in force on each day number seen.
+_IN_FORCE: weakref.WeakKeyDictionary[Scheme, dict[int, tuple[Any, Any]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def output_schema(scheme: Scheme) -> pa.Schema:
@@ -124,10 +131,21 @@ def evaluate_table(
     _check(scheme, table, on, overrides)
     if overrides:
         scheme = scheme.with_parameters(**overrides)
+    return evaluated(scheme, table, on)
+
+
+def evaluated(
+    scheme: Scheme,
+    table: pa.Table | pa.RecordBatch,
+    on: datetime.date | None,
+    shared: Shared | None = None,
+) -> pa.Table:
+    """:func:`evaluate_table` once its arguments are checked."""
     schema = output_schema(scheme)
     routes: set[str] = set()
     parts = [
-        pa.Table.from_batches([b], schema) for b in evaluate_batches(scheme, table, on, routes)
+        pa.Table.from_batches([b], schema)
+        for b in evaluate_batches(scheme, table, on, routes, shared)
     ]
     result = pa.concat_tables(parts) if parts else schema.empty_table()
     route = routes.pop() if len(routes) == 1 else ("mixed" if routes else "columnar")
@@ -139,17 +157,50 @@ def evaluate_batches(
     table: pa.Table | pa.RecordBatch,
     on: datetime.date | None,
     routes: set[str] | None = None,
+    shared: Shared | None = None,
 ) -> Iterator[pa.RecordBatch]:
-    """The output of :func:`evaluate_table`, one record batch per input batch."""
+    """The output of :func:`evaluate_table`, one record batch per input batch; ``shared``
+    (for a single record batch) keeps what another scheme's run over the same batch read."""
     found = routes if routes is not None else set()
     for batch in rebatched(table):
-        yield _evaluate_batch(scheme, batch, on, found)
+        yield _evaluate_batch(scheme, batch, on, found, shared)
+
+
+class Shared:
+    """What evaluating one record batch reads that does not depend on the rules: the rows
+    the validation flags and the input columns, kept for the next scenario of a
+    simulation (a what-if reads the same batch)."""
+
+    def __init__(self) -> None:
+        self.batch: pa.RecordBatch | None = None
+        self.suspects: dict[type, np.ndarray[Any, Any]] = {}
+        self.sources: dict[type, ArrowSource] = {}
+
+    def of(self, batch: pa.RecordBatch) -> Shared:
+        if self.batch is not batch:
+            self.batch, self.suspects, self.sources = batch, {}, {}
+        return self
+
+    def bad(self, batch: pa.RecordBatch, model: type) -> np.ndarray[Any, Any]:
+        found = self.of(batch).suspects.get(model)
+        if found is None:
+            found = self.suspects[model] = suspects(batch, model)
+        return found
+
+    def source(self, batch: pa.RecordBatch, model: type) -> ArrowSource:
+        found = self.of(batch).sources.get(model)
+        if found is None:
+            found = self.sources[model] = ArrowSource(batch, model)
+        return found
 
 
 def rebatched(table: pa.Table | pa.RecordBatch, rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
     """``table`` in record batches of about ``rows`` rows: readers give small chunks (a JSON
     block is about a thousand rows), and kernels pay per call, not per row."""
     if isinstance(table, pa.RecordBatch):
+        if table.num_rows <= rows:
+            yield table  # itself: a Shared cache knows it by identity
+            return
         table = pa.Table.from_batches([table])
     pending: list[pa.RecordBatch] = []
     size = 0
@@ -171,17 +222,26 @@ def _joined(batches: list[pa.RecordBatch], schema: pa.Schema) -> Iterator[pa.Rec
 
 
 def _evaluate_batch(
-    scheme: Scheme, batch: pa.RecordBatch, on: datetime.date | None, routes: set[str]
+    scheme: Scheme,
+    batch: pa.RecordBatch,
+    on: datetime.date | None,
+    routes: set[str],
+    shared: Shared | None = None,
 ) -> pa.RecordBatch:
     out = Output(scheme, batch)
-    bad = suspects(batch, scheme.application_type)
+    model = scheme.application_type
+    bad = shared.bad(batch, model) if shared is not None else suspects(batch, model)
     good = np.flatnonzero(~bad)
     by_rows = [np.flatnonzero(bad)]
     for version, params, rows in _groups(scheme, batch, good, on):
-        sub = batch if len(rows) == batch.num_rows else batch.take(pa.array(rows))
+        whole = len(rows) == batch.num_rows
+        if whole and shared is not None:
+            source = shared.source(batch, model)
+        else:
+            source = ArrowSource(batch if whole else batch.take(pa.array(rows)), model)
         try:
             plan = plan_of(version)
-            result = plan.run(len(rows), ArrowSource(sub, scheme.application_type), params)
+            result = plan.run(len(rows), source, params)
         except Unsupported as missing:
             if strict():
                 raise StrictModeError(
@@ -201,6 +261,21 @@ def _evaluate_batch(
     return out.batch()
 
 
+def _in_force(scheme: Scheme, number: int) -> tuple[Any, Any]:
+    """The version and the parameter values in force on day ``number`` (remembered)."""
+    in_force = _IN_FORCE.get(scheme)
+    if in_force is None:
+        in_force = _IN_FORCE[scheme] = {}
+    found = in_force.get(number)
+    if found is None:
+        day = _EPOCH + datetime.timedelta(days=number)
+        version = scheme.version_at(day)
+        found = (version, compiled(version).params_at(max(day, version.valid_from)))
+        if len(in_force) < 100_000:
+            in_force[number] = found
+    return found
+
+
 def _groups(
     scheme: Scheme, batch: pa.RecordBatch, rows: np.ndarray[Any, Any], on: datetime.date | None
 ) -> Iterator[tuple[Any, Any, np.ndarray[Any, Any]]]:
@@ -208,20 +283,46 @@ def _groups(
     if not len(rows):
         return
     if on is not None:
-        day_numbers = np.full(len(rows), days(on))
-    else:
-        column = batch.column(batch.schema.get_field_index("submitted_on"))
+        version = scheme.version_at(on)
+        yield version, compiled(version).params_at(max(on, version.valid_from)), rows
+        return
+    column = batch.column(batch.schema.get_field_index("submitted_on"))
+    if len(rows) < len(column):
         column = column.take(pa.array(rows))
-        if not pa.types.is_date32(column.type):
-            column = pc.cast(column, pa.date32())
-        day_numbers = column.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
-    unique, inverse = np.unique(day_numbers, return_inverse=True)
+    if not pa.types.is_date32(column.type):
+        column = pc.cast(column, pa.date32())  # valid rows only: their dates are real
+    day_numbers = filled(column, 0).view(pa.int32()).to_numpy(zero_copy_only=False)
+    first, last = int(day_numbers.min()), int(day_numbers.max())
+    earliest, latest = _in_force(scheme, first), _in_force(scheme, last)
+    if earliest[0] is latest[0] and earliest[1] is latest[1]:
+        # Versions and parameter periods are intervals of days: the same ones at both ends
+        # are in force on every day between (the usual case, a batch within one period).
+        yield earliest[0], earliest[1], rows
+        return
+    # The distinct days by counting (a call lasts months: a short range), not by sorting.
+    span = last - first + 1
+    inverse: np.ndarray[Any, Any] | None = None
+    if span > 4 * len(day_numbers) + 1024:
+        unique, inverse = np.unique(day_numbers, return_inverse=True)
+    else:
+        unique = np.flatnonzero(np.bincount(day_numbers - first, minlength=span)) + first
     groups: dict[tuple[int, int], tuple[Any, Any, list[int]]] = {}
-    for index, number in enumerate(unique):
-        day = _EPOCH + datetime.timedelta(days=int(number))
-        version = scheme.version_at(day)
-        params = compiled(version).params_at(max(day, version.valid_from))
+    for index, number in enumerate(unique.tolist()):
+        version, params = _in_force(scheme, number)
         key = (id(version), id(params))
         groups.setdefault(key, (version, params, []))[2].append(index)
-    for version, params, indices in groups.values():
-        yield version, params, rows[np.isin(inverse, indices)]
+    if len(groups) == 1:
+        version, params, _ = next(iter(groups.values()))
+        yield version, params, rows
+        return
+    label = np.zeros(len(unique), np.int64)
+    for number, (_, _, indices) in enumerate(groups.values()):
+        label[indices] = number
+    if inverse is None:  # each row's day, by its place in the span
+        by_day = np.zeros(span, np.int64)
+        by_day[unique - first] = label
+        row_label = by_day[day_numbers - first]
+    else:
+        row_label = label[inverse.reshape(-1)]
+    for number, (version, params, _) in enumerate(groups.values()):
+        yield version, params, rows[row_label == number]

@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 
 from grantrules import model
 from grantrules.batch._inputs import Leaf, decimal_words, filled, leaf_of
+from grantrules.batch._text import amount_refused, date_refused, strings
 from grantrules.money import Euro
 from grantrules.serde import AMOUNT_PATTERN
 
@@ -41,6 +42,8 @@ _SPACE = (
     r"\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
 )
 _ID = r"^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,78}[A-Za-z0-9])?$"
+# The byte checks of grantrules.batch._text know this amount form (and ISO dates) only.
+_BYTES_CHECK = AMOUNT_PATTERN == r"-?[0-9]+\.[0-9]{2}" and _SHORT_AMOUNT == 16
 
 
 def suspects(batch: pa.RecordBatch, model: type) -> np.ndarray[Any, Any]:
@@ -54,17 +57,45 @@ def suspects(batch: pa.RecordBatch, model: type) -> np.ndarray[Any, Any]:
     return bad
 
 
-def _flag(bad: np.ndarray[Any, Any], owners: np.ndarray[Any, Any], hit: Any) -> None:
+class _Owners:
+    """Each value's row in the batch (the items of a list), found the first time one of the
+    values is flagged: valid batches never pay for it."""
+
+    __slots__ = ("_found", "_make")
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self._found: np.ndarray[Any, Any] | None = None
+
+    def get(self) -> np.ndarray[Any, Any]:
+        if self._found is None:
+            self._found = self._make()
+        return self._found
+
+
+def _rows(owners: Any) -> np.ndarray[Any, Any]:
+    found: np.ndarray[Any, Any] = owners.get() if isinstance(owners, _Owners) else owners
+    return found
+
+
+def _flag(bad: np.ndarray[Any, Any], owners: Any, hit: Any) -> None:
     if isinstance(hit, pa.Array | pa.ChunkedArray):
         hit = filled(hit, False).to_numpy(zero_copy_only=False)
     hit = np.asarray(hit, bool)
-    if hit.any():
-        bad[owners[hit]] = True
+    if hit.ndim == 0:  # every value, or none
+        if hit:
+            bad[_rows(owners)] = True
+    elif hit.any():
+        bad[_rows(owners)[hit]] = True
 
 
-def _present(array: pa.Array) -> np.ndarray[Any, Any]:
+_ALL = np.True_
+
+
+def _present(array: pa.Array) -> Any:
+    """Where ``array`` has a value: a bool array, or ``True`` for all rows (no allocation)."""
     if array.null_count == 0:
-        return np.ones(len(array), bool)
+        return _ALL
     found: np.ndarray[Any, Any] = array.is_valid().to_numpy(zero_copy_only=False)
     return found
 
@@ -139,9 +170,11 @@ def _list(array: pa.Array, tp: Any, owners: Any, bad: Any) -> None:
         _flag(bad, owners, _present(array))
         return
     items = array.flatten()
-    item_owners = owners[pc.list_parent_indices(array).to_numpy(zero_copy_only=False)]
+    item_owners = _Owners(
+        lambda: _rows(owners)[pc.list_parent_indices(array).to_numpy(zero_copy_only=False)]
+    )
     item = Leaf(args[0], attrs.NOTHING, False)
-    _leaf(items, item, np.ones(len(items), bool), item_owners, bad, None)
+    _leaf(items, item, _ALL, item_owners, bad, None)
 
 
 def _typed(array: pa.Array, tp: Any, owners: Any, bad: Any) -> bool:
@@ -159,6 +192,10 @@ def _typed(array: pa.Array, tp: Any, owners: Any, bad: Any) -> bool:
             return False
         words = decimal_words(array)
         low, high = words[:, 0], words[:, 1]
+        if len(low) and (
+            int(low.min()) >= 0 and int(low.max()) < 10**18 and not high.any()
+        ):  # the usual case, in three reductions: every value from 0 to 10**16 euros
+            return True
         # Beyond 16 integer digits the converter decides (Euro's own limit is 10**16 euros).
         _flag(bad, owners, (high != (low >> 63)) | (np.abs(low) >= 10**18) | (low == -(2**63)))
         return True
@@ -170,6 +207,11 @@ def _typed(array: pa.Array, tp: Any, owners: Any, bad: Any) -> bool:
         if not text:
             _flag(bad, owners, _present(array))
             return False
+        if _BYTES_CHECK:
+            text = strings(array)
+            refused = amount_refused(text) if tp is Euro else date_refused(text)
+            _flag(bad, owners, refused & _present(array))
+            return True
         pattern = _AMOUNT if tp is Euro else _DATE
         _flag(bad, owners, pc.invert(pc.match_substring_regex(array, pattern)))
         if tp is Euro:
@@ -218,19 +260,59 @@ def _closure_pattern(check: Any) -> str | None:
     return None
 
 
-def _blank(array: pa.Array) -> pa.Array:
-    return pc.invert(pc.match_substring_regex(array, f"[^{_SPACE}]"))
+def _blank(array: pa.Array) -> Any:
+    if not _BYTES_CHECK or not pa.types.is_string(array.type):
+        return pc.invert(pc.match_substring_regex(array, f"[^{_SPACE}]"))
+    # A row with an ASCII byte that is not white space is not blank; the few others (only
+    # spaces, or only non-ASCII characters) are checked by the regular expression.
+    text = strings(array)
+    # A row whose first byte is an ASCII character other than a space is not blank: only the
+    # others (empty, or starting with white space or a non-ASCII character) are looked at.
+    nonempty = text.length > 0
+    first = text.at(text.start, nonempty)
+    maybe = np.flatnonzero((~nonempty | ~_SOLID[first]) & _present(array))
+    refused = np.zeros(len(array), bool)
+    if len(maybe):
+        subset = array.take(pa.array(maybe))
+        found = pc.invert(pc.match_substring_regex(subset, f"[^{_SPACE}]"))
+        refused[maybe] = filled(found, False).to_numpy(zero_copy_only=False)
+    return refused
 
 
 def _negative(array: pa.Array) -> Any:
     if pa.types.is_decimal(array.type):
         return decimal_words(array)[:, 0] < 0
+    if _BYTES_CHECK and pa.types.is_string(array.type):
+        text = strings(array)
+        signed = text.at(text.start, text.length > 0) == ord("-")
+        if not signed.any():  # the usual case
+            return signed
+        # "-0.00" is zero: negative means a minus sign and a digit that is not 0.
+        return signed & (text.count(_NONZERO) > 0) & _present(array)
     return pc.and_(
         pc.starts_with(array, "-"), pc.invert(pc.match_substring_regex(array, r"^-0+\.00$"))
     )
 
 
 def _siren(array: pa.Array) -> Any:
+    if _BYTES_CHECK and pa.types.is_string(array.type):
+        text = strings(array)
+        nine = text.length == 9
+        if len(text.data) == 9 * len(array) and nine.all():  # a (rows, 9) matrix of bytes
+            grid = text.data.reshape(-1, 9) - np.uint8(ord("0"))  # below "0" wraps above 9
+            form = (grid <= 9).all(axis=1)
+            digits = [grid[:, position].astype(np.int64) for position in range(9)]
+        else:
+            form = nine & (text.count(_DIGITS) == 9)
+            digits = [
+                text.at(text.start + position, form).astype(np.int64) - ord("0")
+                for position in range(9)
+            ]
+        total = np.zeros(len(array), np.int64)
+        for position, digit in enumerate(digits):
+            value = digit * (2 if position % 2 else 1)
+            total += np.where(value > 9, value - 9, value)
+        return (~form | (total % 10 != 0) | (total == 0)) & _present(array)
     form = filled(pc.match_substring_regex(array, r"^[0-9]{9}$"), True)
     text = pc.if_else(form, array, "000000000")
     total = np.zeros(len(array), np.int64)
@@ -242,8 +324,47 @@ def _siren(array: pa.Array) -> Any:
     return refused | pc.equal(text, "000000000").to_numpy(zero_copy_only=False)
 
 
-def _application_id(array: pa.Array) -> pa.Array:
-    return pc.invert(pc.match_substring_regex(array, _ID))
+def _byte_table(characters: bytes) -> np.ndarray[Any, Any]:
+    table = np.zeros(256, bool)
+    table[np.frombuffer(characters, np.uint8)] = True
+    return table
+
+
+_DIGITS = _byte_table(b"0123456789")
+_NONZERO = _byte_table(b"123456789")
+# ASCII bytes str.strip() keeps: printable characters other than the space.
+_SOLID = _byte_table(bytes(range(0x21, 0x7F)))
+
+
+def _application_id(array: pa.Array) -> Any:
+    """Ids that do not match :data:`_ID`, read from the string's bytes with NumPy (a regular
+    expression over a million ids costs ten times more): 1 to 80 characters of
+    ``[A-Za-z0-9._-]``, the first and the last a letter or a digit."""
+    if not pa.types.is_string(array.type) or array.buffers()[2] is None:
+        return pc.invert(pc.match_substring_regex(array, _ID))
+    text = strings(array)
+    data, start, end = text.data, text.start, text.end
+    length = end - start
+    refused = (length < 1) | (length > 80)
+    # bytes.translate deletes the allowed bytes at memory speed: usually nothing is left.
+    if data.tobytes().translate(None, _ID_CHARACTERS):
+        refused |= text.count(~_ID_BYTES) > 0
+    fits = ~refused
+    if len(data):
+        first, last = text.at(start, fits), text.at(end - 1, fits)
+        refused |= ~_ALNUM[first] | ~_ALNUM[last]
+    return refused & _present(array)
+
+
+def _byte_set(characters: str) -> np.ndarray[Any, Any]:
+    table = np.zeros(256, bool)
+    table[np.frombuffer(characters.encode(), np.uint8)] = True
+    return table
+
+
+_ID_CHARACTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+_ALNUM = _byte_set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_ID_BYTES = _byte_set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
 # By identity: a scheme's own validator of the same name may mean something else.
@@ -253,24 +374,58 @@ _FAST: dict[Any, Any] = {
     model._siren: _siren,
     model._application_id: _application_id,
 }
-_SEEN: dict[tuple[int, Any], bool] = {}
+_SEEN: dict[tuple[Any, type, Any], bool] = {}
+# Per amount validator: the cents seen, sorted, and whether refused.
+_CENTS: dict[Any, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]] = {}
 _SEEN_MAX = 100_000  # bounded: memory must not grow with the number of rows
 
 
 def _per_value(array: pa.Array, tp: Any, check: Any) -> np.ndarray[Any, Any]:
     """An unknown validator, once per distinct value (and remembered)."""
+    if tp is Euro and pa.types.is_decimal(array.type):
+        return _per_cents(array, check)
     encoded = pc.dictionary_encode(array)
+    keys = encoded.dictionary.to_pylist()
+    indices = filled(encoded.indices, 0).to_numpy(zero_copy_only=False)
     refused = []
-    for value in encoded.dictionary.to_pylist():
-        key = (id(check), value)
-        if key not in _SEEN:
+    for key in keys:
+        seen = (check, type(key), key)
+        found = _SEEN.get(seen)
+        if found is None:
             if len(_SEEN) >= _SEEN_MAX:
                 _SEEN.clear()
-            _SEEN[key] = _refuses(check, value, tp)
-        refused.append(_SEEN[key])
+            found = _SEEN[seen] = _refuses(check, key, tp)
+        refused.append(found)
     table = np.asarray(refused, bool)
-    indices = filled(encoded.indices, 0).to_numpy(zero_copy_only=False)
     return table[indices] & _present(array) if len(table) else np.zeros(len(array), bool)
+
+
+def _per_cents(array: pa.Array, check: Any) -> np.ndarray[Any, Any]:
+    """An unknown validator of amounts: the cents it was asked about are kept sorted with
+    its answers, so a batch looks its distinct values up with one binary search and calls
+    the validator (with a Decimal) only for the values never seen."""
+    distinct, inverse = np.unique(decimal_words(array)[:, 0], return_inverse=True)
+    known, answers = _CENTS.get(check, (np.zeros(0, np.int64), np.zeros(0, bool)))
+    place = np.searchsorted(known, distinct)
+    seen = place < len(known)
+    seen[seen] = known[place[seen]] == distinct[seen]
+    refused = np.zeros(len(distinct), bool)
+    refused[seen] = answers[place[seen]]
+    new = np.flatnonzero(~seen)
+    if len(new):
+        fresh = [_refuses(check, Decimal(c).scaleb(-2), Euro) for c in distinct[new].tolist()]
+        refused[new] = fresh
+        if len(_CENTS) >= 64 and check not in _CENTS:
+            _CENTS.clear()  # validators are few; a process that makes many starts afresh
+        if len(known) + len(new) <= _SEEN_MAX:  # bounded: beyond, new values are not kept
+            merged = np.concatenate([known, distinct[new]])
+            order = np.argsort(merged, kind="stable")
+            _CENTS[check] = (
+                merged[order],
+                np.concatenate([answers, np.asarray(fresh, bool)])[order],
+            )
+    found: np.ndarray[Any, Any] = refused[inverse.reshape(-1)] & _present(array)
+    return found
 
 
 def _domain(value: Any, tp: Any) -> Any:

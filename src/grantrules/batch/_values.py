@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from grantrules.money import Euro, Rate, Rounding, RoundingRule
 
-__all__ = ["Codes", "Col", "Items", "Unsupported", "divide_rounded", "rate_parts"]
+__all__ = ["Codes", "Col", "Items", "Unsupported", "divide_rounded", "rate_parts", "select"]
 
 #: Past this magnitude an int64 product or sum may not be exact: the rows are decided by rows.
 LIMIT = 2**62
@@ -60,16 +60,30 @@ class Codes:
 
     def lookup(self, table: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
         """Per row, ``table[index]``: a result computed once per distinct value."""
-        return table[self.indices] if len(table) else np.zeros(len(self.indices), table.dtype)
+        if not len(table):
+            return np.zeros(len(self.indices), table.dtype)
+        # np.take: twice as fast as table[indices] with int32 indices.
+        found: np.ndarray[Any, Any] = np.take(table, self.indices)
+        return found
 
 
-@attrs.define(slots=True)
 class Items:
-    """Per-row lists: ``values`` over all items, row ``i`` owning ``bounds[i]:bounds[i+1]``."""
+    """Per-row lists: ``values`` over all items, row ``i`` owning ``bounds[i]:bounds[i+1]``;
+    ``parent`` (each item's row) is computed when first read: a plain sum never needs it."""
 
-    values: Col
-    parent: np.ndarray[Any, Any]
-    bounds: np.ndarray[Any, Any]
+    __slots__ = ("_parent", "bounds", "count", "values")
+
+    def __init__(self, values: Col, bounds: np.ndarray[Any, Any]) -> None:
+        self.values = values
+        self.bounds = bounds
+        self.count = int(bounds[-1]) if len(bounds) else 0
+        self._parent: np.ndarray[Any, Any] | None = None
+
+    @property
+    def parent(self) -> np.ndarray[Any, Any]:
+        if self._parent is None:
+            self._parent = np.repeat(np.arange(len(self.bounds) - 1), np.diff(self.bounds))
+        return self._parent
 
 
 @attrs.define(slots=True)
@@ -150,24 +164,44 @@ def divide_rounded(x: Any, y: int, rounding: Rounding) -> Any:
     """``x / y`` (ints or int64 arrays, ``y > 0``) rounded to a whole number as ``rounding``
     says, exactly like :mod:`decimal`: DOWN towards zero, UP away from it, HALF_UP ties away
     from zero, HALF_EVEN ties to the even neighbour."""
-    negative = x < 0
-    magnitude = np.abs(x) if isinstance(x, np.ndarray) else abs(x)
-    quotient, remainder = magnitude // y, magnitude % y
-    away: Any
+    if not isinstance(x, np.ndarray):
+        negative = x < 0
+        quotient, remainder = divmod(abs(x), y)
+        quotient += _away(quotient, remainder, y, rounding)
+        return -quotient if negative else quotient
+    # Amounts are seldom negative: then the sign costs one reduction, not three passes.
+    signed = bool(x.size) and int(x.min()) < 0
+    magnitude = np.abs(x) if signed else x
+    quotient = magnitude // y
+    if rounding is not Rounding.DOWN:  # DOWN keeps the quotient of the magnitude as it is
+        # NumPy divides by a constant quickly but computes % slowly: the remainder by product.
+        remainder = magnitude - quotient * y
+        quotient = quotient + _away(quotient, remainder, y, rounding)
+    return select(x < 0, -quotient, quotient) if signed else quotient
+
+
+def _away(quotient: Any, remainder: Any, y: int, rounding: Rounding) -> Any:
+    """Whether each quotient moves one away from zero."""
     if rounding is Rounding.DOWN:
-        away = False
-    elif rounding is Rounding.UP:
-        away = remainder > 0
-    elif rounding is Rounding.HALF_UP:
-        away = 2 * remainder >= y
-    else:
-        away = (2 * remainder > y) | ((2 * remainder == y) & (quotient % 2 == 1))
-    quotient = quotient + away
-    return (
-        np.where(negative, -quotient, quotient)
-        if isinstance(x, np.ndarray)
-        else (-quotient if negative else quotient)
-    )
+        return False
+    if rounding is Rounding.UP:
+        return remainder > 0
+    if rounding is Rounding.HALF_UP:
+        return 2 * remainder >= y
+    return (2 * remainder > y) | ((2 * remainder == y) & (quotient & 1 == 1))
+
+
+def select(condition: Any, a: Any, b: Any) -> Any:
+    """``np.where(condition, a, b)`` for int64 or bool values, by arithmetic: twice as fast
+    on a mask that changes from row to row, and exact (int64 arithmetic wraps modulo 2**64,
+    so ``b + (a - b) * 1`` is ``a`` even when ``a - b`` wraps)."""
+    if condition is True or condition is False:
+        return a if condition else b
+    if (isinstance(a, np.ndarray) and a.dtype == bool) or isinstance(a, bool | np.bool_):
+        return (condition & a) | (~condition & b)
+    a = np.asarray(a, np.int64)
+    b = np.asarray(b, np.int64)
+    return b + (a - b) * condition
 
 
 def round_cents(x: Any, denominator: int, rounding: Rounding | RoundingRule) -> Any:

@@ -94,7 +94,8 @@ def sample_command(scheme: str, n: int, seed: int, output: Path | None) -> None:
 def simulate_command(**options: Any) -> None:
     """Simulate SCHEME over the applications of INPUT (.jsonl or .parquet): eligible ones,
     refusals by criterion, total award, envelope coverage, by group, and with --compare the
-    same for a what-if and the difference.  Money is exact in every output."""
+    same for a what-if and the difference.  Money is exact in every output.  On a terminal,
+    a progress bar on stderr counts the applications decided."""
     _needs_batch()
     from grantrules.batch._simulate_cli import run
 
