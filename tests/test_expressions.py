@@ -881,3 +881,11 @@ def test_whole_numbers_of_five_digits_are_grouped_in_words() -> None:
     assert format_value(50000, "fr") == f"50{NNBSP}000"
     assert format_value(50000, "en") == "50,000"
     assert format_value(2025, "fr") == "2025"  # four digits stay whole
+
+
+def test_a_sum_as_subject_takes_a_plural_verb_and_nothing_else_does() -> None:
+    summed = (field("a") + field("b")) <= param("ceiling")
+    assert "ne dépassent pas" in summed.render(RenderContext("fr"))
+    # A sum inside a condition does not make the whole subject plural.
+    chosen = when(field("a") + field("b") > param("ceiling"), field("a"), field("b"))
+    assert "ne dépasse pas" in (chosen <= param("ceiling")).render(RenderContext("fr"))

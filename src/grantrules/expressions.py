@@ -427,10 +427,6 @@ def _plural(text: str, ctx: RenderContext | None = None) -> bool:
     an article such as « frais de mission »): the verb then agrees in number."""
     if text.startswith(("les ", "des ")):
         return True
-    if text.startswith("(") and " + " in text:
-        # « (l'aide FEDER + les autres financements publics) ne dépassent pas » : the terms
-        # of a sum are the subject, as in « l'aide et les autres financements ne dépassent ».
-        return True
     return ctx is not None and text in ctx.plural_labels()
 
 
@@ -448,12 +444,12 @@ def _a(text: str) -> str:
     return "à " + text
 
 
-def _binary(ctx: RenderContext, op: str, left: str, right: str) -> str:
+def _binary(ctx: RenderContext, op: str, left: str, right: str, *, plural: bool = False) -> str:
     """``left <op> right`` in words; in French the verb agrees with a plural subject and
     « de » contracts with the article that follows (« en deçà du taux », not « de le »)."""
     if ctx.lang != "fr":
         return f"{left} {_COMPARE_WORDS[op][2]} {right}"
-    verb = _COMPARE_WORDS[op][1 if _plural(left, ctx) else 0]
+    verb = _COMPARE_WORDS[op][1 if plural or _plural(left, ctx) else 0]
     if verb.endswith(" de"):
         return f"{left} {verb[:-3]} {de(right)}"
     return f"{left} {verb} {right}"
@@ -852,7 +848,10 @@ class Compare(Expr):
             if self.op == "ne":
                 return ctx.words(f"{left} n'est pas vide", f"{left} is not empty")
             return ctx.words(f"{left} est vide", f"{left} is empty")
-        return _binary(ctx, self.op, left, _paren(self.right, ctx))
+        # « (l'aide FEDER + les autres financements publics) ne dépassent pas » : the terms of
+        # a sum are the subject, as in « l'aide et les autres financements ne dépassent ».
+        terms = isinstance(self.left, Arith) and self.left.op == "add"
+        return _binary(ctx, self.op, left, _paren(self.right, ctx), plural=terms)
 
 
 @attrs.frozen(eq=False)
