@@ -1,0 +1,33 @@
+"""Expressions: the typed, immutable AST that criteria and amounts are written in."""
+
+from grantrules.expressions._nodes import *  # noqa: F403
+from grantrules.expressions._nodes import (  # noqa: F401
+    _ARITH_OPS,
+    _COMPARE_OPS,
+    INSTRUCTION,
+    Aggregate,
+    AmountRef,
+    ApplyRate,
+    Arith,
+    Between,
+    Collection,
+    Compare,
+    Compiled,
+    Const,
+    Extremum,
+    Field,
+    In,
+    IsSet,
+    Item,
+    Logic,
+    Not,
+    Param,
+    Round,
+    ShiftDate,
+    StartsWith,
+    Supplied,
+    When,
+    __all__,
+    _sum_counts,
+    pending_inputs,
+)
