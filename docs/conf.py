@@ -84,6 +84,10 @@ grantrules_api_modules = [
 # Modules whose docstring examples the doctest build runs: the public ones and a few internals.
 grantrules_doctest_modules = [
     *grantrules_api_modules,
+    # The expressions package's modules: doctest finds an object only in its defining module.
+    "grantrules.expressions._context",
+    "grantrules.expressions._nodes",
+    "grantrules.expressions._builders",
     "grantrules.cli",
     "grantrules.call.allocation",
     "grantrules.call.ledger",

@@ -18,7 +18,7 @@ from typing import Any
 
 from grantrules.dates import DateRange, add_years
 from grantrules.errors import EvaluationError
-from grantrules.expressions import MissingInput, _sum_counts
+from grantrules.expressions import MissingInput, sum_counts
 from grantrules.money import _CENT, _EXACT, Euro, Rate, Rounding, RoundingRule, _round, _set_cents
 
 __all__ = ["RUNTIME", "UNDECIDED", "Params", "Undecided", "store_amounts"]
@@ -158,7 +158,7 @@ RUNTIME: dict[str, Any] = {
     "_missing": _missing,
     "_apply": _apply,
     "_sum": Euro.sum,
-    "_sum_counts": _sum_counts,
+    "_sum_counts": sum_counts,
     "_add_years": add_years,
     "_raw": _raw,
     "_Params": Params,

@@ -44,7 +44,7 @@ __all__ = ["Translator", "is_money", "merge"]
 Item = tuple[str, int] | None  # the collection and slot an item expression reads
 
 # The comparisons mean what they mean in the evaluator.
-_PY_COMPARE = ex._COMPARE_OPS
+_PY_COMPARE = ex.COMPARE_OPS
 
 
 def is_money(v: Value) -> bool:
@@ -235,7 +235,7 @@ class Translator:
     def _arith(self, node: ex.Arith, item: Item) -> Value:
         a, b = self.value(node.left, item), self.value(node.right, item)
         if isinstance(a, Lit) and isinstance(b, Lit):
-            return Lit(ex._ARITH_OPS[node.op](a.value, b.value))
+            return Lit(ex.ARITH_OPS[node.op](a.value, b.value))
         what = f"arithmetic {node.op}"
         if _is_rate(a) or _is_rate(b):
             ra, rb = as_rate(a, what), as_rate(b, what)

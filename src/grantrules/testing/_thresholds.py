@@ -25,6 +25,7 @@ from grantrules.expressions import (
     Aggregate,
     AmountRef,
     ApplyRate,
+    Arith,
     Between,
     Compare,
     Const,
@@ -32,11 +33,15 @@ from grantrules.expressions import (
     Extremum,
     Field,
     In,
+    IsSet,
     Item,
+    Logic,
     Not,
     Param,
+    Round,
     ShiftDate,
     StartsWith,
+    Supplied,
     When,
 )
 from grantrules.money import Euro, Rate
@@ -458,25 +463,40 @@ def _handler(method: Callable[[_Walk, Any, int], None]) -> Callable[[_Walk, Expr
     return method
 
 
+# The nodes that hold thresholds or pass a polarity down to their operands.
 _HANDLERS: dict[type, Callable[[_Walk, Expr, int], None]] = {
     Compare: _handler(_Walk.compare),
     Between: _handler(_Walk.between),
     In: _handler(_Walk.membership),
     StartsWith: _handler(_Walk.starts_with),
+    Logic: _visit_logic,
     Not: _visit_not,
     When: _visit_when,
     ShiftDate: _visit_shift,
     Aggregate: _visit_aggregate,
 }
-
-
-def _register_logic() -> None:
-    from grantrules.expressions import Logic
-
-    _HANDLERS[Logic] = _visit_logic
-
-
-_register_logic()
+# The nodes with no threshold of their own: the walk goes on into their operands, which lose
+# the polarity (a rate applied, a least amount or a presence test decides nothing alone;
+# the comparison that reads them finds their values).  A scheme's own node type, in neither
+# table, is walked the same way: a threshold missed costs generated examples, not a wrong
+# verdict.  Every node type of expressions.NODE_TYPES is in one table or the other
+# (tests/test_node_types.py).
+_WALKED_THROUGH: frozenset[type] = frozenset(
+    {
+        Const,
+        Field,
+        Param,
+        AmountRef,
+        Amount,
+        Item,
+        Arith,
+        ApplyRate,
+        Round,
+        Extremum,
+        IsSet,
+        Supplied,
+    }
+)
 
 
 def _name(node: Expr) -> str:
