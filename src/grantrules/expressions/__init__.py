@@ -98,11 +98,13 @@ __all__ = [
 #: scalar compiler, the reference semantics, the renderer, the units checker, the threshold
 #: finder, the columnar compiler, the solver translation) handles each of them or refuses it
 #: with its documented error; ``tests/test_node_types.py`` checks it for every type listed
-#: here, and that no node class of the library is left out.  A
+#: here, and that no node class of the library is left out.  An
 #: :class:`~grantrules.amounts.Amount` is a node too (a reference to its computed value,
 #: read as an :class:`AmountRef`), defined with the rules since it carries a formula.
 #:
 #: .. versionadded:: 0.3
+#:
+#: :meta hide-value:
 NODE_TYPES: tuple[type[Expr], ...] = (
     Const,
     Field,

@@ -1,7 +1,9 @@
 """Translate an expression tree into z3 terms, node by node, as the reference semantics say.
 
-Each node type of :mod:`grantrules.expressions` has one rule here, written from its
-``compile()`` (the definition; see :mod:`grantrules.testing.reference`).  The dispatch is on
+Each node type of :data:`grantrules.expressions.NODE_TYPES`, and an
+:class:`~grantrules.amounts.Amount` read as a value, has one rule here, written from its
+``compile()`` (the definition; see :mod:`grantrules.testing.reference`); a node type added to
+the language without one fails ``tests/test_node_types.py``.  The dispatch is on
 the exact type: a scheme's own :class:`~grantrules.expressions.Expr` subclass, even one
 derived from a known node, raises :class:`~grantrules.prove._values.Untranslatable` naming it,
 and whatever depends on it is then reported ``unknown`` rather than guessed.
