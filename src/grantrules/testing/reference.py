@@ -3,8 +3,9 @@
 :func:`grantrules.evaluate` runs one generated function per scheme version (see
 :doc:`/explanation/compilation`).  This module evaluates the same version the obvious way, one
 rule at a time, each expression by its own node semantics (``Expr.compile``, defined with
-the node in :mod:`grantrules.expressions`, by every type of its ``NODE_TYPES``), with none of the engine's machinery: no
-generated code, no caches, no loops shared between rules, no Decimals standing for amounts.
+the node in :mod:`grantrules.expressions` by every type of its ``NODE_TYPES``), with none of
+the engine's machinery: no generated code, no caches, no loops shared between rules, no
+Decimals standing for amounts.
 It is the definition the engine is checked against: the invariant
 ``compiled_matches_reference`` (:mod:`grantrules.testing.invariants`) requires both to agree
 on every generated application of any scheme, so every scheme's test suite runs this
