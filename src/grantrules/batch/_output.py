@@ -114,10 +114,12 @@ class Output:
                 continue
             cents, missing = result.amounts[amount_id]
             if not everything:
-                cents, missing = cents[keep], missing[keep]
+                cents = cents[keep]
+                missing = missing[keep] if missing is not False else False
             if amount_id == plan.version.award:  # as decision.amount(): 0.00 when ineligible
-                cents, missing = cents * eligible, missing & eligible
-            columns.append(money(cents, missing))
+                cents = cents * eligible
+                missing = missing & eligible if missing is not False else False
+            columns.append(money(cents, missing if missing is not False else None))
         columns.append(pa.nulls(k, pa.string()))
         self.pieces.append((at, pa.RecordBatch.from_arrays(columns, schema=self.schema)))
 

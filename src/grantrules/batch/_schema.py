@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from grantrules.batch._inputs import _strip, hints
 from grantrules.errors import InvalidArgument
-from grantrules.money import Euro
+from grantrules.money import Euro, Rate
 from grantrules.scheme import Scheme
 
 __all__ = ["arrow_schema", "typed_table"]
@@ -53,11 +53,11 @@ def _arrow_type(tp: Any, name: str = "", typed: bool = True) -> pa.DataType:
         return pa.bool_()
     if tp is int:
         return pa.int64()
-    if typing.get_origin(tp) is typing.Literal or (tp is str and name != "id"):
-        # Codes and texts repeat (communes, categories, names): each distinct value is
-        # stored, validated and tested once.  Ids are unique: plain strings.
+    if typing.get_origin(tp) is typing.Literal or (tp is str and name != "id") or tp is Rate:
+        # Codes, texts and rates repeat (communes, categories, names, shares): each distinct
+        # value is stored, validated and read once.  Ids are unique: plain strings.
         return _CODES
-    return pa.string()  # ids, and what the converter reads from text (rates)
+    return pa.string()  # ids
 
 
 def arrow_schema(scheme: Scheme, *, typed: bool = True) -> pa.Schema:

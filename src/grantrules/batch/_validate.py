@@ -27,8 +27,9 @@ import pyarrow.compute as pc
 
 from grantrules import model
 from grantrules.batch._inputs import Leaf, decimal_words, filled, leaf_of
+from grantrules.batch._rates import rate_column
 from grantrules.batch._text import amount_refused, date_refused, strings
-from grantrules.money import Euro
+from grantrules.money import Euro, Rate
 from grantrules.serde import AMOUNT_PATTERN
 
 __all__ = ["suspects"]
@@ -225,6 +226,13 @@ def _typed(array: pa.Array, tp: Any, owners: Any, bad: Any) -> bool:
                 owners,
                 pc.and_(array.is_valid(), pc.invert(pc.fill_null(pc.equal(again, array), False))),
             )
+        return True
+    if tp is Rate:
+        if not text:
+            _flag(bad, owners, _present(array))
+            return False
+        # A text Rate refuses, or a rate finer than the kernels read: the converter decides.
+        _flag(bad, owners, rate_column(array).refused)
         return True
     if tp is str or typing.get_origin(tp) is typing.Literal:
         if not text:
@@ -433,6 +441,8 @@ def _domain(value: Any, tp: Any) -> Any:
         return Euro(value)
     if tp is datetime.date and isinstance(value, str):
         return datetime.date.fromisoformat(value)
+    if tp is Rate and isinstance(value, str):
+        return Rate(value)
     return value
 
 
