@@ -22,9 +22,9 @@ The AMI (``ami-ia-hdf``), one million applications:
 - ``simulate --compare, Parquet``: ``grantrules simulate`` figures of a baseline and one
   what-if from the Parquet file.
 
-The library's test scheme (``grantrules.serde._example_scheme()``: a sum of cost lines, 50 %
-of it, one criterion), the same number of applications: plain Python on parsed documents,
-the same rules by hand in NumPy (its core), the compiled kernels alone, and
+The library's test scheme (``grantrules.testing.examples.example_scheme()``: a sum of cost
+lines, 50 % of it, one criterion), the same number of applications: plain Python on parsed
+documents, the same rules by hand in NumPy (its core), the compiled kernels alone, and
 ``evaluate_table`` on the typed table in memory, validation of every field of the documents
 included.
 
@@ -87,10 +87,10 @@ def example_documents(n: int, seed: int = 3) -> list[dict[str, Any]]:
     """Varied documents of the test scheme: 0 to 4 cost lines (none: the criterion fails)."""
     import random
 
-    from grantrules.serde import _example_document
+    from grantrules.testing.examples import example_document
 
     rng = random.Random(seed)
-    base = _example_document()
+    base = example_document()
     found = []
     for i in range(n):
         costs = [
@@ -110,13 +110,13 @@ def prepare_example(n: int, folder: Path) -> None:
     from grantrules.batch import typed_table
     from grantrules.batch._export import parquet_writer
     from grantrules.batch._table import BATCH_ROWS
-    from grantrules.serde import _example_scheme
+    from grantrules.testing.examples import example_scheme
 
     docs = example_documents(min(n, POOL))
     with (folder / "example.jsonl").open("w") as handle:
         for i in range(n):
             handle.write(json.dumps({**docs[i % len(docs)], "id": f"EX-{i}"}) + "\n")
-    scheme = _example_scheme()
+    scheme = example_scheme()
     with parquet_writer(folder / "example.parquet", typed_table(scheme, docs[:1]).schema) as out:
         for start in range(0, n, BATCH_ROWS):
             chunk = [
@@ -290,13 +290,13 @@ def run_stage(stage: str, folder: Path, n: int, repeat: int) -> dict[str, Any]:
     from grantrules import load_scheme
     from grantrules.batch import evaluate_table
     from grantrules.batch._inputs import decimal_cents
-    from grantrules.serde import _example_scheme
+    from grantrules.testing.examples import example_scheme
 
     example = stage.startswith("example")
     if example or stage in ("numpy", "core"):
         # Lines of a few tens of milliseconds: more runs, or one busy moment decides.
         repeat = max(repeat, 7)
-    scheme = _example_scheme() if example else load_scheme("ami-ia-hdf")
+    scheme = example_scheme() if example else load_scheme("ami-ia-hdf")
     stem = "example" if example else "apps"
     # Compile the kernels first (once per scheme version in a process).
     evaluate_table(
@@ -424,7 +424,7 @@ def main() -> None:
         )
         for title, stages in (
             ("AMI (ami-ia-hdf)", STAGES),
-            ("test scheme (grantrules.serde._example_scheme)", EXAMPLE_STAGES),
+            ("test scheme (grantrules.testing.examples.example_scheme)", EXAMPLE_STAGES),
         ):
             print(f"\n{title}")
             print(

@@ -31,7 +31,8 @@ from grantrules.evaluate import evaluate
 from grantrules.expressions import Compiled, Expr, RenderContext, const
 from grantrules.rules import Criterion
 from grantrules.scheme import Scheme
-from grantrules.serde import _example_document, _example_scheme, unstructure_application
+from grantrules.serde import unstructure_application
+from grantrules.testing.examples import example_document, example_scheme
 from grantrules.testing.strategies import applications
 
 
@@ -217,7 +218,7 @@ def test_shipped_examples(ami: Scheme) -> None:
 
 
 def test_invalid_rows_get_the_message_of_evaluate() -> None:
-    scheme, document = _example_scheme(), _example_document()
+    scheme, document = example_scheme(), example_document()
     bad = [
         {**document, "id": "two words"},
         {**document, "costs": [{**document["costs"][0], "amount_excl_vat": "12.5"}]},
@@ -276,7 +277,7 @@ def test_a_node_without_kernel_sends_the_version_to_evaluate(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GRANTRULES_STRICT", "0")
-    scheme = _example_scheme()
+    scheme = example_scheme()
     version = scheme.versions[0]
     odd = Criterion(
         "costs.labels",
@@ -287,7 +288,7 @@ def test_a_node_without_kernel_sends_the_version_to_evaluate(
     scheme = attrs.evolve(
         scheme, versions=[attrs.evolve(version, criteria=[*version.criteria, odd])]
     )
-    document = _example_document()
+    document = example_document()
     result = evaluate_table(scheme, pa.Table.from_pylist([document, {**document, "costs": []}]))
     assert route_of(result) == "rows"
     assert refused_by(result) == "version 2025-01-01: no kernel for HasCosts"
@@ -304,7 +305,7 @@ def test_a_node_without_kernel_sends_the_version_to_evaluate(
 
 def test_rules_on_constants_and_parameters_only() -> None:
     """A condition that is the same for every row (no input read) is one value, broadcast."""
-    scheme = _example_scheme()
+    scheme = example_scheme()
     version = scheme.versions[0]
     constant = Criterion(
         "always.open",
@@ -316,17 +317,17 @@ def test_rules_on_constants_and_parameters_only() -> None:
     scheme = attrs.evolve(
         scheme, versions=[attrs.evolve(version, criteria=[*version.criteria, constant])]
     )
-    documents = [_example_document(), {**_example_document(), "costs": []}]
+    documents = [example_document(), {**example_document(), "costs": []}]
     check_rows(scheme, documents, pa.Table.from_pylist(documents))
 
 
 def test_empty_table_and_arguments() -> None:
-    scheme = _example_scheme()
+    scheme = example_scheme()
     empty = evaluate_table(scheme, pa.table({"id": pa.array([], pa.string())}))
     assert empty.num_rows == 0
     assert empty.schema.equals(output_schema(scheme))
     with pytest.raises(InvalidArgument, match="pyarrow Table"):
-        evaluate_table(scheme, [_example_document()])  # type: ignore[arg-type]
+        evaluate_table(scheme, [example_document()])  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="Scheme"):
         evaluate_table("example", pa.table({}))  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match=r"datetime\.date"):
@@ -334,7 +335,7 @@ def test_empty_table_and_arguments() -> None:
 
 
 def test_decision_of_explains_a_row() -> None:
-    scheme, document = _example_scheme(), _example_document()
+    scheme, document = example_scheme(), example_document()
     table = pa.Table.from_pylist([document, {**document, "costs": []}])
     decision = decision_of(scheme, table.slice(1, 1), lang="en")
     assert [c.message for c in decision.failed] == ["No cost."]

@@ -102,9 +102,9 @@ def decision_of(
         InvalidArgument: ``row`` is neither a mapping nor a one-row table.
 
     >>> import pyarrow as pa
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> table = pa.Table.from_pylist([_example_document()])
-    >>> decision_of(_example_scheme(), table).award
+    >>> from grantrules.testing.examples import example_scheme, example_document
+    >>> table = pa.Table.from_pylist([example_document()])
+    >>> decision_of(example_scheme(), table).award
     Euro('600.00')
 
     .. versionadded:: 0.3

@@ -71,8 +71,8 @@ def route_of(table: pa.Table) -> str:
     (some versions each way).
 
     >>> import pyarrow as pa
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> route_of(evaluate_table(_example_scheme(), pa.Table.from_pylist([_example_document()])))
+    >>> from grantrules.testing.examples import example_scheme, example_document
+    >>> route_of(evaluate_table(example_scheme(), pa.Table.from_pylist([example_document()])))
     'columnar'
 
     .. versionadded:: 0.3
@@ -142,8 +142,8 @@ def evaluate_table(
         InvalidArgument: an argument has the wrong type.
 
     >>> import pyarrow as pa
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> scheme, document = _example_scheme(), _example_document()
+    >>> from grantrules.testing.examples import example_scheme, example_document
+    >>> scheme, document = example_scheme(), example_document()
     >>> result = evaluate_table(scheme, pa.Table.from_pylist([document, {**document, "costs": []}]))
     >>> result.column("award").to_pylist()
     [Decimal('600.00'), Decimal('0.00')]
