@@ -26,7 +26,7 @@ from grantrules.batch._text import date_days, strings
 from grantrules.batch._values import Codes, Col, Items, Unsupported, cents, days, rate_parts
 from grantrules.money import Euro, Rate
 
-__all__ = ["ArrowSource", "Leaf", "filled", "leaf_of"]
+__all__ = ["ArrowSource", "Leaf", "field_of", "filled", "leaf_of"]
 
 
 @attrs.frozen
@@ -95,9 +95,18 @@ def child(array: pa.Array | None, name: str) -> pa.Array | None:
     """The struct field ``name`` of ``array``, null where the struct is null."""
     if array is None or not pa.types.is_struct(array.type):
         return None
-    if array.type.get_field_index(name) < 0:
+    index = array.type.get_field_index(name)
+    if index < 0:
         return None
-    return pc.struct_field(array, [name])
+    return field_of(array, index)
+
+
+def field_of(array: pa.StructArray, index: int) -> pa.Array:
+    """The struct's field ``index``, null where the struct is null: the child itself when
+    the struct has no null (``struct_field`` would combine validity bitmaps and copy)."""
+    if not array.null_count:
+        return array.field(index)
+    return pc.struct_field(array, [index])
 
 
 def filled(array: Any, value: Any) -> Any:

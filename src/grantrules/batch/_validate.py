@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from grantrules import model
-from grantrules.batch._inputs import Leaf, decimal_words, filled, leaf_of
+from grantrules.batch._inputs import Leaf, decimal_words, field_of, filled, leaf_of
 from grantrules.batch._rates import rate_column
 from grantrules.batch._text import amount_refused, date_refused, strings
 from grantrules.money import Euro, Rate
@@ -91,12 +91,17 @@ def _flag(bad: np.ndarray[Any, Any], owners: Any, hit: Any) -> None:
 
 
 _ALL = np.True_
+_NONE = np.False_
 
 
 def _present(array: pa.Array) -> Any:
-    """Where ``array`` has a value: a bool array, or ``True`` for all rows (no allocation)."""
-    if array.null_count == 0:
+    """Where ``array`` has a value: a bool array, or ``True`` for all rows and ``False`` for
+    none (an optional field nobody filled in), without allocating."""
+    nulls = array.null_count
+    if nulls == 0:
         return _ALL
+    if nulls == len(array):
+        return _NONE
     found: np.ndarray[Any, Any] = array.is_valid().to_numpy(zero_copy_only=False)
     return found
 
@@ -112,12 +117,12 @@ def _struct(array: pa.Array, cls: type, owners: np.ndarray[Any, Any], bad: Any) 
     for index in range(array.type.num_fields):
         name = array.type.field(index).name
         if name not in known:  # the converter refuses unknown keys
-            _flag(bad, owners, _present(pc.struct_field(array, [index])))
+            _flag(bad, owners, _present(field_of(array, index)))
     present = _present(array)
     for name in known:
         index = array.type.get_field_index(name)
         leaf = leaf_of(cls, name)
-        value = pc.struct_field(array, [index]) if index >= 0 else None
+        value = field_of(array, index) if index >= 0 else None
         _leaf(value, leaf, present, owners, bad, getattr(attrs.fields(cls), name).validator)
 
 
