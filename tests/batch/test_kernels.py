@@ -81,3 +81,19 @@ def test_large_sums_within_int64_stay_columnar_and_exact() -> None:
     rows = [{**document, "costs": big}]
     result = evaluate_table(scheme, pa.Table.from_pylist(rows)).to_pylist()[0]
     assert result["amount.total"] == evaluate(scheme, rows[0]).amount("total").amount
+
+
+def test_a_sliced_table_reads_its_own_rows_and_items() -> None:
+    """Bounds come from a list column's own offsets: a slice (offsets not starting at 0, the
+    child array whole) reads exactly its rows' items, in every amount."""
+    scheme, document = example_scheme(), example_document()
+    line = document["costs"][0]
+    rows = [
+        {**document, "id": f"S-{i}", "costs": [{**line, "amount_excl_vat": f"{i}.0{i}"}] * i}
+        for i in range(6)
+    ]
+    table = pa.Table.from_pylist(rows).combine_chunks()
+    whole = evaluate_table(scheme, table).to_pylist()
+    assert evaluate_table(scheme, table.slice(2, 3)).to_pylist() == whole[2:5]
+    for row, document_ in zip(whole, rows, strict=True):
+        assert row["amount.total"] == evaluate(scheme, document_).amount("total").amount
