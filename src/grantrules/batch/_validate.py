@@ -159,8 +159,9 @@ def _dictionary(array: pa.Array, tp: Any, owners: Any, bad: Any, validator: Any)
     """A dictionary-encoded leaf: its distinct values checked once each."""
     values = array.dictionary
     refused = np.zeros(len(values), bool)
-    if _typed(values, tp, np.arange(len(values)), refused) and validator is not None:
-        _validated(values, tp, validator, np.arange(len(values)), refused)
+    each = _Owners(lambda: np.arange(len(values)))  # built only if a value is refused
+    if _typed(values, tp, each, refused) and validator is not None:
+        _validated(values, tp, validator, each, refused)
     if refused.any():
         indices = filled(array.indices, 0).to_numpy(zero_copy_only=False)
         _flag(bad, owners, refused[indices] & _present(array))
@@ -357,16 +358,17 @@ def _application_id(array: pa.Array) -> Any:
         return pc.invert(pc.match_substring_regex(array, _ID))
     text = strings(array)
     data, start, end = text.data, text.start, text.end
-    length = end - start
-    refused = (length < 1) | (length > 80)
+    # 1 to 80 characters: length - 1 below 80, an empty row wrapping to a large unsigned.
+    refused = (end - start - 1).astype(np.uint32, copy=False) >= 80
     # bytes.translate deletes the allowed bytes at memory speed: usually nothing is left.
     if data.tobytes().translate(None, _ID_CHARACTERS):
         refused |= text.count(~_ID_BYTES) > 0
-    fits = ~refused
     if len(data):
+        fits = ~refused
         first, last = text.at(start, fits), text.at(end - 1, fits)
-        refused |= ~_ALNUM[first] | ~_ALNUM[last]
-    return refused & _present(array)
+        refused |= _NOT_ALNUM[first] | _NOT_ALNUM[last]
+    present = _present(array)
+    return refused if present is _ALL else refused & present
 
 
 def _byte_set(characters: str) -> np.ndarray[Any, Any]:
@@ -377,6 +379,7 @@ def _byte_set(characters: str) -> np.ndarray[Any, Any]:
 
 _ID_CHARACTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 _ALNUM = _byte_set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_NOT_ALNUM = ~_ALNUM
 _ID_BYTES = _byte_set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
