@@ -12,7 +12,13 @@ The AMI (``ami-ia-hdf``), one million applications:
   record batch by record batch (its core: the table is in memory), checked against
   ``evaluate_table``;
 - ``compiled kernels only``: the kernels compiled from the rules on the same batches, as
-  the hand-written line does (verdicts, award and every amount; no validation, no output);
+  the hand-written line does (verdicts, award and every amount, int64 overflow checked; no
+  validation, no output): the line to compare with ``NumPy by hand``, which checks no
+  overflow;
+- ``validation pre-check only`` and ``output table only``: evaluate_table's two other
+  phases alone on the same batches (the pre-check of every field of every document; the
+  output Arrow table from the kernels' results computed beforehand), so that the memory
+  line is about their sum;
 - ``evaluate_table, memory``: ``evaluate_table`` on the typed Arrow table in memory
   (decimal128 amounts, date32 dates, dictionary codes), validation included;
 - ``evaluate_table, Parquet``: end to end from a Parquet file of that table, row group by
@@ -22,11 +28,11 @@ The AMI (``ami-ia-hdf``), one million applications:
 - ``simulate --compare, Parquet``: ``grantrules simulate`` figures of a baseline and one
   what-if from the Parquet file.
 
-The library's test scheme (``grantrules.serde._example_scheme()``: a sum of cost lines, 50 %
-of it, one criterion), the same number of applications: plain Python on parsed documents,
-the same rules by hand in NumPy (its core), the compiled kernels alone, and
-``evaluate_table`` on the typed table in memory, validation of every field of the documents
-included.
+The library's test scheme (``grantrules.testing.examples.example_scheme()``: a sum of cost
+lines, 50 % of it, one criterion), the same number of applications: plain Python on parsed
+documents, the same rules by hand in NumPy (its core), the compiled kernels alone, the
+validation and the output alone, and ``evaluate_table`` on the typed table in memory,
+validation of every field of the documents included.
 
 Rates are given by wall time and by CPU time (``time.process_time``: every thread of the
 process, so "per core" never flatters a multi-threaded reader); on a machine shared with
@@ -58,12 +64,31 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 POOL = 20_000
-STAGES = ("plain", "numpy", "core", "memory", "parquet", "jsonl", "simulate")
-EXAMPLE_STAGES = ("example-plain", "example-numpy", "example-core", "example-memory")
+STAGES = (
+    "plain",
+    "numpy",
+    "core",
+    "validate",
+    "output",
+    "memory",
+    "parquet",
+    "jsonl",
+    "simulate",
+)
+EXAMPLE_STAGES = (
+    "example-plain",
+    "example-numpy",
+    "example-core",
+    "example-validate",
+    "example-output",
+    "example-memory",
+)
 LABELS = {
     "plain": "plain Python (dicts)",
     "numpy": "NumPy by hand (core)",
     "core": "compiled kernels only (core)",
+    "validate": "  validation pre-check only",
+    "output": "  output table only",
     "memory": "evaluate_table, memory",
     "parquet": "evaluate_table, Parquet",
     "jsonl": "evaluate_table, JSONL",
@@ -71,6 +96,8 @@ LABELS = {
     "example-plain": "plain Python (dicts)",
     "example-numpy": "NumPy by hand (core)",
     "example-core": "compiled kernels only (core)",
+    "example-validate": "  validation pre-check only",
+    "example-output": "  output table only",
     "example-memory": "evaluate_table, memory",
 }
 
@@ -87,10 +114,10 @@ def example_documents(n: int, seed: int = 3) -> list[dict[str, Any]]:
     """Varied documents of the test scheme: 0 to 4 cost lines (none: the criterion fails)."""
     import random
 
-    from grantrules.serde import _example_document
+    from grantrules.testing.examples import example_document
 
     rng = random.Random(seed)
-    base = _example_document()
+    base = example_document()
     found = []
     for i in range(n):
         costs = [
@@ -110,13 +137,13 @@ def prepare_example(n: int, folder: Path) -> None:
     from grantrules.batch import typed_table
     from grantrules.batch._export import parquet_writer
     from grantrules.batch._table import BATCH_ROWS
-    from grantrules.serde import _example_scheme
+    from grantrules.testing.examples import example_scheme
 
     docs = example_documents(min(n, POOL))
     with (folder / "example.jsonl").open("w") as handle:
         for i in range(n):
             handle.write(json.dumps({**docs[i % len(docs)], "id": f"EX-{i}"}) + "\n")
-    scheme = _example_scheme()
+    scheme = example_scheme()
     with parquet_writer(folder / "example.parquet", typed_table(scheme, docs[:1]).schema) as out:
         for start in range(0, n, BATCH_ROWS):
             chunk = [
@@ -282,6 +309,57 @@ def timed(run: Any, n: int, repeat: int) -> dict[str, Any]:
     return found
 
 
+def phase(name: str, scheme: Any, path: Path, n: int, repeat: int) -> dict[str, Any]:
+    """One of evaluate_table's two phases around the kernels, alone, on the batches of the
+    typed table in memory: ``validate`` (the columnar pre-check of every field of every
+    document) or ``output`` (the output table built from the kernels' results, computed
+    beforehand)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from grantrules.batch._inputs import ArrowSource
+    from grantrules.batch._output import Output
+    from grantrules.batch._plan import plan_of
+    from grantrules.batch._table import _groups
+    from grantrules.batch._validate import suspects
+
+    batches = pq.read_table(path).to_batches()
+    model = scheme.application_type
+    if name == "validate":
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        def run() -> int:
+            return sum(int(suspects(batch, model).sum()) for batch in batches)
+
+        found = timed(run, n, repeat)
+        found["suspects"] = found.pop("value")
+        found["rss_before"] = rss_before
+        return found
+    decided = []
+    for batch in batches:
+        rows = np.arange(batch.num_rows)
+        for version, params, chosen in _groups(scheme, batch, rows, None):
+            sub = batch if len(chosen) == len(rows) else batch.take(pa.array(chosen))
+            plan = plan_of(version)
+            outcome = plan.run(len(chosen), ArrowSource(sub, model), params)
+            decided.append((batch, plan, chosen, outcome))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def build() -> int:
+        rows = 0
+        for batch, plan, chosen, outcome in decided:
+            out = Output(scheme, batch)
+            out.put(plan, chosen, outcome)
+            rows += out.batch().num_rows  # freed before the next batch, as in a stream
+        return rows
+
+    found = timed(build, n, repeat)
+    found.pop("value")
+    found["rss_before"] = rss_before
+    return found
+
+
 def run_stage(stage: str, folder: Path, n: int, repeat: int) -> dict[str, Any]:
     import numpy as np
     import pyarrow as pa
@@ -290,13 +368,13 @@ def run_stage(stage: str, folder: Path, n: int, repeat: int) -> dict[str, Any]:
     from grantrules import load_scheme
     from grantrules.batch import evaluate_table
     from grantrules.batch._inputs import decimal_cents
-    from grantrules.serde import _example_scheme
+    from grantrules.testing.examples import example_scheme
 
     example = stage.startswith("example")
-    if example or stage in ("numpy", "core"):
+    if example or stage in ("numpy", "core", "validate", "output"):
         # Lines of a few tens of milliseconds: more runs, or one busy moment decides.
         repeat = max(repeat, 7)
-    scheme = _example_scheme() if example else load_scheme("ami-ia-hdf")
+    scheme = example_scheme() if example else load_scheme("ami-ia-hdf")
     stem = "example" if example else "apps"
     # Compile the kernels first (once per scheme version in a process).
     evaluate_table(
@@ -343,6 +421,10 @@ def run_stage(stage: str, folder: Path, n: int, repeat: int) -> dict[str, Any]:
 
         found = timed(core, n, repeat)
         found["eligible"] = found.pop("value")
+        result.update(found)
+    elif stage.endswith(("validate", "output")):
+        found = phase(stage.rsplit("-", 1)[-1], scheme, folder / f"{stem}.parquet", n, repeat)
+        rss_before = found.pop("rss_before")
         result.update(found)
     elif stage in ("numpy", "memory", "example-numpy", "example-memory"):
         table = pq.read_table(folder / f"{stem}.parquet")
@@ -424,7 +506,7 @@ def main() -> None:
         )
         for title, stages in (
             ("AMI (ami-ia-hdf)", STAGES),
-            ("test scheme (grantrules.serde._example_scheme)", EXAMPLE_STAGES),
+            ("test scheme (grantrules.testing.examples.example_scheme)", EXAMPLE_STAGES),
         ):
             print(f"\n{title}")
             print(

@@ -530,15 +530,3 @@ def decision_from_json(text: str | bytes) -> Decision:
         raise
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InvalidArgument(f"not a decision document: {type(exc).__name__} {exc}") from None
-
-
-# --- the doctest fixtures that lived here are grantrules.testing.examples; the old private
-# names stay readable for code not yet moved (src/grantrules/batch's docstrings and tests).
-
-
-def __getattr__(name: str) -> Any:
-    if name in ("_example_scheme", "_example_document"):
-        from grantrules.testing import examples
-
-        return getattr(examples, name[1:])
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

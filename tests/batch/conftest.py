@@ -31,3 +31,8 @@ def ami() -> Scheme:
 @pytest.fixture(scope="session")
 def detr() -> Scheme:
     return load_scheme("detr")
+
+
+@pytest.fixture(scope="session")
+def pme() -> Scheme:
+    return load_scheme("pme-invest-hdf")

@@ -68,3 +68,20 @@ def test_batches_are_fewer_examples_than_single_applications(sports: Scheme) -> 
         _batch.batch_matches_evaluate = real  # type: ignore[assignment]
     assert 2 <= len(drawn) <= 4
     assert max(drawn) <= _batch.BATCH_SIZE
+
+
+def test_it_fails_a_scheme_the_columnar_compiler_refuses(
+    sports: Scheme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows decided by evaluate() would agree by construction: a refused scheme is reported,
+    naming what has no kernel, not passed unchecked."""
+    from grantrules.batch import _table
+    from grantrules.batch._values import Unsupported
+
+    def refuse(version: Any) -> Any:
+        raise Unsupported("no kernel for SomeNode")
+
+    monkeypatch.setenv("GRANTRULES_STRICT", "0")
+    monkeypatch.setattr(_table, "plan_of", refuse)
+    with pytest.raises(InvariantViolation, match=r"columnar compiler refuses .*SomeNode"):
+        INVARIANTS["batch_matches_evaluate"].run(sports, settings=NO_SHRINK)

@@ -14,15 +14,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grantrules._strict import StrictModeError
-from grantrules.batch import decision_of, evaluate_table, output_schema, route_of, typed_table
+from grantrules.batch import (
+    decision_of,
+    evaluate_table,
+    output_schema,
+    refused_by,
+    route_of,
+    typed_table,
+)
 from grantrules.batch._rows import document as as_document
+from grantrules.batch._simulate import Scenario
+from grantrules.batch._simulate_cli import _note_refusals
 from grantrules.decision import Decision
-from grantrules.errors import ApplicationInvalid, InvalidArgument
+from grantrules.errors import ApplicationInvalid, GrantRulesError, InvalidArgument
 from grantrules.evaluate import evaluate
 from grantrules.expressions import Compiled, Expr, RenderContext, const
 from grantrules.rules import Criterion
 from grantrules.scheme import Scheme
-from grantrules.serde import _example_document, _example_scheme, unstructure_application
+from grantrules.serde import unstructure_application
+from grantrules.testing.examples import example_document, example_scheme
 from grantrules.testing.strategies import applications
 
 
@@ -52,6 +62,7 @@ def check_rows(scheme: Scheme, documents: list[dict[str, Any]], *tables: Any, **
         result = evaluate_table(scheme, table, **kw)
         assert result.schema.equals(output_schema(scheme))
         assert route_of(result) == "columnar"
+        assert refused_by(result) is None
         for document, row, wanted in zip(documents, result.to_pylist(), expected, strict=True):
             assert {k: row[k] for k in wanted} == wanted, document
             assert set(row) == set(wanted) | every_amount
@@ -105,6 +116,93 @@ def test_ami_what_if(ami: Scheme, data: st.DataObject, rate: str) -> None:
     check_rows(ami, documents, jsonl_table(documents), overrides={"feder_rate": rate})
 
 
+@settings(max_examples=40)
+@given(data=st.data())
+def test_pme_rows_match_evaluate(pme: Scheme, data: st.DataObject) -> None:
+    """The third shipped scheme, columnar: partners' shares (a Rate input) applied to their
+    figures, a rate chosen from a grid, the intensity raised by a bonus (rates added)."""
+    documents = documents_of(data.draw(st.lists(applications(pme), min_size=1, max_size=40)))
+    check_rows(pme, documents, jsonl_table(documents), typed_table(pme, documents))
+
+
+def pme_example() -> dict[str, Any]:
+    import json
+
+    folder = HERE.parent.parent / "schemes" / "pme_invest_hdf" / "examples"
+    document: dict[str, Any] = json.loads(
+        (folder / "verrerie-maubeuge-medium-zone.json").read_text()
+    )
+    return document
+
+
+def with_share(document: dict[str, Any], share: Any, number: int) -> dict[str, Any]:
+    applicant = document["applicant"]
+    partner = {**applicant["associated"][0], "share": share}
+    return {
+        **document,
+        "id": f"SHARE-{number}",
+        "applicant": {**applicant, "associated": [partner]},
+    }
+
+
+def test_rate_inputs_in_every_written_form(pme: Scheme) -> None:
+    """Each form Rate reads (percent with or without a space, fraction, 0 and 1, up to the
+    finest the kernels read) is decided in the columns; a finer one by evaluate(), with the
+    same result; a text Rate refuses gets evaluate()'s message."""
+    document = pme_example()
+    valid = [
+        "40%",
+        "40 %",
+        "40\u00a0%",
+        "0.4",
+        "0.40",
+        "33.3333%",
+        "0.123456789",
+        "1",
+        "0",
+        "100%",
+        "0%",
+        "12.5%",
+        "0.999999999",
+        "0.0000000001",
+        "0.12345678901234567890",
+    ]
+    documents = [with_share(document, share, i) for i, share in enumerate(valid)]
+    check_rows(pme, documents, jsonl_table(documents), typed_table(pme, documents))
+    refused = ["120%", "abc", "0.5%%", "-0.1", "1.5", "", ".5", "5e-1"]
+    rows = [with_share(document, share, i) for i, share in enumerate(refused)]
+    errors = evaluate_table(pme, jsonl_table(rows)).column("error").to_pylist()
+    for row, error in zip(rows, errors, strict=True):
+        with pytest.raises(ApplicationInvalid) as invalid:
+            evaluate(pme, row)
+        assert error == str(invalid.value)
+
+
+def test_rate_arithmetic_leaving_zero_to_one_goes_to_evaluate(pme: Scheme) -> None:
+    """A what-if whose intensity plus bonus passes 100 %: Rate refuses the sum, so the rows
+    concerned are decided (refused) by evaluate(), the others in the columns."""
+    document = pme_example()
+    rows = [
+        document,
+        {
+            **document,
+            "id": "OUT-OF-ZONE",
+            "project": {**document["project"], "site_commune_code": "80021"},
+        },
+    ]
+    what_if = pme.with_parameters(zone_bonus="95%")
+    expected: list[Any] = []
+    for row in rows:
+        try:
+            expected.append(expected_row(evaluate(what_if, row)))
+        except GrantRulesError as error:
+            expected.append({"error": str(error)})
+    result = evaluate_table(pme, jsonl_table(rows), overrides={"zone_bonus": "95%"})
+    assert route_of(result) == "columnar"
+    for row, wanted in zip(result.to_pylist(), expected, strict=True):
+        assert {k: row[k] for k in wanted} == wanted
+
+
 def examples() -> list[dict[str, Any]]:
     import json
 
@@ -120,7 +218,7 @@ def test_shipped_examples(ami: Scheme) -> None:
 
 
 def test_invalid_rows_get_the_message_of_evaluate() -> None:
-    scheme, document = _example_scheme(), _example_document()
+    scheme, document = example_scheme(), example_document()
     bad = [
         {**document, "id": "two words"},
         {**document, "costs": [{**document["costs"][0], "amount_excl_vat": "12.5"}]},
@@ -176,10 +274,10 @@ class HasCosts(Expr):
 
 
 def test_a_node_without_kernel_sends_the_version_to_evaluate(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("GRANTRULES_STRICT", "0")
-    scheme = _example_scheme()
+    scheme = example_scheme()
     version = scheme.versions[0]
     odd = Criterion(
         "costs.labels",
@@ -190,10 +288,16 @@ def test_a_node_without_kernel_sends_the_version_to_evaluate(
     scheme = attrs.evolve(
         scheme, versions=[attrs.evolve(version, criteria=[*version.criteria, odd])]
     )
-    document = _example_document()
+    document = example_document()
     result = evaluate_table(scheme, pa.Table.from_pylist([document, {**document, "costs": []}]))
     assert route_of(result) == "rows"
+    assert refused_by(result) == "version 2025-01-01: no kernel for HasCosts"
     assert result.column("failed").to_pylist() == [[], ["cost.positive", "costs.labels"]]
+    # grantrules simulate says so on stderr before it runs.
+    _note_refusals([Scenario("baseline", scheme)])
+    assert "no column kernel for example version 2025-01-01: no kernel for HasCosts" in (
+        capsys.readouterr().err
+    )
     monkeypatch.setenv("GRANTRULES_STRICT", "1")
     with pytest.raises(StrictModeError, match="HasCosts"):
         evaluate_table(attrs.evolve(scheme), pa.Table.from_pylist([document]))
@@ -201,7 +305,7 @@ def test_a_node_without_kernel_sends_the_version_to_evaluate(
 
 def test_rules_on_constants_and_parameters_only() -> None:
     """A condition that is the same for every row (no input read) is one value, broadcast."""
-    scheme = _example_scheme()
+    scheme = example_scheme()
     version = scheme.versions[0]
     constant = Criterion(
         "always.open",
@@ -213,17 +317,17 @@ def test_rules_on_constants_and_parameters_only() -> None:
     scheme = attrs.evolve(
         scheme, versions=[attrs.evolve(version, criteria=[*version.criteria, constant])]
     )
-    documents = [_example_document(), {**_example_document(), "costs": []}]
+    documents = [example_document(), {**example_document(), "costs": []}]
     check_rows(scheme, documents, pa.Table.from_pylist(documents))
 
 
 def test_empty_table_and_arguments() -> None:
-    scheme = _example_scheme()
+    scheme = example_scheme()
     empty = evaluate_table(scheme, pa.table({"id": pa.array([], pa.string())}))
     assert empty.num_rows == 0
     assert empty.schema.equals(output_schema(scheme))
     with pytest.raises(InvalidArgument, match="pyarrow Table"):
-        evaluate_table(scheme, [_example_document()])  # type: ignore[arg-type]
+        evaluate_table(scheme, [example_document()])  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="Scheme"):
         evaluate_table("example", pa.table({}))  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match=r"datetime\.date"):
@@ -231,7 +335,7 @@ def test_empty_table_and_arguments() -> None:
 
 
 def test_decision_of_explains_a_row() -> None:
-    scheme, document = _example_scheme(), _example_document()
+    scheme, document = example_scheme(), example_document()
     table = pa.Table.from_pylist([document, {**document, "costs": []}])
     decision = decision_of(scheme, table.slice(1, 1), lang="en")
     assert [c.message for c in decision.failed] == ["No cost."]

@@ -17,7 +17,7 @@ from grantrules.batch._values import divide_rounded, rate_parts, round_cents
 from grantrules.dates import add_years as scalar_add_years
 from grantrules.evaluate import evaluate
 from grantrules.money import DOWN, HALF_EVEN, HALF_UP, UP, Euro, Rate, Rounding
-from grantrules.serde import _example_document, _example_scheme
+from grantrules.testing.examples import example_document, example_scheme
 
 MODES = st.sampled_from([DOWN, UP, HALF_UP, HALF_EVEN])
 CENTS = st.integers(-(10**17), 10**17)
@@ -58,7 +58,7 @@ def test_add_years_is_the_scalar_one(days: list[datetime.date], years: int) -> N
 
 def test_sums_beyond_int64_go_to_evaluate() -> None:
     """A row whose sum could leave int64 is decided by evaluate(): exact, never wrapped."""
-    scheme, document = _example_scheme(), _example_document()
+    scheme, document = example_scheme(), example_document()
     line = document["costs"][0]
     # Each amount passes the columnar pre-check (16 characters); their sum leaves int64.
     huge = [{**line, "amount_excl_vat": "9999999999999.99"}] * 10_000
@@ -75,9 +75,25 @@ def test_sums_beyond_int64_go_to_evaluate() -> None:
 
 
 def test_large_sums_within_int64_stay_columnar_and_exact() -> None:
-    scheme, document = _example_scheme(), _example_document()
+    scheme, document = example_scheme(), example_document()
     line = document["costs"][0]
     big = [{**line, "amount_excl_vat": "99999999999.99"}] * 3000
     rows = [{**document, "costs": big}]
     result = evaluate_table(scheme, pa.Table.from_pylist(rows)).to_pylist()[0]
     assert result["amount.total"] == evaluate(scheme, rows[0]).amount("total").amount
+
+
+def test_a_sliced_table_reads_its_own_rows_and_items() -> None:
+    """Bounds come from a list column's own offsets: a slice (offsets not starting at 0, the
+    child array whole) reads exactly its rows' items, in every amount."""
+    scheme, document = example_scheme(), example_document()
+    line = document["costs"][0]
+    rows = [
+        {**document, "id": f"S-{i}", "costs": [{**line, "amount_excl_vat": f"{i}.0{i}"}] * i}
+        for i in range(6)
+    ]
+    table = pa.Table.from_pylist(rows).combine_chunks()
+    whole = evaluate_table(scheme, table).to_pylist()
+    assert evaluate_table(scheme, table.slice(2, 3)).to_pylist() == whole[2:5]
+    for row, document_ in zip(whole, rows, strict=True):
+        assert row["amount.total"] == evaluate(scheme, document_).amount("total").amount

@@ -92,11 +92,11 @@ def test_the_witnesses_depend_on_the_scheme_only() -> None:
     import datetime
 
     from grantrules.prove import check, witness_documents
-    from grantrules.serde import _example_scheme
+    from grantrules.testing.examples import example_scheme
 
     detr = load_scheme("detr")
     day = datetime.date(2026, 6, 1)
     first = witness_documents(detr, day)
     check(load_scheme("ami-ia-hdf"), day, max_items=2)
-    check(_example_scheme(), datetime.date(2025, 3, 14), max_items=2)
+    check(example_scheme(), datetime.date(2025, 3, 14), max_items=2)
     assert witness_documents(detr, day) == first

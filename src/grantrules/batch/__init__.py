@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from grantrules.batch._rows import decision_of
     from grantrules.batch._schema import arrow_schema, typed_table
-    from grantrules.batch._table import evaluate_table, output_schema, route_of
+    from grantrules.batch._table import evaluate_table, output_schema, refused_by, route_of
 
 __all__ = [
     "arrow_schema",
     "decision_of",
     "evaluate_table",
     "output_schema",
+    "refused_by",
     "route_of",
     "typed_table",
 ]
@@ -36,6 +37,7 @@ _HOMES = {
     "decision_of": "_rows",
     "evaluate_table": "_table",
     "output_schema": "_table",
+    "refused_by": "_table",
     "route_of": "_table",
     "typed_table": "_schema",
 }

@@ -148,6 +148,9 @@ def compare(op: str, a: Col, b: Col) -> Any:
         return fn(a.v, b.v)
     if a.kind == "rate":
         (an, ad), (bn, bd) = a.v, b.v
+        # Cross products: numerators are at most their denominators (rates lie in [0, 1]).
+        if (isinstance(an, np.ndarray) or isinstance(bn, np.ndarray)) and ad * bd >= LIMIT:
+            raise Unsupported(f"comparing rates over {ad} and {bd} (beyond int64)")
         return fn(an * bd, bn * ad)
     if a.kind == "str" and op in ("eq", "ne"):
         return _str_compare(op, a.v, b.v)
@@ -299,8 +302,10 @@ def _arith(e: Arith) -> Kernel:
         a, b = left(f), right(f)
         m = either(a.m, b.m)
         kinds = {a.kind, b.kind}
-        if "rate" in kinds and kinds <= {"rate", "int"} and _is_scalar(a) and _is_scalar(b):
-            return Col("rate", _rate_arith(op, a, b), m)
+        if "rate" in kinds and kinds <= {"rate", "int"}:
+            if _is_scalar(a) and _is_scalar(b):
+                return Col("rate", _rate_arith(op, a, b), m)
+            return Col("rate", _rate_columns(f, op, a, b), m)
         if a.kind != b.kind or a.kind not in ("money", "int") or op == "mul":
             raise Unsupported(f"{op} of {a.kind} and {b.kind}")
         if _is_scalar(a) and _is_scalar(b):
@@ -348,6 +353,36 @@ def _rate_arith(op: str, a: Col, b: Col) -> tuple[int, int]:
     if not isinstance(result, Rate):
         raise Unsupported(f"{op} of {a.kind} and {b.kind} is not a rate")
     return rate_parts(result)
+
+
+def _rate_columns(f: Frame, op: str, a: Col, b: Col) -> tuple[Any, int]:
+    """Rates of a column combined exactly as Rate does (``when(small, 20 %, 10 %) + bonus``,
+    ``1 - share``), over a common power of ten; rows whose result leaves [0, 1], which Rate
+    refuses, are decided by evaluate() (it reports them as it does any refused value)."""
+
+    def parts(col: Col) -> tuple[Any, int]:
+        if col.kind == "rate":
+            return col.v  # type: ignore[no-any-return]
+        if not _is_scalar(col) or col.v not in (0, 1):  # only whole 0 and 1 mix with rates
+            raise Unsupported(f"{op} of a rate column and the whole number {col.v!r}")
+        return col.v, 1
+
+    (an, ad), (bn, bd) = parts(a), parts(b)
+    if op == "mul":
+        if "int" in (a.kind, b.kind):
+            raise Unsupported("a rate column times a whole number")
+        denominator = ad * bd
+        if denominator >= LIMIT:
+            raise Unsupported(f"a product of rates over {denominator} (beyond int64)")
+        return np.asarray(an, np.int64) * bn, denominator
+    denominator = max(ad, bd)  # powers of ten: the larger is a multiple of the other
+    if 2 * denominator >= LIMIT:
+        raise Unsupported(f"rates over {denominator} (beyond int64)")
+    x = np.asarray(an, np.int64) * (denominator // ad)
+    y = np.asarray(bn, np.int64) * (denominator // bd)
+    numerator = x + y if op == "add" else x - y
+    f.overflow((numerator < 0) | (numerator > denominator))
+    return numerator, denominator
 
 
 def _apply_rate(e: ApplyRate) -> Kernel:
@@ -529,7 +564,8 @@ def segment_sum(values: np.ndarray[Any, Any], bounds: np.ndarray[Any, Any]) -> A
     running = np.empty(len(values) + 1, values.dtype)
     running[0] = 0
     np.cumsum(values, out=running[1:])
-    return running[bounds[1:]] - running[bounds[:-1]]
+    ends = running.take(bounds)  # one gather of every bound, then neighbours subtracted
+    return ends[1:] - ends[:-1]
 
 
 def _any(m: Any, bounds: np.ndarray[Any, Any]) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from grantrules.batch._memory import pooled
 from grantrules.batch._plan import Plan, Result
 from grantrules.batch._rows import RowOutcome
 from grantrules.scheme import Scheme
@@ -30,10 +31,10 @@ def amount_ids(scheme: Scheme) -> list[str]:
 
 def money(cents: np.ndarray[Any, Any], null: np.ndarray[Any, Any] | None = None) -> pa.Array:
     """int64 cents as ``decimal128(18, 2)``, built from its 128-bit words (no Decimal)."""
-    cents = np.ascontiguousarray(cents, np.int64)
-    words = np.empty((len(cents), 2), np.int64)
+    cents = np.asarray(cents, np.int64)
+    words = pooled((len(cents), 2), np.int64)  # kept in the result: see _memory
     words[:, 0] = cents
-    words[:, 1] = cents >> 63
+    np.right_shift(cents, 63, out=words[:, 1])
     nulls = int(np.count_nonzero(null)) if null is not None else 0
     validity = (
         pa.py_buffer(np.packbits(~null, bitorder="little")) if nulls and null is not None else None
@@ -45,9 +46,14 @@ def _lists(not_met: np.ndarray[Any, Any], ids: list[str]) -> pa.Array:
     """Per row, the ids (one per row of ``not_met``, a (criteria, rows) bool array) whose
     criterion is not met, in order, as a list<string> built from its offsets."""
     count, n = not_met.shape
-    offsets = np.zeros(n + 1, np.int32)
+    offsets = pooled(n + 1, np.int32)
+    offsets[0] = 0
     if count == 0 or n == 0:
-        return pa.ListArray.from_arrays(pa.array(offsets), pa.array([], pa.string()))
+        offsets[1:] = 0
+        return _list_array(offsets, pa.array([], pa.string()))
+    if count == 1:  # one criterion (a scheme's only warning, say): a running count
+        np.cumsum(not_met[0], out=offsets[1:], dtype=np.int32)
+        return _list_array(offsets, repeated(ids[0], int(offsets[-1])))
     # Counts per row as bytes (fewer than 256 criteria): summed a vector of rows at a time.
     small = np.uint8 if count < 256 else np.int32
     np.cumsum(not_met.view(np.uint8).sum(axis=0, dtype=small), out=offsets[1:], dtype=np.int32)
@@ -63,17 +69,38 @@ def _lists(not_met: np.ndarray[Any, Any], ids: list[str]) -> pa.Array:
             filled_in[rows] = places + 1
     # A dictionary array decoded by Arrow's cast: four times faster than take() here.
     values = pa.DictionaryArray.from_arrays(pa.array(which), pa.array(ids, pa.string()))
-    values = values.cast(pa.string())
-    return pa.ListArray.from_arrays(pa.array(offsets), values)
+    return _list_array(offsets, values.cast(pa.string()))
+
+
+def _list_array(offsets: np.ndarray[Any, Any], values: pa.Array) -> pa.Array:
+    return pa.ListArray.from_arrays(
+        pa.Array.from_buffers(pa.int32(), len(offsets), [None, pa.py_buffer(offsets)]), values
+    )
+
+
+# Per text, the longest column of it built so far: a batch takes a slice (zero copy).
+_REPEATED: dict[str, pa.Array] = {}
 
 
 def repeated(text: str, n: int) -> pa.Array:
-    """``text`` ``n`` times as a string array, built from its buffers."""
-    data = text.encode()
-    offsets = np.arange(n + 1, dtype=np.int32) * len(data)
-    return pa.Array.from_buffers(
-        pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data * n)]
-    )
+    """``text`` ``n`` times as a string array, built from its buffers (and kept: the
+    version's name is the same in every batch)."""
+    found = _REPEATED.get(text)
+    if found is None or len(found) < n:
+        data = text.encode()
+        size = max(n, 1024)
+        offsets = np.arange(size + 1, dtype=np.int64) * len(data)
+        if offsets[-1] >= 2**31:  # string offsets are int32: not kept beyond
+            offsets = offsets[: n + 1]
+            size = n
+        offsets = offsets.astype(np.int32)
+        found = pa.Array.from_buffers(
+            pa.string(), size, [None, pa.py_buffer(offsets), pa.py_buffer(data * size)]
+        )
+        if len(_REPEATED) >= 16:
+            _REPEATED.clear()
+        _REPEATED[text] = found
+    return found.slice(0, n)
 
 
 class Output:
@@ -114,10 +141,12 @@ class Output:
                 continue
             cents, missing = result.amounts[amount_id]
             if not everything:
-                cents, missing = cents[keep], missing[keep]
+                cents = cents[keep]
+                missing = missing[keep] if missing is not False else False
             if amount_id == plan.version.award:  # as decision.amount(): 0.00 when ineligible
-                cents, missing = cents * eligible, missing & eligible
-            columns.append(money(cents, missing))
+                cents = cents * eligible
+                missing = missing & eligible if missing is not False else False
+            columns.append(money(cents, missing if missing is not False else None))
         columns.append(pa.nulls(k, pa.string()))
         self.pieces.append((at, pa.RecordBatch.from_arrays(columns, schema=self.schema)))
 

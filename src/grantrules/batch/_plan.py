@@ -22,7 +22,7 @@ from grantrules.batch._values import Col, Unsupported, either, mask, select
 from grantrules.rules import Override, Severity
 from grantrules.scheme import SchemeVersion
 
-__all__ = ["Plan", "Result", "plan_of"]
+__all__ = ["Plan", "Result", "plan_of", "refusal"]
 
 
 @attrs.frozen
@@ -44,7 +44,8 @@ class Result:
     not_met: np.ndarray[Any, Any]  # (criteria, rows): failed, or missing an input
     eligible: np.ndarray[Any, Any]
     award: np.ndarray[Any, Any]  # cents
-    amounts: dict[str, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]  # cents, missing
+    # cents, and missing (a bool array, or False when no row misses an input)
+    amounts: dict[str, tuple[np.ndarray[Any, Any], Any]]
     by_rows: np.ndarray[Any, Any]  # rows to decide one by one
 
 
@@ -64,17 +65,20 @@ class Plan:
             col = _with_exceptions(frame, rule, conflicts)
             if col.kind != "money":
                 raise Unsupported(f"amount {amount_id} is a {col.kind}")
-            frame.amounts[amount_id] = Col("money", _full(n, col.v, np.int64), mask(n, col.m))
+            # The mask stays False when no row misses an input: no array per amount.
+            frame.amounts[amount_id] = Col("money", _full(n, col.v, np.int64), col.m)
         # One row per criterion (contiguous): each verdict is written in one pass.
         not_met = np.empty((len(self.criteria), n), bool)
-        refused = np.zeros(n, bool)
+        refused: Any = False
         for index, (applies, rule) in enumerate(self.criteria):
             _verdict(frame, applies, rule, conflicts, not_met[index])
             if self.blocking[index]:
-                refused |= not_met[index]
-        eligible = ~refused
+                refused = not_met[index] if refused is False else refused | not_met[index]
+        eligible = ~refused if refused is not False else np.ones(n, bool)
         award = frame.amounts[self.version.award]
-        by_rows = flags | conflicts | (eligible & award.m)
+        by_rows = flags | conflicts
+        if award.m is not False:
+            by_rows |= eligible & award.m
         amounts = {a: (c.v, c.m) for a, c in frame.amounts.items()}
         return Result(not_met, eligible, award.v * eligible, amounts, by_rows)
 
@@ -203,6 +207,20 @@ def plan_of(version: SchemeVersion) -> Plan:
         version._cache["batch_plan"] = found
     assert isinstance(found, Plan)
     return found
+
+
+def refusal(version: SchemeVersion) -> str | None:
+    """Why the columnar compiler refuses ``version`` (the node or the combination of kinds
+    it has no kernel for), or None when the version compiles.
+
+    Compiling is the first check; a kind met only on data (a parameter of another type on
+    some day) is refused when a batch first reads it, as :func:`route_of` then reports.
+    """
+    try:
+        plan_of(version)
+    except Unsupported as refused:
+        return str(refused)
+    return None
 
 
 def _compile(version: SchemeVersion) -> Plan:

@@ -16,7 +16,7 @@ import attrs
 import pyarrow as pa
 
 from grantrules.decision import Decision
-from grantrules.errors import ApplicationInvalid, EvaluationError, InvalidArgument
+from grantrules.errors import ApplicationInvalid, EvaluationError, InvalidArgument, InvalidMoney
 from grantrules.evaluate import evaluate
 from grantrules.scheme import Scheme
 
@@ -74,7 +74,9 @@ def decide_documents(
             continue
         try:
             decision = evaluate(scheme, doc, on)
-        except (ApplicationInvalid, EvaluationError, InvalidArgument) as error:
+        # InvalidMoney: a value the rules compute that Rate or Euro refuses (a what-if
+        # raising a rate past 100 %): that row's error, the other rows still decided.
+        except (ApplicationInvalid, EvaluationError, InvalidArgument, InvalidMoney) as error:
             outcomes.append(RowOutcome(None, str(error), _raw_id(doc)))
         else:
             outcomes.append(RowOutcome(decision, None, _raw_id(doc)))
@@ -100,9 +102,9 @@ def decision_of(
         InvalidArgument: ``row`` is neither a mapping nor a one-row table.
 
     >>> import pyarrow as pa
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> table = pa.Table.from_pylist([_example_document()])
-    >>> decision_of(_example_scheme(), table).award
+    >>> from grantrules.testing.examples import example_scheme, example_document
+    >>> table = pa.Table.from_pylist([example_document()])
+    >>> decision_of(example_scheme(), table).award
     Euro('600.00')
 
     .. versionadded:: 0.3

@@ -48,8 +48,8 @@ def _pool(scheme: Scheme, size: int, seed: int) -> list[dict[str, Any]]:
 def sample_documents(scheme: Scheme, n: int, seed: int = 0) -> Iterator[dict[str, Any]]:
     """``n`` valid application documents of ``scheme``, with distinct ids.
 
-    >>> from grantrules.serde import _example_scheme
-    >>> [d["id"] for d in sample_documents(_example_scheme(), 3, seed=1)]
+    >>> from grantrules.testing.examples import example_scheme
+    >>> [d["id"] for d in sample_documents(example_scheme(), 3, seed=1)]
     ['S1-0000001', 'S1-0000002', 'S1-0000003']
 
     .. versionadded:: 0.3

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from grantrules.batch._inputs import _strip, hints
 from grantrules.errors import InvalidArgument
-from grantrules.money import Euro
+from grantrules.money import Euro, Rate
 from grantrules.scheme import Scheme
 
 __all__ = ["arrow_schema", "typed_table"]
@@ -53,19 +53,19 @@ def _arrow_type(tp: Any, name: str = "", typed: bool = True) -> pa.DataType:
         return pa.bool_()
     if tp is int:
         return pa.int64()
-    if typing.get_origin(tp) is typing.Literal or (tp is str and name != "id"):
-        # Codes and texts repeat (communes, categories, names): each distinct value is
-        # stored, validated and tested once.  Ids are unique: plain strings.
+    if typing.get_origin(tp) is typing.Literal or (tp is str and name != "id") or tp is Rate:
+        # Codes, texts and rates repeat (communes, categories, names, shares): each distinct
+        # value is stored, validated and read once.  Ids are unique: plain strings.
         return _CODES
-    return pa.string()  # ids, and what the converter reads from text (rates)
+    return pa.string()  # ids
 
 
 def arrow_schema(scheme: Scheme, *, typed: bool = True) -> pa.Schema:
     """The typed Arrow schema of ``scheme``'s application documents; with ``typed=False``,
     their JSON form (amounts, dates and codes as strings), for reading JSONL.
 
-    >>> from grantrules.serde import _example_scheme
-    >>> arrow_schema(_example_scheme()).field("costs").type.value_type.field("amount_excl_vat")
+    >>> from grantrules.testing.examples import example_scheme
+    >>> arrow_schema(example_scheme()).field("costs").type.value_type.field("amount_excl_vat")
     pyarrow.Field<amount_excl_vat: decimal128(18, 2)>
 
     .. versionadded:: 0.3
@@ -96,8 +96,8 @@ def _typed(value: Any, kind: pa.DataType) -> Any:
 def typed_table(scheme: Scheme, documents: Iterable[Mapping[str, Any]]) -> pa.Table:
     """Valid application documents (JSON form) as a table of :func:`arrow_schema`.
 
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> typed_table(_example_scheme(), [_example_document()]).column("submitted_on")[0]
+    >>> from grantrules.testing.examples import example_scheme, example_document
+    >>> typed_table(example_scheme(), [example_document()]).column("submitted_on")[0]
     <pyarrow.Date32Scalar: datetime.date(2025, 3, 14)>
 
     .. versionadded:: 0.3

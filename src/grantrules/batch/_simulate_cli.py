@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from grantrules.batch._plan import refusal
 from grantrules.batch._progress import progress
 from grantrules.batch._read import Partition, partitions
 from grantrules.batch._report import report_json, report_text
@@ -60,6 +61,23 @@ def _total(parts: list[Partition]) -> int | None:
     return int(pq.ParquetFile(parts[0].path).metadata.num_rows)
 
 
+def _note_refusals(chosen: list[Scenario]) -> None:
+    """Say on stderr which versions the columnar compiler refuses: their rows are decided
+    one by one by evaluate() (the same figures, far slower), never silently."""
+    seen: set[str] = set()
+    for scenario in chosen:
+        for version in scenario.scheme.versions:
+            reason = refusal(version)
+            text = f"version {version.valid_from}: {reason}"
+            if reason is not None and text not in seen:
+                seen.add(text)
+                click.echo(
+                    f"note: no column kernel for {scenario.scheme.id} {text}; its rows are "
+                    "decided one by one by evaluate() (same results, slower)",
+                    err=True,
+                )
+
+
 def scenarios_of(
     scheme: Scheme, assignments: tuple[str, ...], compare: tuple[str, ...]
 ) -> list[Scenario]:
@@ -90,6 +108,7 @@ def run(scheme: Scheme, **options: Any) -> None:
     if fmt == "parquet" and distributed:
         raise click.UsageError("--format parquet runs in this process: drop --workers/--dask")
     chosen = scenarios_of(scheme, options["assignments"], options["compare"])
+    _note_refusals(chosen)
     on = _date(options["on"])
     try:
         parts = partitions(options["source"])

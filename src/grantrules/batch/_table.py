@@ -24,12 +24,14 @@ from grantrules.scheme import Scheme
 
 __all__ = [
     "BATCH_ROWS",
+    "REFUSED_KEY",
     "ROUTE_KEY",
     "Shared",
     "evaluate_batches",
     "evaluate_table",
     "evaluated",
     "output_schema",
+    "refused_by",
     "route_of",
 ]
 
@@ -37,6 +39,9 @@ __all__ = [
 BATCH_ROWS = 65_536
 #: The schema metadata key saying how the rows were decided (see :func:`route_of`).
 ROUTE_KEY = b"grantrules.route"
+#: The schema metadata key giving, for route ``rows`` or ``mixed``, what the columnar
+#: compiler refused (see :func:`refused_by`).
+REFUSED_KEY = b"grantrules.refused"
 _EPOCH = datetime.date(1970, 1, 1)
 # Per scheme, the version and parameter values in force on each day number seen.
 _IN_FORCE: weakref.WeakKeyDictionary[Scheme, dict[int, tuple[Any, Any]]] = (
@@ -66,14 +71,33 @@ def route_of(table: pa.Table) -> str:
     (some versions each way).
 
     >>> import pyarrow as pa
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> route_of(evaluate_table(_example_scheme(), pa.Table.from_pylist([_example_document()])))
+    >>> from grantrules.testing.examples import example_scheme, example_document
+    >>> route_of(evaluate_table(example_scheme(), pa.Table.from_pylist([example_document()])))
     'columnar'
 
     .. versionadded:: 0.3
     """
     metadata = table.schema.metadata or {}
     return str(metadata.get(ROUTE_KEY, b"columnar").decode())
+
+
+def refused_by(table: pa.Table) -> str | None:
+    """What the columnar compiler refused when :func:`evaluate_table` decided rows of its
+    result one by one (route ``rows`` or ``mixed``): per scheme version, the node or the
+    combination of kinds without a kernel; None when every version ran in the columns.
+    With ``GRANTRULES_STRICT=1`` that refusal is an error instead.
+
+    >>> import pyarrow as pa
+    >>> from grantrules.testing.examples import example_scheme, example_document
+    >>> table = pa.Table.from_pylist([example_document()])
+    >>> print(refused_by(evaluate_table(example_scheme(), table)))
+    None
+
+    .. versionadded:: 0.3
+    """
+    metadata = table.schema.metadata or {}
+    found = metadata.get(REFUSED_KEY)
+    return None if found is None else str(found.decode())
 
 
 def _check(scheme: object, table: object, on: object, overrides: object) -> None:
@@ -118,8 +142,8 @@ def evaluate_table(
         InvalidArgument: an argument has the wrong type.
 
     >>> import pyarrow as pa
-    >>> from grantrules.serde import _example_scheme, _example_document
-    >>> scheme, document = _example_scheme(), _example_document()
+    >>> from grantrules.testing.examples import example_scheme, example_document
+    >>> scheme, document = example_scheme(), example_document()
     >>> result = evaluate_table(scheme, pa.Table.from_pylist([document, {**document, "costs": []}]))
     >>> result.column("award").to_pylist()
     [Decimal('600.00'), Decimal('0.00')]
@@ -148,8 +172,13 @@ def evaluated(
         for b in evaluate_batches(scheme, table, on, routes, shared)
     ]
     result = pa.concat_tables(parts) if parts else schema.empty_table()
-    route = routes.pop() if len(routes) == 1 else ("mixed" if routes else "columnar")
-    return result.replace_schema_metadata({ROUTE_KEY: route.encode()})
+    refusals = sorted(r for r in routes if r.startswith("version "))
+    kinds = {r for r in routes if not r.startswith("version ")}
+    route = kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "columnar")
+    metadata = {ROUTE_KEY: route.encode()}
+    if refusals:
+        metadata[REFUSED_KEY] = "; ".join(refusals).encode()
+    return result.replace_schema_metadata(metadata)
 
 
 def evaluate_batches(
@@ -160,7 +189,8 @@ def evaluate_batches(
     shared: Shared | None = None,
 ) -> Iterator[pa.RecordBatch]:
     """The output of :func:`evaluate_table`, one record batch per input batch; ``shared``
-    (for a single record batch) keeps what another scheme's run over the same batch read."""
+    (for a single record batch) keeps what another scheme's run over the same batch read.
+    ``routes`` receives ``columnar`` and ``rows``, and for each version refused, why."""
     found = routes if routes is not None else set()
     for batch in rebatched(table):
         yield _evaluate_batch(scheme, batch, on, found, shared)
@@ -249,6 +279,7 @@ def _evaluate_batch(
                     f"{missing} (GRANTRULES_STRICT is set)"
                 ) from None
             routes.add("rows")
+            routes.add(f"version {version.valid_from}: {missing}")
             by_rows.append(rows)
             continue
         routes.add("columnar")

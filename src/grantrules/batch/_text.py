@@ -39,7 +39,7 @@ class Strings:
     """The bytes of a string column: row ``i`` is ``data[start[i]:end[i]]``."""
 
     data: np.ndarray[Any, Any]  # uint8
-    start: np.ndarray[Any, Any]  # int64
+    start: np.ndarray[Any, Any]  # int32 (a string column's offsets)
     end: np.ndarray[Any, Any]
 
     @property
@@ -76,7 +76,8 @@ def strings(array: pa.Array) -> Strings:
         return Strings(np.zeros(0, np.uint8), zeros, zeros)
     base = int(offsets[0])
     data = np.frombuffer(buffers[2], np.uint8)[base : int(offsets[-1])]
-    bounds = offsets.astype(np.int64) - base
+    # The int32 offsets themselves (zero copy when the array starts its data buffer).
+    bounds = offsets - np.int32(base) if base else offsets
     return Strings(data, bounds[:-1], bounds[1:])
 
 

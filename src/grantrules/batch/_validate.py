@@ -26,9 +26,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from grantrules import model
-from grantrules.batch._inputs import Leaf, decimal_words, filled, leaf_of
+from grantrules.batch._inputs import Leaf, decimal_words, field_of, filled, leaf_of
+from grantrules.batch._rates import rate_column
 from grantrules.batch._text import amount_refused, date_refused, strings
-from grantrules.money import Euro
+from grantrules.money import Euro, Rate
 from grantrules.serde import AMOUNT_PATTERN
 
 __all__ = ["suspects"]
@@ -90,12 +91,17 @@ def _flag(bad: np.ndarray[Any, Any], owners: Any, hit: Any) -> None:
 
 
 _ALL = np.True_
+_NONE = np.False_
 
 
 def _present(array: pa.Array) -> Any:
-    """Where ``array`` has a value: a bool array, or ``True`` for all rows (no allocation)."""
-    if array.null_count == 0:
+    """Where ``array`` has a value: a bool array, or ``True`` for all rows and ``False`` for
+    none (an optional field nobody filled in), without allocating."""
+    nulls = array.null_count
+    if nulls == 0:
         return _ALL
+    if nulls == len(array):
+        return _NONE
     found: np.ndarray[Any, Any] = array.is_valid().to_numpy(zero_copy_only=False)
     return found
 
@@ -111,12 +117,12 @@ def _struct(array: pa.Array, cls: type, owners: np.ndarray[Any, Any], bad: Any) 
     for index in range(array.type.num_fields):
         name = array.type.field(index).name
         if name not in known:  # the converter refuses unknown keys
-            _flag(bad, owners, _present(pc.struct_field(array, [index])))
+            _flag(bad, owners, _present(field_of(array, index)))
     present = _present(array)
     for name in known:
         index = array.type.get_field_index(name)
         leaf = leaf_of(cls, name)
-        value = pc.struct_field(array, [index]) if index >= 0 else None
+        value = field_of(array, index) if index >= 0 else None
         _leaf(value, leaf, present, owners, bad, getattr(attrs.fields(cls), name).validator)
 
 
@@ -153,8 +159,9 @@ def _dictionary(array: pa.Array, tp: Any, owners: Any, bad: Any, validator: Any)
     """A dictionary-encoded leaf: its distinct values checked once each."""
     values = array.dictionary
     refused = np.zeros(len(values), bool)
-    if _typed(values, tp, np.arange(len(values)), refused) and validator is not None:
-        _validated(values, tp, validator, np.arange(len(values)), refused)
+    each = _Owners(lambda: np.arange(len(values)))  # built only if a value is refused
+    if _typed(values, tp, each, refused) and validator is not None:
+        _validated(values, tp, validator, each, refused)
     if refused.any():
         indices = filled(array.indices, 0).to_numpy(zero_copy_only=False)
         _flag(bad, owners, refused[indices] & _present(array))
@@ -225,6 +232,13 @@ def _typed(array: pa.Array, tp: Any, owners: Any, bad: Any) -> bool:
                 owners,
                 pc.and_(array.is_valid(), pc.invert(pc.fill_null(pc.equal(again, array), False))),
             )
+        return True
+    if tp is Rate:
+        if not text:
+            _flag(bad, owners, _present(array))
+            return False
+        # A text Rate refuses, or a rate finer than the kernels read: the converter decides.
+        _flag(bad, owners, rate_column(array).refused)
         return True
     if tp is str or typing.get_origin(tp) is typing.Literal:
         if not text:
@@ -344,16 +358,17 @@ def _application_id(array: pa.Array) -> Any:
         return pc.invert(pc.match_substring_regex(array, _ID))
     text = strings(array)
     data, start, end = text.data, text.start, text.end
-    length = end - start
-    refused = (length < 1) | (length > 80)
+    # 1 to 80 characters: length - 1 below 80, an empty row wrapping to a large unsigned.
+    refused = (end - start - 1).astype(np.uint32, copy=False) >= 80
     # bytes.translate deletes the allowed bytes at memory speed: usually nothing is left.
     if data.tobytes().translate(None, _ID_CHARACTERS):
         refused |= text.count(~_ID_BYTES) > 0
-    fits = ~refused
     if len(data):
+        fits = ~refused
         first, last = text.at(start, fits), text.at(end - 1, fits)
-        refused |= ~_ALNUM[first] | ~_ALNUM[last]
-    return refused & _present(array)
+        refused |= _NOT_ALNUM[first] | _NOT_ALNUM[last]
+    present = _present(array)
+    return refused if present is _ALL else refused & present
 
 
 def _byte_set(characters: str) -> np.ndarray[Any, Any]:
@@ -364,6 +379,7 @@ def _byte_set(characters: str) -> np.ndarray[Any, Any]:
 
 _ID_CHARACTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
 _ALNUM = _byte_set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_NOT_ALNUM = ~_ALNUM
 _ID_BYTES = _byte_set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
@@ -433,6 +449,8 @@ def _domain(value: Any, tp: Any) -> Any:
         return Euro(value)
     if tp is datetime.date and isinstance(value, str):
         return datetime.date.fromisoformat(value)
+    if tp is Rate and isinstance(value, str):
+        return Rate(value)
     return value
 
 

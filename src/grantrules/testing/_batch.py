@@ -4,7 +4,9 @@
 this invariant, run by every scheme's suite, draws a batch of applications at once (one
 ``evaluate_table`` call per example, as the backend is used) and compares every row with
 :func:`grantrules.evaluate`: verdict, award, every amount, the failed and warning criteria,
-the error of an application evaluate() refuses.  Each batch goes through both Arrow forms:
+the error of an application evaluate() refuses; a scheme whose rules the columnar compiler
+refuses (a node without a kernel) fails it, naming the node, rather than passing unchecked
+on the row route.  Each batch goes through both Arrow forms:
 JSONL as :func:`pyarrow.json.read_json` reads it, and the typed form Parquet keeps.
 It is skipped, with the reason, where pyarrow is not installed.
 """
@@ -79,12 +81,22 @@ def batch_matches_evaluate(subject: Subject, apps: list[Any]) -> None:
     Raises:
         InvariantViolation: naming the row, the column and both values.
     """
-    from grantrules.batch import evaluate_table
+    from grantrules.batch import evaluate_table, refused_by
 
     documents = [unstructure_application(a) for a in apps]
     expected = [_expected(subject, a) for a in apps]
     for form, table in _tables(subject, documents).items():
-        rows = evaluate_table(subject.scheme, table, subject.config.on).to_pylist()
+        result = evaluate_table(subject.scheme, table, subject.config.on)
+        refused = refused_by(result)
+        if refused is not None:
+            # Rows decided by evaluate() agree by construction: the columns were not tested.
+            raise InvariantViolation(
+                NAME,
+                f"the columnar compiler refuses the rules ({refused}): evaluate_table decided "
+                f"the {form} table row by row, so its kernels were not checked",
+                apps[0],
+            )
+        rows = result.to_pylist()
         for app, row, wanted in zip(apps, rows, expected, strict=True):
             for key, value in wanted.items():
                 if row.get(key) != value:
