@@ -161,6 +161,8 @@ class Explanation:
 
     def failed_ids(self) -> tuple[str, ...]:
         """The ids of the blocking criteria that failed or lacked an input, in order."""
+        if self.eligible:  # not_met's answer, without its call
+            return ()
         ids = self.version.criterion_ids  # not_met: the one place that tells, as for failed
         return tuple([ids[i] for i in self.not_met(Severity.BLOCKING)])
 

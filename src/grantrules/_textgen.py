@@ -273,7 +273,8 @@ def _value_text(value: str, again: str | None = None) -> str:
         f"(_encode_str({name}) if {value}.__class__ is _str "
         f"else _quote + _str({name}) + _quote if {name}.__class__ is _Euro "
         f"else _quote + {name}.isoformat() + _quote if {name}.__class__ is _date "
-        f"else _vt({name}))"
+        f"else 'true' if {name} is True else 'false' if {name} is False "
+        f"else 'null' if {name} is None else _vt({name}))"
     )
 
 

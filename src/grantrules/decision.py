@@ -477,10 +477,12 @@ class Decision:
         return f"<Decision {self.scheme} {self.application}: {verdict}, award {self.award}>"
 
     def _unexplained(self) -> Explanation | None:
-        """The evaluation record while the criteria have not all been built, else ``None``."""
-        if getattr(self, "_criteria", None) is None:
-            return self._explanation
-        return None
+        """The evaluation record of an evaluated decision, ``None`` for one read back.
+
+        Its answers are those of the built criteria, whether they were built or not: it keeps
+        each result it builds, and :attr:`criteria` is made of them."""
+        explanation: Explanation | None = self._state[10]  # _explanation, without its call
+        return explanation
 
     @property
     def failed(self) -> tuple[CriterionResult, ...]:
@@ -526,8 +528,8 @@ class Decision:
 
         .. versionadded:: 0.2
         """
-        explanation = self._explanation
-        if explanation is not None and getattr(self, "_criteria", None) is None:
+        explanation: Explanation | None = self._state[10]  # _explanation, without its call
+        if explanation is not None:
             return explanation.failed_ids()
         return tuple(c.id for c in self.criteria if c.blocks)
 
