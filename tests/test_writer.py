@@ -3,6 +3,7 @@ and traces agrees, text for text, with the route one criterion and one amount at
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,13 @@ from hypothesis import strategies as st
 
 from grantrules import load_scheme
 from grantrules._explanation import Explanation, Fragments
+from grantrules._json_text import json_text
 from grantrules.decision import Decision
 from grantrules.evaluate import evaluate
+from grantrules.money import Euro
 from grantrules.rules import Outcome
-from grantrules.testing.strategies import applications
+from grantrules.serde import structure_application
+from grantrules.testing.strategies import applications, euros
 
 sys.path.insert(0, str(Path(__file__).parent / "schemes"))
 import sports
@@ -51,8 +55,12 @@ def test_the_decision_writer_writes_what_the_route_one_by_one_writes(
     scheme = SCHEMES[name]
     app = data.draw(applications(scheme))
     lang = data.draw(st.sampled_from(["fr", "en"]))
-    written, one_by_one = _both_routes(evaluate(scheme, app, lang=lang))
+    decision = evaluate(scheme, app, lang=lang)
+    written, one_by_one = _both_routes(decision)
     assert written == one_by_one
+    # And the criteria the general route builds (messages filled by Criterion's templates,
+    # inputs read by the closures) are what the text says.
+    assert json.loads(written[1]) == [result.to_json() for result in decision.criteria]
 
 
 def _club(**applicant: Any) -> Any:
@@ -114,3 +122,25 @@ def test_traces_the_writer_cannot_write_leave_it_unbuilt_and_kept(
     texts = {evaluate(scheme, sports.application()).to_json_text() for _ in range(3)}
     assert len(texts) == 1
     assert len(calls) == 1, "one attempt, kept"
+
+
+@given(amount=euros(min_value=Euro("-99999999.99")), lang=st.sampled_from(["fr", "en"]))
+def test_a_formatted_amount_needs_no_json_escaping(amount: Euro, lang: str) -> None:
+    # The writers put Euro.format's text in a JSON string as it is (see Reads.formatted).
+    text = amount.format(lang)
+    assert json_text(text) == f'"{text}"'
+
+
+def test_a_message_showing_text_with_quotes_and_controls_is_escaped_as_json_dumps_does() -> None:
+    scheme = SCHEMES["ami"]
+    examples = Path(__file__).parents[1] / "schemes" / "ami_ia_hdf" / "examples"
+    document = json.loads((examples / "lille-deliberations.json").read_text(encoding="utf-8"))
+    example = structure_application(scheme, document)
+    label = 'Ligne "spéciale" \\ \t fin'
+    costs = [attrs.evolve(line, category="other", label=label) for line in example.costs]
+    app = attrs.evolve(example, costs=tuple(costs))
+    decision = evaluate(scheme, app)
+    text = decision.to_json_text()
+    criteria = json.loads(text)["criteria"]
+    assert any(label in criterion["message"] for criterion in criteria)
+    assert criteria == [result.to_json() for result in decision.criteria]

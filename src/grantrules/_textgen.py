@@ -13,6 +13,7 @@ then takes the general route, so both always give the same text.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import json
 from collections.abc import Callable, Mapping
@@ -102,12 +103,14 @@ class Reads:
         return _value_text(variable)
 
     def formatted(self, variable: str, codes: str) -> str:
-        """Source of the value formatted for a message (``format_value``), without its call
-        and type tests for an amount or a date."""
+        """Source of the value formatted for a message (``format_value``) as the content of a
+        JSON string (escaped, without its quotes), without the calls and type tests of
+        ``format_value`` for an amount or a date: what ``Euro.format`` writes (digits, marks,
+        spaces, the euro sign) needs no escaping, and dates are escaped once (cached)."""
         return (
             f"({variable}.format(_lang) if {variable}.__class__ is _Euro "
-            f"else _format_date({variable}, _lang) if {variable}.__class__ is _date "
-            f"else _fmt({variable}, _lang, {codes}))"
+            f"else _date_text({variable}, _lang) if {variable}.__class__ is _date "
+            f"else _encode_str(_fmt({variable}, _lang, {codes}))[1:-1])"
         )
 
 
@@ -181,22 +184,21 @@ def criterion_pieces(
     parts: list[tuple[str, str]] = []
     head, middle = frame
     parts.append(("const", head))
-    message = _Source()
+    # The message as a JSON string: the JSON escape of a text is the escapes of its
+    # characters, so each piece is escaped on its own (literals here, once).
+    parts.append(("const", '"'))
     for literal, placeholder in compiled.pieces(outcome, lang):
-        message.const(literal)
+        parts.append(("const", _escaped(literal)))
         if placeholder is None:
             continue
         if placeholder not in values:
-            message.const(f"{{{placeholder}}}")
+            parts.append(("const", _escaped(f"{{{placeholder}}}")))
         elif values[placeholder][0] == "param":
-            message.const(format_value(values[placeholder][1], lang, compiled.codes))
+            text = format_value(values[placeholder][1], lang, compiled.codes)
+            parts.append(("const", _escaped(text)))
         else:
-            message.code(reads.formatted(values[placeholder][1], codes))
-    fixed = message.constant()
-    if fixed is not None:
-        parts.append(("const", json_text(fixed)))
-    else:
-        parts.append(("code", f"_encode_str({message.joined()})"))  # json_text of a str
+            parts.append(("code", reads.formatted(values[placeholder][1], codes)))
+    parts.append(("const", '"'))
     parts.append(("const", middle))
     first = True
     for name, (source, value) in values.items():
@@ -263,6 +265,21 @@ _INLINE: dict[str, Any] = {
     # format_date without its check: the generated code has checked the class already.
     "_format_date": _format_date,
 }
+
+
+def _escaped(text: str) -> str:
+    """``text`` as the content of a JSON string: its ``json_text`` without the quotes."""
+    return json_text(text)[1:-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(day: datetime.date, lang: str) -> str:
+    """A date as a message writes it (``format_date``), as JSON string content (cached, as
+    ``format_date`` is: decisions of a call mention the same few dates thousands of times)."""
+    return _escaped(_format_date(day, lang))
+
+
+_INLINE["_date_text"] = _date_text
 
 
 def _value_text(value: str, again: str | None = None) -> str:
