@@ -198,8 +198,7 @@ class Explanation:
 
     def _result(self, index: int) -> CriterionResult:
         compiled, result = self.version.criteria[index], self.outcomes[index]
-        texts = self.version.texts(self.lang, self.day)
-        values, message = self._explain(compiled, result, texts)
+        values, message = self._explain(compiled, result)
         params = self.version.params_json(self.day)
         inputs = {
             k: params[k] if k in params else json_value(v) for k, v in values.items() if k != "rule"
@@ -271,7 +270,7 @@ class Explanation:
                     return text
                 except AttributeError:  # an intermediate object is None: general route
                     pass
-        values, message = self._explain(compiled, result, self.version.texts(self.lang, self.day))
+        values, message = self._explain(compiled, result)
         head, middle = fragments.criteria[compiled.criterion.id]
         params = fragments.params
         members = ",".join(
@@ -288,7 +287,6 @@ class Explanation:
         self,
         compiled: _CompiledCriterion,
         result: tuple[Outcome, str | None, str | None],
-        texts: Mapping[str, str],
     ) -> tuple[dict[str, Any], str]:
         """The values one criterion shows and its message (the reference for _textgen)."""
         env = self.env
@@ -303,7 +301,8 @@ class Explanation:
             rule = f"criterion:{compiled.criterion.id}"
             if label is not None:  # say which rule applied: the exception's
                 rule = f"exception:{compiled.criterion.id}:{label.split('+')[0]}"
-            values["rule"] = texts[rule]
+            # The rendered rules, read only here: most messages do not show one.
+            values["rule"] = self.version.texts(self.lang, self.day)[rule]
         return values, compiled.message(outcome, values, self.lang, label, env.params)
 
     def _amount_texts(
