@@ -56,11 +56,13 @@ def test_the_decision_writer_writes_what_the_route_one_by_one_writes(
     app = data.draw(applications(scheme))
     lang = data.draw(st.sampled_from(["fr", "en"]))
     decision = evaluate(scheme, app, lang=lang)
+    failed_ids = decision.failed_ids  # from the outcomes, before any result is built
     written, one_by_one = _both_routes(decision)
     assert written == one_by_one
     # And the criteria the general route builds (messages filled by Criterion's templates,
     # inputs read by the closures) are what the text says.
     assert json.loads(written[1]) == [result.to_json() for result in decision.criteria]
+    assert failed_ids == tuple(result.id for result in decision.criteria if result.blocks)
 
 
 def _club(**applicant: Any) -> Any:
