@@ -163,11 +163,8 @@ class Explanation:
         """The ids of the blocking criteria that failed or lacked an input, in order."""
         if self.eligible:  # then no blocking criterion failed or lacked an input
             return ()
-        # not_met(Severity.BLOCKING), inline: the verdict path asks it of every ineligible
-        # decision (a test holds both equal).
-        version, outcomes = self.version, self.outcomes
-        ids = version.criterion_ids
-        return tuple([ids[i] for i in version.blocking if outcomes[i][0] in _BLOCKING])
+        ids = self.version.criterion_ids  # not_met: the one place that tells, as for failed
+        return tuple([ids[i] for i in self.not_met(Severity.BLOCKING)])
 
     def pending(self) -> tuple[str, ...]:
         """:attr:`Decision.pending` from the outcomes: the criteria ``instruction.<name>``
