@@ -49,12 +49,14 @@ class _Shared(Reads):
         super().__init__([], names)
         self.head = head
         self.sources: dict[str, str] = {}  # source -> local
-        self.amounts: set[str] = set()  # locals holding an amount (Euro or None)
+        self.shared: set[str] = set()  # those locals
+        self.amounts: set[str] = set()  # those holding an amount (Euro or None)
 
     def value(self, source: str) -> str:
         variable = self.sources.get(source)
         if variable is None:
             variable = self.sources[source] = self.fresh()
+            self.shared.add(variable)
             self.head.append(f"    {variable} = {source}")
             self.head.append(f"    j{variable} = f{variable} = None")
             if source.startswith("A.get("):
@@ -62,13 +64,15 @@ class _Shared(Reads):
         return variable
 
     def text(self, variable: str) -> str:
-        # value_text is never empty: "or" tells a text computed already.
-        if variable in self.amounts or variable in self.sources.values():
+        # value_text is never empty: "or" tells a text computed already.  A detail's value
+        # (a local of one branch) is encoded where it is read.
+        if variable in self.shared:
             return f"(j{variable} or (j{variable} := {_value_text(variable)}))"
         return _value_text(variable)
 
     def formatted(self, variable: str, codes: str) -> str:
-        # An amount's text does not depend on code labels (a Euro, or None: "—").
+        # An amount's text does not depend on code labels (a Euro, or None: "—"), and is
+        # never empty.
         if variable in self.amounts:
             return f"(f{variable} or (f{variable} := {super().formatted(variable, codes)}))"
         return super().formatted(variable, codes)
