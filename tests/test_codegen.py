@@ -30,6 +30,7 @@ from grantrules._compiled import CompiledVersion
 from grantrules._runtime import Params, Undecided, _members, store_amounts
 from grantrules._strict import StrictModeError
 from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version
+from grantrules.basis import Basis
 from grantrules.errors import EvaluationError, GrantRulesError, InvalidArgument
 from grantrules.expressions import (
     Aggregate,
@@ -48,6 +49,7 @@ from grantrules.expressions import (
 )
 from grantrules.money import DOWN, HALF_UP, Euro, Rate
 from grantrules.registry import load_scheme
+from grantrules.rules import Criterion, Outcome
 from grantrules.testing.strategies import applications
 
 sys.path.insert(0, str(Path(__file__).parent / "schemes"))
@@ -390,3 +392,31 @@ def test_eligibility_counts_only_the_blocking_outcomes_given(blocks: tuple[str, 
         function = fast_version([], [(None, fails, exceptions)], OUTCOMES, None, {}, (0,), blocks)
         _, eligible, *_ = run(function, types.SimpleNamespace(kind="no"))
         assert eligible is (blocks != ("f",))
+
+
+def test_a_criterion_reading_no_amount_is_decided_by_its_closures_inside_the_function() -> None:
+    # The club's membership is missing: applicant.members (fields and parameters only) has
+    # its outcome from its reference decision inside the generated function, not SLOW.
+    base = sports.application()
+    app = attrs.evolve(base, applicant=attrs.evolve(base.applicant, members=None))
+    version = _compiled.compiled(sports.SCHEME.version_at(app.submitted_on))
+    env = Env(app, version.params_at(app.submitted_on), {}, app.submitted_on)
+    outcomes, eligible, *_, slow = version.fast_all(sports.SCHEME.application_type)(env, {})
+    members = version.criterion_index["applicant.members"]
+    assert outcomes[members] == version.criteria[members].by_closures(env)
+    assert outcomes[members] == (Outcome.MISSING, None, "applicant.members")
+    assert (eligible, slow) == (False, False)
+    generated, reference = both_ways(sports.SCHEME, app)
+    assert generated == reference
+
+
+def test_a_criterion_reading_an_amount_stays_with_the_caller_when_undecided() -> None:
+    # project.min_cost reads total_cost, which only env.amounts holds for the closures.
+    assert not _compiled._reads_no_amount(sports.CRITERIA[3])
+    assert _compiled._reads_no_amount(sports.CRITERIA[1])
+    # A scheme's own node kind may read anything: its closures stay with the caller too.
+    doubled = Twice(const(Euro("1.00"))) > Euro.ZERO
+    failed = {"fr": "Non.", "en": "No."}
+    assert not _compiled._reads_no_amount(
+        Criterion("twice", doubled, basis=Basis("B"), failed=failed)
+    )

@@ -254,6 +254,10 @@ def test_json_text_is_json_dumps_of_the_json_form(case: str) -> None:
     assert decision.to_json_text() == text  # now from the result objects
 
 
+def _no_decision_writer(self: Fragments) -> None:
+    """Fragments.writer when no decision writer is generated: the route one by one."""
+
+
 def test_json_text_falls_back_when_a_generated_function_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -265,6 +269,7 @@ def test_json_text_falls_back_when_a_generated_function_fails(
 
         return text
 
+    monkeypatch.setattr(Fragments, "writer", _no_decision_writer)
     monkeypatch.setattr(Fragments, "criterion_text", failing)
     assert evaluate(sports.SCHEME, handisport_club()).to_json_text() == expected
 
@@ -281,6 +286,7 @@ def test_json_text_when_a_text_function_cannot_be_generated(
         attempts.append(args)
         raise TypeError("cannot encode this parameter")
 
+    monkeypatch.setattr(Fragments, "writer", _no_decision_writer)
     monkeypatch.setattr(explanation, "criterion_text", cannot)
     scheme = sports.SCHEME.with_parameters(grant_rate="50%")  # fresh caches
     for _ in range(3):
@@ -310,6 +316,7 @@ def test_json_text_of_amounts_falls_back_when_their_generated_function_fails(
     apps.append(club(youth_club=True))  # an exception on the award
     reference = sports.SCHEME.with_parameters(grant_rate="30%")
     expected = [evaluate(reference, app).to_json_text() for app in apps]  # before the patch
+    monkeypatch.setattr(Fragments, "writer", _no_decision_writer)
     monkeypatch.setattr(explanation, "inputs_text", failing)
     scheme = sports.SCHEME.with_parameters(grant_rate="30%")  # fresh caches, same values
     assert [evaluate(scheme, app).to_json_text() for app in apps] == expected

@@ -346,3 +346,26 @@ def test_rates_and_factory_defaults_are_read_as_the_converter_reads_them() -> No
         with pytest.raises(_reader._Refused):
             read(bad)
         assert _converter_problems_of(_Rated, bad)
+
+
+def test_values_a_validator_accepted_are_remembered_and_refused_ones_never() -> None:
+    scheme = SCHEMES["sports"]
+    document = unstructure_application(sports.application())
+    read = reader(scheme.application_type)
+    assert read is not None
+    # Read twice: the second time the SIREN, category and commune are known good.
+    assert read(document) == read(document) == sports.application()
+    for field, bad in (("siren", "775672273"), ("legal_category", "92X0"), ("commune_code", "1")):
+        wrong = {**document, "applicant": {**document["applicant"], field: bad}}
+        for _ in range(2):  # a refused value is not remembered: refused the second time too
+            with pytest.raises(REFUSED):
+                read(wrong)
+            with pytest.raises(ApplicationInvalid) as refused:
+                structure_application(scheme, wrong)
+            assert list(refused.value.problems) == problems_of(scheme, wrong)
+
+
+def problems_of(scheme: Scheme, document: Any) -> list[Any]:
+    found = _converter_problems(scheme, document)
+    assert found, "the document is invalid"
+    return found

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from grantrules import _source, evaluate
 from grantrules._compiled import compiled
 from grantrules._reader import reader
@@ -27,6 +29,9 @@ def test_the_engine_generates_only_registered_code() -> None:
     app = sports.application()
     day = app.submitted_on
     evaluate(sports.SCHEME, app).to_json_text()
+    # A missing input: that criterion's text comes from its own generated writer.
+    missing = attrs.evolve(app, applicant=attrs.evolve(app.applicant, members=None))
+    evaluate(sports.SCHEME, missing).to_json_text()
     version = compiled(sports.SCHEME.version_at(day))
     fragments = version.json_fragments("fr", day)
     writers = [f for f in fragments._textgen.values() if f is not None]
@@ -36,7 +41,15 @@ def test_the_engine_generates_only_registered_code() -> None:
     document_reader = reader(sports.SCHEME.application_type)
     assert version_function is not None
     assert document_reader is not None
-    for function in [*writers, fragments.inputs_text, version_function, document_reader]:
+    decision_writer = fragments.writer()
+    assert decision_writer is not None
+    for function in [
+        *writers,
+        fragments.inputs_text,
+        decision_writer,
+        version_function,
+        document_reader,
+    ]:
         _registered(function)
 
 

@@ -47,7 +47,7 @@ from grantrules.decision import (
     Provenance,
 )
 from grantrules.errors import EvaluationError, GrantRulesError
-from grantrules.expressions import Compiled, Env, MissingInput, RenderContext
+from grantrules.expressions import AmountRef, Compiled, Env, MissingInput, RenderContext
 from grantrules.money import Euro
 from grantrules.rules import Outcome
 
@@ -131,6 +131,10 @@ class CompiledVersion:
                 tuple(version.derived.values()),
                 tuple(o.applies_if for o in version.obligations if o.applies_if is not None),
                 self.interpreted,
+                tuple(
+                    compiled.by_closures if _reads_no_amount(compiled.criterion) else None
+                    for compiled in self.criteria
+                ),
             )
         return found
 
@@ -419,6 +423,18 @@ class CompiledVersion:
 _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 _ZERO = Euro.ZERO
 _decision = Decision._evaluated
+
+
+def _reads_no_amount(criterion: Any) -> bool:
+    """Whether the closures of ``criterion`` never read ``env.amounts``: every node is one of
+    the expression tree's own (a node defined elsewhere may read anything), none an amount.
+    The generated function may then run them itself (see fast_version's ``deciders``)."""
+    return all(
+        type(node).__module__.startswith("grantrules.expressions")
+        and not isinstance(node, AmountRef)
+        for expression in criterion.expressions()
+        for node in expression.walk()
+    )
 
 
 def _cause(notes: dict[str, tuple[str | None, str | None]], name: str) -> str:

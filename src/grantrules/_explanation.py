@@ -16,7 +16,13 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from grantrules._compiled_rules import _CompiledAmount, _CompiledCriterion
+from grantrules._compiled_rules import (
+    _FAILED,
+    _NOT_APPLICABLE,
+    _PASSED,
+    _CompiledAmount,
+    _CompiledCriterion,
+)
 from grantrules._json_text import json_text, json_value, key_text, value_text
 from grantrules._runtime import store_amounts
 from grantrules._textgen import (
@@ -26,6 +32,7 @@ from grantrules._textgen import (
     inputs_text,
     value_or_none,
 )
+from grantrules._writer import DecisionWriter, decision_writer
 from grantrules.decision import AmountResult, CriterionResult
 from grantrules.expressions import Env
 from grantrules.money import Euro
@@ -154,6 +161,8 @@ class Explanation:
 
     def failed_ids(self) -> tuple[str, ...]:
         """The ids of the blocking criteria that failed or lacked an input, in order."""
+        if self.eligible:  # then no blocking criterion failed or lacked an input
+            return ()
         ids = self.version.criterion_ids  # not_met: the one place that tells, as for failed
         return tuple([ids[i] for i in self.not_met(Severity.BLOCKING)])
 
@@ -189,8 +198,7 @@ class Explanation:
 
     def _result(self, index: int) -> CriterionResult:
         compiled, result = self.version.criteria[index], self.outcomes[index]
-        texts = self.version.texts(self.lang, self.day)
-        values, message = self._explain(compiled, result, texts)
+        values, message = self._explain(compiled, result)
         params = self.version.params_json(self.day)
         inputs = {
             k: params[k] if k in params else json_value(v) for k, v in values.items() if k != "rule"
@@ -216,39 +224,18 @@ class Explanation:
     def json_parts(self) -> tuple[str, str, str]:
         """The decision JSON's ``amounts``, ``criteria`` and ``traces`` as compact text."""
         fragments = self.version.json_fragments(self.lang, self.day)
-        params = fragments.params
-        env, texts = self.env, self.version.texts(self.lang, self.day)
-        criteria = []
-        writers = fragments.writers
-        for compiled, result, written in zip(
-            self.version.criteria, self.outcomes, writers, strict=True
-        ):
-            outcome, label, missing = result
-            text = None
-            # An exception that applied may have its own message and rule text: the general
-            # route (_explain) writes those, the generated writers only the base rule's.
-            if label is None:
-                write = written.get(outcome._value_, _UNBUILT)  # Enum.__hash__ is Python
-                if write is _UNBUILT:
-                    write = fragments.criterion_text(compiled, outcome)
-                if write is not None:
-                    try:
-                        text = write(env, None, missing)
-                    except AttributeError:  # an intermediate object is None: general route
-                        text = None
-            if text is None:
-                values, message = self._explain(compiled, result, texts)
-                head, middle = fragments.criteria[compiled.criterion.id]
-                members = ",".join(
-                    [
-                        key_text(k) + (params[k] if k in params else value_text(v))
-                        for k, v in values.items()
-                        if k != "rule"
-                    ]
-                )
-                tail = "}}" if label is None else '},"exception":' + json_text(label) + "}"
-                text = head[outcome] + json_text(message) + middle + members + tail
-            criteria.append(text)
+        write = fragments.writer()
+        if write is not None:
+            try:
+                return write(self.env, self.outcomes, self.eligible, self.notes, self._text_of)
+            except AttributeError:  # an intermediate object is None: criterion by criterion
+                pass
+        return self._parts_one_by_one(fragments)
+
+    def _parts_one_by_one(self, fragments: Fragments) -> tuple[str, str, str]:
+        """:meth:`json_parts` criterion by criterion and amount by amount (the route the
+        generated decision writer must agree with)."""
+        criteria = [self._text_of(index) for index in range(len(self.outcomes))]
         amounts, traces = [], []
         for amount_id, value, members, label, missing in self._amount_texts(fragments):
             key, trace_head = fragments.amounts[amount_id]
@@ -265,11 +252,41 @@ class Explanation:
             "{" + ",".join(traces) + "}",
         )
 
+    def _text_of(self, index: int) -> str:
+        """The JSON text of the criterion at ``index``: by its generated text function when
+        there is one, else by the general route (:meth:`_explain`)."""
+        fragments = self.version.json_fragments(self.lang, self.day)
+        compiled, result = self.version.criteria[index], self.outcomes[index]
+        outcome, label, missing = result
+        # An exception that applied may have its own message and rule text: the general
+        # route (_explain) writes those, the generated writers only the base rule's.
+        if label is None:
+            write = fragments.writers[index].get(outcome._value_, _UNBUILT)  # Enum hash: Python
+            if write is _UNBUILT:
+                write = fragments.criterion_text(compiled, outcome)
+            if write is not None:
+                try:
+                    text: str = write(self.env, None, missing)
+                    return text
+                except AttributeError:  # an intermediate object is None: general route
+                    pass
+        values, message = self._explain(compiled, result)
+        head, middle = fragments.criteria[compiled.criterion.id]
+        params = fragments.params
+        members = ",".join(
+            [
+                key_text(k) + (params[k] if k in params else value_text(v))
+                for k, v in values.items()
+                if k != "rule"
+            ]
+        )
+        tail = "}}" if label is None else '},"exception":' + json_text(label) + "}"
+        return head[outcome] + json_text(message) + middle + members + tail
+
     def _explain(
         self,
         compiled: _CompiledCriterion,
         result: tuple[Outcome, str | None, str | None],
-        texts: Mapping[str, str],
     ) -> tuple[dict[str, Any], str]:
         """The values one criterion shows and its message (the reference for _textgen)."""
         env = self.env
@@ -284,7 +301,8 @@ class Explanation:
             rule = f"criterion:{compiled.criterion.id}"
             if label is not None:  # say which rule applied: the exception's
                 rule = f"exception:{compiled.criterion.id}:{label.split('+')[0]}"
-            values["rule"] = texts[rule]
+            # The rendered rules, read only here: most messages do not show one.
+            values["rule"] = self.version.texts(self.lang, self.day)[rule]
         return values, compiled.message(outcome, values, self.lang, label, env.params)
 
     def _amount_texts(
@@ -361,6 +379,8 @@ class Fragments:
         "_raw",
         "_textgen",
         "_texts",
+        "_version",
+        "_writer",
         "amounts",
         "criteria",
         "inputs_text",
@@ -377,6 +397,8 @@ class Fragments:
         texts: Mapping[str, str],
     ) -> None:
         self._lang, self._raw, self._texts = lang, params, texts
+        self._version = version
+        self._writer: DecisionWriter | None = _UNBUILT
         self._textgen: dict[tuple[str, str], CriterionText | None] = {}
         self._index = version.criterion_index
         #: Per criterion, in order: its writer (or None) by outcome value, as criterion_text
@@ -419,6 +441,29 @@ class Fragments:
                 self.inputs_text = inputs_text(
                     [a.inputs.shown for a in version.amounts], self.params
                 )
+
+    def writer(self) -> DecisionWriter | None:
+        """The generated writer of the decisions' amounts, criteria and traces (built on
+        first use); ``None`` when the traces show what only the general route writes."""
+        found = self._writer
+        if found is _UNBUILT:
+            version = self._version
+            try:
+                found = decision_writer(
+                    version.criteria,
+                    self.criteria,
+                    (_PASSED, _FAILED, _NOT_APPLICABLE),
+                    [(a.id, a.inputs.shown) for a in version.amounts],
+                    version.version.award,
+                    self._lang,
+                    self._raw,
+                    self.params,
+                    self._texts,
+                )
+            except (KeyError, ValueError):
+                found = None  # kept, so that generation is not retried for every decision
+            self._writer = found
+        return found
 
     def criterion_text(
         self, compiled: _CompiledCriterion, outcome: Outcome

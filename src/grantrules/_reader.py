@@ -38,7 +38,7 @@ import attrs
 
 from grantrules._source import exec_source
 from grantrules.errors import GrantRulesError
-from grantrules.model import _not_blank, _not_negative
+from grantrules.model import _VALUE_CHECKS, _not_blank, _not_negative
 from grantrules.money import Euro, Rate, _set_cents
 
 __all__ = ["REFUSED", "Reader", "reader"]
@@ -131,6 +131,19 @@ _DAYS: dict[str, datetime.date] = {}
 _DAYS_KEPT = 4096
 
 
+def _accepted(seen: set[str], value: str) -> None:
+    """Remember that a validator of ``model._VALUE_CHECKS`` accepted ``value``."""
+    if len(seen) >= _ACCEPTED_KEPT:
+        seen.clear()
+    seen.add(value)
+
+
+# Strings each such validator accepted (SIRENs, legal categories, commune codes, ids): the
+# documents of a call repeat most of them, and a set lookup costs a fraction of a Luhn check
+# or a pattern match.  Bounded per validated field.
+_ACCEPTED_KEPT = 4096
+
+
 def _text(value: Any) -> str:
     """The converter's reading of a string (serde._structure_str) where the inline check
     cannot decide: a str subclass is text, a lone surrogate is refused."""
@@ -154,6 +167,7 @@ class _Gen:
             "_date": _date,
             "_days": _DAYS,
             "_text": _text,
+            "_accepted": _accepted,
             "_Euro": Euro,
             "_dict": dict,
             "_list": list,
@@ -290,7 +304,13 @@ class _Gen:
             # reading itself); any other runs as attrs runs it, on the built instance.
             known_check = direct and tp in (str, Euro) and a.validator in _KNOWN[tp]
             if direct and a.validator is not None and not known_check:
-                checks.append(f"    {self.bind(a.validator)}(o, {self.bind(a)}, {var})")
+                check = f"{self.bind(a.validator)}(o, {self.bind(a)}, {var})"
+                if tp is str and a.validator in _VALUE_CHECKS:
+                    # The value is a str here (_text converts a subclass): a value the
+                    # validator accepted once, it accepts again.
+                    seen = self.bind(set[str]())
+                    check = f"if {var} not in {seen}: {check}; _accepted({seen}, {var})"
+                checks.append(f"    {check}")
             not_negative = known_check and tp is Euro
             if a.default is attrs.NOTHING:
                 lines.append(f"    {var} = d[{a.name!r}]")

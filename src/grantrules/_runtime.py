@@ -99,8 +99,17 @@ def store_amounts(
 ) -> dict[str, Any]:
     """Store amounts computed by generated code into ``into`` (``env.amounts``), as Euro
     objects (a Decimal is the amount of one); returns ``into``."""
+    zero = Euro.ZERO
     for amount_id, value in zip(ids, values, strict=True):
-        into[amount_id] = _euro(value) if value.__class__ is Decimal else value
+        # _euro, inline: every explained decision stores all its amounts.
+        if value.__class__ is Decimal:
+            if value:
+                euro = _new(Euro)
+                _set_amount(euro, value)
+                value = euro
+            else:
+                value = zero  # also for -0.00
+        into[amount_id] = value
     return into
 
 

@@ -13,6 +13,7 @@ then takes the general route, so both always give the same text.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import json
 from collections.abc import Callable, Mapping
@@ -27,7 +28,15 @@ from grantrules.expressions import Compiled, Env, MissingInput
 from grantrules.money import Euro
 from grantrules.rules import Outcome
 
-__all__ = ["CriterionText", "InputsText", "criterion_text", "inputs_text", "value_or_none"]
+__all__ = [
+    "CriterionText",
+    "InputsText",
+    "Reads",
+    "criterion_pieces",
+    "criterion_text",
+    "inputs_text",
+    "value_or_none",
+]
 
 #: ``text(env, exception label, missing input name)``: the criterion's JSON object as text.
 CriterionText = Callable[[Env, "str | None", "str | None"], str]
@@ -72,6 +81,39 @@ class _Source:
         return None if self.parts else "".join(self._pending)
 
 
+class Reads:
+    """How generated text code reads and encodes the values a criterion shows: each read is
+    a local of the function (a criterion's own writer reads its inputs into locals; the
+    decision writer of :mod:`grantrules._writer` shares reads between criteria)."""
+
+    def __init__(self, lines: list[str], names: Any) -> None:
+        self.lines, self._names = lines, names
+
+    def fresh(self) -> str:
+        return f"v{next(self._names)}"
+
+    def value(self, source: str) -> str:
+        """A local holding the value of ``source`` (``app.x.y``, ``A.get('id')``)."""
+        variable = self.fresh()
+        self.lines.append(f"    {variable} = {source}")
+        return variable
+
+    def text(self, variable: str) -> str:
+        """Source of the value's JSON text (``value_text``)."""
+        return _value_text(variable)
+
+    def formatted(self, variable: str, codes: str) -> str:
+        """Source of the value formatted for a message (``format_value``) as the content of a
+        JSON string (escaped, without its quotes), without the calls and type tests of
+        ``format_value`` for an amount or a date: what ``Euro.format`` writes (digits, marks,
+        spaces, the euro sign) needs no escaping, and dates are escaped once (cached)."""
+        return (
+            f"({variable}.format(_lang) if {variable}.__class__ is _Euro "
+            f"else _date_text({variable}, _lang) if {variable}.__class__ is _date "
+            f"else _encode_str(_fmt({variable}, _lang, {codes}))[1:-1])"
+        )
+
+
 def criterion_text(
     compiled: _CompiledCriterion,
     outcome: Outcome,
@@ -88,76 +130,89 @@ def criterion_text(
     ``rule`` the rendered criterion, shown by ``{rule}`` placeholders.
     """
     g = _Source()
-    g.namespace.update(
-        _fmt=format_value, _enc=json_text, _lang=lang, _codes=compiled.codes, **_INLINE
-    )
-    # The values a criterion shows, in the order and with the overwrites of
-    # Explanation._criteria: inputs, then details, then the missing input, then the rule.
-    values: dict[str, tuple[str, Any]] = {}  # name -> ("param", value) or ("local", variable)
+    g.namespace.update(_fmt=format_value, _enc=json_text, _lang=lang, **_INLINE)
     lines = ["def _text(env, label, missing):", "    app, A = env.app, env.amounts"]
-
-    def local(expression: str) -> tuple[str, Any]:
-        variable = f"v{len(lines)}"
-        lines.append(f"    {variable} = {expression}")
-        return ("local", variable)
-
-    for kind, name in compiled.inputs.shown:
-        if kind == "param":
-            values[name] = ("param", params.get(name))
-        elif kind == "amount":
-            values[name] = local(f"A.get({name!r})")
-        else:
-            values[name] = local(f"app.{name}")  # a dotted path of identifiers (see Field)
-    if outcome is not Outcome.NOT_APPLICABLE:
-        for name, fn in compiled.details:
-            values[name] = local(f"{g.bind(value_or_none)}({g.bind(fn)}, env)")
-    if outcome is Outcome.MISSING:
-        values["missing"] = ("local", "missing")
-    if outcome is Outcome.PASSED and compiled.wants:
-        values["rule"] = ("param", rule)
-
-    head, middle = frame
-    g.const(head)
-    message = _Source()
-    for literal, placeholder in compiled.pieces(outcome, lang):
-        message.const(literal)
-        if placeholder is None:
-            continue
-        if placeholder not in values:
-            message.const(f"{{{placeholder}}}")
-        elif values[placeholder][0] == "param":
-            message.const(format_value(values[placeholder][1], lang, compiled.codes))
-        else:
-            variable = values[placeholder][1]
-            # format_value of an amount or a date, without its call and type tests.
-            message.code(
-                f"({variable}.format(_lang) if {variable}.__class__ is _Euro "
-                f"else _format_date({variable}, _lang) if {variable}.__class__ is _date "
-                f"else _fmt({variable}, _lang, _codes))"
-            )
-    fixed = message.constant()
-    if fixed is not None:
-        g.const(json_text(fixed))
-    else:
-        g.code(f"_encode_str({message.joined()})")  # a str: json_text is _encode_str
-    g.const(middle)
-    first = True
-    for name, (source, value) in values.items():
-        if name == "rule":
-            continue
-        g.const(("" if first else ",") + key_text(name))
-        first = False
-        if name in params_text:
-            g.const(params_text[name])
-        elif source == "param":
-            g.const(value_text(value))
-        else:
-            g.code(_value_text(value))
+    reads = Reads(lines, itertools.count(2))
+    pieces = criterion_pieces(compiled, outcome, lang, frame, params, params_text, rule, g, reads)
+    for kind, part in pieces:
+        (g.code if kind == "code" else g.const)(part)
     g.code("('}}' if label is None else '},\"exception\":' + _enc(label) + '}')")
     lines.append(f"    return {g.joined()}")
     exec_source("\n".join(lines) + "\n", f"criterion text {compiled.criterion.id}", g.namespace)
     function: CriterionText = g.namespace["_text"]
     return function
+
+
+def criterion_pieces(
+    compiled: _CompiledCriterion,
+    outcome: Outcome,
+    lang: str,
+    frame: tuple[str, str],
+    params: Mapping[str, Any],
+    params_text: Mapping[str, str],
+    rule: str,
+    g: Any,
+    reads: Reads,
+) -> list[tuple[str, str]]:
+    """The criterion's JSON text up to its inputs' closing brace (excluded), as parts:
+    ``("const", text)`` or ``("code", source)``; the values are read through ``reads``,
+    names bound in ``g`` (whose namespace has _INLINE, ``_fmt``, ``_enc`` and ``_lang``).
+    Raises (KeyError, TypeError, ValueError) when a parameter cannot be written: the
+    general route then writes that criterion."""
+    codes = g.bind(compiled.codes)
+    # The values a criterion shows, in the order and with the overwrites of
+    # Explanation._criteria: inputs, then details, then the missing input, then the rule.
+    values: dict[str, tuple[str, Any]] = {}  # name -> ("param", value) or ("local", variable)
+    for kind, name in compiled.inputs.shown:
+        if kind == "param":
+            values[name] = ("param", params.get(name))
+        elif kind == "amount":
+            values[name] = ("local", reads.value(f"A.get({name!r})"))
+        else:
+            # A dotted path of identifiers (see Field).
+            values[name] = ("local", reads.value(f"app.{name}"))
+    if outcome is not Outcome.NOT_APPLICABLE:
+        for name, fn in compiled.details:
+            variable = reads.fresh()
+            reads.lines.append(f"    {variable} = {g.bind(value_or_none)}({g.bind(fn)}, env)")
+            values[name] = ("local", variable)
+    if outcome is Outcome.MISSING:
+        values["missing"] = ("local", "missing")
+    if outcome is Outcome.PASSED and compiled.wants:
+        values["rule"] = ("param", rule)
+
+    parts: list[tuple[str, str]] = []
+    head, middle = frame
+    parts.append(("const", head))
+    # The message as a JSON string: the JSON escape of a text is the escapes of its
+    # characters, so each piece is escaped on its own (literals here, once).
+    parts.append(("const", '"'))
+    for literal, placeholder in compiled.pieces(outcome, lang):
+        parts.append(("const", _escaped(literal)))
+        if placeholder is None:
+            continue
+        if placeholder not in values:
+            parts.append(("const", _escaped(f"{{{placeholder}}}")))
+        elif values[placeholder][0] == "param":
+            text = format_value(values[placeholder][1], lang, compiled.codes)
+            parts.append(("const", _escaped(text)))
+        else:
+            parts.append(("code", reads.formatted(values[placeholder][1], codes)))
+    parts.append(("const", '"'))
+    parts.append(("const", middle))
+    first = True
+    for name, (source, value) in values.items():
+        if name == "rule":
+            continue
+        parts.append(("const", ("" if first else ",") + key_text(name)))
+        first = False
+        if name in params_text:
+            parts.append(("const", params_text[name]))
+        elif source == "param":
+            parts.append(("const", value_text(value)))
+        else:
+            parts.append(("code", reads.text(value)))
+    return parts
 
 
 #: ``text(env)``: per amount, the members of its trace's ``inputs`` object as text.
@@ -212,6 +267,21 @@ _INLINE: dict[str, Any] = {
 }
 
 
+def _escaped(text: str) -> str:
+    """``text`` as the content of a JSON string: its ``json_text`` without the quotes."""
+    return json_text(text)[1:-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(day: datetime.date, lang: str) -> str:
+    """A date as a message writes it (``format_date``), as JSON string content (cached, as
+    ``format_date`` is: decisions of a call mention the same few dates thousands of times)."""
+    return _escaped(_format_date(day, lang))
+
+
+_INLINE["_date_text"] = _date_text
+
+
 def _value_text(value: str, again: str | None = None) -> str:
     """Source equal to ``value_text(value)``: ``value`` is the source of the value, read once
     (a local, or an assignment expression), ``again`` the local naming it afterwards."""
@@ -220,7 +290,8 @@ def _value_text(value: str, again: str | None = None) -> str:
         f"(_encode_str({name}) if {value}.__class__ is _str "
         f"else _quote + _str({name}) + _quote if {name}.__class__ is _Euro "
         f"else _quote + {name}.isoformat() + _quote if {name}.__class__ is _date "
-        f"else _vt({name}))"
+        f"else 'true' if {name} is True else 'false' if {name} is False "
+        f"else 'null' if {name} is None else _vt({name}))"
     )
 
 

@@ -154,6 +154,7 @@ def fast_version(
     derived: tuple[Expr, ...] = (),
     conditions: tuple[Expr, ...] = (),
     interpreted: list[str] | None = None,
+    deciders: tuple[Callable[[Env], Any] | None, ...] = (),
 ) -> Callable[[Env, dict[str, Any]], VersionResult]:
     """One function ``(env, notes)`` computing every amount and every criterion, with their
     labelled exceptions.
@@ -178,6 +179,12 @@ def fast_version(
     amounts; what runs closures afterwards stores the amounts there first.  The kinds of the
     nodes evaluated by their closure (the explicit interpreter path) are added to
     ``interpreted``.
+
+    ``deciders`` holds, per criterion, ``None`` or its reference decision (``(env) ->
+    (outcome, label, missing)``) when that needs no amount in ``env.amounts``: a criterion
+    that raises ``MissingInput`` or ``Undecided`` then has its outcome from it, in the
+    function, instead of SLOW (the reference decides it all the same, without the caller's
+    second pass over the version).
     """
     g = _Gen(model, units)
     g.namespace["_Result"] = VersionResult
@@ -244,7 +251,14 @@ def fast_version(
             lines.append(f"    if {_src(applies, g)}:")
             lines += [f"        {line}" for line in body]
             lines.append(f"    else: _o{index} = {not_applicable}")
-        lines.append(f"except _UNDECIDED: _o{index} = {slow}; _slow = True")
+        decide = deciders[index] if index < len(deciders) else None
+        if decide is None:
+            lines.append(f"except _UNDECIDED: _o{index} = {slow}; _slow = True")
+        else:
+            lines.append("except _UNDECIDED:")
+            lines.append(f"    _o{index} = {g.bind(decide)}(env)")
+            if blocks_here:
+                lines.append(f"    if _o{index}[0] in {stops}: _bad = True")
         _forget(scoped, g)
     for prefix, expressions, form in (("_d", derived, "{}"), ("_c", conditions, "bool({})")):
         for index, expression in enumerate(expressions):

@@ -477,10 +477,12 @@ class Decision:
         return f"<Decision {self.scheme} {self.application}: {verdict}, award {self.award}>"
 
     def _unexplained(self) -> Explanation | None:
-        """The evaluation record while the criteria have not all been built, else ``None``."""
-        if getattr(self, "_criteria", None) is None:
-            return self._explanation
-        return None
+        """The evaluation record of an evaluated decision, ``None`` for one read back.
+
+        Its answers are those of the built criteria, whether they were built or not: it keeps
+        each result it builds, and :attr:`criteria` is made of them."""
+        explanation: Explanation | None = self._state[10]  # _explanation, without its call
+        return explanation
 
     @property
     def failed(self) -> tuple[CriterionResult, ...]:
@@ -526,8 +528,8 @@ class Decision:
 
         .. versionadded:: 0.2
         """
-        explanation = self._explanation
-        if explanation is not None and getattr(self, "_criteria", None) is None:
+        explanation: Explanation | None = self._state[10]  # _explanation, without its call
+        if explanation is not None:
             return explanation.failed_ids()
         return tuple(c.id for c in self.criteria if c.blocks)
 
@@ -651,7 +653,11 @@ class Decision:
 
         .. versionadded:: 0.1
         """
-        explanation = self._explanation
+        # The state read once (each property is a call), and one join of the parts.
+        (scheme, version, application, on, eligible, award, obligations, provenance, derived) = (
+            self._state[:9]
+        )
+        explanation, lang = self._state[10], self._state[9]
         if explanation is not None:
             amounts, criteria, traces = explanation.json_parts()
         else:
@@ -660,22 +666,36 @@ class Decision:
             )
             criteria = json_text([c.to_json() for c in self.criteria])
             traces = json_text({a.id: a.trace_json() for a in self.amounts})
-        parts = [
-            '{"scheme":' + json_text(self.scheme),
-            '"scheme_version":' + json_text(self.scheme_version),
-            '"application":' + json_text(self.application),
-            '"evaluated_on":"' + self.evaluated_on.isoformat() + '"',
-            '"eligible":' + ("true" if self.eligible else "false"),
-            '"award":"' + str(self.award) + '"',
-            '"amounts":' + amounts,
-            '"criteria":' + criteria,
-            '"obligations":[' + ",".join([_text_of(o) for o in self.obligations]) + "]",
-            '"provenance":' + _text_of(self.provenance),
-            '"traces":' + traces,
-            '"lang":' + json_text(self.lang),
-        ]
-        parts += [key_text(k) + json_text(v) for k, v in self.derived.items()]
-        return ",".join(parts) + "}"
+        return "".join(
+            [
+                '{"scheme":',
+                json_text(scheme),
+                ',"scheme_version":',
+                json_text(version),
+                ',"application":',
+                json_text(application),
+                ',"evaluated_on":"',
+                on.isoformat(),
+                '","eligible":',
+                "true" if eligible else "false",
+                ',"award":"',
+                str(award),
+                '","amounts":',
+                amounts,
+                ',"criteria":',
+                criteria,
+                ',"obligations":[',
+                ",".join([_text_of(o) for o in obligations]),
+                '],"provenance":',
+                _text_of(provenance),
+                ',"traces":',
+                traces,
+                ',"lang":',
+                json_text(lang),
+                *[f",{key_text(k)}{json_text(v)}" for k, v in derived.items()],
+                "}",
+            ]
+        )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Json]) -> Decision:

@@ -65,7 +65,7 @@ def evaluate(
         check_lang(lang)  # raises
     if isinstance(application, scheme.application_type):
         pass
-    elif isinstance(application, Mapping):
+    elif application.__class__ is dict or isinstance(application, Mapping):  # json.loads: dict
         application = (_read or _reader())(scheme.application_type, application)
     else:
         raise InvalidArgument(

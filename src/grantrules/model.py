@@ -164,6 +164,12 @@ def luhn_valid(digits: str) -> bool:
 _DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
 
+# Validators of this module that read nothing but the value (a string): whether they accept a
+# value never changes, so the generated document reader (grantrules._reader) remembers the
+# values they accepted and skips them next time (the SIREN's Luhn check, say).
+_VALUE_CHECKS: set[Any] = set()
+
+
 def _siren(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
     if not (len(value) == 9 and value.isascii() and value.isdigit()):
         raise ValueError(f"a SIREN is 9 digits, got {value!r}")
@@ -181,11 +187,15 @@ def _pattern(regex: str, what: str) -> Any:
         if not compiled.fullmatch(value):
             raise ValueError(f"expected {what}, got {value!r}")
 
+    _VALUE_CHECKS.add(check)
     return check
 
 
 def _application_id(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
     check_application_id(value)
+
+
+_VALUE_CHECKS.update((_siren, _application_id))
 
 
 def _not_blank(_: Any, attribute: attrs.Attribute[str], value: str) -> None:

@@ -1,0 +1,252 @@
+"""The generated writer of a decision's amounts, criteria and traces, as JSON text.
+
+:meth:`Explanation.json_parts` writes them criterion by criterion, each with its own
+generated function (:func:`grantrules._textgen.criterion_text`) or the general route.  For
+one scheme version, language and set of parameter values (one
+:class:`~grantrules._explanation.Fragments`), this module generates a single function doing
+all of it: it reads each value the decision shows once (an amount appears in the amounts,
+in several criteria's inputs and in the traces), encodes and formats it once, and chooses
+each criterion's text by its outcome inline, without a loop, a lookup or a call per
+criterion.
+
+The criterion branches are the same parts as the per-criterion writers (one generator,
+:func:`grantrules._textgen.criterion_pieces`), so both write the same text.  A criterion
+whose outcome is not one of the generated function's shared triples (an exception applied,
+an input is missing, the reference decided it) is written by ``general(index)``, the
+per-criterion route; an ``AttributeError`` (an intermediate object that is ``None``) leaves
+the whole decision to that route.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from grantrules._compiled_rules import _NOT_APPLICABLE, _CompiledCriterion
+from grantrules._format import format_value
+from grantrules._json_text import json_text, key_text
+from grantrules._source import exec_source
+from grantrules._textgen import _INLINE, Reads, _value_text, criterion_pieces
+from grantrules.expressions import Env
+from grantrules.rules import Outcome
+
+__all__ = ["DecisionWriter", "decision_writer"]
+
+#: ``write(env, outcomes, eligible, notes, general) -> (amounts, criteria, traces)``, the
+#: texts of :meth:`Explanation.json_parts`; ``general(index)`` writes one criterion by the
+#: per-criterion route.
+DecisionWriter = Callable[
+    [Env, Sequence[Any], bool, Mapping[str, Any], Callable[[int], str]], tuple[str, str, str]
+]
+
+
+class _Shared(Reads):
+    """Reads shared by the whole function: each value read once at its start, its JSON text
+    and (for an amount) its formatted text computed on first use, then kept in a local."""
+
+    def __init__(self, head: list[str], names: Any) -> None:
+        super().__init__([], names)
+        self.head = head
+        self.sources: dict[str, str] = {}  # source -> local
+        self.shared: set[str] = set()  # those locals
+        self.amounts: set[str] = set()  # those holding an amount (Euro or None)
+
+    def value(self, source: str) -> str:
+        variable = self.sources.get(source)
+        if variable is None:
+            variable = self.sources[source] = self.fresh()
+            self.shared.add(variable)
+            self.head.append(f"    {variable} = {source}")
+            self.head.append(f"    j{variable} = f{variable} = None")
+            if source.startswith("A.get("):
+                self.amounts.add(variable)
+        return variable
+
+    def text(self, variable: str) -> str:
+        # value_text is never empty: "or" tells a text computed already.  A detail's value
+        # (a local of one branch) is encoded where it is read.
+        if variable in self.shared:
+            return f"(j{variable} or (j{variable} := {_value_text(variable)}))"
+        return _value_text(variable)
+
+    def formatted(self, variable: str, codes: str) -> str:
+        # An amount's text does not depend on code labels (a Euro, or None: "—"), and is
+        # never empty.
+        if variable in self.amounts:
+            return f"(f{variable} or (f{variable} := {super().formatted(variable, codes)}))"
+        return super().formatted(variable, codes)
+
+
+class _Gen:
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {"_fmt": format_value, "_enc": json_text, **_INLINE}
+        self._names = itertools.count()
+
+    def bind(self, value: Any) -> str:
+        name = f"_k{next(self._names)}"
+        self.namespace[name] = value
+        return name
+
+
+def _joined(parts: list[tuple[str, str]]) -> str:
+    """The source of the concatenation of ``parts`` (``("const", text)`` or ``("code",
+    source)``), literals merged, as one ``str.join`` of a tuple."""
+    merged: list[str] = []
+    pending: list[str] = []
+    for kind, part in parts:
+        if kind == "const":
+            pending.append(part)
+            continue
+        if pending:
+            merged.append(repr("".join(pending)))
+            pending = []
+        merged.append(part)
+    if pending:
+        merged.append(repr("".join(pending)))
+    if len(merged) == 1:
+        return merged[0]
+    return "_join((" + ", ".join(merged) + ",))"
+
+
+def _tail(note: tuple[str | None, str | None] | None) -> str:
+    """The end of an amount's trace: its exception label and missing input, if any."""
+    if note is None:
+        return "}"
+    label, missing = note
+    text = "" if label is None else ',"exception":' + json_text(label)
+    if missing is not None:
+        text += ',"missing":' + json_text(missing)
+    return text + "}"
+
+
+def _award_tail(note: tuple[str | None, str | None] | None) -> str:
+    """The end of an ineligible application's award trace (see Explanation._shown)."""
+    return _tail(("ineligible", None if note is None else note[1]))
+
+
+def decision_writer(
+    criteria: Sequence[_CompiledCriterion],
+    frames: Mapping[str, tuple[Mapping[Outcome, str], str]],
+    outcomes: tuple[Any, Any, Any],
+    amounts: Sequence[tuple[str, tuple[tuple[str, str], ...]]],
+    award: str,
+    lang: str,
+    params: Mapping[str, Any],
+    params_text: Mapping[str, str],
+    texts: Mapping[str, str],
+) -> DecisionWriter:
+    """The writer of one version's decisions in ``lang`` with the parameters ``params``.
+
+    ``frames`` holds each criterion's (heads by outcome, middle) fragments, ``outcomes`` the
+    (passed, failed, not applicable) triples the generated version function returns,
+    ``amounts`` each amount's id and shown (kind, name) inputs, ``award`` the award's id,
+    ``params_text`` the parameters' JSON texts and ``texts`` the rendered formulas and rules.
+
+    Raises:
+        KeyError: an amount's trace shows a parameter not in force (the general route
+            writes the traces, as ``Explanation._amounts`` does).
+        ValueError: an amount's trace shows two inputs of one name, or one named
+            ``computed`` (likewise).
+    """
+    g = _Gen()
+    g.namespace.update(_lang=lang, _tail=_tail, _award_tail=_award_tail)
+    head = [
+        "def _write(env, outcomes, eligible, notes, general):",
+        "    app, A = env.app, env.amounts",
+    ]
+    reads = _Shared(head, itertools.count())
+    body: list[str] = []
+    locals_ = [f"_o{index}" for index in range(len(criteria))]
+    if locals_:
+        body.append(f"    {''.join(f'{name}, ' for name in locals_)}= outcomes")
+    for index, compiled in enumerate(criteria):
+        heads, middle = frames[compiled.criterion.id]
+        rule = texts[f"criterion:{compiled.criterion.id}"]
+        branches = 0
+        for triple in outcomes:
+            if triple is _NOT_APPLICABLE and compiled.applies is None:
+                continue  # never its outcome
+            outcome = triple[0]
+            reads.lines = []
+            try:
+                parts = criterion_pieces(
+                    compiled,
+                    outcome,
+                    lang,
+                    (heads[outcome], middle),
+                    params,
+                    params_text,
+                    rule,
+                    g,
+                    reads,
+                )
+            except (KeyError, TypeError, ValueError):
+                continue  # a parameter that cannot be written: the general route
+            parts.append(("const", "}}"))
+            keyword = "if" if branches == 0 else "elif"
+            body.append(f"    {keyword} _o{index} is {g.bind(triple)}:")
+            body += [f"    {line}" for line in reads.lines]
+            body.append(f"        _t{index} = {_joined(parts)}")
+            branches += 1
+        if branches:
+            body.append(f"    else: _t{index} = general({index})")
+        else:
+            body.append(f"    _t{index} = general({index})")
+    texts_of = [("const", "[")]
+    for index in range(len(criteria)):
+        texts_of += [("const", "," if index else ""), ("code", f"_t{index}")]
+    texts_of.append(("const", "]"))
+    amounts_text, traces_text = _amounts(amounts, award, params_text, texts, reads)
+    body.append(
+        f"    return ({_joined(amounts_text)}, {_joined(texts_of)}, {_joined(traces_text)})"
+    )
+    exec_source("\n".join(head + body) + "\n", "decision writer", g.namespace)
+    function: DecisionWriter = g.namespace["_write"]
+    return function
+
+
+def _amounts(
+    amounts: Sequence[tuple[str, tuple[tuple[str, str], ...]]],
+    award: str,
+    params_text: Mapping[str, str],
+    texts: Mapping[str, str],
+    reads: _Shared,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The parts of the ``amounts`` object and of the ``traces`` object, as
+    ``Explanation._amount_texts`` and ``json_parts`` write them."""
+    values: list[tuple[str, str]] = [("const", "{")]
+    traces: list[tuple[str, str]] = [("const", "{")]
+    for index, (amount_id, shown) in enumerate(amounts):
+        names = [name for _, name in shown]
+        if len(set(names)) < len(names):  # one dict key for both in the general route
+            raise ValueError(f"inputs sharing a name: {names}")
+        if amount_id == award and "computed" in names:
+            raise ValueError("an input named like the trace's computed value")
+        comma = "," if index else ""
+        value = reads.text(reads.value(f"A.get({amount_id!r})"))
+        values.append(("const", comma + key_text(amount_id)))
+        if amount_id == award:
+            values.append(("code", f"({value} if eligible else '\"0.00\"')"))
+        else:
+            values.append(("code", value))
+        formula = json_text(texts[f"amount:{amount_id}"])
+        traces.append(("const", f'{comma}{key_text(amount_id)}{{"formula":{formula},"inputs":{{'))
+        for position, (kind, name) in enumerate(shown):
+            traces.append(("const", ("," if position else "") + key_text(name)))
+            if kind == "param":
+                traces.append(("const", params_text[name]))
+            else:
+                read = f"A.get({name!r})" if kind == "amount" else f"app.{name}"
+                traces.append(("code", reads.text(reads.value(read))))
+        note = f"(_tail(notes.get({amount_id!r})) if notes else '}}')"
+        if amount_id == award:
+            computed = ("," if shown else "") + key_text("computed")
+            ineligible = f"{computed!r} + {value} + '}}' + _award_tail(notes.get({award!r}))"
+            traces.append(("code", f"('}}' + {note} if eligible else {ineligible})"))
+        else:
+            traces.append(("const", "}"))
+            traces.append(("code", note))
+    values.append(("const", "}"))
+    traces.append(("const", "}"))
+    return values, traces
