@@ -76,7 +76,7 @@ class Batch:
         chains: list[tuple[str, Sequence[tuple[str, Mapping[str, GuardValue]]]]] = [
             (self._start[app], chain) for app, chain in self._chains.items()
         ]
-        self.lifecycle.run_many(chains)
+        self.lifecycle.run_many(chains, share=True)
         middle = time.perf_counter()
         first = self.projection.last_seq - len(self.new) + 1
         written = journal.append(self.new)
