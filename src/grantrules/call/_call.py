@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import attrs
 
-from grantrules._input import check_strings
+from grantrules._input import _SURROGATE, check_strings
 from grantrules.call._command import Batch
 from grantrules.call._contract import (
     AwardRecomputer,
@@ -392,7 +392,9 @@ class Call:
             raise CallError(_already(app_id, first))
         original = projection.projects.get((entry.sub.siren, entry.fingerprint))
         payload = {"document": entry.document, "fingerprint": entry.fingerprint}
-        batch.emit("submitted", app_id, payload)
+        # json.dumps(payload) with the document's text already made (the fingerprint is hex).
+        text = f'{{"document":{entry.text},"fingerprint":"{entry.fingerprint}"}}'
+        batch.emit("submitted", app_id, payload, payload_text=text, submission=entry.sub)
         if original is not None:
             problem = Problem("$", _duplicate_message(app_id, original), _DUPLICATE)
             invalid = _invalid([problem], entry.line)
@@ -769,6 +771,8 @@ class _Entry:
     document: Mapping[str, Any]
     sub: Submission
     fingerprint: str
+    #: The document's JSON text, as the journal stores it.
+    text: str
 
 
 def _screen(line: int, document: object) -> _Entry:
@@ -779,14 +783,25 @@ def _screen(line: int, document: object) -> _Entry:
     """
     sub = read_submission(document)
     assert isinstance(document, Mapping)  # read_submission refuses anything else
-    problems = check_strings(document)
-    if problems:
-        raise ApplicationInvalid(problems)
+    try:
+        # The text the journal stores; searched for lone surrogates in C, as check_strings
+        # does first (it walks the document only when there is one, or no JSON text).
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        unreadable = None
+    except (TypeError, ValueError, RecursionError) as error:
+        text, unreadable = "", error
+    if unreadable is not None or _SURROGATE.search(text):
+        problems = check_strings(document)
+        if problems:
+            raise ApplicationInvalid(problems)
     try:
         fingerprint = project_fingerprint(document)
     except (TypeError, ValueError, RecursionError) as error:
-        raise ApplicationInvalid([Problem("$", f"not JSON data: {error}", "not-json")]) from None
-    return _Entry(line, document, sub, fingerprint)
+        unreadable = error
+    if unreadable is not None:
+        problem = Problem("$", f"not JSON data: {unreadable}", "not-json")
+        raise ApplicationInvalid([problem]) from None
+    return _Entry(line, document, sub, fingerprint, text)
 
 
 def _already(app_id: str, first: str) -> str:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from grantrules.call._contract import Submission
 from grantrules.call._rete import Lifecycle, _refusal
 from grantrules.call.journal import Event, Journal, LedgerEntry, NewEvent
 from grantrules.call.ledger import to_cents, verify_journal
@@ -46,8 +47,14 @@ class Batch:
         commit: Euro = Euro.ZERO,
         release: Euro = Euro.ZERO,
         pay: Euro = Euro.ZERO,
+        payload_text: str | None = None,
+        submission: Submission | None = None,
     ) -> None:
-        """Check and apply one event; it is written when the command ends."""
+        """Check and apply one event; it is written when the command ends.
+
+        ``payload_text`` is ``payload`` as JSON text, if the caller has it; ``submission`` the
+        contract fields of a ``submitted`` event's document, read already.
+        """
         process = self.projection.process
         if app_id is not None and kind != "submitted":
             record = self.projection.apps.get(app_id)
@@ -64,11 +71,11 @@ class Batch:
             for entry, amount in (("commit", commit), ("release", release), ("pay", pay))
             if amount > Euro.ZERO
         )
-        new = NewEvent(kind, app_id, payload, decision, ledger)
+        new = NewEvent(kind, app_id, payload, decision, ledger, payload_text)
         self.new.append(new)
         seq = self.projection.last_seq + 1
         # The projection never reads decisions: they are only stored.
-        self.projection.apply(Event(seq, "", kind, app_id, payload))
+        self.projection.apply(Event(seq, "", kind, app_id, payload), submission)
 
     def write(self, journal: Journal) -> list[int]:
         """Verify every chain on durable_rules, append the events, check the ledger in SQL."""

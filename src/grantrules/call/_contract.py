@@ -208,5 +208,12 @@ def project_fingerprint(document: Mapping[str, Any]) -> str:
     # microseconds per document, which a call of 40,000 applications notices.
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _SPACE_BY_QUOTE.sub('"', _SPACES.sub(" ", text))
+    if "\\n" in text or "\\r" in text or "\\t" in text:
+        text = _SPACES.sub(" ", text)
+    else:
+        # The same without escapes, several times faster: ``str.split`` and ``\s`` agree on
+        # what white space is, and the text starts with "{" and ends with "}".
+        text = " ".join(text.split())
+    if '" ' in text or ' "' in text:
+        text = _SPACE_BY_QUOTE.sub('"', text)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

@@ -38,6 +38,7 @@ SCHEMA_VERSION = 1
 _APPLICATION_ID = 0x47524E54  # "GRNT": lets `file` and our own check recognise a call file.
 _FORMAT = "grantrules-call"
 _BUSY_TIMEOUT_S = 30.0
+_PAGE_SIZE = 65536  # SQLite's largest
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE events (
@@ -121,6 +122,8 @@ class NewEvent:
     #: The decision JSON, as data or as text already encoded (``Decision.to_json_text``).
     decision: Mapping[str, Any] | str | None = None
     ledger: tuple[LedgerEntry, ...] = ()
+    #: ``payload`` as JSON text, when the caller has it already (a submitted document's).
+    payload_text: str | None = None
 
 
 def _file_error(path: Path, error: sqlite3.Error, doing: str) -> CallError:
@@ -208,6 +211,10 @@ class Journal:
         _remove_stale_builds(target)
         try:
             with closing(_connect(building)) as db:
+                # Decisions are JSON texts of about 10 kB: on 64 kB pages each fits in its row's
+                # page instead of a chain of overflow pages, which halves the time (and CPU)
+                # SQLite takes to write a batch.  Fixed at creation, before WAL mode.
+                db.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(
                     f"BEGIN; {_SCHEMA} PRAGMA application_id = {_APPLICATION_ID}; "
@@ -379,31 +386,40 @@ class Journal:
             self._db.rollback()
 
     def append(self, events: Iterable[NewEvent]) -> list[int]:
-        """Append ``events`` (inside :meth:`transaction`); return their ``seq`` numbers."""
+        """Append ``events`` (inside :meth:`transaction`); return their ``seq`` numbers.
+
+        The numbers are the ones ``AUTOINCREMENT`` would give, one after the other (the
+        transaction holds the write lock and rows are never deleted), given explicitly so that
+        all the rows go in one ``executemany``.
+        """
         if not self._in_transaction:
             raise JournalError("events can only be appended inside a transaction")
         ts = _now()
-        cur = self._db.cursor()
-        written, ledger_rows = [], []
-        for new in events:
-            payload = json.dumps(new.payload, ensure_ascii=False, separators=(",", ":"))
+        (last,) = self._db.execute(
+            "SELECT MAX(COALESCE((SELECT MAX(seq) FROM events), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0))"
+        ).fetchone()
+        rows: list[tuple[int, str, str, str | None, str, str | None]] = []
+        ledger_rows: list[tuple[int, str | None, str, int]] = []
+        for seq, new in enumerate(events, last + 1):
+            payload = new.payload_text
+            if payload is None:
+                payload = json.dumps(new.payload, ensure_ascii=False, separators=(",", ":"))
             decision = new.decision
             if decision is not None and not isinstance(decision, str):
                 decision = json.dumps(decision, ensure_ascii=False, separators=(",", ":"))
-            cur.execute(
-                "INSERT INTO events (ts, kind, application_id, payload, decision) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (ts, new.kind, new.application_id, payload, decision),
-            )
-            seq = cur.lastrowid
-            assert seq is not None  # an INSERT always sets it
+            rows.append((seq, ts, new.kind, new.application_id, payload, decision))
             ledger_rows += [(seq, new.application_id, e.entry, e.cents) for e in new.ledger]
-            written.append(seq)
-        cur.executemany(
+        self._db.executemany(
+            "INSERT INTO events (seq, ts, kind, application_id, payload, decision) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._db.executemany(
             "INSERT INTO ledger (seq, application_id, entry, cents) VALUES (?, ?, ?, ?)",
             ledger_rows,
         )
-        return written
+        return [row[0] for row in rows]
 
     def events(self, after: int = 0, *, decisions: bool = True) -> Iterator[Event]:
         """Yield the events with ``seq > after`` in order (without their decision JSON if
@@ -432,6 +448,10 @@ class Journal:
                 )
         except (sqlite3.DatabaseError, json.JSONDecodeError, RecursionError) as error:
             raise JournalError(f"{self.path}: unreadable event: {error}") from None
+
+    def page_size(self) -> int:
+        """SQLite's page size for this file (64 kB for the files this version creates)."""
+        return int(self._db.execute("PRAGMA page_size").fetchone()[0])
 
     def ledger_totals(self) -> dict[str, int]:
         """Sum the ledger in SQL: cents per entry kind (``commit``, ``release``, ``pay``)."""

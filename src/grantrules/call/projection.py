@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from grantrules.call._contract import project_fingerprint, read_submission
+from grantrules.call._contract import Submission, project_fingerprint, read_submission
 from grantrules.call._instruction import INSTRUCTED, merged_document
 from grantrules.call.journal import Event
 from grantrules.call.ledger import Ledger
@@ -168,8 +168,9 @@ class Projection:
         for event in events:
             self.apply(event)
 
-    def apply(self, event: Event) -> None:
-        """Apply one event.
+    def apply(self, event: Event, submission: Submission | None = None) -> None:
+        """Apply one event (``submission``: the contract fields of a ``submitted`` event's
+        document, if the caller has read them already).
 
         Raises:
             JournalError: the journal holds an event the process does not allow.
@@ -184,7 +185,7 @@ class Projection:
                 self.envelope = _euro(event.payload, "envelope", event)
             return
         if event.kind == "submitted":
-            self._submit(event)
+            self._submit(event, submission)
             return
         record = self.apps.get(event.application_id)
         if record is None:
@@ -211,10 +212,11 @@ class Projection:
             **changes,
         )
 
-    def _submit(self, event: Event) -> None:
+    def _submit(self, event: Event, sub: Submission | None) -> None:
         try:
             document = event.payload["document"]
-            sub = read_submission(document, check_id=False)
+            if sub is None:
+                sub = read_submission(document, check_id=False)
             fingerprint = event.payload.get("fingerprint")
             if not isinstance(fingerprint, str):  # written before fingerprints were stored
                 fingerprint = project_fingerprint(document)
