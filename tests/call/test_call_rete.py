@@ -136,6 +136,26 @@ def test_a_refused_chain_among_shared_ones_posts_nothing() -> None:
     assert lifecycle.posts == before
 
 
+def test_shared_chains_tell_true_from_1_and_refuse_lists() -> None:
+    t = Transition
+    process = Process(
+        "typed",
+        "a",
+        ("a", "b", "c", "d"),
+        ("b", "d"),
+        (t("x", "a", "b", {"k": 1}), t("y", "a", "c"), t("x", "c", "d")),
+    )
+    lifecycle = Lifecycle(process)
+    assert lifecycle.run_many([("a", [("x", {"k": 1})])] * 3, share=True) == [["b"]] * 3
+    for value in (True, "1", [1]):
+        with pytest.raises(TransitionRefused, match="not allowed in status 'a'"):
+            lifecycle.run_many([("a", [("x", {"k": 1})]), ("a", [("x", {"k": value})])], share=True)
+    # From c, x tests no field: a list there would have been posted to durable_rules.
+    with pytest.raises(CallError, match="must be strings, booleans or integers"):
+        lifecycle.run_many([("c", [("x", {"k": [1]})])], share=True)
+    assert lifecycle.run_many([("c", [("x", {"k": 2})])], share=True) == [["d"]]
+
+
 def test_shared_sessions_still_catch_a_disagreement() -> None:
     t = Transition
     real = Process("flip", "a", ("a", "b", "c"), ("b", "c"), (t("go", "a", "b"), t("x", "a", "c")))

@@ -56,26 +56,30 @@ class Batch:
         contract fields of a ``submitted`` event's document, read already.
         """
         process = self.projection.process
+        target = None
         if app_id is not None and kind != "submitted":
             record = self.projection.apps.get(app_id)
             if record is None:
                 raise CallError(f"no application {app_id!r} in this call")
             state = record.status.status
-            if not process.allows(state, kind, payload):
+            target = process.target(state, kind, payload)
+            if target is None:
                 raise TransitionRefused(f"{app_id}: {_refusal(process, state, kind, payload)}")
             self._start.setdefault(app_id, state)
             fields = {k: payload[k] for k in process.guard_keys(kind) if k in payload}
             self._chains.setdefault(app_id, []).append((kind, fields))
-        ledger = tuple(
-            LedgerEntry(entry, to_cents(amount))
-            for entry, amount in (("commit", commit), ("release", release), ("pay", pay))
-            if amount > Euro.ZERO
-        )
+        ledger: tuple[LedgerEntry, ...] = ()
+        if commit or release or pay:
+            ledger = tuple(
+                LedgerEntry(entry, to_cents(amount))
+                for entry, amount in (("commit", commit), ("release", release), ("pay", pay))
+                if amount > Euro.ZERO
+            )
         new = NewEvent(kind, app_id, payload, decision, ledger, payload_text)
         self.new.append(new)
         seq = self.projection.last_seq + 1
         # The projection never reads decisions: they are only stored.
-        self.projection.apply(Event(seq, "", kind, app_id, payload), submission)
+        self.projection._apply(Event(seq, "", kind, app_id, payload), submission, target)
 
     def write(self, journal: Journal) -> list[int]:
         """Verify every chain on durable_rules, append the events, check the ledger in SQL."""

@@ -53,8 +53,8 @@ _ENTRY, _SINK, _HOLD = "$entry", "$sink", "$hold"
 _TRIGGER_KEYS = frozenset({"all", "to"})
 
 Event = tuple[str, Mapping[str, GuardValue]]
-# A posted message as a hashable value: the event and its (field, type name, value) tests.
-_Message = tuple[str, tuple[tuple[str, str, GuardValue], ...]]
+# A posted message as a hashable value: the event and its (field, type, value) tests.
+_Message = tuple[str, tuple[tuple[str, type, GuardValue], ...]]
 _Key = tuple[str, tuple[_Message, ...]]  # the start status and the messages of a chain
 
 
@@ -177,7 +177,7 @@ class Lifecycle:
         self._lock = threading.Lock()
         self._host = _QuietHost(charts)
         self._sids = itertools.count()
-        self._keys = {tr.event: process.guard_keys(tr.event) for tr in process.transitions}
+        self._keys = {tr.event: sorted(process.guard_keys(tr.event)) for tr in process.transitions}
         self.posts = 0
 
     def plan(self, start: str, events: Sequence[Event]) -> list[str]:
@@ -223,32 +223,36 @@ class Lifecycle:
             CallError: durable_rules disagreed with the process definition or failed.
         """
         planned: list[tuple[_Key, list[str]]] = []
+        plans: dict[_Key, list[str]] = {}
         for start, events in chains:
-            path = self.plan(start, events)
-            planned.append(((start, tuple(self._message(e, f) for e, f in events)), path))
+            key = (start, tuple(self._message(e, f) for e, f in events))
+            if not share:
+                planned.append((key, self.plan(start, events)))
+                continue
+            try:
+                path = plans.get(key)
+            except TypeError:  # a list or a mapping in a guarded field: no guard matches it
+                self.plan(start, events)  # which refuses it, unless its transition tests
+                raise CallError(  # another field; durable_rules is fed constants only
+                    f"{events!r}: the fields guards test must be strings, booleans or integers"
+                ) from None
+            # A plan reads only the fields the guards test, which the key holds: chains with
+            # one key have one plan (the first refused chain still raises, with its fields).
+            if path is None:
+                path = plans[key] = self.plan(start, events)
+            planned.append((key, path))
         with self._lock:
             if not share:
                 return [self._drive(key, path) for key, path in planned]
-            driven = {key: self._drive(key, path) for key, path in dict(planned).items()}
-        for key, path in planned:
-            if driven[key] != path:  # the plan depends only on the key: it cannot differ
-                raise CallError(
-                    f"statechart {self.process.name!r} reached {driven[key]} from {key[0]!r} "
-                    f"where the process definition says {path}; nothing was written"
-                )
+            for key, path in plans.items():
+                self._drive(key, path)
         return [path for _, path in planned]
 
     def _message(self, event: str, fields: Mapping[str, GuardValue]) -> _Message:
         """What is posted for ``event``: its name and the fields its guards test, as a
         hashable tuple (a value's type is part of it: ``True == 1`` in Python only)."""
-        return (
-            event,
-            tuple(
-                (k, type(fields[k]).__name__, fields[k])
-                for k in sorted(self._keys[event])
-                if k in fields
-            ),
-        )
+        keys = self._keys.get(event, ())  # an event of no transition: plan() refuses it
+        return (event, tuple((k, type(fields[k]), fields[k]) for k in keys if k in fields))
 
     def _drive(self, key: _Key, path: list[str]) -> list[str]:
         start, messages = key
