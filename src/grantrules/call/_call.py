@@ -35,7 +35,7 @@ from grantrules.call.allocation import (
     Step,
     policy_from_json,
 )
-from grantrules.call.journal import Event, Journal
+from grantrules.call.journal import Event, Journal, _to_json
 from grantrules.call.ledger import sql_ledger
 from grantrules.call.portfolio import Flag, Item, PortfolioRule, check_portfolio
 from grantrules.call.process import DEFAULT_PROCESS, Process
@@ -812,7 +812,7 @@ def _screen(line: int, document: object) -> _Entry:
     try:
         # The text the journal stores; searched for lone surrogates in C, as check_strings
         # does first (it walks the document only when there is one, or no JSON text).
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        text = _to_json(document)
         unreadable = None
     except (TypeError, ValueError, RecursionError) as error:
         text, unreadable = "", error

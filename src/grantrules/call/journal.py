@@ -152,6 +152,9 @@ def _file_error(path: Path, error: sqlite3.Error, doing: str) -> CallError:
 
 
 _WAITING = ".waiting."
+#: The compact JSON text of a payload: json.dumps(value, ensure_ascii=False,
+#: separators=(",", ":")), without building an encoder for every event.
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _alive_marker(marker: Path, name: str) -> bool:
@@ -404,10 +407,10 @@ class Journal:
         for seq, new in enumerate(events, last + 1):
             payload = new.payload_text
             if payload is None:
-                payload = json.dumps(new.payload, ensure_ascii=False, separators=(",", ":"))
+                payload = _to_json(new.payload)
             decision = new.decision
             if decision is not None and not isinstance(decision, str):
-                decision = json.dumps(decision, ensure_ascii=False, separators=(",", ":"))
+                decision = _to_json(decision)
             rows.append((seq, ts, new.kind, new.application_id, payload, decision))
             ledger_rows += [(seq, new.application_id, e.entry, e.cents) for e in new.ledger]
         self._db.executemany(
