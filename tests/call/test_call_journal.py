@@ -68,6 +68,7 @@ def test_seq_numbers_follow_autoincrement_after_a_rollback(
         (3, "y", {"z": 1}),
     ]
     assert journal.page_size() == 65536
+    assert journal._db.execute("PRAGMA wal_autocheckpoint").fetchone() == (62,)
 
 
 def test_a_submitted_document_is_stored_as_json_dumps_writes_it(
