@@ -11,7 +11,8 @@ marked with ``PRAGMA application_id`` and a ``meta`` row ``format = grantrules-c
   SQL inside that transaction (never from an in-memory cache).
 
 Triggers make both tables append-only.  Writers take ``BEGIN IMMEDIATE`` so concurrent commands
-on one file serialise; WAL mode lets readers proceed meanwhile.
+on one file serialise; WAL mode lets readers proceed meanwhile.  New files use 64 kB pages, on
+which a decision's JSON text fits in its row's page.
 """
 
 from __future__ import annotations
