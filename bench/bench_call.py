@@ -1,18 +1,24 @@
 """Benchmark: 10,000 generated applications through ``Call.run``.
 
-    .venv/bin/python bench/bench_call.py [N] [--scheme ami-ia-hdf] [--jobs 2]
+    .venv/bin/python bench/bench_call.py [N] [--scheme ami-ia-hdf] [--jobs 2] [--repeat 3]
 
 Prints the time spent in each stage (evaluation, statechart on durable_rules, portfolio rules,
-SQLite) and the total; the target is under 5 seconds for 10,000 applications.  By default the
-evaluator is a trivial stand-in, which isolates the engine; with ``--scheme ami-ia-hdf`` the
-applications are varied AMI documents evaluated by the real scheme, as ``grantrules call run``
-does, each decision's full JSON text stored in the journal.  ``--jobs 2`` evaluates on two
-processes, as ``grantrules call run --jobs 2`` does.  "evaluation" includes reading each
-document into the model, the decision and its JSON text, and recording the events.
+SQLite, projection and allocation) and the total; the target (issue 16) is under 3 seconds for
+10,000 AMI applications with ``--jobs 1``.  By default the evaluator is a trivial stand-in,
+which isolates the engine; with ``--scheme ami-ia-hdf`` the applications are varied AMI
+documents evaluated by the real scheme, as ``grantrules call run`` does, each decision's full
+JSON text stored in the journal.  ``--jobs 2`` evaluates on two processes, as ``grantrules call
+run --jobs 2`` does.  "evaluation" includes reading each document into the model, the decision
+and its JSON text; "SQLite" the inserts, the ledger check and the COMMIT (its fsync);
+"projection and allocation" the rest (checking each document, applying the events, the
+allocation's plan).  Stages are wall-clock; the process's CPU time and the load average are
+printed below the table, and with ``--repeat`` the fastest of several runs (each into a new
+call file) is shown.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import tempfile
@@ -79,7 +85,7 @@ def ami_documents(n: int) -> tuple[list[dict[str, Any]], Any, Any]:
     return docs, (lambda document: evaluate_scheme(scheme, document)), scheme.portfolio
 
 
-def main(n: int = 10_000, scheme: str | None = None, jobs: int = 1) -> None:
+def main(n: int = 10_000, scheme: str | None = None, jobs: int = 1, repeat: int = 1) -> None:
     rules: list[Any] = [SameApplicant(), DeMinimis(Euro("300000.00"))]
     evaluator: Any = evaluate
     if scheme == "ami-ia-hdf":
@@ -89,14 +95,23 @@ def main(n: int = 10_000, scheme: str | None = None, jobs: int = 1) -> None:
         docs = documents(n)
     else:
         raise SystemExit(f"unknown scheme for this benchmark: {scheme}")
-    with tempfile.TemporaryDirectory() as tmp:
-        call = Call.create(
-            Path(tmp) / "bench.db", Euro("400000000.00"), evaluator=evaluator, portfolio_rules=rules
-        )
-        started = time.perf_counter()
-        report = call.run(docs, jobs=jobs)
-        wall = time.perf_counter() - started
-        call.close_file()
+    best: tuple[float, float, Any] | None = None
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            call = Call.create(
+                Path(tmp) / "bench.db",
+                Euro("400000000.00"),
+                evaluator=evaluator,
+                portfolio_rules=rules,
+            )
+            started, cpu = time.perf_counter(), time.process_time()
+            report = call.run(docs, jobs=jobs)
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            call.close_file()
+        if best is None or wall < best[0]:
+            best = (wall, cpu, report)
+    assert best is not None
+    wall, cpu, report = best
     t = report.timings
     rows = [
         ("evaluation", t["evaluation"]),
@@ -113,7 +128,12 @@ def main(n: int = 10_000, scheme: str | None = None, jobs: int = 1) -> None:
     print(f"{'stage':<32}{'seconds':>9}{'share':>8}")
     for name, seconds in rows:
         print(f"{name:<32}{seconds:>9.3f}{seconds / wall:>8.0%}")
-    print("target < 5 s:", "met" if wall < 5 else "MISSED")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"CPU time of this process {cpu:.3f} s (workers not counted); load average {load}; "
+        f"fastest of {repeat}"
+    )
+    print("target < 3 s:", "met" if wall < 3 else "MISSED")
 
 
 if __name__ == "__main__":
@@ -123,5 +143,6 @@ if __name__ == "__main__":
     parser.add_argument("n", type=int, nargs="?", default=10_000)
     parser.add_argument("--scheme", default=None)
     parser.add_argument("--jobs", type=int, default=1, help="evaluation processes")
+    parser.add_argument("--repeat", type=int, default=1, help="runs; the fastest is shown")
     args = parser.parse_args()
-    main(args.n, args.scheme, args.jobs)
+    main(args.n, args.scheme, args.jobs, max(1, args.repeat))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Callable
@@ -44,6 +45,49 @@ def test_create_append_read(tmp_path: Path, autoclose: AutoClose) -> None:
     assert journal.overdrawn_applications() == []
     journal.close()
     assert os.listdir(tmp_path) == ["c.db"]
+
+
+def test_seq_numbers_follow_autoincrement_after_a_rollback(
+    tmp_path: Path, autoclose: AutoClose
+) -> None:
+    journal = autoclose(Journal.create(tmp_path / "c.db", {}))
+    with journal.transaction():
+        assert journal.append([NewEvent("submitted", "A", {}), NewEvent("x", "A", {})]) == [1, 2]
+
+    def rolled_back() -> None:
+        with journal.transaction():
+            journal.append([NewEvent("x", "A", {})])
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        rolled_back()
+    with journal.transaction():
+        assert journal.append([NewEvent("y", "A", {}, payload_text='{"z":1}')]) == [3]
+    assert [(e.seq, e.kind, e.payload) for e in journal.events(after=1)] == [
+        (2, "x", {}),
+        (3, "y", {"z": 1}),
+    ]
+    assert journal.page_size() == 65536
+    assert journal._db.execute("PRAGMA wal_autocheckpoint").fetchone() == (62,)
+
+
+def test_a_submitted_document_is_stored_as_json_dumps_writes_it(
+    tmp_path: Path, autoclose: Callable[[Call], Call]
+) -> None:
+    document = {
+        "id": "A1",
+        "submitted_on": "2025-03-14",
+        "applicant": {"siren": "215903501", "name": 'Ville d\u2019Évreux "Nord"\n'},
+        "nested": [{"b": 1, "a": [True, None, 1.5]}, "\u2028\\"],
+        "award": "10.00",
+    }
+    call = autoclose(Call.create(tmp_path / "c.db", Euro("100.00"), evaluator=fake_evaluator))
+    call.run([document])
+    with closing(sqlite3.connect(tmp_path / "c.db")) as db:
+        (stored,) = db.execute("SELECT payload FROM events WHERE kind = 'submitted'").fetchone()
+    (event,) = [e for e in call.events() if e.kind == "submitted"]
+    assert event.payload["document"] == document
+    assert stored == json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def test_existing_file_is_not_overwritten(tmp_path: Path) -> None:

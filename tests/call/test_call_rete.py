@@ -105,6 +105,66 @@ def test_disagreement_with_the_engine_fails_loudly() -> None:
         lifecycle.run("a", [("go", {})])
 
 
+def test_identical_chains_of_a_command_share_one_session() -> None:
+    lifecycle = lifecycle_for(DEFAULT_PROCESS)
+    eligible = ("submitted", [("evaluated", {"outcome": "eligible", "award": "10.00"})])
+    ineligible = ("submitted", [("evaluated", {"outcome": "ineligible"})])
+    funded = [
+        ("eligible", [("decided", {"decision": "selected", "by": by}), ("committed", {})])
+        for by in ("allocation", "committee")  # not a guard key: not posted, same messages
+    ]
+    chains = [eligible] * 500 + [ineligible] * 300 + funded
+    before = lifecycle.posts
+    paths = lifecycle.run_many(chains, share=True)
+    assert paths == [["eligible"]] * 500 + [["ineligible"]] * 300 + [["selected", "committed"]] * 2
+    assert lifecycle.posts == before + 1 + 1 + 2
+    # Without sharing, every chain has its session.
+    before = lifecycle.posts
+    assert lifecycle.run_many(chains[:3] + funded) == paths[:3] + paths[-2:]
+    assert lifecycle.posts == before + 3 + 4
+
+
+def test_a_refused_chain_among_shared_ones_posts_nothing() -> None:
+    lifecycle = lifecycle_for(DEFAULT_PROCESS)
+    before = lifecycle.posts
+    with pytest.raises(TransitionRefused, match="not allowed in status 'submitted'"):
+        lifecycle.run_many(
+            [("submitted", [("evaluated", {"outcome": "eligible"})])] * 10
+            + [("submitted", [("paid", {})])],
+            share=True,
+        )
+    assert lifecycle.posts == before
+
+
+def test_shared_chains_tell_true_from_1_and_refuse_lists() -> None:
+    t = Transition
+    process = Process(
+        "typed",
+        "a",
+        ("a", "b", "c", "d"),
+        ("b", "d"),
+        (t("x", "a", "b", {"k": 1}), t("y", "a", "c"), t("x", "c", "d")),
+    )
+    lifecycle = Lifecycle(process)
+    assert lifecycle.run_many([("a", [("x", {"k": 1})])] * 3, share=True) == [["b"]] * 3
+    for value in (True, "1", [1]):
+        with pytest.raises(TransitionRefused, match="not allowed in status 'a'"):
+            lifecycle.run_many([("a", [("x", {"k": 1})]), ("a", [("x", {"k": value})])], share=True)
+    # From c, x tests no field: a list there would have been posted to durable_rules.
+    with pytest.raises(CallError, match="must be strings, booleans or integers"):
+        lifecycle.run_many([("c", [("x", {"k": [1]})])], share=True)
+    assert lifecycle.run_many([("c", [("x", {"k": 2})])], share=True) == [["d"]]
+
+
+def test_shared_sessions_still_catch_a_disagreement() -> None:
+    t = Transition
+    real = Process("flip", "a", ("a", "b", "c"), ("b", "c"), (t("go", "a", "b"), t("x", "a", "c")))
+    lifecycle = Lifecycle(real)
+    lifecycle.process = attrs.evolve(real, transitions=(t("go", "a", "c"), t("x", "a", "b")))
+    with pytest.raises(CallError, match=r"reached \['b'\] after 'go'"):
+        lifecycle.run_many([("a", [("go", {})])] * 100, share=True)
+
+
 def _random_walk(rng: random.Random, process: Process) -> tuple[list[tuple[str, Any]], str]:
     state, events = process.initial, []
     while state not in process.finals and len(events) < 8:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from call_support import FakeDecision, fake_evaluator, make_document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grantrules.call import Call, SameApplicant
-from grantrules.call._contract import project_fingerprint
+from grantrules.call._contract import SUBMISSION_FIELDS, project_fingerprint
 from grantrules.call.journal import Journal
 from grantrules.errors import (
     ApplicationInvalid,
@@ -93,6 +98,35 @@ def test_the_fingerprint_ignores_id_dates_case_and_spacing_only() -> None:
     assert project_fingerprint(base) != project_fingerprint(project("A1", title="Archives IB"))
     other_award = {**base, "award": "601.00"}
     assert project_fingerprint(base) != project_fingerprint(other_award)
+
+
+# Text full of what the fingerprint normalises: white space of every kind (raw and escaped by
+# JSON), quotes, backslashes, letters that case-fold or NFKC-normalise.
+_SPACY = st.text(
+    alphabet=st.sampled_from(list(' \t\n\r\x0b\x0c\x1c\x85\xa0\u2003\u2028\u3000"\\nrtaA\ufb01')),
+    max_size=12,
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | _SPACY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_SPACY, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _reference_fingerprint(document: Mapping[str, Any]) -> str:
+    """The fingerprint as first written (two regular expressions), which files store."""
+    content = {k: v for k, v in document.items() if k not in SUBMISSION_FIELDS}
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r'" | "', '"', re.sub(r"(?:\s|\\[nrt])+", " ", text))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_SPACY, _JSON, max_size=4), _SPACY)
+def test_the_fingerprint_is_the_one_files_store(content: dict[str, Any], app_id: str) -> None:
+    document = {**content, "id": app_id}
+    assert project_fingerprint(document) == _reference_fingerprint(document)
 
 
 def test_an_application_whose_evaluation_fails_is_invalid_and_the_batch_goes_on(

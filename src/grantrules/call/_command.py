@@ -14,6 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from grantrules.call._contract import Submission
 from grantrules.call._rete import Lifecycle, _refusal
 from grantrules.call.journal import Event, Journal, LedgerEntry, NewEvent
 from grantrules.call.ledger import to_cents, verify_journal
@@ -46,29 +47,39 @@ class Batch:
         commit: Euro = Euro.ZERO,
         release: Euro = Euro.ZERO,
         pay: Euro = Euro.ZERO,
+        payload_text: str | None = None,
+        submission: Submission | None = None,
     ) -> None:
-        """Check and apply one event; it is written when the command ends."""
+        """Check and apply one event; it is written when the command ends.
+
+        ``payload_text`` is ``payload`` as JSON text, if the caller has it; ``submission`` the
+        contract fields of a ``submitted`` event's document, read already.
+        """
         process = self.projection.process
+        target = None
         if app_id is not None and kind != "submitted":
             record = self.projection.apps.get(app_id)
             if record is None:
                 raise CallError(f"no application {app_id!r} in this call")
             state = record.status.status
-            if not process.allows(state, kind, payload):
+            target = process.target(state, kind, payload)
+            if target is None:
                 raise TransitionRefused(f"{app_id}: {_refusal(process, state, kind, payload)}")
             self._start.setdefault(app_id, state)
             fields = {k: payload[k] for k in process.guard_keys(kind) if k in payload}
             self._chains.setdefault(app_id, []).append((kind, fields))
-        ledger = tuple(
-            LedgerEntry(entry, to_cents(amount))
-            for entry, amount in (("commit", commit), ("release", release), ("pay", pay))
-            if amount > Euro.ZERO
-        )
-        new = NewEvent(kind, app_id, payload, decision, ledger)
+        ledger: tuple[LedgerEntry, ...] = ()
+        if commit or release or pay:
+            ledger = tuple(
+                LedgerEntry(entry, to_cents(amount))
+                for entry, amount in (("commit", commit), ("release", release), ("pay", pay))
+                if amount > Euro.ZERO
+            )
+        new = NewEvent(kind, app_id, payload, decision, ledger, payload_text)
         self.new.append(new)
         seq = self.projection.last_seq + 1
         # The projection never reads decisions: they are only stored.
-        self.projection.apply(Event(seq, "", kind, app_id, payload))
+        self.projection._apply(Event(seq, "", kind, app_id, payload), submission, target)
 
     def write(self, journal: Journal) -> list[int]:
         """Verify every chain on durable_rules, append the events, check the ledger in SQL."""
@@ -76,7 +87,7 @@ class Batch:
         chains: list[tuple[str, Sequence[tuple[str, Mapping[str, GuardValue]]]]] = [
             (self._start[app], chain) for app, chain in self._chains.items()
         ]
-        self.lifecycle.run_many(chains)
+        self.lifecycle.run_many(chains, share=True)
         middle = time.perf_counter()
         first = self.projection.last_seq - len(self.new) + 1
         written = journal.append(self.new)

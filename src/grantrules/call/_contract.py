@@ -183,6 +183,9 @@ def read_submission(document: object, *, check_id: bool = True) -> Submission:
 # white space at either end of a string.
 _SPACES = re.compile(r"(?:\s|\\[nrt])+")
 _SPACE_BY_QUOTE = re.compile(r'" | "')
+# json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":")) without building
+# an encoder for every document.
+_SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 
 
 def project_fingerprint(document: Mapping[str, Any]) -> str:
@@ -206,7 +209,14 @@ def project_fingerprint(document: Mapping[str, Any]) -> str:
     content = {k: v for k, v in document.items() if k not in SUBMISSION_FIELDS}
     # Normalising the JSON text as a whole (rather than string by string) runs in C: a few
     # microseconds per document, which a call of 40,000 applications notices.
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _SORTED_JSON(content)
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = _SPACE_BY_QUOTE.sub('"', _SPACES.sub(" ", text))
+    if "\\n" in text or "\\r" in text or "\\t" in text:
+        text = _SPACES.sub(" ", text)
+    else:
+        # The same without escapes, several times faster: ``str.split`` and ``\s`` agree on
+        # what white space is, and the text starts with "{" and ends with "}".
+        text = " ".join(text.split())
+    if '" ' in text or ' "' in text:
+        text = _SPACE_BY_QUOTE.sub('"', text)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

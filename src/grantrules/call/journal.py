@@ -11,7 +11,8 @@ marked with ``PRAGMA application_id`` and a ``meta`` row ``format = grantrules-c
   SQL inside that transaction (never from an in-memory cache).
 
 Triggers make both tables append-only.  Writers take ``BEGIN IMMEDIATE`` so concurrent commands
-on one file serialise; WAL mode lets readers proceed meanwhile.
+on one file serialise; WAL mode lets readers proceed meanwhile.  New files use 64 kB pages, on
+which a decision's JSON text fits in its row's page.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ SCHEMA_VERSION = 1
 _APPLICATION_ID = 0x47524E54  # "GRNT": lets `file` and our own check recognise a call file.
 _FORMAT = "grantrules-call"
 _BUSY_TIMEOUT_S = 30.0
+_PAGE_SIZE = 65536  # SQLite's largest
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 CREATE TABLE events (
@@ -121,6 +123,8 @@ class NewEvent:
     #: The decision JSON, as data or as text already encoded (``Decision.to_json_text``).
     decision: Mapping[str, Any] | str | None = None
     ledger: tuple[LedgerEntry, ...] = ()
+    #: ``payload`` as JSON text, when the caller has it already (a submitted document's).
+    payload_text: str | None = None
 
 
 def _file_error(path: Path, error: sqlite3.Error, doing: str) -> CallError:
@@ -149,6 +153,9 @@ def _file_error(path: Path, error: sqlite3.Error, doing: str) -> CallError:
 
 
 _WAITING = ".waiting."
+#: The compact JSON text of a payload: json.dumps(value, ensure_ascii=False,
+#: separators=(",", ":")), without building an encoder for every event.
+_to_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _alive_marker(marker: Path, name: str) -> bool:
@@ -208,6 +215,10 @@ class Journal:
         _remove_stale_builds(target)
         try:
             with closing(_connect(building)) as db:
+                # Decisions are JSON texts of about 10 kB: on 64 kB pages each fits in its row's
+                # page instead of a chain of overflow pages, which halves the time (and CPU)
+                # SQLite takes to write a batch.  Fixed at creation, before WAL mode.
+                db.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
                 db.execute("PRAGMA journal_mode=WAL")
                 db.executescript(
                     f"BEGIN; {_SCHEMA} PRAGMA application_id = {_APPLICATION_ID}; "
@@ -273,6 +284,9 @@ class Journal:
             )
         journal = cls(target, db)
         journal._verify()
+        # SQLite copies the WAL into the file every 1,000 pages: 4 MB on the 4 kB pages of
+        # earlier files, 64 MB on 64 kB ones.  Keep it about 4 MB (as fast, measured).
+        db.execute(f"PRAGMA wal_autocheckpoint = {max(1, 4_096_000 // journal.page_size())}")
         return journal
 
     def _verify(self) -> None:
@@ -379,31 +393,40 @@ class Journal:
             self._db.rollback()
 
     def append(self, events: Iterable[NewEvent]) -> list[int]:
-        """Append ``events`` (inside :meth:`transaction`); return their ``seq`` numbers."""
+        """Append ``events`` (inside :meth:`transaction`); return their ``seq`` numbers.
+
+        The numbers are the ones ``AUTOINCREMENT`` would give, one after the other (the
+        transaction holds the write lock and rows are never deleted), given explicitly so that
+        all the rows go in one ``executemany``.
+        """
         if not self._in_transaction:
             raise JournalError("events can only be appended inside a transaction")
         ts = _now()
-        cur = self._db.cursor()
-        written, ledger_rows = [], []
-        for new in events:
-            payload = json.dumps(new.payload, ensure_ascii=False, separators=(",", ":"))
+        (last,) = self._db.execute(
+            "SELECT MAX(COALESCE((SELECT MAX(seq) FROM events), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0))"
+        ).fetchone()
+        rows: list[tuple[int, str, str, str | None, str, str | None]] = []
+        ledger_rows: list[tuple[int, str | None, str, int]] = []
+        for seq, new in enumerate(events, last + 1):
+            payload = new.payload_text
+            if payload is None:
+                payload = _to_json(new.payload)
             decision = new.decision
             if decision is not None and not isinstance(decision, str):
-                decision = json.dumps(decision, ensure_ascii=False, separators=(",", ":"))
-            cur.execute(
-                "INSERT INTO events (ts, kind, application_id, payload, decision) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (ts, new.kind, new.application_id, payload, decision),
-            )
-            seq = cur.lastrowid
-            assert seq is not None  # an INSERT always sets it
+                decision = _to_json(decision)
+            rows.append((seq, ts, new.kind, new.application_id, payload, decision))
             ledger_rows += [(seq, new.application_id, e.entry, e.cents) for e in new.ledger]
-            written.append(seq)
-        cur.executemany(
+        self._db.executemany(
+            "INSERT INTO events (seq, ts, kind, application_id, payload, decision) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        self._db.executemany(
             "INSERT INTO ledger (seq, application_id, entry, cents) VALUES (?, ?, ?, ?)",
             ledger_rows,
         )
-        return written
+        return [row[0] for row in rows]
 
     def events(self, after: int = 0, *, decisions: bool = True) -> Iterator[Event]:
         """Yield the events with ``seq > after`` in order (without their decision JSON if
@@ -432,6 +455,10 @@ class Journal:
                 )
         except (sqlite3.DatabaseError, json.JSONDecodeError, RecursionError) as error:
             raise JournalError(f"{self.path}: unreadable event: {error}") from None
+
+    def page_size(self) -> int:
+        """SQLite's page size for this file (64 kB for the files this version creates)."""
+        return int(self._db.execute("PRAGMA page_size").fetchone()[0])
 
     def ledger_totals(self) -> dict[str, int]:
         """Sum the ledger in SQL: cents per entry kind (``commit``, ``release``, ``pay``)."""

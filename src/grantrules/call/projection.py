@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from grantrules.call._contract import project_fingerprint, read_submission
+from grantrules.call._contract import Submission, project_fingerprint, read_submission
 from grantrules.call._instruction import INSTRUCTED, merged_document
 from grantrules.call.journal import Event
 from grantrules.call.ledger import Ledger
@@ -168,53 +168,72 @@ class Projection:
         for event in events:
             self.apply(event)
 
-    def apply(self, event: Event) -> None:
-        """Apply one event.
+    def apply(self, event: Event, submission: Submission | None = None) -> None:
+        """Apply one event (``submission``: the contract fields of a ``submitted`` event's
+        document, if the caller has read them already).
 
         Raises:
             JournalError: the journal holds an event the process does not allow.
         """
-        if not isinstance(event.payload, Mapping):
+        self._apply(event, submission, None)
+
+    def _apply(self, event: Event, submission: Submission | None, target: str | None) -> None:
+        """:meth:`apply`, given the status the event leads to when the caller (a command,
+        which checked the event against the same process) has it already."""
+        payload = event.payload
+        if type(payload) is not dict and not isinstance(payload, Mapping):
             raise JournalError(f"event {event.seq} ({event.kind}): its payload is not an object")
         if event.seq <= self.last_seq:
             raise JournalError(f"event {event.seq} applied out of order after {self.last_seq}")
         self.last_seq = event.seq
         if event.application_id is None:
             if event.kind == "call_created":
-                self.envelope = _euro(event.payload, "envelope", event)
+                self.envelope = _euro(payload, "envelope", event)
             return
         if event.kind == "submitted":
-            self._submit(event)
+            self._submit(event, submission)
             return
         record = self.apps.get(event.application_id)
         if record is None:
             raise JournalError(f"event {event.seq}: unknown application {event.application_id!r}")
-        target = self.process.target(record.status.status, event.kind, event.payload)
+        status = record.status
         if target is None:
-            raise JournalError(
-                f"event {event.seq}: {event.kind!r} is not allowed in status "
-                f"{record.status.status!r} of {event.application_id!r}"
-            )
+            target = self.process.target(status.status, event.kind, payload)
+            if target is None:
+                raise JournalError(
+                    f"event {event.seq}: {event.kind!r} is not allowed in status "
+                    f"{status.status!r} of {event.application_id!r}"
+                )
         try:
             self._money(record, event)
             if event.kind == INSTRUCTED:  # the authority's inputs join the document evaluated
-                record.document = merged_document(record.document, event.payload["instruction"])
+                record.document = merged_document(record.document, payload["instruction"])
             changes = self._changes(record, event)
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
             raise JournalError(
                 f"event {event.seq} ({event.kind}): unreadable payload: {error!r}"
             ) from None
-        record.status = attrs.evolve(
-            record.status,
-            status=target,
-            committed=record.commitments - record.released,
-            **changes,
+        # attrs.evolve, spelt out: three times faster, and every event of a call comes here.
+        get = changes.get
+        record.status = ApplicationStatus(
+            status.id,
+            status.applicant,
+            status.siren,
+            status.submitted_on,
+            status.submission,
+            target,
+            get("outcome", status.outcome),
+            get("award", status.award),
+            get("score", status.score),
+            record.commitments - record.released,
+            get("paid", status.paid),
         )
 
-    def _submit(self, event: Event) -> None:
+    def _submit(self, event: Event, sub: Submission | None) -> None:
         try:
             document = event.payload["document"]
-            sub = read_submission(document, check_id=False)
+            if sub is None:
+                sub = read_submission(document, check_id=False)
             fingerprint = event.payload.get("fingerprint")
             if not isinstance(fingerprint, str):  # written before fingerprints were stored
                 fingerprint = project_fingerprint(document)
