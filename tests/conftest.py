@@ -42,5 +42,5 @@ def _trap_float_operations() -> Iterator[None]:
 
 
 # Explicit slow paths (a node evaluated by its closure, a valid document the generated reader
-# refuses) are errors in the test suite: see grantrules._strict.
+# refuses) are errors in the test suite: see grantrules._engine.strict.
 os.environ.setdefault("GRANTRULES_STRICT", "1")

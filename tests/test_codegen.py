@@ -24,12 +24,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from custom_nodes import Twice
-from grantrules import _compiled
-from grantrules._codegen import _Gen
-from grantrules._compiled import CompiledVersion
-from grantrules._runtime import Params, Undecided, _members, store_amounts
-from grantrules._strict import StrictModeError
-from grantrules._version_function import SLOW, _loop_ready, _loops, fast_version
+from grantrules._engine import compiled as _compiled
+from grantrules._engine.codegen import _Gen
+from grantrules._engine.compiled import CompiledVersion
+from grantrules._engine.runtime import Params, Undecided, _members, store_amounts
+from grantrules._engine.strict import StrictModeError
+from grantrules._engine.version_function import SLOW, _loop_ready, _loops, fast_version
 from grantrules.basis import Basis
 from grantrules.errors import EvaluationError, GrantRulesError, InvalidArgument
 from grantrules.expressions import (
@@ -156,7 +156,7 @@ def test_raw_money_gives_the_amounts_of_euro_objects() -> None:
 
 @pytest.mark.parametrize("value", ["0.00", "-0.00"])
 def test_zero_amounts_are_the_canonical_zero(value: str) -> None:
-    from grantrules._runtime import _euro
+    from grantrules._engine.runtime import _euro
 
     assert str(_euro(Euro(value).amount)) == "0.00"
     assert _euro(Euro(value).amount) == Euro.ZERO

@@ -15,8 +15,8 @@ from typing import Any
 import attrs
 import pytest
 
-from grantrules._explanation import Fragments
-from grantrules._json_text import COMPACT
+from grantrules._engine.explanation import Fragments
+from grantrules._engine.json_text import COMPACT
 from grantrules.amounts import Amount
 from grantrules.basis import Basis
 from grantrules.decision import CriterionResult, Decision, Provenance
@@ -277,7 +277,7 @@ def test_json_text_falls_back_when_a_generated_function_fails(
 def test_json_text_when_a_text_function_cannot_be_generated(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import grantrules._explanation as explanation
+    import grantrules._engine.explanation as explanation
 
     expected = evaluate(sports.SCHEME, handisport_club(), lang="en").to_json_text()
     attempts = []
@@ -310,7 +310,7 @@ def _inputs_failing_to_build(*args: Any) -> Any:
 def test_json_text_of_amounts_falls_back_when_their_generated_function_fails(
     monkeypatch: pytest.MonkeyPatch, failing: Any
 ) -> None:
-    import grantrules._explanation as explanation
+    import grantrules._engine.explanation as explanation
 
     apps = [sports.application(), club(legal_category="5710"), club(members=None)]
     apps.append(club(youth_club=True))  # an exception on the award
@@ -323,7 +323,7 @@ def test_json_text_of_amounts_falls_back_when_their_generated_function_fails(
 
 
 def test_amounts_inputs_sharing_a_name_are_left_to_the_general_route() -> None:
-    from grantrules._textgen import inputs_text
+    from grantrules._engine.textgen import inputs_text
 
     with pytest.raises(ValueError, match="sharing a name"):
         inputs_text([(("field", "x"), ("param", "x"))], {"x": '"1"'})

@@ -9,10 +9,10 @@ import attrs
 import pytest
 
 from custom_nodes import Twice
-from grantrules._compiled_rules import _CompiledCriterion, _detail
-from grantrules._runtime import Params
-from grantrules._strict import StrictModeError
-from grantrules._textgen import value_or_none
+from grantrules._engine.compiled_rules import _CompiledCriterion, _detail
+from grantrules._engine.runtime import Params
+from grantrules._engine.strict import StrictModeError
+from grantrules._engine.textgen import value_or_none
 from grantrules.basis import Basis
 from grantrules.expressions import Env, field, param
 from grantrules.rules import Criterion, Outcome

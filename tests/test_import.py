@@ -15,8 +15,8 @@ import pytest
 #: Babel by the first rate formatted or amount parsed, importlib.metadata by the first scheme
 #: looked up, tomllib and importlib.resources by the first parameter file.
 DEFERRED = (
-    "grantrules._compiled",
-    "grantrules._codegen",
+    "grantrules._engine.compiled",
+    "grantrules._engine.codegen",
     "grantrules.serde",
     "cattrs",
     "babel",

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grantrules._json_text import COMPACT, json_text, json_value, key_text, value_text
+from grantrules._engine.json_text import COMPACT, json_text, json_value, key_text, value_text
 from grantrules.dates import DateRange
 from grantrules.money import Euro, Rate
 

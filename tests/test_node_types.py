@@ -24,8 +24,8 @@ import pytest
 
 import grantrules
 from custom_nodes import Twice
-from grantrules._codegen import fast, has_source
-from grantrules._strict import StrictModeError
+from grantrules._engine.codegen import fast, has_source
+from grantrules._engine.strict import StrictModeError
 from grantrules._units import _unit, unit_of
 from grantrules.amounts import Amount
 from grantrules.basis import Basis

@@ -1,4 +1,4 @@
-"""Tests of grantrules._reader: the generated reader of valid documents, and what serde does
+"""Tests of grantrules._engine.reader: the generated reader of valid documents, and what serde does
 around it (same instances as the converter, same problems when a document is invalid)."""
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grantrules import _reader, load_scheme
-from grantrules._reader import REFUSED, reader
-from grantrules._strict import StrictModeError
+from grantrules import load_scheme
+from grantrules._engine import reader as _reader
+from grantrules._engine.reader import REFUSED, reader
+from grantrules._engine.strict import StrictModeError
 from grantrules.errors import ApplicationInvalid
 from grantrules.evaluate import evaluate
 from grantrules.model import Application, CostLine
@@ -166,7 +167,7 @@ def test_a_model_with_a_converter_has_no_generated_reader() -> None:
 def test_under_strict_mode_a_valid_document_the_reader_refuses_is_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from grantrules import _reader
+    from grantrules._engine import reader as _reader
 
     scheme = sports.SCHEME
     document = unstructure_application(sports.application())

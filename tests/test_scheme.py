@@ -251,7 +251,7 @@ def test_scheme_identity_and_defaults() -> None:
 
 
 def test_days_with_equal_parameters_share_them_and_a_change_is_seen_the_day_it_applies() -> None:
-    from grantrules._compiled import compiled
+    from grantrules._engine.compiled import compiled
 
     version = compiled(sports.VERSION_2025)
     before = version.params_at(D(2025, 6, 30))

@@ -1,4 +1,4 @@
-"""grantrules._source: every piece of generated code shows its source in tracebacks."""
+"""grantrules._engine.source: every piece of generated code shows its source in tracebacks."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from typing import Any
 
 import attrs
 
-from grantrules import _source, evaluate
-from grantrules._compiled import compiled
-from grantrules._reader import reader
+from grantrules import evaluate
+from grantrules._engine import source as _source
+from grantrules._engine.compiled import compiled
+from grantrules._engine.reader import reader
 
 sys.path.insert(0, str(Path(__file__).parent / "schemes"))
 sports = importlib.import_module("sports")

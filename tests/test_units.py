@@ -122,7 +122,7 @@ def test_rates_combine_exactly_in_closures_and_generated_code() -> None:
     assert (const(1) - param("a")).compile()(env, None) == Rate("80%")
     assert (param("a") + param("b")).compile()(env, None) == Rate("0.533")
     assert param("a").times(param("b")).compile()(env, None).value == Decimal("0.0666")
-    from grantrules._codegen import fast
+    from grantrules._engine.codegen import fast
 
     assert fast(const(1) - param("a"))(env) == Rate("80%")
     assert fast(param("a").times(param("b")))(env) == Rate("0.0666")

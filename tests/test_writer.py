@@ -1,4 +1,4 @@
-"""Tests of grantrules._writer: the generated writer of a whole decision's amounts, criteria
+"""Tests of grantrules._engine.writer: the generated writer of a whole decision's amounts, criteria
 and traces agrees, text for text, with the route one criterion and one amount at a time."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from grantrules import load_scheme
-from grantrules._explanation import Explanation, Fragments
-from grantrules._json_text import json_text
+from grantrules._engine.explanation import Explanation, Fragments
+from grantrules._engine.json_text import json_text
 from grantrules.decision import Decision
 from grantrules.evaluate import evaluate
 from grantrules.money import Euro
@@ -111,7 +111,7 @@ def test_a_writer_meeting_a_none_object_leaves_the_decision_to_the_route_one_by_
 def test_traces_the_writer_cannot_write_leave_it_unbuilt_and_kept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import grantrules._explanation as explanation
+    import grantrules._engine.explanation as explanation
 
     calls = []
 

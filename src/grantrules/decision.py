@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from grantrules._json_text import json_text, key_text
+from grantrules._engine.json_text import json_text, key_text
 from grantrules.basis import Basis
 from grantrules.errors import InvalidArgument
 from grantrules.money import Euro

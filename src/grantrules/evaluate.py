@@ -81,7 +81,7 @@ def evaluate(
     found = scheme._by_day.get(on)
     if found is None:
         # The compiler loads on the first evaluation, not with `import grantrules`.
-        from grantrules._compiled import compiled
+        from grantrules._engine.compiled import compiled
 
         if len(scheme._by_day) >= _DAYS_CACHED:
             scheme._by_day.clear()

@@ -165,7 +165,7 @@ _DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
 
 # Validators of this module that read nothing but the value (a string): whether they accept a
-# value never changes, so the generated document reader (grantrules._reader) remembers the
+# value never changes, so the generated document reader (grantrules._engine.reader) remembers the
 # values they accepted and skips them next time (the SIREN's Luhn check, say).
 _VALUE_CHECKS: set[Any] = set()
 

@@ -383,7 +383,7 @@ class _Exact:
 
     __slots__ = ("_d",)
     #: The Decimal.  Outside this module only the engine's generated code reads it (through
-    #: grantrules._runtime and the source _codegen writes: an attribute load is the cheapest
+    #: grantrules._engine.runtime and the source _codegen writes: an attribute load is the cheapest
     #: way to the Decimal of an amount in a hot loop), and writes it with _set_cents below.
     _d: Decimal
 

@@ -291,7 +291,7 @@ class SchemeVersion:
 
         .. versionadded:: 0.2
         """
-        from grantrules._compiled import compiled
+        from grantrules._engine.compiled import compiled
 
         return types.MappingProxyType(compiled(self).params_at(day))
 

@@ -46,8 +46,8 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from grantrules._reader import REFUSED, reader
-from grantrules._strict import StrictModeError, strict
+from grantrules._engine.reader import REFUSED, reader
+from grantrules._engine.strict import StrictModeError, strict
 from grantrules.dates import parse_date
 from grantrules.decision import Decision
 from grantrules.errors import ApplicationInvalid, GrantRulesError, InvalidArgument, Problem

@@ -13,7 +13,7 @@ from batch_support import HERE, jsonl_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grantrules._strict import StrictModeError
+from grantrules._engine.strict import StrictModeError
 from grantrules.batch import (
     decision_of,
     evaluate_table,

@@ -7,7 +7,7 @@ from types import ModuleType
 import attrs
 import pytest
 
-from grantrules._explanation import Explanation
+from grantrules._engine.explanation import Explanation
 from grantrules.money import Euro
 from grantrules.rules import Severity
 from grantrules.scheme import Scheme

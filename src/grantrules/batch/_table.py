@@ -11,8 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from grantrules._compiled import compiled
-from grantrules._strict import StrictModeError, strict
+from grantrules._engine.compiled import compiled
+from grantrules._engine.strict import StrictModeError, strict
 from grantrules.batch._inputs import ArrowSource, filled
 from grantrules.batch._output import MONEY, Output, amount_ids
 from grantrules.batch._plan import plan_of

@@ -19,10 +19,10 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._compiled_rules import _CompiledCriterion
+from grantrules._engine.compiled_rules import _CompiledCriterion
+from grantrules._engine.json_text import json_text, key_text, value_text
+from grantrules._engine.source import exec_source
 from grantrules._format import format_value
-from grantrules._json_text import json_text, key_text, value_text
-from grantrules._source import exec_source
 from grantrules.dates import _format_date
 from grantrules.expressions import Compiled, Env, MissingInput
 from grantrules.money import Euro
@@ -84,7 +84,7 @@ class _Source:
 class Reads:
     """How generated text code reads and encodes the values a criterion shows: each read is
     a local of the function (a criterion's own writer reads its inputs into locals; the
-    decision writer of :mod:`grantrules._writer` shares reads between criteria)."""
+    decision writer of :mod:`grantrules._engine.writer` shares reads between criteria)."""
 
     def __init__(self, lines: list[str], names: Any) -> None:
         self.lines, self._names = lines, names

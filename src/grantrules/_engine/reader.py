@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import attrs
 
-from grantrules._source import exec_source
+from grantrules._engine.source import exec_source
 from grantrules.errors import GrantRulesError
 from grantrules.model import _VALUE_CHECKS, _not_blank, _not_negative
 from grantrules.money import Euro, Rate, _set_cents

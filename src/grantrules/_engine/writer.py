@@ -1,16 +1,16 @@
 """The generated writer of a decision's amounts, criteria and traces, as JSON text.
 
 :meth:`Explanation.json_parts` writes them criterion by criterion, each with its own
-generated function (:func:`grantrules._textgen.criterion_text`) or the general route.  For
+generated function (:func:`grantrules._engine.textgen.criterion_text`) or the general route.  For
 one scheme version, language and set of parameter values (one
-:class:`~grantrules._explanation.Fragments`), this module generates a single function doing
+:class:`~grantrules._engine.explanation.Fragments`), this module generates a single function doing
 all of it: it reads each value the decision shows once (an amount appears in the amounts,
 in several criteria's inputs and in the traces), encodes and formats it once, and chooses
 each criterion's text by its outcome inline, without a loop, a lookup or a call per
 criterion.
 
 The criterion branches are the same parts as the per-criterion writers (one generator,
-:func:`grantrules._textgen.criterion_pieces`), so both write the same text.  A criterion
+:func:`grantrules._engine.textgen.criterion_pieces`), so both write the same text.  A criterion
 whose outcome is not one of the generated function's shared triples (an exception applied,
 an input is missing, the reference decided it) is written by ``general(index)``, the
 per-criterion route; an ``AttributeError`` (an intermediate object that is ``None``) leaves
@@ -23,11 +23,11 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from grantrules._compiled_rules import _NOT_APPLICABLE, _CompiledCriterion
+from grantrules._engine.compiled_rules import _NOT_APPLICABLE, _CompiledCriterion
+from grantrules._engine.json_text import json_text, key_text
+from grantrules._engine.source import exec_source
+from grantrules._engine.textgen import _INLINE, Reads, _value_text, criterion_pieces
 from grantrules._format import format_value
-from grantrules._json_text import json_text, key_text
-from grantrules._source import exec_source
-from grantrules._textgen import _INLINE, Reads, _value_text, criterion_pieces
 from grantrules.expressions import Env
 from grantrules.rules import Outcome
 

@@ -1,6 +1,6 @@
 """The generated function of a whole scheme version: every amount, criterion and derived value.
 
-Built on the expression compiler of :mod:`grantrules._codegen`, it adds what only a version
+Built on the expression compiler of :mod:`grantrules._engine.codegen`, it adds what only a version
 has: amounts computed in order (each later one reading the earlier ones' locals), labelled
 exceptions, each criterion isolated so that one that cannot be decided here (a missing input
 under Kleene logic, several exceptions applying: ``MissingInput`` or ``Undecided``, nothing
@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from grantrules._codegen import _Gen, _money, _raw_src, _src, has_source
-from grantrules._runtime import _ZERO_CENTS
-from grantrules._source import exec_source
+from grantrules._engine.codegen import _Gen, _money, _raw_src, _src, has_source
+from grantrules._engine.runtime import _ZERO_CENTS
+from grantrules._engine.source import exec_source
 from grantrules.amounts import Amount
 from grantrules.expressions import Aggregate, AmountRef, Env, Expr, Item
 

@@ -16,23 +16,23 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
-from grantrules._compiled_rules import (
+from grantrules._engine.compiled_rules import (
     _FAILED,
     _NOT_APPLICABLE,
     _PASSED,
     _CompiledAmount,
     _CompiledCriterion,
 )
-from grantrules._json_text import json_text, json_value, key_text, value_text
-from grantrules._runtime import store_amounts
-from grantrules._textgen import (
+from grantrules._engine.json_text import json_text, json_value, key_text, value_text
+from grantrules._engine.runtime import store_amounts
+from grantrules._engine.textgen import (
     CriterionText,
     InputsText,
     criterion_text,
     inputs_text,
     value_or_none,
 )
-from grantrules._writer import DecisionWriter, decision_writer
+from grantrules._engine.writer import DecisionWriter, decision_writer
 from grantrules.decision import AmountResult, CriterionResult
 from grantrules.expressions import Env
 from grantrules.money import Euro
@@ -49,7 +49,7 @@ _BLOCKING = (Outcome.FAILED, Outcome.MISSING)
 
 class Version(Protocol):
     """What explanations read of their compiled version
-    (:class:`grantrules._compiled.CompiledVersion`, which depends on this module, not the
+    (:class:`grantrules._engine.compiled.CompiledVersion`, which depends on this module, not the
     other way round)."""
 
     @property

@@ -4,8 +4,8 @@ Closures (``Expr.compile``) are the reference semantics: Kleene logic for missin
 precise errors.  This module turns a tree into Python source using plain ``and``/``or``, so
 that evaluating a rule costs one call instead of one call per node.  When no input is missing,
 plain short-circuit logic gives exactly the Kleene result; generated code raises
-``MissingInput`` or ``Undecided`` (see :mod:`grantrules._runtime`) where it cannot decide, and
-only then does the caller ask the reference.  Any other exception is an error.
+``MissingInput`` or ``Undecided`` (see :mod:`grantrules._engine.runtime`) where it cannot
+decide, and only then does the caller ask the reference.  Any other exception is an error.
 
 A node kind this module has no source form for (a scheme's own ``Expr`` subclass) is called
 as its closure from generated code: the one explicit interpreter path, listed in
@@ -20,9 +20,9 @@ import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._runtime import RUNTIME, Undecided
-from grantrules._source import exec_source
-from grantrules._strict import StrictModeError, strict
+from grantrules._engine.runtime import RUNTIME, Undecided
+from grantrules._engine.source import exec_source
+from grantrules._engine.strict import StrictModeError, strict
 from grantrules.amounts import Amount
 from grantrules.expressions import (
     Aggregate,
@@ -169,7 +169,7 @@ class _Gen:
 
 def _params_reader(sources: list[str], needed: frozenset[str]) -> Any:
     """A function ``(P, key) -> values of sources``, which it keeps in ``P.memo[key]`` when
-    ``P`` is a :class:`~grantrules._runtime.Params` (an explicit cache on the parameters
+    ``P`` is a :class:`~grantrules._engine.runtime.Params` (an explicit cache on the parameters
     object: one entry per generated function).
 
     The parameters dicts are those of ``CompiledVersion.params_at``, one per span of days,

@@ -1,6 +1,6 @@
 """A scheme version compiled once, and the evaluation of one application.
 
-The implementation is the version's generated function (:mod:`grantrules._version_function`).
+The implementation is the version's generated function (:mod:`grantrules._engine.version_function`).
 The closures of the expressions (``Expr.compile``), the reference semantics, serve on two
 explicit, documented routes and nowhere else:
 
@@ -26,7 +26,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from grantrules._compiled_rules import (
+from grantrules._engine.compiled_rules import (
     _FAILED,
     _NOT_APPLICABLE,
     _PASSED,
@@ -34,13 +34,13 @@ from grantrules._compiled_rules import (
     _CompiledCriterion,
     _with_overrides,
 )
-from grantrules._explanation import Explanation, Fragments, Outcomes
+from grantrules._engine.explanation import Explanation, Fragments, Outcomes
+from grantrules._engine.json_text import json_value
+from grantrules._engine.runtime import UNDECIDED, Params, _euro, store_amounts
+from grantrules._engine.textgen import value_or_none
+from grantrules._engine.version_function import SLOW, VersionResult, fast_version
 from grantrules._format import pick
-from grantrules._json_text import json_value
-from grantrules._runtime import UNDECIDED, Params, _euro, store_amounts
-from grantrules._textgen import value_or_none
 from grantrules._version import __version__
-from grantrules._version_function import SLOW, VersionResult, fast_version
 from grantrules.decision import (
     Decision,
     ObligationResult,

@@ -1,9 +1,9 @@
 """The compiled parts of one scheme version's rules: each criterion and amount ready to be
 decided by its closures (the reference semantics), the inputs each shows, its messages.
 
-:mod:`grantrules._compiled` assembles them into a version; the explanations
-(:mod:`grantrules._explanation`) and the generated text writers (:mod:`grantrules._textgen`)
-read them, without depending on the version itself.
+:mod:`grantrules._engine.compiled` assembles them into a version; the explanations
+(:mod:`grantrules._engine.explanation`) and the generated text writers
+(:mod:`grantrules._engine.textgen`) read them, without depending on the version itself.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._codegen import fast, fast_reader
+from grantrules._engine.codegen import fast, fast_reader
+from grantrules._engine.runtime import UNDECIDED, Params
 from grantrules._format import format_value
-from grantrules._runtime import UNDECIDED, Params
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
 from grantrules.expressions import Compiled, Env, Expr, Field, Input, MissingInput
 from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parsed, _parsed
