@@ -8,6 +8,7 @@ largest one absorbs what is left (VAT and other non-linear parts included).
 from __future__ import annotations
 
 import datetime
+import functools
 import operator
 from collections.abc import Sequence
 from decimal import ROUND_DOWN, Decimal
@@ -21,12 +22,12 @@ from grantrules.evaluate import evaluate
 from grantrules.expressions import Aggregate, Compare, Compiled, Const, Env, Item, MissingInput
 from grantrules.money import Euro
 from grantrules.scheme import Scheme
+from grantrules.testing._award import closure_of
 from grantrules.testing._build import field_types
 
 __all__ = ["aim_sum", "amounts_of", "computed_amounts", "evaluate_expr", "replace_path"]
 
 _CENT = Decimal("0.01")
-_COMPILED: dict[int, tuple[Aggregate, Compiled, Compiled | None, Compiled | None]] = {}
 
 
 def computed_amounts(decision: Decision) -> dict[str, Euro | None]:
@@ -53,13 +54,13 @@ def replace_path(obj: Any, path: str, value: Any) -> Any:
     return attrs.evolve(obj, **{head: replace_path(getattr(obj, head), rest, value)})
 
 
+# Expression nodes compare and hash by identity (``eq=False``): the cache holds the node
+# itself, so an entry can never answer for another node that reuses a freed id.
+@functools.lru_cache(maxsize=1024)
 def _closures(aggregate: Aggregate) -> tuple[Compiled, Compiled | None, Compiled | None]:
-    found = _COMPILED.get(id(aggregate))
-    if found is None or found[0] is not aggregate:
-        value = aggregate.value.compile() if aggregate.value is not None else None
-        where = aggregate.where.compile() if aggregate.where is not None else None
-        found = _COMPILED[id(aggregate)] = (aggregate, aggregate.compile(), value, where)
-    return found[1], found[2], found[3]
+    value = aggregate.value.compile() if aggregate.value is not None else None
+    where = aggregate.where.compile() if aggregate.where is not None else None
+    return aggregate.compile(), value, where
 
 
 def _euro_attribute(aggregate: Aggregate, item_type: type) -> str | None:
@@ -205,14 +206,8 @@ def evaluate_expr(
     scheme: Scheme, app: Any, day: datetime.date, expr: Any, amounts: dict[str, Any]
 ) -> Any:
     """Evaluate ``expr`` on ``app`` with the computed ``amounts`` (None when it cannot)."""
-    cached = _EXPRS.get(id(expr))
-    if cached is None or cached[0] is not expr:
-        cached = _EXPRS[id(expr)] = (expr, expr.compile())
     context = _Context(scheme, day, amounts)
     try:
-        return cached[1](context.env(app), None)
+        return closure_of(expr)(context.env(app), None)
     except (MissingInput, GrantRulesError, TypeError):
         return None
-
-
-_EXPRS: dict[int, tuple[Any, Compiled]] = {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import itertools
 from decimal import Decimal
 from typing import Any
@@ -178,12 +179,12 @@ def exact_value(formula: Expr, env: Env) -> tuple[Decimal, Decimal] | None:
 
 def _exact(node: Expr, env: Env) -> tuple[Any, Decimal]:
     if isinstance(node, When):
-        return _exact(node.then if _closure(node.condition)(env, None) else node.otherwise, env)
-    actual = _closure(node)(env, None)
+        return _exact(node.then if closure_of(node.condition)(env, None) else node.otherwise, env)
+    actual = closure_of(node)(env, None)
     if not isinstance(actual, Euro):
         return actual, Decimal(0)
     if isinstance(node, ApplyRate):
-        rate = _closure(node.rate)(env, None)
+        rate = closure_of(node.rate)(env, None)
         amount, slack = _exact(node.amount, env)
         scaled = _EXACT.multiply(abs(rate.value), slack)
         return _EXACT.multiply(rate.value, amount), scaled + node.rounding.quantum.amount
@@ -201,34 +202,26 @@ def _exact(node: Expr, env: Env) -> tuple[Any, Decimal]:
     return actual.amount, Decimal(0)
 
 
-_BRANCHES: dict[int, tuple[Amount, dict[str | None, Branch]]] = {}
-
-
+# Amounts and expression nodes compare and hash by identity (``eq=False``): these caches
+# hold the node itself, so an entry never answers for another node that reuses a freed id.
+@functools.lru_cache(maxsize=1024)
 def branches(amount: Amount) -> dict[str | None, Branch]:
     """The branches of ``amount``: ``None`` for the formula, each exception's label else."""
-    cached = _BRANCHES.get(id(amount))
-    if cached is not None and cached[0] is amount:
-        return cached[1]
     found: dict[str | None, Branch] = {None: _branch(amount.formula)}
     for override in amount.exceptions:
         found[override.label] = _branch(override.then)
-    _BRANCHES[id(amount)] = (amount, found)
     return found
 
 
-_CLOSURES: dict[int, tuple[Expr, Compiled]] = {}
-
-
-def _closure(expr: Expr) -> Compiled:
-    cached = _CLOSURES.get(id(expr))
-    if cached is None or cached[0] is not expr:
-        cached = _CLOSURES[id(expr)] = (expr, expr.compile())
-    return cached[1]
+@functools.lru_cache(maxsize=4096)
+def closure_of(expr: Expr) -> Compiled:
+    """``expr`` compiled to a closure, once per node (the reference reads of the toolkit)."""
+    return expr.compile()
 
 
 def _value(expr: Expr, env: Env) -> Any:
     try:
-        return _closure(expr)(env, None)
+        return closure_of(expr)(env, None)
     except (MissingInput, GrantRulesError, TypeError):
         return None
 

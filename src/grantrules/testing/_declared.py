@@ -17,7 +17,7 @@ from grantrules.expressions import Env, Input, MissingInput, RenderContext
 from grantrules.funding import Invariant as Declared
 from grantrules.rules import fill
 from grantrules.scheme import Scheme
-from grantrules.testing._award import _closure
+from grantrules.testing._award import closure_of
 from grantrules.testing._subject import InvariantViolation, Subject
 
 __all__ = ["PREFIX", "check_declared", "declared"]
@@ -74,9 +74,9 @@ def check_declared(name: str, subject: Subject, app: Any) -> bool:
         return False
     env = Env(app, version.parameters_at(day), dict(subject.amounts(decision)), day)
     try:
-        if invariant.when is not None and not _closure(invariant.when)(env, None):
+        if invariant.when is not None and not closure_of(invariant.when)(env, None):
             return False
-        held = _closure(invariant.holds)(env, None)
+        held = closure_of(invariant.holds)(env, None)
     except MissingInput:
         return False
     if not held:
