@@ -22,7 +22,7 @@ import datetime
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -37,6 +37,8 @@ from grantrules.parameters import ParameterSet
 from grantrules.rules import Criterion, Obligation, Texts, pending_criterion
 
 __all__ = ["Metadata", "Perimeter", "Scheme", "SchemeVersion"]
+
+_T = TypeVar("_T")
 
 # Keys of the decision JSON that a scheme's derived values may not shadow.
 RESERVED_KEYS = frozenset(DECISION_KEYS)
@@ -280,6 +282,28 @@ class SchemeVersion:
         raise InvalidArgument(
             f"no criterion {criterion_id!r}; known: {', '.join(c.id for c in self.criteria)}"
         )
+
+    def cached(self, key: str, build: Callable[[SchemeVersion], _T]) -> _T:
+        """``build(self)``, computed on first use and kept with this version under ``key``.
+
+        The one place where readers of the expression tree keep what they derive from a
+        version (the compiled function under ``"compiled"``, the columnar plan under
+        ``"batch_plan"``): one entry per reader, never stale (a version is frozen), freed with
+        the version.  ``build`` may return an exception instance to remember a refusal.
+
+        >>> from grantrules.testing.examples import example_scheme
+        >>> version = example_scheme().versions[0]
+        >>> version.cached("criteria count", lambda v: len(v.criteria))
+        1
+        >>> version.cached("criteria count", lambda v: 99)  # built once
+        1
+
+        .. versionadded:: 0.3
+        """
+        if key in self._cache:
+            return typing.cast(_T, self._cache[key])
+        found = self._cache[key] = build(self)
+        return found
 
     def parameters_at(self, day: datetime.date) -> Mapping[str, Any]:
         """The values of the parameters in force on ``day``, read-only (computed once per

@@ -195,18 +195,17 @@ def plan_of(version: SchemeVersion) -> Plan:
     Raises:
         Unsupported: a node has no kernel; the version is then decided row by row.
     """
-    found = version._cache.get("batch_plan")
+    found = version.cached("batch_plan", _plan_or_refusal)
     if isinstance(found, Unsupported):
         raise found
-    if found is None:
-        try:
-            found = _compile(version)
-        except Unsupported as refused:
-            version._cache["batch_plan"] = refused
-            raise
-        version._cache["batch_plan"] = found
-    assert isinstance(found, Plan)
     return found
+
+
+def _plan_or_refusal(version: SchemeVersion) -> Plan | Unsupported:
+    try:
+        return _compile(version)
+    except Unsupported as refused:  # remembered, so a refused version is not compiled again
+        return refused
 
 
 def refusal(version: SchemeVersion) -> str | None:
