@@ -75,7 +75,9 @@ def check_command(
     scheme = with_overrides(scheme, assignments)
     try:
         from grantrules.prove import check
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != "z3":
+            raise  # a broken analyser is a bug to show, not an extra to install
         click.echo(_MISSING[lang], err=True)
         sys.exit(2)
     with expected_errors():
