@@ -63,6 +63,7 @@ docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -q -b doctest -d docs/_build/doctrees docs docs/_build/doctest
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_evaluate.py
 	$(BIN)/python bench/bench_call.py

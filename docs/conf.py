@@ -89,6 +89,7 @@ grantrules_doctest_modules = [
     "grantrules.expressions._nodes",
     "grantrules.expressions._builders",
     "grantrules.cli",
+    "grantrules._cli_params",
     "grantrules.call.allocation",
     "grantrules.call.ledger",
     "grantrules.call.portfolio",

@@ -16,7 +16,7 @@ import attrs
 import pytest
 from click.testing import CliRunner, Result
 
-from grantrules import cli
+from grantrules import _cli_params, cli
 from grantrules.cli import main
 from grantrules.evaluate import evaluate
 from grantrules.registry import installed_schemes, load_scheme
@@ -161,7 +161,7 @@ def test_a_broken_scheme_fails_without_traceback(monkeypatch: pytest.MonkeyPatch
     def broken(scheme_id: str) -> Any:
         raise AttributeError("module 'x' has no attribute 'scheme'")
 
-    monkeypatch.setattr(cli, "load_scheme", broken)
+    monkeypatch.setattr(_cli_params, "load_scheme", broken)
     result = run("docs", "x")
     assert_clean_failure(result, 1)
     assert "AttributeError: module 'x' has no attribute 'scheme'" in result.stderr

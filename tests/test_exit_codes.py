@@ -16,7 +16,7 @@ import attrs
 import pytest
 from click.testing import CliRunner, Result
 
-from grantrules import cli
+from grantrules import _cli_params, cli
 from grantrules.basis import Basis
 from grantrules.cli import main
 from grantrules.money import Euro
@@ -105,7 +105,7 @@ def test_a_broken_scheme_is_invalid_input(monkeypatch: pytest.MonkeyPatch) -> No
     def broken(scheme_id: str) -> Any:
         raise RuntimeError("the parameters file is missing")
 
-    monkeypatch.setattr(cli, "load_scheme", broken)
+    monkeypatch.setattr(_cli_params, "load_scheme", broken)
     result = invoke("show", "anything")
     assert result.exit_code == 1
     assert "RuntimeError: the parameters file is missing" in result.stderr

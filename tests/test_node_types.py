@@ -240,8 +240,6 @@ READERS = [
 
 
 def _library_modules() -> Iterator[str]:
-    # grantrules._check_cli imports grantrules.cli, which imports it back: cli comes first.
-    yield "grantrules.cli"
     for info in pkgutil.walk_packages(grantrules.__path__, "grantrules."):
         if not info.name.endswith("__main__"):
             yield info.name

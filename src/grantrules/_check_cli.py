@@ -1,7 +1,8 @@
 """``grantrules check SCHEME``: prove a scheme's invariants and find a witness for every rule.
 
-The command's body; :mod:`grantrules.cli` mounts it.  The analyser needs the ``prove`` extra
-(z3); without it the command says which extra to install and exits with status 2.
+The command's body; :mod:`grantrules.cli` mounts it, and both take their parameter types from
+:mod:`grantrules._cli_params`.  The analyser needs the ``prove`` extra (z3); without it the
+command says which extra to install and exits with status 2.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import sys
 
 import click
 
-from grantrules.cli import _LANG, DATE, SCHEME, _expected_errors, _overrides
+from grantrules._cli_params import DATE, LANG_OPTION, SCHEME, expected_errors, with_overrides
 from grantrules.scheme import Scheme
 
 __all__ = ["check_command"]
@@ -55,7 +56,7 @@ _MISSING = {
     show_default=True,
     help="A report for people, or JSON.",
 )
-@_LANG
+@LANG_OPTION
 def check_command(
     scheme: Scheme,
     on: datetime.date | None,
@@ -71,13 +72,15 @@ def check_command(
     eligible, or the solver and the evaluator disagree; 2 on a usage error (or when the
     'prove' extra is not installed).
     """
-    scheme = _overrides(scheme, assignments)
+    scheme = with_overrides(scheme, assignments)
     try:
         from grantrules.prove import check
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != "z3":
+            raise  # a broken analyser is a bug to show, not an extra to install
         click.echo(_MISSING[lang], err=True)
         sys.exit(2)
-    with _expected_errors():
+    with expected_errors():
         report = check(scheme, on=on, max_items=max_items)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))

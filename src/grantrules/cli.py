@@ -32,17 +32,27 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
+from grantrules._check_cli import check_command
+from grantrules._cli_params import (
+    DATE,
+    LANG_OPTION,
+    SCHEME,
+    CommandFailed,
+    expected_errors,
+    with_overrides,
+)
 from grantrules._input import iter_lines, printable, read_file
 from grantrules._version import __version__
-from grantrules.dates import parse_date
+from grantrules.batch.cli import sample_command, simulate_command
+from grantrules.call.cli import call
 from grantrules.decision import Decision
-from grantrules.errors import ApplicationInvalid, GrantRulesError, SchemeNotFound
+from grantrules.errors import ApplicationInvalid, GrantRulesError
 from grantrules.evaluate import evaluate
-from grantrules.i18n import LANGS, default_lang, message
+from grantrules.i18n import default_lang, message
 from grantrules.money import Euro
 from grantrules.registry import import_scheme, installed_schemes, load_scheme
 from grantrules.render import decision_text, scheme_markdown, scheme_text
@@ -53,74 +63,9 @@ from grantrules.serde import parse_application
 __all__ = ["main"]
 
 _PROGRESS_EVERY = 1000
-
-
-class _Failed(click.ClickException):
-    """Invalid input or a broken scheme: the message on stderr and exit status 1."""
-
-    exit_code = 1
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(printable(self.format_message()), err=True)
-
-
-class SchemeType(click.ParamType):  # type: ignore[type-arg]
-    """An installed scheme id, or ``package.module:NAME`` for a scheme under development."""
-
-    name = "scheme"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, Scheme):
-            return value
-        try:
-            return import_scheme(value) if ":" in value else load_scheme(value)
-        except SchemeNotFound as exc:
-            self.fail(str(exc), param, ctx)
-        except GrantRulesError as exc:
-            raise _Failed(str(exc)) from None
-        except Exception as exc:  # a broken scheme package must not show a traceback
-            reason = f"{type(exc).__name__}: {exc}"
-            text = message("cli.scheme_broken", default_lang(), scheme=value, reason=reason)
-            raise _Failed(text) from None
-
-
-class DateType(click.ParamType):  # type: ignore[type-arg]
-    """A strict ISO date, ``YYYY-MM-DD``."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, datetime.date):
-            return value
-        try:
-            return parse_date(value)
-        except GrantRulesError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-SCHEME = SchemeType()
-DATE = DateType()
-_LANG = click.option(
-    "--lang",
-    type=click.Choice(LANGS),
-    default=default_lang,
-    show_default="fr, or $GRANTRULES_LANG",
-    help="Language of texts and number formats.",
-)
 _ON = click.option(
     "--on", type=DATE, default=None, help="Only the rules in force on this day (YYYY-MM-DD)."
 )
-
-
-@contextlib.contextmanager
-def _expected_errors() -> Iterator[None]:
-    """Turn grantrules' errors into a message on stderr and exit status 1, never a traceback."""
-    try:
-        yield
-    except ApplicationInvalid as exc:
-        raise _Failed("\n".join(str(p) for p in exc.problems)) from None
-    except GrantRulesError as exc:
-        raise _Failed(f"{type(exc).code}: {exc}") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -154,20 +99,20 @@ def schemes_command() -> None:
 @main.command("show")
 @click.argument("scheme", type=SCHEME)
 @_ON
-@_LANG
+@LANG_OPTION
 def show_command(scheme: Scheme, on: datetime.date | None, lang: str) -> None:
     """Print a scheme's criteria, amounts and parameters with their legal bases."""
-    with _expected_errors():
+    with expected_errors():
         click.echo(scheme_text(scheme, lang, on), nl=False)
 
 
 @main.command("docs")
 @click.argument("scheme", type=SCHEME)
 @_ON
-@_LANG
+@LANG_OPTION
 def docs_command(scheme: Scheme, on: datetime.date | None, lang: str) -> None:
     """Print a scheme as a Markdown règlement (for the documentation)."""
-    with _expected_errors():
+    with expected_errors():
         click.echo(scheme_markdown(scheme, lang, on), nl=False)
 
 
@@ -175,23 +120,8 @@ def docs_command(scheme: Scheme, on: datetime.date | None, lang: str) -> None:
 @click.argument("scheme", type=SCHEME)
 def schema_command(scheme: Scheme) -> None:
     """Print the JSON Schema (Draft 2020-12) of a scheme's application documents."""
-    with _expected_errors():
+    with expected_errors():
         click.echo(json.dumps(json_schema(scheme), ensure_ascii=False, indent=2))
-
-
-def _overrides(scheme: Scheme, assignments: tuple[str, ...]) -> Scheme:
-    values: dict[str, str] = {}
-    for assignment in assignments:
-        name, sep, value = assignment.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME=VALUE, got {assignment!r}", param_hint="--set")
-        values[name.strip()] = value.strip()
-    if not values:
-        return scheme
-    try:
-        return scheme.with_parameters(**values)
-    except GrantRulesError as exc:
-        raise click.BadParameter(str(exc), param_hint="--set") from None
 
 
 class _Output:
@@ -249,7 +179,7 @@ def _internal(exc: Exception) -> str:
 
 
 def _fail(text: str) -> NoReturn:
-    raise _Failed(text)
+    raise CommandFailed(text)
 
 
 @contextlib.contextmanager
@@ -288,7 +218,7 @@ def _lines(path: Path, out: _Output, progress: bool) -> None:
     show_default=True,
     help="A report for people, or the decision JSON.",
 )
-@_LANG
+@LANG_OPTION
 @click.option(
     "--on",
     type=DATE,
@@ -323,9 +253,9 @@ def evaluate_command(
     exit status is then 1.  Exit status 2 for a usage error (unknown scheme, bad --on or
     --set, FILE missing), 1 for invalid input, 0 when everything was evaluated.
     """
-    scheme = _overrides(scheme, assignments)
+    scheme = with_overrides(scheme, assignments)
     out = _Output(scheme, fmt, lang, on)
-    with _expected_errors():
+    with expected_errors():
         if file.suffix.lower() in (".jsonl", ".ndjson"):
             if progress is None:
                 progress = sys.stderr.isatty()
@@ -395,33 +325,9 @@ def _call_evaluator(
     return evaluator, envelope, extra
 
 
-def _mount_call() -> None:
-    # The call engine's commands live with it, and it always ships with grantrules.
-    from grantrules.call.cli import call
-
-    main.add_command(call)
-
-
-_mount_call()
-
-
-def _mount_check() -> None:
-    # The analyser's command body lives apart; it imports z3 only when it runs.
-    from grantrules._check_cli import check_command
-
-    main.add_command(check_command)
-
-
-_mount_check()
-
-
-def _mount_batch() -> None:
-    # `sample` and `simulate` live in grantrules.batch; its cli module imports neither pyarrow
-    # nor NumPy until a command runs (they come with the `batch` extra).
-    from grantrules.batch.cli import sample_command, simulate_command
-
-    main.add_command(sample_command)
-    main.add_command(simulate_command)
-
-
-_mount_batch()
+# The commands that live with their subsystems; the batch commands import neither pyarrow nor
+# NumPy until they run, the check command imports z3 only when it runs.
+main.add_command(call)
+main.add_command(check_command)
+main.add_command(sample_command)
+main.add_command(simulate_command)

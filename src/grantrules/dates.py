@@ -13,7 +13,6 @@ datetime.date(2024, 2, 29)
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import functools
 import re
@@ -81,8 +80,9 @@ def parse_date(text: str) -> date:
 
 def _days_in_month(year: int, month: int) -> int:
     # calendar.monthrange goes through datetime and fails for year 10000, which the month count of
-    # a range ending on date.max needs to look at.
-    return _MONTH_DAYS[month] + (month == 2 and calendar.isleap(year))
+    # a range ending on date.max needs to look at; and the calendar module loads locale with it.
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return _MONTH_DAYS[month] + (month == 2 and leap)
 
 
 def _shift_month(year: int, month: int, n: int) -> tuple[int, int]:

@@ -58,7 +58,6 @@ Rate('0.6')
 from __future__ import annotations
 
 import datetime
-import difflib
 import os
 import re
 import types
@@ -479,6 +478,8 @@ class ParameterSet:
         try:
             return self.parameters[name]
         except (KeyError, TypeError):
+            import difflib  # only for this message: not with every import of grantrules
+
             close = difflib.get_close_matches(str(name), self.parameters, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise UnknownParameter(

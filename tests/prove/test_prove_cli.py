@@ -77,9 +77,26 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
     assert code == 2
 
 
+def _without(monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
+    """Make ``import grantrules.prove`` run again, with ``missing`` not importable."""
+    for name in [m for m in sys.modules if m.startswith("grantrules.prove")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, missing, None)  # its import fails
+
+
 def test_without_z3_the_command_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "grantrules.prove", None)  # import fails
+    _without(monkeypatch, "z3")
     code, out, err = _run("ami-ia-hdf", *ON, "--lang", "en")
     assert code == 2
     assert out == ""
     assert "grantrules[prove]" in err
+
+
+def test_an_analyser_that_fails_to_import_is_not_a_missing_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _without(monkeypatch, "grantrules.prove._check")
+    result = CliRunner().invoke(main, ["check", "ami-ia-hdf", *ON, "--lang", "en"])
+    assert isinstance(result.exception, ModuleNotFoundError)
+    assert result.exception.name == "grantrules.prove._check"
+    assert "grantrules[prove]" not in result.stderr
