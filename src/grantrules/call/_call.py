@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
-from grantrules._input import _SURROGATE, check_strings
+from grantrules._input import check_strings, has_lone_surrogate
 from grantrules.call._command import Batch
 from grantrules.call._contract import (
     AwardRecomputer,
@@ -26,7 +26,7 @@ from grantrules.call._contract import (
     read_submission,
 )
 from grantrules.call._funding import Funding
-from grantrules.call._instruction import instruct
+from grantrules.call._instruction import Outcome, instruct
 from grantrules.call._parallel import parallel_map
 from grantrules.call._rete import lifecycle_for
 from grantrules.call.allocation import (
@@ -384,7 +384,7 @@ class Call:
         self,
         batch: Batch,
         entry: _Entry,
-        outcome: tuple[dict[str, Any], str | None] | None,
+        outcome: Outcome | None,
     ) -> str | None:
         """Emit the submission of ``entry`` (and its evaluation); the id of the project's
         first application if this is a duplicate of it, else ``None``."""
@@ -441,12 +441,14 @@ class Call:
                         done.append(app)
         return done
 
-    def _outcome(self, document: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-        """The ``evaluated`` event of one document: its payload and decision text (pure).
+    def _outcome(self, document: Mapping[str, Any]) -> Outcome:
+        """The ``evaluated`` event of one document: its payload and decision (pure).
 
-        Whatever goes wrong with one application (the evaluator raises, returns something
-        that is not a decision, a date overflows) makes it ``invalid`` with the message; it
-        never stops the others.
+        The decision is its JSON text encoded in UTF-8, as SQLite stores it: encoding it here
+        checks that it holds no lone surrogate, and the journal binds these bytes as they are
+        (a text would be encoded a second time).  Whatever goes wrong with one application
+        (the evaluator raises, returns something that is not a decision, a date overflows)
+        makes it ``invalid`` with the message; it never stops the others.
         """
         assert self.evaluator is not None
         try:
@@ -454,8 +456,7 @@ class Call:
             # Only an ineligible decision can wait for an input (its criterion is blocking).
             pending = () if decision.eligible else getattr(decision, "pending", ())
             if pending:  # waits for the instructing authority, see call/_instruction.py
-                text = _decision_text(decision)
-                text.encode("utf-8")
+                text = _decision_text(decision).encode("utf-8")
                 return {"outcome": "pending", "award": "0.00", "pending": list(pending)}, text
             score = (
                 self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
@@ -467,8 +468,7 @@ class Call:
                 ),
                 "score": None if score is None else str(Decimal(score)),
             }
-            text = _decision_text(decision)
-            text.encode("utf-8")  # what SQLite will store: no lone surrogate
+            text = _decision_text(decision).encode("utf-8")  # no lone surrogate
         except ApplicationInvalid as error:
             return _invalid(error.problems), None
         except Exception as error:  # one application's failure must not stop the batch
@@ -816,7 +816,7 @@ def _screen(line: int, document: object) -> _Entry:
         unreadable = None
     except (TypeError, ValueError, RecursionError) as error:
         text, unreadable = "", error
-    if unreadable is not None or _SURROGATE.search(text):
+    if unreadable is not None or has_lone_surrogate(text):
         problems = check_strings(document)
         if problems:
             raise ApplicationInvalid(problems)

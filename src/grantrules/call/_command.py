@@ -43,7 +43,7 @@ class Batch:
         app_id: str | None,
         payload: Mapping[str, Any],
         *,
-        decision: Mapping[str, Any] | str | None = None,
+        decision: Mapping[str, Any] | str | bytes | None = None,
         commit: Euro = Euro.ZERO,
         release: Euro = Euro.ZERO,
         pay: Euro = Euro.ZERO,

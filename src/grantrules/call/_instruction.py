@@ -18,13 +18,14 @@ from grantrules.errors import ApplicationInvalid, InvalidArgument, Problem
 if TYPE_CHECKING:  # the projection imports this module, and the batch imports the projection
     from grantrules.call._command import Batch
 
-__all__ = ["INSTRUCTED", "instruct", "merged_document"]
+__all__ = ["INSTRUCTED", "Outcome", "instruct", "merged_document"]
 
 #: The event that carries instructor inputs; its payload is ``{"instruction": {...}}``.
 INSTRUCTED = "instructed"
 _SECTION = "instruction"
 
-Outcome = Callable[[Mapping[str, Any]], tuple[dict[str, Any], str | None]]
+#: An ``evaluated`` event's payload and its decision: the JSON text in UTF-8, as stored.
+Outcome = tuple[dict[str, Any], bytes | None]
 
 
 def merged_document(document: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,7 +50,12 @@ def _check_values(values: object) -> dict[str, Any]:
     return dict(values)
 
 
-def instruct(batch: Batch, app_id: str, values: object, outcome: Outcome) -> None:
+def instruct(
+    batch: Batch,
+    app_id: str,
+    values: object,
+    outcome: Callable[[Mapping[str, Any]], Outcome],
+) -> None:
     """Emit the ``instructed`` event of ``app_id`` and its new ``evaluated`` event.
 
     Raises:

@@ -120,8 +120,9 @@ class NewEvent:
     kind: str
     application_id: str | None
     payload: Mapping[str, Any]
-    #: The decision JSON, as data or as text already encoded (``Decision.to_json_text``).
-    decision: Mapping[str, Any] | str | None = None
+    #: The decision JSON, as data, as text (``Decision.to_json_text``) or as that text's
+    #: UTF-8 bytes (stored as the same text: see :meth:`Journal.append`).
+    decision: Mapping[str, Any] | str | bytes | None = None
     ledger: tuple[LedgerEntry, ...] = ()
     #: ``payload`` as JSON text, when the caller has it already (a submitted document's).
     payload_text: str | None = None
@@ -406,20 +407,23 @@ class Journal:
             "SELECT MAX(COALESCE((SELECT MAX(seq) FROM events), 0), "
             "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0))"
         ).fetchone()
-        rows: list[tuple[int, str, str, str | None, str, str | None]] = []
+        rows: list[tuple[int, str, str, str | None, str, str | bytes | None]] = []
         ledger_rows: list[tuple[int, str | None, str, int]] = []
         for seq, new in enumerate(events, last + 1):
             payload = new.payload_text
             if payload is None:
                 payload = _to_json(new.payload)
             decision = new.decision
-            if decision is not None and not isinstance(decision, str):
+            if decision is not None and not isinstance(decision, str | bytes):
                 decision = _to_json(decision)
             rows.append((seq, ts, new.kind, new.application_id, payload, decision))
             ledger_rows += [(seq, new.application_id, e.entry, e.cents) for e in new.ledger]
+        # A decision given as UTF-8 bytes is stored as the text they encode, the same bytes
+        # as if it were given as text, which SQLite would encode once more (CAST of a text,
+        # or of NULL, leaves it as it is).
         self._db.executemany(
             "INSERT INTO events (seq, ts, kind, application_id, payload, decision) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT))",
             rows,
         )
         self._db.executemany(
