@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from call_support import fake_evaluator, is_closed
+from call_support import fake_evaluator, is_closed, make_document
 
 from grantrules.call import Call, FirstComeFirstServed
 from grantrules.call.journal import SCHEMA_VERSION, Journal, LedgerEntry, NewEvent
@@ -88,6 +88,48 @@ def test_a_submitted_document_is_stored_as_json_dumps_writes_it(
     (event,) = [e for e in call.events() if e.kind == "submitted"]
     assert event.payload["document"] == document
     assert stored == json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_every_payload_is_stored_as_json_dumps_writes_it(
+    tmp_path: Path, autoclose: Callable[[Call], Call]
+) -> None:
+    # The run writes the payloads of its commonest events (evaluated, decided, committed,
+    # promoted) from texts made along with them, and each decision as UTF-8 bytes: what is
+    # stored must be what json.dumps writes, a text, as for every other event.
+    def scorer(document: Any, decision: Any) -> Any:
+        return document.get("score")
+
+    call = autoclose(
+        Call.create(
+            tmp_path / "c.db",
+            Euro("150.00"),
+            evaluator=fake_evaluator,
+            scorer=scorer,
+            policy=FirstComeFirstServed(),
+        )
+    )
+    documents = [
+        {**make_document(1, award="100.00"), "score": "12.5"},
+        make_document(2, award="100.00"),
+        make_document(3, award="40.00", eligible=False),
+        make_document(4, broken=True),
+        {**make_document(5, award="10.00"), "score": "1E+1"},
+    ]
+    call.run(documents)
+    call.withdraw("A00001")  # promotes A00002 from the wait list
+    with closing(sqlite3.connect(tmp_path / "c.db")) as db:
+        rows = db.execute(
+            "SELECT kind, payload, decision, typeof(decision) FROM events ORDER BY seq"
+        ).fetchall()
+    kinds = {kind for kind, *_ in rows}
+    assert {"evaluated", "decided", "committed", "promoted"} <= kinds
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    for kind, payload, decision, decision_type in rows:
+        assert payload == json.dumps(json.loads(payload), **compact), kind
+        if decision is not None:
+            assert decision_type == "text"
+            assert decision == json.dumps(json.loads(decision), **compact)
+    assert call.replay() == call.status()
 
 
 def test_existing_file_is_not_overwritten(tmp_path: Path) -> None:

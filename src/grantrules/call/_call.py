@@ -429,10 +429,12 @@ class Call:
             batch.emit("evaluated", app_id, {**invalid, "duplicate_of": original})
             return original
         if outcome is not None:
-            result, decision = outcome
-            if result["outcome"] == "invalid" and entry.line:
-                result = {**result, "line": entry.line}
-            batch.emit("evaluated", app_id, result, decision=decision)
+            result, result_text = outcome.payload, outcome.text
+            if result["outcome"] == "invalid" and entry.line:  # its text would lack the line
+                result, result_text = {**result, "line": entry.line}, None
+            batch.emit(
+                "evaluated", app_id, result, decision=outcome.decision, payload_text=result_text
+            )
         return None
 
     def evaluate_pending(self) -> list[ApplicationStatus]:
@@ -458,11 +460,17 @@ class Call:
         results = list(zip((app for app, _ in pending), outcomes, strict=True))
         for chunk in _Chunks(self._journal, results):
             with self._command() as batch:
-                for app, (payload, decision) in chunk:
+                for app, outcome in chunk:
                     record = batch.projection.apps.get(app)
                     # Another process may have evaluated it while this one was evaluating.
                     if record is not None and record.status.status == self.process.initial:
-                        batch.emit("evaluated", app, payload, decision=decision)
+                        batch.emit(
+                            "evaluated",
+                            app,
+                            outcome.payload,
+                            decision=outcome.decision,
+                            payload_text=outcome.text,
+                        )
                         done.append(app)
         return done
 
@@ -482,25 +490,27 @@ class Call:
             pending = () if decision.eligible else getattr(decision, "pending", ())
             if pending:  # waits for the instructing authority, see call/_instruction.py
                 text = _decision_text(decision).encode("utf-8")
-                return {"outcome": "pending", "award": "0.00", "pending": list(pending)}, text
+                waiting = {"outcome": "pending", "award": "0.00", "pending": list(pending)}
+                return Outcome(waiting, text)
             score = (
                 self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
             )
-            payload = {
-                "outcome": "eligible" if decision.eligible else "ineligible",
-                "award": str(
-                    _check_euro("award", decision.award) if decision.eligible else Euro.ZERO
-                ),
-                "score": None if score is None else str(Decimal(score)),
-            }
+            outcome = "eligible" if decision.eligible else "ineligible"
+            award = str(_check_euro("award", decision.award) if decision.eligible else Euro.ZERO)
+            score_text = None if score is None else str(Decimal(score))
             text = _decision_text(decision).encode("utf-8")  # no lone surrogate
         except ApplicationInvalid as error:
-            return _invalid(error.problems), None
+            return Outcome(_invalid(error.problems))
         except Exception as error:  # one application's failure must not stop the batch
             reason = "; ".join(f"{type(error).__name__}: {error}".splitlines())
             problem = Problem("$", f"the evaluation failed: {reason}", "evaluation-failed")
-            return _invalid([problem]), None
-        return payload, text
+            return Outcome(_invalid([problem]))
+        payload: dict[str, Any] = {"outcome": outcome, "award": award, "score": score_text}
+        # _to_json(payload), written out: the strings of an amount, a Decimal and the outcome
+        # have nothing to escape.
+        score_json = "null" if score_text is None else f'"{score_text}"'
+        payload_text = f'{{"outcome":"{outcome}","award":"{award}","score":{score_json}}}'
+        return Outcome(payload, text, payload_text)
 
     def score(self, app_id: str, score: Decimal | int | str) -> ApplicationStatus:
         """Record a committee score (used by :class:`RankedByScore`)."""
@@ -657,7 +667,7 @@ class Call:
                             message = f"$: {_duplicate_message(entry.sub.id, first)}"
                             duplicates.append(Refused(entry.line, entry.sub.id, message))
                             continue
-                        payload, _ = evaluations.done[entry.line]
+                        payload = evaluations.done[entry.line].payload
                         if payload["outcome"] == "invalid":
                             message = "; ".join(
                                 f"{p['path']}: {p['message']}" for p in payload["problems"]

@@ -183,6 +183,11 @@ def read_submission(document: object, *, check_id: bool = True) -> Submission:
 # white space at either end of a string.
 _SPACES = re.compile(r"(?:\s|\\[nrt])+")
 _SPACE_BY_QUOTE = re.compile(r'" | "')
+# Whether a text holds either, as searches for a literal prefix, which SRE runs several times
+# faster than ``in`` runs on JSON text (about 3 us of a document's 22).
+_ESCAPED_SPACE = re.compile(r"\\[nrt]").search
+_SPACE_AFTER_QUOTE = re.compile('" ').search
+_QUOTE_AFTER_SPACE = re.compile(' "').search
 # json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":")) without building
 # an encoder for every document.
 _SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
@@ -211,12 +216,9 @@ def project_fingerprint(document: Mapping[str, Any]) -> str:
     # microseconds per document, which a call of 40,000 applications notices.
     text = _SORTED_JSON(content)
     text = unicodedata.normalize("NFKC", text).casefold()
-    if "\\n" in text or "\\r" in text or "\\t" in text:
-        text = _SPACES.sub(" ", text)
-    else:
-        # The same without escapes, several times faster: ``str.split`` and ``\s`` agree on
-        # what white space is, and the text starts with "{" and ends with "}".
-        text = " ".join(text.split())
-    if '" ' in text or ' "' in text:
+    # Without escapes, str.split does the same several times faster: it and ``\s`` agree on
+    # what white space is, and the text starts with "{" and ends with "}".
+    text = _SPACES.sub(" ", text) if _ESCAPED_SPACE(text) else " ".join(text.split())
+    if _SPACE_AFTER_QUOTE(text) or _QUOTE_AFTER_SPACE(text):
         text = _SPACE_BY_QUOTE.sub('"', text)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

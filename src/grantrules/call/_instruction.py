@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from grantrules.errors import ApplicationInvalid, InvalidArgument, Problem
 
 if TYPE_CHECKING:  # the projection imports this module, and the batch imports the projection
@@ -24,8 +26,20 @@ __all__ = ["INSTRUCTED", "Outcome", "instruct", "merged_document"]
 INSTRUCTED = "instructed"
 _SECTION = "instruction"
 
-#: An ``evaluated`` event's payload and its decision: the JSON text in UTF-8, as stored.
-Outcome = tuple[dict[str, Any], bytes | None]
+
+@attrs.frozen
+class Outcome:
+    """An ``evaluated`` event, made before it is emitted (in a worker process, perhaps).
+
+    Args:
+        payload: the event's payload.
+        decision: the decision's JSON text in UTF-8, as the journal stores it.
+        text: ``payload`` as the journal stores it (compact JSON), when made with it.
+    """
+
+    payload: dict[str, Any]
+    decision: bytes | None = None
+    text: str | None = None
 
 
 def merged_document(document: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -67,10 +81,13 @@ def instruct(
     inputs = _check_values(values)
     batch.emit(INSTRUCTED, app_id, {_SECTION: inputs})
     record = batch.projection.app(app_id)
-    payload, decision = outcome(record.document)
+    evaluated = outcome(record.document)
+    payload = evaluated.payload
     if payload["outcome"] == "invalid":
         raise ApplicationInvalid(
             [Problem(**p) for p in payload.get("problems", ())]
             or [Problem("$.instruction", "invalid instructor input")]
         )
-    batch.emit("evaluated", app_id, payload, decision=decision)
+    batch.emit(
+        "evaluated", app_id, payload, decision=evaluated.decision, payload_text=evaluated.text
+    )
