@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -15,7 +16,7 @@ from call_support import fake_evaluator, is_closed, make_document
 
 from grantrules.call import Call, FirstComeFirstServed
 from grantrules.call.journal import SCHEMA_VERSION, Journal, LedgerEntry, NewEvent
-from grantrules.errors import InvalidArgument, JournalError
+from grantrules.errors import CallFileError, InvalidArgument, JournalError
 from grantrules.money import Euro
 
 AutoClose = Callable[[Journal], Journal]
@@ -69,6 +70,59 @@ def test_seq_numbers_follow_autoincrement_after_a_rollback(
     ]
     assert journal.page_size() == 65536
     assert journal._db.execute("PRAGMA wal_autocheckpoint").fetchone() == (62,)
+
+
+def test_what_runs_while_a_transaction_commits_sees_it_committed_after(
+    tmp_path: Path, autoclose: AutoClose
+) -> None:
+    # Call.run evaluates the next documents while a transaction commits in a helper thread;
+    # the transaction is committed whatever that work does, and the thread is always joined.
+    journal = autoclose(Journal.create(tmp_path / "c.db", {}))
+    seen: list[str] = []
+    with journal.transaction(meanwhile=lambda: seen.append("evaluating")):
+        journal.append([NewEvent("submitted", "A", {})])
+    with pytest.raises(KeyboardInterrupt), journal.transaction(meanwhile=_interrupt):
+        journal.append([NewEvent("submitted", "B", {}, decision='{"m":"\u00e9"}'.encode())])
+    assert seen == ["evaluating"]
+    assert [(e.application_id, e.decision) for e in journal.events()] == [
+        ("A", None),
+        ("B", {"m": "\u00e9"}),
+    ]
+    assert "grantrules-commit" not in [t.name for t in threading.enumerate()]
+    with journal.transaction():  # the connection is usable again, in no transaction
+        assert journal.append([NewEvent("submitted", "C", {})]) == [3]
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+class _FailingCommit:
+    """A connection whose COMMIT fails as on a full disk."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+    def commit(self) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_a_commit_that_fails_while_the_run_evaluates_writes_nothing(
+    tmp_path: Path, autoclose: Callable[[Call], Call], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call = autoclose(Call.create(tmp_path / "c.db", Euro("100.00"), evaluator=fake_evaluator))
+    call.run([make_document(0, award="10.00")])
+    journal = call._journal
+    monkeypatch.setattr(journal, "_db", _FailingCommit(journal._db))
+    with pytest.raises(CallFileError, match="disk is full"):
+        call.run([make_document(i, award="10.00") for i in range(1, 300)])
+    monkeypatch.undo()
+    # Nothing of the failed transaction is in the file, nor in what the call shows.
+    assert [a.id for a in call.status().applications] == ["A00000"]
+    assert call.replay() == call.status()
 
 
 def test_a_submitted_document_is_stored_as_json_dumps_writes_it(
