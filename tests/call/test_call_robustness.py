@@ -10,6 +10,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grantrules.call import Call, SameApplicant
-from grantrules.call._contract import SUBMISSION_FIELDS, project_fingerprint
+from grantrules.call._contract import SUBMISSION_FIELDS, project_fingerprint, read_submission
 from grantrules.call.journal import Journal
 from grantrules.errors import (
     ApplicationInvalid,
@@ -128,6 +129,51 @@ def _reference_fingerprint(document: Mapping[str, Any]) -> str:
 def test_the_fingerprint_is_the_one_files_store(content: dict[str, Any], app_id: str) -> None:
     document = {**content, "id": app_id}
     assert project_fingerprint(document) == _reference_fingerprint(document)
+
+
+# Contract fields as they come: mostly valid (so that a document is often valid but for one
+# field), the others blank, padded, of the wrong type, ids that break the pattern, dates in
+# formats date.fromisoformat reads or not.
+_ODD = ["", " ", " A1", "A1 ", "-A", "A\u2010B", "x" * 81, "20250314", "2025-02-30", None, 7]
+
+
+def _field(*valid: str) -> st.SearchStrategy[Any]:
+    return st.sampled_from([*valid * 6, *_ODD]) | st.text(max_size=3)
+
+
+_APPLICANT = {"siren": _field("215903501", "x"), "name": _field("Lille", " Lille ")}
+_CONTRACT = {
+    "id": _field("AMI-1", "a.b_c"),
+    "submitted_on": _field("2025-03-14", "2025-W11-5"),
+    "applicant": st.one_of(
+        st.fixed_dictionaries(_APPLICANT),
+        st.fixed_dictionaries(_APPLICANT),
+        st.fixed_dictionaries({}, optional=_APPLICANT),
+        st.sampled_from(_ODD),
+    ),
+}
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.fixed_dictionaries(_CONTRACT),
+        st.fixed_dictionaries(_CONTRACT),
+        st.fixed_dictionaries({}, optional=_CONTRACT),
+    ),
+    st.booleans(),
+)
+def test_reading_the_contract_fields_of_a_plain_dict_is_the_general_reading(
+    document: dict[str, Any], check_id: bool
+) -> None:
+    # A dict takes a one-pass route; any other mapping the general one, with every problem.
+    def read(doc: Mapping[str, Any]) -> object:
+        try:
+            return read_submission(doc, check_id=check_id)
+        except ApplicationInvalid as error:
+            return [str(p) for p in error.problems]
+
+    assert read(document) == read(MappingProxyType(document))
 
 
 def test_an_application_whose_evaluation_fails_is_invalid_and_the_batch_goes_on(
