@@ -9,11 +9,12 @@ which isolates the engine; with ``--scheme ami-ia-hdf`` the applications are var
 documents evaluated by the real scheme, as ``grantrules call run`` does, each decision's full
 JSON text stored in the journal.  ``--jobs 2`` evaluates on two processes, as ``grantrules call
 run --jobs 2`` does.  "evaluation" includes reading each document into the model, the decision
-and its JSON text; "SQLite" the inserts, the ledger check and the COMMIT (its fsync);
-"projection and allocation" the rest (checking each document, applying the events, the
-allocation's plan).  Stages are wall-clock; the process's CPU time and the load average are
-printed below the table, and with ``--repeat`` the fastest of several runs (each into a new
-call file) is shown.
+and its JSON text; "SQLite" the inserts, the ledger check and the COMMIT (its fsync), except
+the part of the COMMIT during which the run evaluated the next documents (with ``--jobs 1``
+the commits run in a helper thread meanwhile); "projection and allocation" the rest
+(checking each document, applying the events, the allocation's plan).  Stages are
+wall-clock; the process's CPU time and the load average are printed below the table, and with
+``--repeat`` the fastest of several runs (each into a new call file) is shown.
 """
 
 from __future__ import annotations

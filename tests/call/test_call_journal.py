@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
-from call_support import fake_evaluator, is_closed
+from call_support import fake_evaluator, is_closed, make_document
 
 from grantrules.call import Call, FirstComeFirstServed
 from grantrules.call.journal import SCHEMA_VERSION, Journal, LedgerEntry, NewEvent
-from grantrules.errors import InvalidArgument, JournalError
+from grantrules.errors import CallFileError, InvalidArgument, JournalError
 from grantrules.money import Euro
 
 AutoClose = Callable[[Journal], Journal]
@@ -71,6 +72,59 @@ def test_seq_numbers_follow_autoincrement_after_a_rollback(
     assert journal._db.execute("PRAGMA wal_autocheckpoint").fetchone() == (62,)
 
 
+def test_what_runs_while_a_transaction_commits_sees_it_committed_after(
+    tmp_path: Path, autoclose: AutoClose
+) -> None:
+    # Call.run evaluates the next documents while a transaction commits in a helper thread;
+    # the transaction is committed whatever that work does, and the thread is always joined.
+    journal = autoclose(Journal.create(tmp_path / "c.db", {}))
+    seen: list[str] = []
+    with journal.transaction(meanwhile=lambda: seen.append("evaluating")):
+        journal.append([NewEvent("submitted", "A", {})])
+    with pytest.raises(KeyboardInterrupt), journal.transaction(meanwhile=_interrupt):
+        journal.append([NewEvent("submitted", "B", {}, decision='{"m":"\u00e9"}'.encode())])
+    assert seen == ["evaluating"]
+    assert [(e.application_id, e.decision) for e in journal.events()] == [
+        ("A", None),
+        ("B", {"m": "\u00e9"}),
+    ]
+    assert "grantrules-commit" not in [t.name for t in threading.enumerate()]
+    with journal.transaction():  # the connection is usable again, in no transaction
+        assert journal.append([NewEvent("submitted", "C", {})]) == [3]
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+class _FailingCommit:
+    """A connection whose COMMIT fails as on a full disk."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+    def commit(self) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_a_commit_that_fails_while_the_run_evaluates_writes_nothing(
+    tmp_path: Path, autoclose: Callable[[Call], Call], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call = autoclose(Call.create(tmp_path / "c.db", Euro("100.00"), evaluator=fake_evaluator))
+    call.run([make_document(0, award="10.00")])
+    journal = call._journal
+    monkeypatch.setattr(journal, "_db", _FailingCommit(journal._db))
+    with pytest.raises(CallFileError, match="disk is full"):
+        call.run([make_document(i, award="10.00") for i in range(1, 300)])
+    monkeypatch.undo()
+    # Nothing of the failed transaction is in the file, nor in what the call shows.
+    assert [a.id for a in call.status().applications] == ["A00000"]
+    assert call.replay() == call.status()
+
+
 def test_a_submitted_document_is_stored_as_json_dumps_writes_it(
     tmp_path: Path, autoclose: Callable[[Call], Call]
 ) -> None:
@@ -88,6 +142,48 @@ def test_a_submitted_document_is_stored_as_json_dumps_writes_it(
     (event,) = [e for e in call.events() if e.kind == "submitted"]
     assert event.payload["document"] == document
     assert stored == json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_every_payload_is_stored_as_json_dumps_writes_it(
+    tmp_path: Path, autoclose: Callable[[Call], Call]
+) -> None:
+    # The run writes the payloads of its commonest events (evaluated, decided, committed,
+    # promoted) from texts made along with them, and each decision as UTF-8 bytes: what is
+    # stored must be what json.dumps writes, a text, as for every other event.
+    def scorer(document: Any, decision: Any) -> Any:
+        return document.get("score")
+
+    call = autoclose(
+        Call.create(
+            tmp_path / "c.db",
+            Euro("150.00"),
+            evaluator=fake_evaluator,
+            scorer=scorer,
+            policy=FirstComeFirstServed(),
+        )
+    )
+    documents = [
+        {**make_document(1, award="100.00"), "score": "12.5"},
+        make_document(2, award="100.00"),
+        make_document(3, award="40.00", eligible=False),
+        make_document(4, broken=True),
+        {**make_document(5, award="10.00"), "score": "1E+1"},
+    ]
+    call.run(documents)
+    call.withdraw("A00001")  # promotes A00002 from the wait list
+    with closing(sqlite3.connect(tmp_path / "c.db")) as db:
+        rows = db.execute(
+            "SELECT kind, payload, decision, typeof(decision) FROM events ORDER BY seq"
+        ).fetchall()
+    kinds = {kind for kind, *_ in rows}
+    assert {"evaluated", "decided", "committed", "promoted"} <= kinds
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    for kind, payload, decision, decision_type in rows:
+        assert payload == json.dumps(json.loads(payload), **compact), kind
+        if decision is not None:
+            assert decision_type == "text"
+            assert decision == json.dumps(json.loads(decision), **compact)
+    assert call.replay() == call.status()
 
 
 def test_existing_file_is_not_overwritten(tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ import hashlib
 import json
 import re
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grantrules.call import Call, SameApplicant
-from grantrules.call._contract import SUBMISSION_FIELDS, project_fingerprint
+from grantrules.call._contract import SUBMISSION_FIELDS, project_fingerprint, read_submission
 from grantrules.call.journal import Journal
 from grantrules.errors import (
     ApplicationInvalid,
@@ -127,6 +129,51 @@ def _reference_fingerprint(document: Mapping[str, Any]) -> str:
 def test_the_fingerprint_is_the_one_files_store(content: dict[str, Any], app_id: str) -> None:
     document = {**content, "id": app_id}
     assert project_fingerprint(document) == _reference_fingerprint(document)
+
+
+# Contract fields as they come: mostly valid (so that a document is often valid but for one
+# field), the others blank, padded, of the wrong type, ids that break the pattern, dates in
+# formats date.fromisoformat reads or not.
+_ODD = ["", " ", " A1", "A1 ", "-A", "A\u2010B", "x" * 81, "20250314", "2025-02-30", None, 7]
+
+
+def _field(*valid: str) -> st.SearchStrategy[Any]:
+    return st.sampled_from([*valid * 6, *_ODD]) | st.text(max_size=3)
+
+
+_APPLICANT = {"siren": _field("215903501", "x"), "name": _field("Lille", " Lille ")}
+_CONTRACT = {
+    "id": _field("AMI-1", "a.b_c"),
+    "submitted_on": _field("2025-03-14", "2025-W11-5"),
+    "applicant": st.one_of(
+        st.fixed_dictionaries(_APPLICANT),
+        st.fixed_dictionaries(_APPLICANT),
+        st.fixed_dictionaries({}, optional=_APPLICANT),
+        st.sampled_from(_ODD),
+    ),
+}
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.fixed_dictionaries(_CONTRACT),
+        st.fixed_dictionaries(_CONTRACT),
+        st.fixed_dictionaries({}, optional=_CONTRACT),
+    ),
+    st.booleans(),
+)
+def test_reading_the_contract_fields_of_a_plain_dict_is_the_general_reading(
+    document: dict[str, Any], check_id: bool
+) -> None:
+    # A dict takes a one-pass route; any other mapping the general one, with every problem.
+    def read(doc: Mapping[str, Any]) -> object:
+        try:
+            return read_submission(doc, check_id=check_id)
+        except ApplicationInvalid as error:
+            return [str(p) for p in error.problems]
+
+    assert read(document) == read(MappingProxyType(document))
 
 
 def test_an_application_whose_evaluation_fails_is_invalid_and_the_batch_goes_on(
@@ -277,13 +324,21 @@ def test_a_long_run_evaluates_without_holding_the_write_lock(
     # How long a concurrent `pay` waits is measured by bench/bench_contention.py; a
     # wall-clock bound here would make the suite's verdict depend on the machine's load.  What
     # makes the wait short is structural, and that is what this test checks: while the run
-    # evaluates, another connection can take the write lock at once (timeout 0).
+    # evaluates, another connection can take the write lock at once (timeout 0), unless the
+    # COMMIT of the run's previous transaction is still going on in its own thread (the run
+    # evaluates the next applications meanwhile): once that has ended, the lock is free.
     blocked: list[str] = []
 
     def probing(document: Mapping[str, Any]) -> FakeDecision:
         other = sqlite3.connect(call_path, timeout=0, isolation_level=None)
         try:
-            other.execute("BEGIN IMMEDIATE")
+            try:
+                other.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError:
+                committing = [t for t in threading.enumerate() if t.name == "grantrules-commit"]
+                for thread in committing:
+                    thread.join()
+                other.execute("BEGIN IMMEDIATE")
             other.execute("ROLLBACK")
         except sqlite3.OperationalError as error:
             blocked.append(f"{document['id']}: {error}")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any, Literal
 
 import attrs
 
-from grantrules._input import _SURROGATE, check_strings
+from grantrules._input import check_strings, has_lone_surrogate
 from grantrules.call._command import Batch
 from grantrules.call._contract import (
     AwardRecomputer,
@@ -26,7 +27,7 @@ from grantrules.call._contract import (
     read_submission,
 )
 from grantrules.call._funding import Funding
-from grantrules.call._instruction import instruct
+from grantrules.call._instruction import Outcome, instruct
 from grantrules.call._parallel import parallel_map
 from grantrules.call._rete import lifecycle_for
 from grantrules.call.allocation import (
@@ -199,6 +200,8 @@ class Call:
         self._projection: Projection | None = None
         #: The longest time a command held the write lock, in seconds (reset by ``run``).
         self._longest_lock = 0.0
+        #: How long the last command held it (until its COMMIT ended).
+        self._last_lock = 0.0
         self._funding = Funding(self.policy, self.partial_awards, self._flags)
 
     @classmethod
@@ -337,10 +340,27 @@ class Call:
     # -- commands ---------------------------------------------------------------------------
 
     @contextmanager
-    def _command(self) -> Iterator[Batch]:
+    def _command(self, meanwhile: Callable[[], object] | None = None) -> Iterator[Batch]:
+        """One command: the events emitted into the batch, written in one transaction.
+
+        ``meanwhile`` runs while the transaction commits (see :meth:`Journal.transaction`);
+        the commit's time beyond it is counted as ``sqlite``.
+        """
         locked = time.perf_counter()
+        spent = 0.0
+
+        def timed() -> None:
+            nonlocal spent
+            began = time.perf_counter()
+            try:
+                assert meanwhile is not None
+                meanwhile()
+            finally:
+                spent = time.perf_counter() - began
+
+        written = 0.0
         try:
-            with self._journal.transaction():
+            with self._journal.transaction(None if meanwhile is None else timed):
                 try:
                     batch = Batch(self._current(), self._lifecycle)
                     yield batch
@@ -350,9 +370,14 @@ class Call:
                     self._projection = None
                     raise
                 written = time.perf_counter()
-            batch.timings["sqlite"] += time.perf_counter() - written  # the COMMIT
-        finally:
+        except BaseException:
+            # The COMMIT failed (or what ran meanwhile was interrupted): read the file again.
+            self._projection = None
             self._longest_lock = max(self._longest_lock, time.perf_counter() - locked)
+            raise
+        self._last_lock = written - locked + self._journal.commit_seconds
+        self._longest_lock = max(self._longest_lock, self._last_lock)
+        batch.timings["sqlite"] += time.perf_counter() - written - spent  # the COMMIT
 
     def _record(self, app_id: object) -> ApplicationStatus:
         if not isinstance(app_id, str):
@@ -384,7 +409,7 @@ class Call:
         self,
         batch: Batch,
         entry: _Entry,
-        outcome: tuple[dict[str, Any], str | None] | None,
+        outcome: Outcome | None,
     ) -> str | None:
         """Emit the submission of ``entry`` (and its evaluation); the id of the project's
         first application if this is a duplicate of it, else ``None``."""
@@ -404,10 +429,12 @@ class Call:
             batch.emit("evaluated", app_id, {**invalid, "duplicate_of": original})
             return original
         if outcome is not None:
-            result, decision = outcome
-            if result["outcome"] == "invalid" and entry.line:
-                result = {**result, "line": entry.line}
-            batch.emit("evaluated", app_id, result, decision=decision)
+            result, result_text = outcome.payload, outcome.text
+            if result["outcome"] == "invalid" and entry.line:  # its text would lack the line
+                result, result_text = {**result, "line": entry.line}, None
+            batch.emit(
+                "evaluated", app_id, result, decision=outcome.decision, payload_text=result_text
+            )
         return None
 
     def evaluate_pending(self) -> list[ApplicationStatus]:
@@ -433,20 +460,28 @@ class Call:
         results = list(zip((app for app, _ in pending), outcomes, strict=True))
         for chunk in _Chunks(self._journal, results):
             with self._command() as batch:
-                for app, (payload, decision) in chunk:
+                for app, outcome in chunk:
                     record = batch.projection.apps.get(app)
                     # Another process may have evaluated it while this one was evaluating.
                     if record is not None and record.status.status == self.process.initial:
-                        batch.emit("evaluated", app, payload, decision=decision)
+                        batch.emit(
+                            "evaluated",
+                            app,
+                            outcome.payload,
+                            decision=outcome.decision,
+                            payload_text=outcome.text,
+                        )
                         done.append(app)
         return done
 
-    def _outcome(self, document: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
-        """The ``evaluated`` event of one document: its payload and decision text (pure).
+    def _outcome(self, document: Mapping[str, Any]) -> Outcome:
+        """The ``evaluated`` event of one document: its payload and decision (pure).
 
-        Whatever goes wrong with one application (the evaluator raises, returns something
-        that is not a decision, a date overflows) makes it ``invalid`` with the message; it
-        never stops the others.
+        The decision is its JSON text encoded in UTF-8, as SQLite stores it: encoding it here
+        checks that it holds no lone surrogate, and the journal binds these bytes as they are
+        (a text would be encoded a second time).  Whatever goes wrong with one application
+        (the evaluator raises, returns something that is not a decision, a date overflows)
+        makes it ``invalid`` with the message; it never stops the others.
         """
         assert self.evaluator is not None
         try:
@@ -454,28 +489,28 @@ class Call:
             # Only an ineligible decision can wait for an input (its criterion is blocking).
             pending = () if decision.eligible else getattr(decision, "pending", ())
             if pending:  # waits for the instructing authority, see call/_instruction.py
-                text = _decision_text(decision)
-                text.encode("utf-8")
-                return {"outcome": "pending", "award": "0.00", "pending": list(pending)}, text
+                text = _decision_text(decision).encode("utf-8")
+                waiting = {"outcome": "pending", "award": "0.00", "pending": list(pending)}
+                return Outcome(waiting, text)
             score = (
                 self.scorer(document, decision) if self.scorer else getattr(decision, "score", None)
             )
-            payload = {
-                "outcome": "eligible" if decision.eligible else "ineligible",
-                "award": str(
-                    _check_euro("award", decision.award) if decision.eligible else Euro.ZERO
-                ),
-                "score": None if score is None else str(Decimal(score)),
-            }
-            text = _decision_text(decision)
-            text.encode("utf-8")  # what SQLite will store: no lone surrogate
+            outcome = "eligible" if decision.eligible else "ineligible"
+            award = str(_check_euro("award", decision.award) if decision.eligible else Euro.ZERO)
+            score_text = None if score is None else str(Decimal(score))
+            text = _decision_text(decision).encode("utf-8")  # no lone surrogate
         except ApplicationInvalid as error:
-            return _invalid(error.problems), None
+            return Outcome(_invalid(error.problems))
         except Exception as error:  # one application's failure must not stop the batch
             reason = "; ".join(f"{type(error).__name__}: {error}".splitlines())
             problem = Problem("$", f"the evaluation failed: {reason}", "evaluation-failed")
-            return _invalid([problem]), None
-        return payload, text
+            return Outcome(_invalid([problem]))
+        payload: dict[str, Any] = {"outcome": outcome, "award": award, "score": score_text}
+        # _to_json(payload), written out: the strings of an amount, a Decimal and the outcome
+        # have nothing to escape.
+        score_json = "null" if score_text is None else f'"{score_text}"'
+        payload_text = f'{{"outcome":"{outcome}","award":"{award}","score":{score_json}}}'
+        return Outcome(payload, text, payload_text)
 
     def score(self, app_id: str, score: Decimal | int | str) -> ApplicationStatus:
         """Record a committee score (used by :class:`RankedByScore`)."""
@@ -586,16 +621,19 @@ class Call:
         project as an earlier one is recorded as ``invalid`` too, naming the first
         (``RunReport.duplicates``), and is never funded.
 
-        Every document is checked and evaluated *before* the call's write lock is taken;
-        the results are then written, and the envelope allocated, in short transactions (each
-        holding the lock about 0.25 s), so that other commands on the file (a payment)
-        wait a fraction of a second, not the whole run.  Each transaction is atomic; a run
+        Every document is checked, and evaluated, *before* the write lock is taken for the
+        transaction that writes it: the results are written, and the envelope allocated, in
+        short transactions (each holding the lock about 0.25 s), so that other commands on
+        the file (a payment) wait a fraction of a second, not the whole run.  While one
+        transaction commits (SQLite writing and syncing the file, in a helper thread), the
+        documents of the next one are evaluated.  Each transaction is atomic; a run
         interrupted between two of them leaves the applications written so far, and running
         the same batch again submits the rest (the others are refused as already submitted).
 
         With ``jobs`` above 1, the evaluations are spread over that many processes (at most
-        one per core), forked from this one when it has a single thread, on Linux; the
-        evaluator and scorer must then be pure.  The journal written is the same.
+        one per core), forked from this one when it has a single thread, on Linux, all before
+        the first transaction; the evaluator and scorer must then be pure.  The journal
+        written is the same.
         """
         if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
             raise InvalidArgument(f"jobs must be a whole number of processes >= 1, got {jobs!r}")
@@ -606,23 +644,22 @@ class Call:
         started = time.perf_counter()
         with _collector_paused():
             refused, entries = self._screen_all(documents)
-        tick = time.perf_counter()
-        # Only the first application of a project is evaluated; its duplicates never are.
-        firsts: dict[tuple[str, str], int] = {}
-        for entry in entries:
-            firsts.setdefault((entry.sub.siren, entry.fingerprint), entry.line)
-        todo = [e for e in entries if firsts[(e.sub.siren, e.fingerprint)] == e.line]
-        results = parallel_map(self._outcome, [e.document for e in todo], jobs)
-        outcomes = {e.line: result for e, result in zip(todo, results, strict=True)}
-        timings["evaluation"] = time.perf_counter() - tick
+        evaluations = _Evaluations(self._outcome, entries, collect=gc.isenabled())
+        if jobs > 1:  # all at once, in forked workers (a COMMIT's thread would prevent forking)
+            evaluations.upto(len(entries), jobs)
         duplicates: list[Refused] = []
         invalid: list[Refused] = []
         with _collector_paused():
-            for chunk in _Chunks(self._journal, entries):
-                with self._command() as batch:
+            chunks = _Chunks(self._journal, entries)
+            for chunk in chunks:
+                end = chunks.start + len(chunk)
+                evaluations.upto(end)  # done already, but for the first chunk
+                # While this chunk commits, the next one is evaluated.
+                ahead = functools.partial(evaluations.upto, end + len(chunk))
+                with self._command(meanwhile=ahead) as batch:
                     for entry in chunk:
                         try:
-                            first = self._write(batch, entry, outcomes.get(entry.line))
+                            first = self._write(batch, entry, evaluations.done.get(entry.line))
                         except CallError as error:  # the id was taken meanwhile, by another run
                             refused.append(_refused(entry.line, entry.document, error))
                             continue
@@ -630,13 +667,15 @@ class Call:
                             message = f"$: {_duplicate_message(entry.sub.id, first)}"
                             duplicates.append(Refused(entry.line, entry.sub.id, message))
                             continue
-                        payload, _ = outcomes[entry.line]
+                        payload = evaluations.done[entry.line].payload
                         if payload["outcome"] == "invalid":
                             message = "; ".join(
                                 f"{p['path']}: {p['message']}" for p in payload["problems"]
                             )
                             invalid.append(Refused(entry.line, entry.sub.id, message))
+                chunks.held(self._last_lock)
                 self._add_timings(timings, batch)
+        timings["evaluation"] = evaluations.seconds
         tick = time.perf_counter()
         self._evaluate_pending(jobs)  # applications submitted earlier with Call.submit
         timings["evaluation"] += time.perf_counter() - tick
@@ -768,10 +807,16 @@ _REPLANS = 3  # times the allocation is planned again without the lock before it
 
 class _Chunks:
     """Slices of a list for successive transactions, each sized to hold the lock about
-    ``_LOCK_TARGET_S`` (the time per item is measured on the previous transaction)."""
+    ``_LOCK_TARGET_S`` (the time per item is measured on the previous transaction: the time
+    the caller reports with :meth:`held`, else the time it took to come back)."""
 
     def __init__(self, journal: Journal, items: Sequence[Any]) -> None:
         self.journal, self.items, self.start, self.size = journal, items, 0, _CHUNK
+        self._held: float | None = None
+
+    def held(self, seconds: float) -> None:
+        """The time the transaction of the current slice held the lock."""
+        self._held = seconds
 
     def __iter__(self) -> Iterator[Sequence[Any]]:
         while self.start < len(self.items):
@@ -779,11 +824,63 @@ class _Chunks:
                 self.journal.let_waiting_in()
             chunk = self.items[self.start : self.start + self.size]
             began = time.perf_counter()
+            self._held = None
             yield chunk
-            seconds = max(time.perf_counter() - began, 1e-6)
+            seconds = time.perf_counter() - began if self._held is None else self._held
             self.start += len(chunk)
-            rate = len(chunk) / seconds
+            rate = len(chunk) / max(seconds, 1e-6)
             self.size = max(20, min(5000, int(rate * _LOCK_TARGET_S)))
+
+
+class _Evaluations:
+    """The outcomes of a run's entries, evaluated in order as the transactions need them.
+
+    Only the first application of a project is evaluated; its duplicates never are.  The
+    evaluations run with the cyclic garbage collector as the run's caller left it
+    (``collect``), even inside the stages that pause it.
+    """
+
+    def __init__(
+        self,
+        outcome: Callable[[Mapping[str, Any]], Outcome],
+        entries: Sequence[_Entry],
+        *,
+        collect: bool,
+    ) -> None:
+        firsts: dict[tuple[str, str], int] = {}
+        for entry in entries:
+            firsts.setdefault((entry.sub.siren, entry.fingerprint), entry.line)
+        #: (position in ``entries``, entry) of each entry to evaluate, in order.
+        self._todo = [
+            (i, e) for i, e in enumerate(entries) if firsts[(e.sub.siren, e.fingerprint)] == e.line
+        ]
+        self._next = 0
+        self._outcome, self._collect = outcome, collect
+        #: The outcome of each evaluated entry, by line.
+        self.done: dict[int, Outcome] = {}
+        #: The time spent evaluating, in seconds.
+        self.seconds = 0.0
+
+    def upto(self, end: int, jobs: int = 1) -> None:
+        """Evaluate the entries before position ``end`` not evaluated yet, on ``jobs``
+        processes."""
+        stop = self._next
+        while stop < len(self._todo) and self._todo[stop][0] < end:
+            stop += 1
+        if stop == self._next:
+            return
+        began = time.perf_counter()
+        todo, self._next = self._todo[self._next : stop], stop
+        paused = self._collect and not gc.isenabled()
+        if paused:
+            gc.enable()
+        try:
+            results = parallel_map(self._outcome, [e.document for _, e in todo], jobs)
+        finally:
+            if paused:
+                gc.disable()
+        self.done.update((e.line, result) for (_, e), result in zip(todo, results, strict=True))
+        self.seconds += time.perf_counter() - began
 
 
 _DUPLICATE = "duplicate-project"
@@ -816,7 +913,7 @@ def _screen(line: int, document: object) -> _Entry:
         unreadable = None
     except (TypeError, ValueError, RecursionError) as error:
         text, unreadable = "", error
-    if unreadable is not None or _SURROGATE.search(text):
+    if unreadable is not None or has_lone_surrogate(text):
         problems = check_strings(document)
         if problems:
             raise ApplicationInvalid(problems)

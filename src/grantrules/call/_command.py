@@ -16,7 +16,7 @@ from typing import Any
 
 from grantrules.call._contract import Submission
 from grantrules.call._rete import Lifecycle, _refusal
-from grantrules.call.journal import Event, Journal, LedgerEntry, NewEvent
+from grantrules.call.journal import Journal, LedgerEntry, NewEvent
 from grantrules.call.ledger import to_cents, verify_journal
 from grantrules.call.process import GuardValue
 from grantrules.call.projection import Projection
@@ -43,7 +43,7 @@ class Batch:
         app_id: str | None,
         payload: Mapping[str, Any],
         *,
-        decision: Mapping[str, Any] | str | None = None,
+        decision: Mapping[str, Any] | str | bytes | None = None,
         commit: Euro = Euro.ZERO,
         release: Euro = Euro.ZERO,
         pay: Euro = Euro.ZERO,
@@ -79,7 +79,7 @@ class Batch:
         self.new.append(new)
         seq = self.projection.last_seq + 1
         # The projection never reads decisions: they are only stored.
-        self.projection._apply(Event(seq, "", kind, app_id, payload), submission, target)
+        self.projection._apply(seq, kind, app_id, payload, submission, target)
 
     def write(self, journal: Journal) -> list[int]:
         """Verify every chain on durable_rules, append the events, check the ledger in SQL."""

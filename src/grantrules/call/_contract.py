@@ -20,7 +20,7 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from grantrules.errors import ApplicationInvalid, Problem
-from grantrules.model import check_application_id
+from grantrules.model import APPLICATION_ID_PATTERN, check_application_id
 from grantrules.money import Euro
 
 __all__ = [
@@ -156,6 +156,10 @@ def read_submission(document: object, *, check_id: bool = True) -> Submission:
     ...                  "applicant": {"siren": "215903501", "name": "Lille"}}).submitted_on
     datetime.date(2025, 3, 14)
     """
+    if type(document) is dict:
+        plain = _read_plain(document, check_id)
+        if plain is not None:
+            return plain
     if not isinstance(document, Mapping):
         raise ApplicationInvalid([Problem("$", "expected a JSON object", "not-an-object")])
     problems: list[Problem] = []
@@ -179,10 +183,35 @@ def read_submission(document: object, *, check_id: bool = True) -> Submission:
     return Submission(app_id, submitted_on, siren, name)
 
 
+def _read_plain(document: dict[str, Any], check_id: bool) -> Submission | None:
+    """:func:`read_submission` of a valid document made of plain dicts and strings (as a
+    JSON parser makes them), in one pass; ``None`` for any other, read the long way."""
+    app_id, day = document.get("id"), document.get("submitted_on")
+    applicant = document.get("applicant")
+    if type(app_id) is not str or type(day) is not str or type(applicant) is not dict:
+        return None
+    siren, name = applicant.get("siren"), applicant.get("name")
+    if type(siren) is not str or type(name) is not str or not siren.strip() or not name.strip():
+        return None
+    if not (_APPLICATION_ID(app_id) if check_id else app_id.strip()):
+        return None
+    try:
+        return Submission(app_id, datetime.date.fromisoformat(day), siren, name)
+    except ValueError:
+        return None
+
+
+_APPLICATION_ID = re.compile(APPLICATION_ID_PATTERN).fullmatch
+
 # Runs of white space (written or escaped in JSON text), and a space next to a quote: the
 # white space at either end of a string.
 _SPACES = re.compile(r"(?:\s|\\[nrt])+")
 _SPACE_BY_QUOTE = re.compile(r'" | "')
+# Whether a text holds either, as searches for a literal prefix, which SRE runs several times
+# faster than ``in`` runs on JSON text (about 3 us of a document's 22).
+_ESCAPED_SPACE = re.compile(r"\\[nrt]").search
+_SPACE_AFTER_QUOTE = re.compile('" ').search
+_QUOTE_AFTER_SPACE = re.compile(' "').search
 # json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":")) without building
 # an encoder for every document.
 _SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
@@ -211,12 +240,9 @@ def project_fingerprint(document: Mapping[str, Any]) -> str:
     # microseconds per document, which a call of 40,000 applications notices.
     text = _SORTED_JSON(content)
     text = unicodedata.normalize("NFKC", text).casefold()
-    if "\\n" in text or "\\r" in text or "\\t" in text:
-        text = _SPACES.sub(" ", text)
-    else:
-        # The same without escapes, several times faster: ``str.split`` and ``\s`` agree on
-        # what white space is, and the text starts with "{" and ends with "}".
-        text = " ".join(text.split())
-    if '" ' in text or ' "' in text:
+    # Without escapes, str.split does the same several times faster: it and ``\s`` agree on
+    # what white space is, and the text starts with "{" and ends with "}".
+    text = _SPACES.sub(" ", text) if _ESCAPED_SPACE(text) else " ".join(text.split())
+    if _SPACE_AFTER_QUOTE(text) or _QUOTE_AFTER_SPACE(text):
         text = _SPACE_BY_QUOTE.sub('"', text)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]

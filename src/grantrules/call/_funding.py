@@ -23,6 +23,11 @@ __all__ = ["Funding"]
 _DECISIONS = ("selected", "waitlisted", "rejected")
 
 
+def _decided(decision: str, by: str) -> tuple[dict[str, str], str]:
+    """A ``decided`` event's payload and its JSON text."""
+    return {"decision": decision, "by": by}, f'{{"decision":"{decision}","by":"{by}"}}'
+
+
 @attrs.frozen
 class Funding:
     """The call's allocation settings and the money commands built on them."""
@@ -49,17 +54,22 @@ class Funding:
     def _apply(self, batch: Batch, step: Step, by: str) -> None:
         status = self._status(batch, step.application_id).status
         app = step.application_id
+        # Each payload's JSON text, written out (compact, in order): an amount, a decision
+        # and ``by`` (a word of this module) have nothing to escape.
         if step.action == "commit":
-            amount = {"amount": str(step.amount)}
+            amount = str(step.amount)
+            payload, text = {"amount": amount, "by": by}, f'{{"amount":"{amount}","by":"{by}"}}'
             if status == "waitlisted":
-                batch.emit("promoted", app, {**amount, "by": by}, commit=step.amount)
+                batch.emit("promoted", app, payload, commit=step.amount, payload_text=text)
                 return
             if status != "selected":
-                batch.emit("decided", app, {"decision": "selected", "by": by})
-            batch.emit("committed", app, {**amount, "by": by}, commit=step.amount)
+                decided, decided_text = _decided("selected", by)
+                batch.emit("decided", app, decided, payload_text=decided_text)
+            batch.emit("committed", app, payload, commit=step.amount, payload_text=text)
         else:
             decision = "waitlisted" if step.action == "waitlist" else "rejected"
-            batch.emit("decided", app, {"decision": decision, "by": by})
+            decided, decided_text = _decided(decision, by)
+            batch.emit("decided", app, decided, payload_text=decided_text)
 
     def plan(self, projection: Projection, flags: tuple[Flag, ...] | None = None) -> list[Step]:
         """The allocation's steps for the eligible, undecided applications, in policy order.

@@ -13,18 +13,33 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from grantrules.errors import ApplicationInvalid, InvalidArgument, Problem
 
 if TYPE_CHECKING:  # the projection imports this module, and the batch imports the projection
     from grantrules.call._command import Batch
 
-__all__ = ["INSTRUCTED", "instruct", "merged_document"]
+__all__ = ["INSTRUCTED", "Outcome", "instruct", "merged_document"]
 
 #: The event that carries instructor inputs; its payload is ``{"instruction": {...}}``.
 INSTRUCTED = "instructed"
 _SECTION = "instruction"
 
-Outcome = Callable[[Mapping[str, Any]], tuple[dict[str, Any], str | None]]
+
+@attrs.frozen
+class Outcome:
+    """An ``evaluated`` event, made before it is emitted (in a worker process, perhaps).
+
+    Args:
+        payload: the event's payload.
+        decision: the decision's JSON text in UTF-8, as the journal stores it.
+        text: ``payload`` as the journal stores it (compact JSON), when made with it.
+    """
+
+    payload: dict[str, Any]
+    decision: bytes | None = None
+    text: str | None = None
 
 
 def merged_document(document: Mapping[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,7 +64,12 @@ def _check_values(values: object) -> dict[str, Any]:
     return dict(values)
 
 
-def instruct(batch: Batch, app_id: str, values: object, outcome: Outcome) -> None:
+def instruct(
+    batch: Batch,
+    app_id: str,
+    values: object,
+    outcome: Callable[[Mapping[str, Any]], Outcome],
+) -> None:
     """Emit the ``instructed`` event of ``app_id`` and its new ``evaluated`` event.
 
     Raises:
@@ -61,10 +81,13 @@ def instruct(batch: Batch, app_id: str, values: object, outcome: Outcome) -> Non
     inputs = _check_values(values)
     batch.emit(INSTRUCTED, app_id, {_SECTION: inputs})
     record = batch.projection.app(app_id)
-    payload, decision = outcome(record.document)
+    evaluated = outcome(record.document)
+    payload = evaluated.payload
     if payload["outcome"] == "invalid":
         raise ApplicationInvalid(
             [Problem(**p) for p in payload.get("problems", ())]
             or [Problem("$.instruction", "invalid instructor input")]
         )
-    batch.emit("evaluated", app_id, payload, decision=decision)
+    batch.emit(
+        "evaluated", app_id, payload, decision=evaluated.decision, payload_text=evaluated.text
+    )

@@ -22,8 +22,9 @@ import glob
 import json
 import os
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,8 +121,9 @@ class NewEvent:
     kind: str
     application_id: str | None
     payload: Mapping[str, Any]
-    #: The decision JSON, as data or as text already encoded (``Decision.to_json_text``).
-    decision: Mapping[str, Any] | str | None = None
+    #: The decision JSON, as data, as text (``Decision.to_json_text``) or as that text's
+    #: UTF-8 bytes (stored as the same text: see :meth:`Journal.append`).
+    decision: Mapping[str, Any] | str | bytes | None = None
     ledger: tuple[LedgerEntry, ...] = ()
     #: ``payload`` as JSON text, when the caller has it already (a submitted document's).
     payload_text: str | None = None
@@ -185,6 +187,18 @@ def _remove_stale_builds(target: Path) -> None:
             leftover.unlink(missing_ok=True)
 
 
+def _join(thread: threading.Thread) -> None:
+    """Wait for ``thread`` to end, even through Ctrl-C (raised once it has ended)."""
+    interrupted: BaseException | None = None
+    while thread.is_alive():
+        try:
+            thread.join()
+        except BaseException as error:  # KeyboardInterrupt: wait all the same, then raise it
+            interrupted = error
+    if interrupted is not None:
+        raise interrupted
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
@@ -196,6 +210,8 @@ class Journal:
         self.path = path
         self._db = connection
         self._in_transaction = False
+        #: How long the last COMMIT took (writing and syncing the file), in seconds.
+        self.commit_seconds = 0.0
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], meta: Mapping[str, str]) -> Journal:
@@ -318,8 +334,15 @@ class Journal:
             raise JournalError(f"{self.path}: unreadable call settings ({error})") from None
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Run a command in one ``BEGIN IMMEDIATE`` transaction; roll back on any error."""
+    def transaction(self, meanwhile: Callable[[], object] | None = None) -> Iterator[None]:
+        """Run a command in one ``BEGIN IMMEDIATE`` transaction; roll back on any error.
+
+        ``meanwhile``, if given, runs in this thread while another thread runs the COMMIT
+        (SQLite writing and syncing the file, with the GIL released): a long run evaluates
+        its next applications during it.  It must not use this journal.  The transaction
+        is committed, or rolled back, whatever ``meanwhile`` does; its exception comes out
+        once the commit is over.
+        """
         if self._in_transaction:
             raise JournalError("nested transaction: a command is already running on this call")
         try:
@@ -336,13 +359,33 @@ class Journal:
             self._rollback()
             raise
         else:
+            self._commit(meanwhile)
+        finally:
+            self._in_transaction = False
+
+    def _commit(self, meanwhile: Callable[[], object] | None) -> None:
+        started = time.perf_counter()
+        failure: list[sqlite3.Error] = []
+
+        def commit() -> None:
             try:
                 self._db.commit()
             except sqlite3.Error as error:
                 self._rollback()
-                raise _file_error(self.path, error, "commit") from None
-        finally:
-            self._in_transaction = False
+                failure.append(error)
+            self.commit_seconds = time.perf_counter() - started
+
+        if meanwhile is None:
+            commit()
+        else:
+            thread = threading.Thread(target=commit, name="grantrules-commit", daemon=True)
+            thread.start()
+            try:
+                meanwhile()
+            finally:
+                _join(thread)  # the connection is this thread's again
+        if failure:
+            raise _file_error(self.path, failure[0], "commit") from None
 
     def _begin(self) -> None:
         """``BEGIN IMMEDIATE``; a command that has to wait for the lock says so in a marker file.
@@ -406,20 +449,23 @@ class Journal:
             "SELECT MAX(COALESCE((SELECT MAX(seq) FROM events), 0), "
             "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0))"
         ).fetchone()
-        rows: list[tuple[int, str, str, str | None, str, str | None]] = []
+        rows: list[tuple[int, str, str, str | None, str, str | bytes | None]] = []
         ledger_rows: list[tuple[int, str | None, str, int]] = []
         for seq, new in enumerate(events, last + 1):
             payload = new.payload_text
             if payload is None:
                 payload = _to_json(new.payload)
             decision = new.decision
-            if decision is not None and not isinstance(decision, str):
+            if decision is not None and not isinstance(decision, str | bytes):
                 decision = _to_json(decision)
             rows.append((seq, ts, new.kind, new.application_id, payload, decision))
             ledger_rows += [(seq, new.application_id, e.entry, e.cents) for e in new.ledger]
+        # A decision given as UTF-8 bytes is stored as the text they encode, the same bytes
+        # as if it were given as text, which SQLite would encode once more (CAST of a text,
+        # or of NULL, leaves it as it is).
         self._db.executemany(
             "INSERT INTO events (seq, ts, kind, application_id, payload, decision) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, CAST(? AS TEXT))",
             rows,
         )
         self._db.executemany(
@@ -481,7 +527,11 @@ class Journal:
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so the sqlite3 module never opens
     # a deferred transaction that would fail to upgrade to a write lock under contention.
-    db = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    # check_same_thread=False: a run's COMMIT may run in a helper thread while the command's
+    # own thread waits for it (Journal.transaction); the two never use the connection at once.
+    db = sqlite3.connect(
+        path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+    )
     try:
         db.execute("PRAGMA synchronous=FULL")
     except BaseException:

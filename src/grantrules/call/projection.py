@@ -136,13 +136,11 @@ class _App:
     released: Euro = Euro.ZERO
 
 
-def _euro(payload: Mapping[str, Any], key: str, event: Event) -> Euro:
+def _euro(payload: Mapping[str, Any], key: str, seq: int, kind: str) -> Euro:
     try:
         return Euro(payload[key])
     except (KeyError, ValueError, TypeError) as error:
-        raise JournalError(
-            f"event {event.seq} ({event.kind}): bad amount {key!r}: {error}"
-        ) from None
+        raise JournalError(f"event {seq} ({kind}): bad amount {key!r}: {error}") from None
 
 
 class Projection:
@@ -175,44 +173,49 @@ class Projection:
         Raises:
             JournalError: the journal holds an event the process does not allow.
         """
-        self._apply(event, submission, None)
+        self._apply(event.seq, event.kind, event.application_id, event.payload, submission, None)
 
-    def _apply(self, event: Event, submission: Submission | None, target: str | None) -> None:
-        """:meth:`apply`, given the status the event leads to when the caller (a command,
-        which checked the event against the same process) has it already."""
-        payload = event.payload
+    def _apply(
+        self,
+        seq: int,
+        kind: str,
+        app_id: str | None,
+        payload: Mapping[str, Any],
+        submission: Submission | None,
+        target: str | None,
+    ) -> None:
+        """:meth:`apply`, for an event given by its fields, and the status it leads to when
+        the caller (a command, which checked the event against the same process) has it."""
         if type(payload) is not dict and not isinstance(payload, Mapping):
-            raise JournalError(f"event {event.seq} ({event.kind}): its payload is not an object")
-        if event.seq <= self.last_seq:
-            raise JournalError(f"event {event.seq} applied out of order after {self.last_seq}")
-        self.last_seq = event.seq
-        if event.application_id is None:
-            if event.kind == "call_created":
-                self.envelope = _euro(payload, "envelope", event)
+            raise JournalError(f"event {seq} ({kind}): its payload is not an object")
+        if seq <= self.last_seq:
+            raise JournalError(f"event {seq} applied out of order after {self.last_seq}")
+        self.last_seq = seq
+        if app_id is None:
+            if kind == "call_created":
+                self.envelope = _euro(payload, "envelope", seq, kind)
             return
-        if event.kind == "submitted":
-            self._submit(event, submission)
+        if kind == "submitted":
+            self._submit(seq, payload, submission)
             return
-        record = self.apps.get(event.application_id)
+        record = self.apps.get(app_id)
         if record is None:
-            raise JournalError(f"event {event.seq}: unknown application {event.application_id!r}")
+            raise JournalError(f"event {seq}: unknown application {app_id!r}")
         status = record.status
         if target is None:
-            target = self.process.target(status.status, event.kind, payload)
+            target = self.process.target(status.status, kind, payload)
             if target is None:
                 raise JournalError(
-                    f"event {event.seq}: {event.kind!r} is not allowed in status "
-                    f"{status.status!r} of {event.application_id!r}"
+                    f"event {seq}: {kind!r} is not allowed in status "
+                    f"{status.status!r} of {app_id!r}"
                 )
         try:
-            self._money(record, event)
-            if event.kind == INSTRUCTED:  # the authority's inputs join the document evaluated
+            committed = self._money(record, seq, kind, payload)
+            if kind == INSTRUCTED:  # the authority's inputs join the document evaluated
                 record.document = merged_document(record.document, payload["instruction"])
-            changes = self._changes(record, event)
+            changes = self._changes(record, seq, kind, payload)
         except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-            raise JournalError(
-                f"event {event.seq} ({event.kind}): unreadable payload: {error!r}"
-            ) from None
+            raise JournalError(f"event {seq} ({kind}): unreadable payload: {error!r}") from None
         # attrs.evolve, spelt out: three times faster, and every event of a call comes here.
         get = changes.get
         record.status = ApplicationStatus(
@@ -225,60 +228,64 @@ class Projection:
             get("outcome", status.outcome),
             get("award", status.award),
             get("score", status.score),
-            record.commitments - record.released,
+            status.committed if committed is None else committed,
             get("paid", status.paid),
         )
 
-    def _submit(self, event: Event, sub: Submission | None) -> None:
+    def _submit(self, seq: int, payload: Mapping[str, Any], sub: Submission | None) -> None:
         try:
-            document = event.payload["document"]
+            document = payload["document"]
             if sub is None:
                 sub = read_submission(document, check_id=False)
-            fingerprint = event.payload.get("fingerprint")
+            fingerprint = payload.get("fingerprint")
             if not isinstance(fingerprint, str):  # written before fingerprints were stored
                 fingerprint = project_fingerprint(document)
         except (KeyError, TypeError, ValueError, RecursionError) as error:
-            raise JournalError(f"event {event.seq}: bad submission: {error}") from None
+            raise JournalError(f"event {seq}: bad submission: {error}") from None
         if sub.id in self.apps:
-            raise JournalError(f"event {event.seq}: application {sub.id!r} submitted twice")
+            raise JournalError(f"event {seq}: application {sub.id!r} submitted twice")
         status = ApplicationStatus(
-            sub.id, sub.name, sub.siren, sub.submitted_on, event.seq, self.process.initial
+            sub.id, sub.name, sub.siren, sub.submitted_on, seq, self.process.initial
         )
         self.apps[sub.id] = _App(status, document)
         self.by_key.setdefault(id_key(sub.id), sub.id)
         self.projects.setdefault((sub.siren, fingerprint), sub.id)
 
-    def _money(self, record: _App, event: Event) -> None:
-        payload = event.payload
-        if event.kind in _COMMITS:
-            amount = _euro(payload, "amount", event)
+    def _money(self, record: _App, seq: int, kind: str, payload: Mapping[str, Any]) -> Euro | None:
+        """Move the event's money; what is then committed to the application, if it moved."""
+        moved = False
+        if kind in _COMMITS:
+            amount = _euro(payload, "amount", seq, kind)
             record.commitments += amount
             self.commitments += amount
+            moved = True
         if "released" in payload:
-            amount = _euro(payload, "released", event)
+            amount = _euro(payload, "released", seq, kind)
             record.released += amount
             self.released += amount
-        if event.kind in _PAYS:
-            amount = _euro(payload, "amount", event)
-            self.paid += amount
+            moved = True
+        if kind in _PAYS:
+            self.paid += _euro(payload, "amount", seq, kind)
+        return record.commitments - record.released if moved else None
 
-    def _changes(self, record: _App, event: Event) -> dict[str, Any]:
-        payload, kind = event.payload, event.kind
+    def _changes(
+        self, record: _App, seq: int, kind: str, payload: Mapping[str, Any]
+    ) -> dict[str, Any]:
         if kind == "evaluated":
             score = payload.get("score")
             return {
                 "outcome": payload["outcome"],
-                "award": _euro(payload, "award", event),
+                "award": _euro(payload, "award", seq, kind),
                 "score": None if score is None else Decimal(score),
             }
         if kind == "scored":
             return {"score": Decimal(payload["score"])}
-        if kind in ("committed", "promoted"):
-            return {"award": _euro(payload, "amount", event)}
+        if kind in _COMMITS:
+            return {"award": _euro(payload, "amount", seq, kind)}
         if kind == "cost_revised":
-            return {"award": _euro(payload, "award", event)}
+            return {"award": _euro(payload, "award", seq, kind)}
         if kind == "paid":
-            return {"paid": record.status.paid + _euro(payload, "amount", event)}
+            return {"paid": record.status.paid + _euro(payload, "amount", seq, kind)}
         return {}
 
     def ledger(self) -> Ledger:
