@@ -98,7 +98,6 @@ class CompiledVersion:
         )
         # Closures, for when the generated version function could not tell (SLOW).
         self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
-        self.derived_names = tuple(version.derived)
         self._fast_all: dict[type, Callable[[Env, dict[str, Any]], VersionResult]] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[Params, Any]] = {}
@@ -128,7 +127,7 @@ class CompiledVersion:
                 {name: version.parameters[name].unit for name in version.parameters},
                 self.blocking,
                 _BLOCKING,
-                tuple(version.derived.values()),
+                version.derived,
                 tuple(o.applies_if for o in version.obligations if o.applies_if is not None),
                 self.interpreted,
                 tuple(
@@ -157,8 +156,7 @@ class CompiledVersion:
             self._report(env, error)
         outcomes, eligible, values, holds, amounts, slow = result
         if not slow:  # then eligible is a bool
-            derived = dict(zip(self.derived_names, map(json_value, values), strict=True))
-            return Evaluation(notes, outcomes, eligible is True, derived, holds, amounts)
+            return Evaluation(notes, outcomes, eligible is True, values, holds, amounts)
         return self._finish(env, notes, result)
 
     def _finish(self, env: Env, notes: Notes, result: VersionResult) -> Evaluation:
@@ -167,8 +165,8 @@ class CompiledVersion:
         outcomes, eligible, values, holds, amounts, _ = result
         store_amounts(self.amount_ids, amounts, env.amounts)
         derived = {
-            name: json_value(value_or_none(fn, env) if value is SLOW else value)
-            for (name, fn), value in zip(self.derived, values, strict=True)
+            name: json_value(value_or_none(fn, env)) if value is SLOW else value
+            for (name, fn), value in zip(self.derived, values.values(), strict=True)
         }
         if eligible is None:
             outcomes = tuple(
@@ -331,13 +329,8 @@ class CompiledVersion:
         outcomes: Outcomes
         pending: tuple[Any, ...] | None
         if result is not None and not result[5]:  # then eligible is a bool
-            outcomes, eligible, values, holds, pending, _ = result
+            outcomes, eligible, derived, holds, pending, _ = result
             eligible = eligible is True
-            derived = (
-                dict(zip(self.derived_names, map(json_value, values), strict=True))
-                if values
-                else {}
-            )
         else:
             if result is not None:
                 evaluation = self._finish(env, notes, result)
