@@ -51,7 +51,7 @@ from grantrules.expressions import AmountRef, Compiled, Env, MissingInput, Rende
 from grantrules.money import Euro
 from grantrules.rules import Outcome
 
-__all__ = ["CompiledVersion", "compiled"]
+__all__ = ["CompiledVersion", "Day", "compiled"]
 
 #: amount id -> (exception label, missing input), for the amounts that have one.
 Notes = dict[str, tuple[str | None, str | None]]
@@ -296,25 +296,29 @@ class CompiledVersion:
             env.amounts[amount.id] = value
         return notes
 
-    def decide(
-        self,
-        scheme: Any,
-        app: Any,
-        on: datetime.date,
-        lang: str,
-        provenance: Provenance | None = None,
-    ) -> Decision:
-        """The decision on ``app``, evaluated on ``on``; ``provenance`` is
-        ``self.provenance(scheme, on)``, built here when not given."""
-        if provenance is None:
-            provenance = self.provenance(scheme, on)
+    def day(self, scheme: Any, on: datetime.date) -> Day:
+        """What every decision of ``scheme`` evaluated on ``on`` shares (evaluate() keeps one
+        per scheme and day)."""
         # Before the first version, its parameters apply as on its first day: a too-early
         # application then fails its criteria instead of crashing on a missing parameter.
-        first = self._first
-        params_day = on if on >= first else first  # max(), without the call
-        env = Env(app, self.params_at(params_day), {}, on)
-        model = scheme.application_type
-        fast_all = self._fast_all.get(model) or self.fast_all(model)
+        params_day = max(on, self._first)
+        return Day(
+            self,
+            self.provenance(scheme, on),
+            self.params_at(params_day),
+            params_day,
+            self.fast_all(scheme.application_type),
+        )
+
+    def decide(
+        self, scheme: Any, app: Any, on: datetime.date, lang: str, day: Day | None = None
+    ) -> Decision:
+        """The decision on ``app``, evaluated on ``on``; ``day`` is ``self.day(scheme, on)``,
+        built here when not given."""
+        if day is None:
+            day = self.day(scheme, on)
+        env = Env(app, day.params, {}, on)
+        fast_all = day.fast_all
         result = None
         if fast_all is not None:
             # _evaluate's commonest case inline (every rule decided by the generated
@@ -360,10 +364,10 @@ class CompiledVersion:
                 eligible,
                 award,
                 obligations,
-                provenance,
+                day.provenance,
                 derived,
                 lang,
-                Explanation(self, env, outcomes, notes, eligible, lang, params_day, pending),
+                Explanation(self, env, outcomes, notes, eligible, lang, day.params_day, pending),
             )
         )
 
@@ -444,6 +448,19 @@ def _caused(
     if missing is None:
         return result
     return result[0], result[1], _cause(notes, missing)
+
+
+class Day(NamedTuple):
+    """What the decisions of one scheme evaluated on one day share."""
+
+    version: CompiledVersion
+    provenance: Provenance
+    #: The parameters in force on ``params_day``.
+    params: Params
+    #: The evaluation day, or the version's first day for an earlier one.
+    params_day: datetime.date
+    #: The generated function for the scheme's application model (None: closures only).
+    fast_all: Callable[[Env, dict[str, Any]], VersionResult] | None
 
 
 class Evaluation(NamedTuple):

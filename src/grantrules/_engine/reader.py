@@ -174,6 +174,7 @@ class _Gen:
             "_text": _text,
             "_accepted": _accepted,
             "_Euro": Euro,
+            "_ZERO": Euro.ZERO,
             "_dict": dict,
             "_list": list,
             "_str": str,
@@ -213,9 +214,13 @@ class _Gen:
             # normalises -0.00), a long one or a str subclass takes the converter's reading
             # (_euro, or _euro_not_negative when the field's validator refuses a negative
             # amount, which the shortcut never is).
+            # "0.00", the default of every optional amount that unstructure_application
+            # writes out, is the shared Euro.ZERO (Euro objects are immutable).
             slow = "_euro_not_negative" if not_negative else "_euro"
+            lines.append(f"{indent}if {var} == '0.00' and {var}.__class__ is _str: {var} = _ZERO")
             lines.append(
-                f"{indent}if {var}.__class__ is not _str or not 3 < len({var}) <= {_SHORT_AMOUNT} "
+                f"{indent}elif {var}.__class__ is not _str "
+                f"or not 3 < len({var}) <= {_SHORT_AMOUNT} "
                 f"or {var}[-3] != '.' or {var}.strip(_digits) != '.': {var} = {slow}({var})"
             )
             lines.append(
@@ -422,6 +427,7 @@ def _build(model: type) -> Reader:
 # Generated readers by application model: a few per process (one per scheme), kept for good.
 _READERS: dict[type, Reader | None] = {}
 _MAX_READERS = 256
+_UNBUILT = object()
 
 
 def reader(model: type) -> Reader | None:
@@ -433,8 +439,9 @@ def reader(model: type) -> Reader | None:
     >>> read({"category": "staff", "label": "Salaires", "amount_excl_vat": "1200.00"})
     CostLine(category='staff', label='Salaires', amount_excl_vat=Euro('1200.00'), vat=Euro('0.00'), vat_recoverable=False)
     """  # noqa: E501
-    if model in _READERS:
-        return _READERS[model]
+    found_before = _READERS.get(model, _UNBUILT)
+    if found_before is not _UNBUILT:
+        return found_before  # type: ignore[return-value]
     try:
         found: Reader | None = _build(model)
     except Unsupported:
