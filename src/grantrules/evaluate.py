@@ -63,9 +63,11 @@ def evaluate(
         raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
     if lang not in LANGS:
         check_lang(lang)  # raises
-    if isinstance(application, scheme.application_type):
+    if application.__class__ is dict:  # a document, as json.loads gives it: read it
+        application = (_read or _reader())(scheme.application_type, application)
+    elif isinstance(application, scheme.application_type):
         pass
-    elif application.__class__ is dict or isinstance(application, Mapping):  # json.loads: dict
+    elif isinstance(application, Mapping):
         application = (_read or _reader())(scheme.application_type, application)
     else:
         raise InvalidArgument(

@@ -172,6 +172,7 @@ class _Gen:
             "_date": _date,
             "_days": _DAYS,
             "_text": _text,
+            "_lone_surrogate": _LONE_SURROGATE,
             "_accepted": _accepted,
             "_Euro": Euro,
             "_ZERO": Euro.ZERO,
@@ -198,10 +199,11 @@ class _Gen:
         converted value.  ``not_negative``: the field's validator refuses a negative amount
         (grantrules.model's), which the statements then check instead."""
         if tp is str:
-            # ASCII text (nearly all of it) needs no surrogate search.
+            # ASCII text (nearly all of it) needs no surrogate search; other text, one search
+            # (French titles: no call); anything but a str, _text.
+            lines.append(f"{indent}if {var}.__class__ is not _str: {var} = _text({var})")
             lines.append(
-                f"{indent}if {var}.__class__ is not _str or not {var}.isascii(): "
-                f"{var} = _text({var})"
+                f"{indent}elif not {var}.isascii() and _lone_surrogate({var}): _refuse()"
             )
             return var
         if tp is int or tp is bool:
