@@ -202,9 +202,7 @@ class _Gen:
             # ASCII text (nearly all of it) needs no surrogate search; other text, one search
             # (French titles: no call); anything but a str, _text.
             lines.append(f"{indent}if {var}.__class__ is not _str: {var} = _text({var})")
-            lines.append(
-                f"{indent}elif not {var}.isascii() and _lone_surrogate({var}): _refuse()"
-            )
+            lines.append(f"{indent}elif not {var}.isascii() and _lone_surrogate({var}): _refuse()")
             return var
         if tp is int or tp is bool:
             lines.append(f"{indent}if {var}.__class__ is not _{tp.__name__}: _refuse()")
