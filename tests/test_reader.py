@@ -69,6 +69,9 @@ class _Tagged(str):
         ("Salaires", "-0.00"),  # Euro normalises it to 0.00
         (_Tagged("Salaires"), _Tagged("1200.00")),  # str subclasses are text
         ("Salaires é", "1200.00"),  # non-ASCII text takes the surrogate check
+        ("Salaires", "0.00"),  # the shared Euro.ZERO
+        ("Salaires", _Tagged("0.00")),
+        ("Salaires", "00.00"),  # a zero the pattern accepts, parsed
     ],
 )
 def test_the_reader_accepts_what_the_converter_accepts(label: str, amount: str) -> None:

@@ -4,7 +4,7 @@
 bookkeeping for its error reports; that costs about a hundred microseconds per document.
 For each application model this module generates one Python function per attrs class that
 reads a *valid* document straight into the model: each value's JSON type is checked inline,
-amounts are parsed once from their string, unknown keys are refused with one set operation,
+amounts are parsed once from their string, unknown keys are refused by counting them,
 and the classes' own ``__init__`` runs their validators.
 
 It is a happy path only.  On any problem (a missing key, a wrong type, a validator that
