@@ -272,11 +272,13 @@ class _Gen:
             # in Python 3.11); a value expression that is not one call, in a comprehension.
             call = f"({item})"
             if not inner and converted.endswith(call) and converted[: -len(call)].isidentifier():
-                return f"{build}(map({converted[: -len(call)]}, {var}))"
-            if not inner:
-                return f"{build}([{converted} for {item} in {var}])"
-            check = self.function_of(args[0], inner, item, converted)
-            return f"{build}(map({check}, {var}))"
+                built = f"{build}(map({converted[: -len(call)]}, {var}))"
+            elif not inner:
+                built = f"{build}([{converted} for {item} in {var}])"
+            else:
+                built = f"{build}(map({self.function_of(args[0], inner, item, converted)}, {var}))"
+            # An empty array (often: no prior aid, no tag) is the empty tuple, without a call.
+            return f"({built} if {var} else ())" if origin is tuple else built
         if attrs.has(tp):
             return f"{self.reader_of(tp)}({var})"
         raise Unsupported(f"the type {tp!r}")

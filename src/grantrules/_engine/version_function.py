@@ -119,7 +119,11 @@ def _loops(expressions: Iterable[Expr | None], g: _Gen, lines: list[str]) -> lis
             g.hoisted[id(node)] = total
             done.append(id(node))
         lines += starts
-        lines.append(f"for {var} in _req(app.{collection}, {collection!r}):")
+        # _req inline (a call per loop saved): a missing collection raises MissingInput.
+        lines.append(
+            f"for {var} in (_c if (_c := app.{collection}) is not None "
+            f"else _missing({collection!r})):"
+        )
         lines += [f"    {local} = {var}.{attr}" for attr, local in fields.items()]
         lines += steps
         del g.item_locals[collection]
