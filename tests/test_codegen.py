@@ -141,7 +141,7 @@ def test_raw_money_gives_the_amounts_of_euro_objects() -> None:
     env = Env(app, {"rate": Rate("60%")}, {}, datetime.date(2025, 3, 14))
     amounts = [("total", total, ()), ("award", param("rate").of(total, rounding=DOWN), ())]
     untyped = fast_version(amounts, [], ("p", "f", "n"))
-    assert untyped(env, {}) == ((), True, (), (), (expected, award), False)
+    assert untyped(env, {}) == ((), True, {}, (), (expected, award), False)
     typed = fast_version(amounts, [], ("p", "f", "n"), type(env.app), {"rate": "rate"})
     *_, raw, slow = typed(env, {})
     assert slow is False
@@ -173,7 +173,7 @@ def test_several_exceptions_applying_leave_the_decision_to_the_closures() -> Non
         function(Env(app, {}, {}, datetime.date(2025, 3, 14)), notes)
     app.applicant.members = 50
     env = Env(app, {}, {}, datetime.date(2025, 3, 14))
-    assert function(env, notes) == ((), True, (), (), (Decimal("5.00"),), False)
+    assert function(env, notes) == ((), True, {}, (), (Decimal("5.00"),), False)
     assert notes == {"bonus": ("big", None)}
 
 

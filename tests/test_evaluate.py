@@ -292,6 +292,31 @@ def test_derived_value() -> None:
     assert small.to_json()["size"] == "small"
 
 
+def test_each_decision_has_its_own_derived_values() -> None:
+    # The generated function builds a new dict per call: one decision's dict is not another's.
+    first, second = (evaluate(SCHEME, sports.application()) for _ in range(2))
+    assert first.derived == second.derived
+    assert first.derived is not second.derived
+
+
+def test_decisions_of_one_day_share_its_parameters_and_provenance() -> None:
+    from grantrules._engine.compiled import Day, compiled
+
+    app = sports.application()
+    first, second = evaluate(SCHEME, app), evaluate(SCHEME, app)
+    assert first.provenance is second.provenance
+    day = SCHEME._by_day[app.submitted_on]
+    assert isinstance(day, Day)
+    version = compiled(SCHEME.version_at(app.submitted_on))
+    assert day.version is version
+    assert day.params is version.params_at(day.params_day)
+    # Before the first version, its parameters apply as on its first day.
+    early = datetime.date(2000, 1, 1)
+    before = compiled(SCHEME.versions[0]).day(SCHEME, early)
+    assert before.params_day == SCHEME.versions[0].valid_from
+    assert before.provenance.evaluated_on == "2000-01-01"
+
+
 @pytest.mark.parametrize(
     ("condition", "outcome"),
     [

@@ -69,6 +69,9 @@ class _Tagged(str):
         ("Salaires", "-0.00"),  # Euro normalises it to 0.00
         (_Tagged("Salaires"), _Tagged("1200.00")),  # str subclasses are text
         ("Salaires é", "1200.00"),  # non-ASCII text takes the surrogate check
+        ("Salaires", "0.00"),  # the shared Euro.ZERO
+        ("Salaires", _Tagged("0.00")),
+        ("Salaires", "00.00"),  # a zero the pattern accepts, parsed
     ],
 )
 def test_the_reader_accepts_what_the_converter_accepts(label: str, amount: str) -> None:
@@ -139,6 +142,43 @@ def test_the_reader_refuses_what_the_converter_refuses() -> None:
         with pytest.raises(Exception):  # noqa: B017, PT011 - whichever: serde reads again
             read(bad)
         assert _converter_problems_of(CostLine, bad)
+
+
+def test_an_unknown_key_is_refused_whether_or_not_optional_keys_are_left_out() -> None:
+    read = reader(CostLine)
+    assert read is not None
+    full = {
+        "category": "staff",
+        "label": "Salaires",
+        "amount_excl_vat": "1200.00",
+        "vat": "240.00",
+        "vat_recoverable": False,
+    }
+    assert read(full).vat.amount == 240
+    # As many keys as the class has fields, one of them unknown in place of an optional one.
+    for optional in ("vat", "vat_recoverable"):
+        swapped = {k: v for k, v in full.items() if k != optional} | {"extra": "x"}
+        with pytest.raises(_reader._Refused):
+            read(swapped)
+    with pytest.raises(_reader._Refused):
+        read({**full, "extra": "x"})
+
+
+# What the inline amount check and the pattern decide on: digits, dots, signs, spaces,
+# underscores, exponents, non-ASCII digits and letters, short and long.
+_AMOUNT_TEXTS = st.text(alphabet="0123456789.-+_ eE\u0663\uff11a", max_size=18)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.one_of(_AMOUNT_TEXTS, st.from_regex(AMOUNT_PATTERN, fullmatch=True)))
+def test_the_inline_amount_check_is_the_pattern_for_non_negative_amounts(text: str) -> None:
+    inline = (
+        3 < len(text) <= _SHORT_AMOUNT and text[-3] == "." and text.strip(_reader._DIGITS) == "."
+    )
+    by_pattern = (
+        len(text) <= _SHORT_AMOUNT and _AMOUNT.fullmatch(text) is not None and text[0] != "-"
+    )
+    assert inline == by_pattern
 
 
 def _converter_problems_of(model: type, document: Any) -> list[Any]:

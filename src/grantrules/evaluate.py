@@ -63,9 +63,11 @@ def evaluate(
         raise InvalidArgument(f"expected a Scheme, got {type(scheme).__name__}")
     if lang not in LANGS:
         check_lang(lang)  # raises
-    if isinstance(application, scheme.application_type):
+    if application.__class__ is dict:  # a document, as json.loads gives it: read it
+        application = (_read or _reader())(scheme.application_type, application)
+    elif isinstance(application, scheme.application_type):
         pass
-    elif application.__class__ is dict or isinstance(application, Mapping):  # json.loads: dict
+    elif isinstance(application, Mapping):
         application = (_read or _reader())(scheme.application_type, application)
     else:
         raise InvalidArgument(
@@ -76,18 +78,18 @@ def evaluate(
         on = application.submitted_on
     elif not isinstance(on, datetime.date) or isinstance(on, datetime.datetime):
         raise InvalidArgument(f"on must be a datetime.date, got {on!r}")
-    # Per evaluation date: the compiled version in force and the provenance stamp.  The cache
-    # lives on the Scheme so that a what-if copy (with_parameters) never shares it.
-    found = scheme._by_day.get(on)
-    if found is None:
+    # Per evaluation date: the compiled version in force, its parameters, the provenance
+    # stamp (a Day).  The cache lives on the Scheme so that a what-if copy (with_parameters)
+    # never shares it.
+    day = scheme._by_day.get(on)
+    if day is None:
         # The compiler loads on the first evaluation, not with `import grantrules`.
         from grantrules._engine.compiled import compiled
 
         if len(scheme._by_day) >= _DAYS_CACHED:
             scheme._by_day.clear()
-        version = compiled(scheme.version_at(on))
-        found = scheme._by_day[on] = (version, version.provenance(scheme, on))
-    return found[0].decide(scheme, application, on, lang, found[1])
+        day = scheme._by_day[on] = compiled(scheme.version_at(on)).day(scheme, on)
+    return day.version.decide(scheme, application, on, lang, day)
 
 
 _read: Callable[[type[Any], Mapping[str, Any]], Any] | None = None

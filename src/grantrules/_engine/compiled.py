@@ -51,7 +51,7 @@ from grantrules.expressions import AmountRef, Compiled, Env, MissingInput, Rende
 from grantrules.money import Euro
 from grantrules.rules import Outcome
 
-__all__ = ["CompiledVersion", "compiled"]
+__all__ = ["CompiledVersion", "Day", "compiled"]
 
 #: amount id -> (exception label, missing input), for the amounts that have one.
 Notes = dict[str, tuple[str | None, str | None]]
@@ -98,7 +98,6 @@ class CompiledVersion:
         )
         # Closures, for when the generated version function could not tell (SLOW).
         self.derived = tuple((name, e.compile()) for name, e in version.derived.items())
-        self.derived_names = tuple(version.derived)
         self._fast_all: dict[type, Callable[[Env, dict[str, Any]], VersionResult]] = {}
         self.labels = version.all_labels()
         self._params: dict[datetime.date, tuple[Params, Any]] = {}
@@ -128,7 +127,7 @@ class CompiledVersion:
                 {name: version.parameters[name].unit for name in version.parameters},
                 self.blocking,
                 _BLOCKING,
-                tuple(version.derived.values()),
+                version.derived,
                 tuple(o.applies_if for o in version.obligations if o.applies_if is not None),
                 self.interpreted,
                 tuple(
@@ -157,8 +156,7 @@ class CompiledVersion:
             self._report(env, error)
         outcomes, eligible, values, holds, amounts, slow = result
         if not slow:  # then eligible is a bool
-            derived = dict(zip(self.derived_names, map(json_value, values), strict=True))
-            return Evaluation(notes, outcomes, eligible is True, derived, holds, amounts)
+            return Evaluation(notes, outcomes, eligible is True, values, holds, amounts)
         return self._finish(env, notes, result)
 
     def _finish(self, env: Env, notes: Notes, result: VersionResult) -> Evaluation:
@@ -167,8 +165,8 @@ class CompiledVersion:
         outcomes, eligible, values, holds, amounts, _ = result
         store_amounts(self.amount_ids, amounts, env.amounts)
         derived = {
-            name: json_value(value_or_none(fn, env) if value is SLOW else value)
-            for (name, fn), value in zip(self.derived, values, strict=True)
+            name: json_value(value_or_none(fn, env)) if value is SLOW else value
+            for (name, fn), value in zip(self.derived, values.values(), strict=True)
         }
         if eligible is None:
             outcomes = tuple(
@@ -298,25 +296,29 @@ class CompiledVersion:
             env.amounts[amount.id] = value
         return notes
 
-    def decide(
-        self,
-        scheme: Any,
-        app: Any,
-        on: datetime.date,
-        lang: str,
-        provenance: Provenance | None = None,
-    ) -> Decision:
-        """The decision on ``app``, evaluated on ``on``; ``provenance`` is
-        ``self.provenance(scheme, on)``, built here when not given."""
-        if provenance is None:
-            provenance = self.provenance(scheme, on)
+    def day(self, scheme: Any, on: datetime.date) -> Day:
+        """What every decision of ``scheme`` evaluated on ``on`` shares (evaluate() keeps one
+        per scheme and day)."""
         # Before the first version, its parameters apply as on its first day: a too-early
         # application then fails its criteria instead of crashing on a missing parameter.
-        first = self._first
-        params_day = on if on >= first else first  # max(), without the call
-        env = Env(app, self.params_at(params_day), {}, on)
-        model = scheme.application_type
-        fast_all = self._fast_all.get(model) or self.fast_all(model)
+        params_day = max(on, self._first)
+        return Day(
+            self,
+            self.provenance(scheme, on),
+            self.params_at(params_day),
+            params_day,
+            self.fast_all(scheme.application_type),
+        )
+
+    def decide(
+        self, scheme: Any, app: Any, on: datetime.date, lang: str, day: Day | None = None
+    ) -> Decision:
+        """The decision on ``app``, evaluated on ``on``; ``day`` is ``self.day(scheme, on)``,
+        built here when not given."""
+        if day is None:
+            day = self.day(scheme, on)
+        env = Env(app, day.params, {}, on)
+        fast_all = day.fast_all
         result = None
         if fast_all is not None:
             # _evaluate's commonest case inline (every rule decided by the generated
@@ -331,13 +333,8 @@ class CompiledVersion:
         outcomes: Outcomes
         pending: tuple[Any, ...] | None
         if result is not None and not result[5]:  # then eligible is a bool
-            outcomes, eligible, values, holds, pending, _ = result
+            outcomes, eligible, derived, holds, pending, _ = result
             eligible = eligible is True
-            derived = (
-                dict(zip(self.derived_names, map(json_value, values), strict=True))
-                if values
-                else {}
-            )
         else:
             if result is not None:
                 evaluation = self._finish(env, notes, result)
@@ -367,10 +364,10 @@ class CompiledVersion:
                 eligible,
                 award,
                 obligations,
-                provenance,
+                day.provenance,
                 derived,
                 lang,
-                Explanation(self, env, outcomes, notes, eligible, lang, params_day, pending),
+                Explanation(self, env, outcomes, notes, eligible, lang, day.params_day, pending),
             )
         )
 
@@ -451,6 +448,19 @@ def _caused(
     if missing is None:
         return result
     return result[0], result[1], _cause(notes, missing)
+
+
+class Day(NamedTuple):
+    """What the decisions of one scheme evaluated on one day share."""
+
+    version: CompiledVersion
+    provenance: Provenance
+    #: The parameters in force on ``params_day``.
+    params: Params
+    #: The evaluation day, or the version's first day for an earlier one.
+    params_day: datetime.date
+    #: The generated function for the scheme's application model (None: closures only).
+    fast_all: Callable[[Env, dict[str, Any]], VersionResult] | None
 
 
 class Evaluation(NamedTuple):
