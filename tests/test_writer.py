@@ -16,10 +16,12 @@ from hypothesis import strategies as st
 from grantrules import load_scheme
 from grantrules._engine.explanation import Explanation, Fragments
 from grantrules._engine.json_text import json_text
+from grantrules.amounts import Amount
 from grantrules.decision import Decision
 from grantrules.evaluate import evaluate
+from grantrules.expressions import field, when
 from grantrules.money import Euro
-from grantrules.rules import Outcome
+from grantrules.rules import Criterion, Outcome
 from grantrules.serde import structure_application
 from grantrules.testing.strategies import applications, euros
 
@@ -93,19 +95,147 @@ def test_outcomes_the_writer_leaves_to_the_general_route(app: Any, lang: str) ->
     assert outcomes <= set(Outcome)
 
 
-def test_a_writer_meeting_a_none_object_leaves_the_decision_to_the_route_one_by_one(
+@attrs.frozen(kw_only=True)
+class Venue:
+    capacity: int
+    town: str
+    rent: Euro
+
+
+@attrs.frozen(kw_only=True)
+class VenueApplicant(sports.SportsApplicant):
+    #: An optional nested object: the paths through it read None when it is absent.
+    venue: Venue | None = None
+
+
+@attrs.frozen(kw_only=True)
+class VenueApplication(sports.SportsApplication):
+    applicant: VenueApplicant
+
+
+_YOUTH = field("applicant.youth_club") == True  # noqa: E712 - builds an expression
+_VENUE_CRITERIA = (
+    Criterion(
+        "venue.capacity",
+        # A youth club passes without reading the venue: its path is then shown as null.
+        _YOUTH | (field("applicant.venue.capacity") >= 50),
+        basis=sports.BASIS,
+        passed={
+            "fr": "Salle de {applicant.venue.capacity} places à {town}.",
+            "en": "A hall of {applicant.venue.capacity} seats in {town}.",
+        },
+        details={"town": field("applicant.venue.town")},
+        failed={
+            "fr": "La salle ({applicant.venue.capacity} places) est trop petite.",
+            "en": "The hall ({applicant.venue.capacity} seats) is too small.",
+        },
+    ),
+    Criterion(
+        "venue.town",
+        field("applicant.venue.town") == "Exempleville",
+        applies_if=_YOUTH == False,  # noqa: E712 - not applicable to youth clubs
+        basis=sports.BASIS,
+        failed={
+            "fr": "La salle est à {applicant.venue.town}.",
+            "en": "The hall is in {applicant.venue.town}.",
+        },
+    ),
+)
+_RENT = Amount(
+    "venue_rent",
+    when(_YOUTH, Euro("0.00"), field("applicant.venue.rent")),
+    basis=sports.BASIS,
+    label={"fr": "le loyer de la salle", "en": "the hall's rent"},
+)
+VENUES = attrs.evolve(
+    sports.SCHEME,
+    id="sports-venues",
+    versions=(
+        attrs.evolve(
+            sports.VERSION_2025,
+            criteria=(*sports.CRITERIA, *_VENUE_CRITERIA),
+            amounts=(*sports.VERSION_2025.amounts, _RENT),
+        ),
+    ),
+    application_type=VenueApplication,
+)
+
+
+def _venue_application(venue: Venue | None, youth_club: bool) -> VenueApplication:
+    base = sports.application()
+    applicant = VenueApplicant(
+        **attrs.asdict(base.applicant, recurse=False) | {"youth_club": youth_club},
+        venue=venue,
+    )
+    return VenueApplication(**attrs.asdict(base, recurse=False) | {"applicant": applicant})
+
+
+@pytest.mark.parametrize("youth_club", [True, False], ids=["youth", "adult"])
+@pytest.mark.parametrize(
+    "venue",
+    [None, Venue(capacity=80, town="Exempleville", rent=Euro("1200.00"))],
+    ids=["no-venue", "venue"],
+)
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_paths_through_an_absent_optional_object_are_written_as_the_route_one_by_one_does(
+    venue: Venue | None, youth_club: bool, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRANTRULES_STRICT", "1")  # no explicit slow path either
+    decision = evaluate(VENUES, _venue_application(venue, youth_club), lang=lang)
+    explanation, fragments = _explanation(decision)
+    general = []
+
+    def spy(index: int) -> str:
+        general.append(explanation.criterion_id(index))
+        return explanation._text_of(index)
+
+    write = fragments.writer()
+    assert write is not None
+    env = explanation.env
+    written = write(env, explanation.outcomes, explanation.eligible, explanation.notes, spy)
+    assert written == explanation._parts_one_by_one(fragments)
+    assert json.loads(written[1]) == [result.to_json() for result in decision.criteria]
+    data = json.loads(decision.to_json_text())
+    assert data == decision._objects_json()
+    if venue is None and youth_club:
+        # The generated code itself wrote the criteria reading the absent venue (passed and
+        # not applicable), and the amount whose trace shows its rent.
+        assert general == []
+        capacity, town = (data["criteria"][i] for i in (-2, -1))
+        assert capacity["outcome"] == "passed"
+        assert capacity["inputs"]["applicant.venue.capacity"] is None
+        assert "—" in capacity["message"]
+        assert town["outcome"] == "not_applicable"
+        assert town["inputs"]["applicant.venue.town"] is None
+        assert data["traces"]["venue_rent"]["inputs"]["applicant.venue.rent"] is None
+
+
+def test_a_bug_in_a_generated_writer_raises_instead_of_taking_another_route(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    expected = evaluate(sports.SCHEME, _club(youth_club=True)).to_json_text()
-
     def writer(self: Fragments) -> Any:
         def write(*args: Any) -> Any:
-            raise AttributeError("an intermediate object is None")
+            raise AttributeError("'NoneType' object has no attribute 'members'")
 
         return write
 
     monkeypatch.setattr(Fragments, "writer", writer)
-    assert evaluate(sports.SCHEME, _club(youth_club=True)).to_json_text() == expected
+    with pytest.raises(AttributeError, match="no attribute 'members'"):
+        evaluate(sports.SCHEME, _club(youth_club=True)).to_json_text()
+
+
+def test_a_bug_in_a_criterion_text_function_raises_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    def criterion_text(self: Fragments, *args: Any) -> Any:
+        def write(*args: Any) -> Any:
+            raise AttributeError("a bug")
+
+        return write
+
+    monkeypatch.setattr(Fragments, "criterion_text", criterion_text)
+    decision = evaluate(sports.SCHEME.with_parameters(grant_rate="41%"), sports.application())
+    explanation, _ = _explanation(decision)
+    with pytest.raises(AttributeError, match="a bug"):
+        explanation._text_of(0)
 
 
 def test_traces_the_writer_cannot_write_leave_it_unbuilt_and_kept(

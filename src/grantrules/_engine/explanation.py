@@ -226,10 +226,7 @@ class Explanation:
         fragments = self.version.json_fragments(self.lang, self.day)
         write = fragments.writer()
         if write is not None:
-            try:
-                return write(self.env, self.outcomes, self.eligible, self.notes, self._text_of)
-            except AttributeError:  # an intermediate object is None: criterion by criterion
-                pass
+            return write(self.env, self.outcomes, self.eligible, self.notes, self._text_of)
         return self._parts_one_by_one(fragments)
 
     def _parts_one_by_one(self, fragments: Fragments) -> tuple[str, str, str]:
@@ -265,11 +262,8 @@ class Explanation:
             if write is _UNBUILT:
                 write = fragments.criterion_text(compiled, outcome)
             if write is not None:
-                try:
-                    text: str = write(self.env, None, missing)
-                    return text
-                except AttributeError:  # an intermediate object is None: general route
-                    pass
+                text: str = write(self.env, None, missing)
+                return text
         values, message = self._explain(compiled, result)
         head, middle = fragments.criteria[compiled.criterion.id]
         params = fragments.params
@@ -312,10 +306,7 @@ class Explanation:
         missing input), by the generated function when it can, else by :meth:`_amounts`."""
         env = self.env
         write = fragments.inputs_text
-        try:
-            generated = None if write is None else write(env)
-        except AttributeError:  # an intermediate object is None: the general route
-            generated = None
+        generated = None if write is None else write(env)
         if generated is None:
             params, self_params = fragments.params, self.version.params_json(self.day)
             for amount_id, value, inputs, label, missing in self._amounts():

@@ -5,9 +5,10 @@ fill the message template, encode each input.  For a given criterion, outcome, l
 set of parameter values, all of that is known in advance except the application's own values:
 which inputs are read and in what order, which placeholders the message has, which of them are
 parameters (whose text is then a constant), and every literal.  The generated function reads
-the application's values into locals and returns one concatenation.  Anything unusual (an
-intermediate object that is ``None``, a value that cannot be encoded) raises, and the caller
-then takes the general route, so both always give the same text.
+the application's values into locals and returns one concatenation.  A path through an
+absent optional object reads ``None``, tested inline as the general route reads it; a
+parameter that cannot be written makes generation raise, and the caller then takes the
+general route for that criterion, so both always give the same text.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from grantrules._engine.compiled_rules import _CompiledCriterion
 from grantrules._engine.json_text import json_text, key_text, value_text
-from grantrules._engine.source import exec_source
+from grantrules._engine.source import exec_source, path_source
 from grantrules._format import format_value
 from grantrules.dates import _format_date
 from grantrules.expressions import Compiled, Env, MissingInput
@@ -93,10 +94,15 @@ class Reads:
         return f"v{next(self._names)}"
 
     def value(self, source: str) -> str:
-        """A local holding the value of ``source`` (``app.x.y``, ``A.get('id')``)."""
+        """A local holding the value of ``source`` (``A.get('id')``, a field's read)."""
         variable = self.fresh()
         self.lines.append(f"    {variable} = {source}")
         return variable
+
+    def field(self, path: str) -> str:
+        """A local holding the field at the dotted ``path``, ``None`` when an intermediate
+        object is (explicit tests: the reference reads ``None`` there too)."""
+        return self.value(path_source("app", path))
 
     def text(self, variable: str) -> str:
         """Source of the value's JSON text (``value_text``)."""
@@ -170,7 +176,7 @@ def criterion_pieces(
             values[name] = ("local", reads.value(f"A.get({name!r})"))
         else:
             # A dotted path of identifiers (see Field).
-            values[name] = ("local", reads.value(f"app.{name}"))
+            values[name] = ("local", reads.field(name))
     if outcome is not Outcome.NOT_APPLICABLE:
         for name, fn in compiled.details:
             variable = reads.fresh()
@@ -241,7 +247,7 @@ def inputs_text(
             if kind == "param":
                 members.append(repr(key_text(name) + params_text[name]))
             else:
-                read = f"A.get({name!r})" if kind == "amount" else f"app.{name}"
+                read = f"A.get({name!r})" if kind == "amount" else path_source("app", name)
                 members.append(f"{key_text(name)!r} + {_value_text(f'(_w := {read})', '_w')}")
         joined = " + ',' + ".join(members) if members else "''"
         texts.append(joined)

@@ -13,8 +13,9 @@ The criterion branches are the same parts as the per-criterion writers (one gene
 :func:`grantrules._engine.textgen.criterion_pieces`), so both write the same text.  A criterion
 whose outcome is not one of the generated function's shared triples (an exception applied,
 an input is missing, the reference decided it) is written by ``general(index)``, the
-per-criterion route; an ``AttributeError`` (an intermediate object that is ``None``) leaves
-the whole decision to that route.
+per-criterion route.  A path through an absent optional object reads ``None`` (each
+intermediate object is read once and tested), as the general route reads it: nothing is
+caught, and an error raised here is a bug that shows.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class _Shared(Reads):
         self.sources: dict[str, str] = {}  # source -> local
         self.shared: set[str] = set()  # those locals
         self.amounts: set[str] = set()  # those holding an amount (Euro or None)
+        self.objects: dict[str, str] = {}  # path of an intermediate object -> local
 
     def value(self, source: str) -> str:
         variable = self.sources.get(source)
@@ -62,6 +64,21 @@ class _Shared(Reads):
             if source.startswith("A.get("):
                 self.amounts.add(variable)
         return variable
+
+    def field(self, path: str) -> str:
+        # Each intermediate object is read once into a local, and tested once for None.
+        *objects, last = path.split(".")
+        holder = "app"
+        for depth in range(1, len(objects) + 1):
+            prefix = ".".join(objects[:depth])
+            local = self.objects.get(prefix)
+            if local is None:
+                local = self.objects[prefix] = f"o{len(self.objects)}"
+                attribute = objects[depth - 1]
+                read = f"app.{attribute}" if depth == 1 else _or_none(holder, attribute)
+                self.head.append(f"    {local} = {read}")
+            holder = local
+        return self.value(f"app.{last}" if holder == "app" else _or_none(holder, last))
 
     def text(self, variable: str) -> str:
         # value_text is never empty: "or" tells a text computed already.  A detail's value
@@ -76,6 +93,10 @@ class _Shared(Reads):
         if variable in self.amounts:
             return f"(f{variable} or (f{variable} := {super().formatted(variable, codes)}))"
         return super().formatted(variable, codes)
+
+
+def _or_none(holder: str, attribute: str) -> str:
+    return f"{holder}.{attribute} if {holder} is not None else None"
 
 
 class _Gen:
@@ -237,8 +258,8 @@ def _amounts(
             if kind == "param":
                 traces.append(("const", params_text[name]))
             else:
-                read = f"A.get({name!r})" if kind == "amount" else f"app.{name}"
-                traces.append(("code", reads.text(reads.value(read))))
+                read = reads.value(f"A.get({name!r})") if kind == "amount" else reads.field(name)
+                traces.append(("code", reads.text(read)))
         note = f"(_tail(notes.get({amount_id!r})) if notes else '}}')"
         if amount_id == award:
             computed = ("," if shown else "") + key_text("computed")
