@@ -254,7 +254,7 @@ def test_json_text_is_json_dumps_of_the_json_form(case: str) -> None:
     assert decision.to_json_text() == text  # now from the result objects
 
 
-def _no_decision_writer(self: Fragments) -> None:
+def _no_decision_writer(self: Fragments, model: Any = None) -> None:
     """Fragments.writer when no decision writer is generated: the route one by one."""
 
 

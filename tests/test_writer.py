@@ -3,10 +3,11 @@ and traces agrees, text for text, with the route one criterion and one amount at
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import pytest
@@ -15,7 +16,9 @@ from hypothesis import strategies as st
 
 from grantrules import load_scheme
 from grantrules._engine.explanation import Explanation, Fragments
-from grantrules._engine.json_text import json_text
+from grantrules._engine.json_text import json_text, value_text
+from grantrules._engine.value_source import INLINE, formatted_source, json_source, kind_of
+from grantrules._format import format_value
 from grantrules.amounts import Amount
 from grantrules.decision import Decision
 from grantrules.evaluate import evaluate
@@ -213,7 +216,7 @@ def test_paths_through_an_absent_optional_object_are_written_as_the_route_one_by
 def test_a_bug_in_a_generated_writer_raises_instead_of_taking_another_route(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    def writer(self: Fragments) -> Any:
+    def writer(self: Fragments, model: Any = None) -> Any:
         def write(*args: Any) -> Any:
             raise AttributeError("'NoneType' object has no attribute 'members'")
 
@@ -276,3 +279,54 @@ def test_a_message_showing_text_with_quotes_and_controls_is_escaped_as_json_dump
     criteria = json.loads(text)["criteria"]
     assert any(label in criterion["message"] for criterion in criteria)
     assert criteria == [result.to_json() for result in decision.criteria]
+
+
+_KINDS = [str, Euro, datetime.date, bool, int, tuple, None]
+_CODES = {
+    "code:staff": {"fr": "personnel", "en": "staff costs"},
+    "code:quote": {"fr": 'des "guillemets" \\ et\ttab'},
+    "code:empty": {},
+}
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**7), 10**7),
+    st.text(max_size=8),
+    st.sampled_from(["staff", "quote", "empty", "other"]),
+    euros(min_value=Euro("-99999999.99")),
+    st.dates(),
+    st.tuples(st.sampled_from(["staff", "quote", "x\u2028y"]), st.text(max_size=3)),
+    st.tuples(st.integers(), st.booleans()),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_VALUES, kind=st.sampled_from(_KINDS), lang=st.sampled_from(["fr", "en"]))
+def test_encodings_specialised_by_kind_give_the_general_functions_text(
+    value: Any, kind: Any, lang: str
+) -> None:
+    # Whatever the value holds, whichever kind the model declared: the text of value_text,
+    # and format_value's escaped, byte for byte.
+    namespace: dict[str, Any] = {**INLINE, "_lang": lang}
+    names = iter(range(1000))
+
+    def bind(bound: Any) -> str:
+        name = f"_k{next(names)}"
+        namespace[name] = bound
+        return name
+
+    json_of = eval(f"lambda v: {json_source('v', kind)}", namespace)
+    shown = eval(f"lambda v: {formatted_source('v', kind, lang, _CODES, bind)}", namespace)
+    assert json_of(value) == value_text(value)
+    assert shown(value) == json_text(format_value(value, lang, _CODES))[1:-1]
+
+
+def test_kinds_read_from_declared_types() -> None:
+    assert kind_of(str) is str
+    assert kind_of(Literal["a", "b"]) is str
+    assert kind_of(tuple[Literal["a", "b"], ...]) is tuple
+    assert kind_of(tuple[int, ...]) is None
+    assert kind_of(Euro) is Euro
+    assert kind_of(datetime.date) is datetime.date
+    assert kind_of(Literal[1, 2]) is None
+    assert kind_of(None) is None

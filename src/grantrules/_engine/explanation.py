@@ -224,9 +224,10 @@ class Explanation:
     def json_parts(self) -> tuple[str, str, str]:
         """The decision JSON's ``amounts``, ``criteria`` and ``traces`` as compact text."""
         fragments = self.version.json_fragments(self.lang, self.day)
-        write = fragments.writer()
+        env = self.env
+        write = fragments.writer(env.app.__class__)
         if write is not None:
-            return write(self.env, self.outcomes, self.eligible, self.notes, self._text_of)
+            return write(env, self.outcomes, self.eligible, self.notes, self._text_of)
         return self._parts_one_by_one(fragments)
 
     def _parts_one_by_one(self, fragments: Fragments) -> tuple[str, str, str]:
@@ -371,7 +372,7 @@ class Fragments:
         "_textgen",
         "_texts",
         "_version",
-        "_writer",
+        "_writers",
         "amounts",
         "criteria",
         "inputs_text",
@@ -389,7 +390,7 @@ class Fragments:
     ) -> None:
         self._lang, self._raw, self._texts = lang, params, texts
         self._version = version
-        self._writer: DecisionWriter | None = _UNBUILT
+        self._writers: dict[type | None, DecisionWriter | None] = {}
         self._textgen: dict[tuple[str, str], CriterionText | None] = {}
         self._index = version.criterion_index
         #: Per criterion, in order: its writer (or None) by outcome value, as criterion_text
@@ -433,10 +434,11 @@ class Fragments:
                     [a.inputs.shown for a in version.amounts], self.params
                 )
 
-    def writer(self) -> DecisionWriter | None:
-        """The generated writer of the decisions' amounts, criteria and traces (built on
-        first use); ``None`` when the traces show what only the general route writes."""
-        found = self._writer
+    def writer(self, model: type | None = None) -> DecisionWriter | None:
+        """The generated writer of the decisions' amounts, criteria and traces for
+        applications of the class ``model`` (built on first use); ``None`` when the traces
+        show what only the general route writes."""
+        found: DecisionWriter | None = self._writers.get(model, _UNBUILT)
         if found is _UNBUILT:
             version = self._version
             try:
@@ -450,10 +452,12 @@ class Fragments:
                     self._raw,
                     self.params,
                     self._texts,
+                    model,
                 )
             except (KeyError, ValueError):
                 found = None  # kept, so that generation is not retried for every decision
-            self._writer = found
+            # One entry per application class evaluated: a scheme's model, in practice.
+            self._writers[model] = found
         return found
 
     def criterion_text(

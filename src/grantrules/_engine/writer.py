@@ -27,9 +27,10 @@ from typing import Any
 from grantrules._engine.compiled_rules import _NOT_APPLICABLE, _CompiledCriterion
 from grantrules._engine.json_text import json_text, key_text
 from grantrules._engine.source import exec_source
-from grantrules._engine.textgen import _INLINE, Reads, _value_text, criterion_pieces
-from grantrules._format import format_value
+from grantrules._engine.textgen import Reads, criterion_pieces
+from grantrules._engine.value_source import INLINE, Kind
 from grantrules.expressions import Env
+from grantrules.money import Euro
 from grantrules.rules import Outcome
 
 __all__ = ["DecisionWriter", "decision_writer"]
@@ -43,26 +44,34 @@ DecisionWriter = Callable[
 
 
 class _Shared(Reads):
-    """Reads shared by the whole function: each value read once at its start, its JSON text
-    and (for an amount) its formatted text computed on first use, then kept in a local."""
+    """Reads shared by the whole function: each value read once at its start; its JSON text
+    computed there too when the amounts or traces show it (every decision writes them),
+    else on first use in a criterion's branch, then kept in a local.  Every part a branch
+    joins is a local, so that each text is one f-string (one allocation, no tuple, no call)."""
 
-    def __init__(self, head: list[str], names: Any) -> None:
-        super().__init__([], names)
+    def __init__(
+        self, head: list[str], bind: Callable[[Any], str], lang: str, model: type | None
+    ) -> None:
+        super().__init__([], itertools.count(), bind, lang, model)
         self.head = head
         self.sources: dict[str, str] = {}  # source -> local
-        self.shared: set[str] = set()  # those locals
-        self.amounts: set[str] = set()  # those holding an amount (Euro or None)
         self.objects: dict[str, str] = {}  # path of an intermediate object -> local
+        self.eager: set[str] = set()  # locals whose JSON text the head computes
+        self.lazy: set[str] = set()  # locals whose JSON or formatted text a branch computes
+        self.done: set[str] = set()  # texts the current branch has computed already
+        self._temps = itertools.count()
 
-    def value(self, source: str) -> str:
+    def branch(self) -> None:
+        """Start a branch: its lines are new, and texts computed in a branch taken before
+        may not have been (another outcome's branch)."""
+        self.lines, self.done = [], set()
+
+    def value(self, source: str, kind: Kind = None) -> str:
         variable = self.sources.get(source)
         if variable is None:
             variable = self.sources[source] = self.fresh()
-            self.shared.add(variable)
+            self.kinds[variable] = kind
             self.head.append(f"    {variable} = {source}")
-            self.head.append(f"    j{variable} = f{variable} = None")
-            if source.startswith("A.get("):
-                self.amounts.add(variable)
         return variable
 
     def field(self, path: str) -> str:
@@ -78,21 +87,43 @@ class _Shared(Reads):
                 read = f"app.{attribute}" if depth == 1 else _or_none(holder, attribute)
                 self.head.append(f"    {local} = {read}")
             holder = local
-        return self.value(f"app.{last}" if holder == "app" else _or_none(holder, last))
+        source = f"app.{last}" if holder == "app" else _or_none(holder, last)
+        return self.value(source, self.kind(path))
+
+    def eager_text(self, variable: str) -> str:
+        """The local holding the value's JSON text, computed at the function's head."""
+        if variable not in self.eager:
+            self.eager.add(variable)
+            self.head.append(f"    j{variable} = {super().text(variable)}")
+        return f"j{variable}"
 
     def text(self, variable: str) -> str:
-        # value_text is never empty: "or" tells a text computed already.  A detail's value
-        # (a local of one branch) is encoded where it is read.
-        if variable in self.shared:
-            return f"(j{variable} or (j{variable} := {_value_text(variable)}))"
-        return _value_text(variable)
+        if variable in self.eager:
+            return f"j{variable}"
+        if variable not in self.sources.values():  # a detail: a local of one branch
+            return self._temp(super().text(variable))
+        return self._lazy(f"j{variable}", super().text(variable))
 
-    def formatted(self, variable: str, codes: str) -> str:
-        # An amount's text does not depend on code labels (a Euro, or None: "—"), and is
-        # never empty.
-        if variable in self.amounts:
-            return f"(f{variable} or (f{variable} := {super().formatted(variable, codes)}))"
-        return super().formatted(variable, codes)
+    def formatted(self, variable: str, codes: Mapping[str, Mapping[str, str]]) -> str:
+        source = super().formatted(variable, codes)
+        # An amount's text does not depend on code labels (a Euro, or None: "—").
+        if self.kinds.get(variable) is Euro and variable in self.sources.values():
+            return self._lazy(f"f{variable}", source)
+        return self._temp(source)
+
+    def _lazy(self, name: str, source: str) -> str:
+        if name not in self.lazy:
+            self.lazy.add(name)
+            self.head.append(f"    {name} = None")
+        if name not in self.done:
+            self.done.add(name)
+            self.lines.append(f"    if {name} is None: {name} = {source}")
+        return name
+
+    def _temp(self, source: str) -> str:
+        name = f"_x{next(self._temps)}"
+        self.lines.append(f"    {name} = {source}")
+        return name
 
 
 def _or_none(holder: str, attribute: str) -> str:
@@ -101,7 +132,7 @@ def _or_none(holder: str, attribute: str) -> str:
 
 class _Gen:
     def __init__(self) -> None:
-        self.namespace: dict[str, Any] = {"_fmt": format_value, "_enc": json_text, **_INLINE}
+        self.namespace: dict[str, Any] = dict(INLINE)
         self._names = itertools.count()
 
     def bind(self, value: Any) -> str:
@@ -110,24 +141,28 @@ class _Gen:
         return name
 
 
-def _joined(parts: list[tuple[str, str]]) -> str:
+def _fstring(parts: list[tuple[str, str]]) -> str:
     """The source of the concatenation of ``parts`` (``("const", text)`` or ``("code",
-    source)``), literals merged, as one ``str.join`` of a tuple."""
-    merged: list[str] = []
-    pending: list[str] = []
+    local)``) as one f-string: one BUILD_STRING of the pieces, no tuple, no call."""
+    pieces = []
     for kind, part in parts:
         if kind == "const":
-            pending.append(part)
-            continue
-        if pending:
-            merged.append(repr("".join(pending)))
-            pending = []
-        merged.append(part)
-    if pending:
-        merged.append(repr("".join(pending)))
-    if len(merged) == 1:
-        return merged[0]
-    return "_join((" + ", ".join(merged) + ",))"
+            pieces.append("".join(map(_literal, part)))
+        else:
+            assert part.isidentifier(), part
+            pieces.append("{" + part + "}")
+    return "f'" + "".join(pieces) + "'"
+
+
+def _literal(char: str) -> str:
+    """``char`` as it is written in a single-quoted f-string's literal part."""
+    if char in "{}":
+        return char * 2
+    if char in "\\'":
+        return "\\" + char
+    if char.isprintable():
+        return char
+    return char.encode("unicode_escape").decode("ascii")
 
 
 def _tail(note: tuple[str | None, str | None] | None) -> str:
@@ -156,13 +191,15 @@ def decision_writer(
     params: Mapping[str, Any],
     params_text: Mapping[str, str],
     texts: Mapping[str, str],
+    model: type | None = None,
 ) -> DecisionWriter:
     """The writer of one version's decisions in ``lang`` with the parameters ``params``.
 
     ``frames`` holds each criterion's (heads by outcome, middle) fragments, ``outcomes`` the
     (passed, failed, not applicable) triples the generated version function returns,
     ``amounts`` each amount's id and shown (kind, name) inputs, ``award`` the award's id,
-    ``params_text`` the parameters' JSON texts and ``texts`` the rendered formulas and rules.
+    ``params_text`` the parameters' JSON texts, ``texts`` the rendered formulas and rules
+    and ``model`` the application model, whose declared types specialise the encodings.
 
     Raises:
         KeyError: an amount's trace shows a parameter not in force (the general route
@@ -176,7 +213,9 @@ def decision_writer(
         "def _write(env, outcomes, eligible, notes, general):",
         "    app, A = env.app, env.amounts",
     ]
-    reads = _Shared(head, itertools.count())
+    reads = _Shared(head, g.bind, lang, model)
+    # The amounts and traces first: the values they show are encoded at the head.
+    amounts_text, traces_text, tails = _amounts(amounts, award, params_text, texts, reads)
     body: list[str] = []
     locals_ = [f"_o{index}" for index in range(len(criteria))]
     if locals_:
@@ -189,7 +228,7 @@ def decision_writer(
             if triple is _NOT_APPLICABLE and compiled.applies is None:
                 continue  # never its outcome
             outcome = triple[0]
-            reads.lines = []
+            reads.branch()
             try:
                 parts = criterion_pieces(
                     compiled,
@@ -208,7 +247,7 @@ def decision_writer(
             keyword = "if" if branches == 0 else "elif"
             body.append(f"    {keyword} _o{index} is {g.bind(triple)}:")
             body += [f"    {line}" for line in reads.lines]
-            body.append(f"        _t{index} = {_joined(parts)}")
+            body.append(f"        _t{index} = {_fstring(parts)}")
             branches += 1
         if branches:
             body.append(f"    else: _t{index} = general({index})")
@@ -218,9 +257,9 @@ def decision_writer(
     for index in range(len(criteria)):
         texts_of += [("const", "," if index else ""), ("code", f"_t{index}")]
     texts_of.append(("const", "]"))
-    amounts_text, traces_text = _amounts(amounts, award, params_text, texts, reads)
+    body += tails
     body.append(
-        f"    return ({_joined(amounts_text)}, {_joined(texts_of)}, {_joined(traces_text)})"
+        f"    return ({_fstring(amounts_text)}, {_fstring(texts_of)}, {_fstring(traces_text)})"
     )
     exec_source("\n".join(head + body) + "\n", "decision writer", g.namespace)
     function: DecisionWriter = g.namespace["_write"]
@@ -233,11 +272,17 @@ def _amounts(
     params_text: Mapping[str, str],
     texts: Mapping[str, str],
     reads: _Shared,
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
     """The parts of the ``amounts`` object and of the ``traces`` object, as
-    ``Explanation._amount_texts`` and ``json_parts`` write them."""
+    ``Explanation._amount_texts`` and ``json_parts`` write them, and the statements computing
+    the ends of the traces (their notes) and the award's value."""
     values: list[tuple[str, str]] = [("const", "{")]
     traces: list[tuple[str, str]] = [("const", "{")]
+    ids = [amount_id for amount_id, _ in amounts]
+    # Notes (an exception's label, a missing input) are rare: one test for them all.
+    tails = ["    if notes:"]
+    tails += [f"        _n{i} = _tail(notes.get({amount_id!r}))" for i, amount_id in enumerate(ids)]
+    tails.append(f"    else: {' = '.join(f'_n{i}' for i in range(len(ids)))} = '}}'")
     for index, (amount_id, shown) in enumerate(amounts):
         names = [name for _, name in shown]
         if len(set(names)) < len(names):  # one dict key for both in the general route
@@ -245,10 +290,11 @@ def _amounts(
         if amount_id == award and "computed" in names:
             raise ValueError("an input named like the trace's computed value")
         comma = "," if index else ""
-        value = reads.text(reads.value(f"A.get({amount_id!r})"))
+        value = reads.eager_text(reads.amount(amount_id))
         values.append(("const", comma + key_text(amount_id)))
         if amount_id == award:
-            values.append(("code", f"({value} if eligible else '\"0.00\"')"))
+            tails.append(f"    _award = {value} if eligible else '\"0.00\"'")
+            values.append(("code", "_award"))
         else:
             values.append(("code", value))
         formula = json_text(texts[f"amount:{amount_id}"])
@@ -258,16 +304,18 @@ def _amounts(
             if kind == "param":
                 traces.append(("const", params_text[name]))
             else:
-                read = reads.value(f"A.get({name!r})") if kind == "amount" else reads.field(name)
-                traces.append(("code", reads.text(read)))
-        note = f"(_tail(notes.get({amount_id!r})) if notes else '}}')"
+                read = reads.amount(name) if kind == "amount" else reads.field(name)
+                traces.append(("code", reads.eager_text(read)))
         if amount_id == award:
             computed = ("," if shown else "") + key_text("computed")
-            ineligible = f"{computed!r} + {value} + '}}' + _award_tail(notes.get({award!r}))"
-            traces.append(("code", f"('}}' + {note} if eligible else {ineligible})"))
+            tails.append(
+                f"    _end = '}}' + _n{index} if eligible "
+                f"else {computed!r} + {value} + '}}' + _award_tail(notes.get({award!r}))"
+            )
+            traces.append(("code", "_end"))
         else:
             traces.append(("const", "}"))
-            traces.append(("code", note))
+            traces.append(("code", f"_n{index}"))
     values.append(("const", "}"))
     traces.append(("const", "}"))
-    return values, traces
+    return values, traces, tails
