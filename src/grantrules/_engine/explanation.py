@@ -221,18 +221,22 @@ class Explanation:
             for amount_id, value, inputs, label, missing in self._amounts()
         )
 
-    def json_parts(self) -> tuple[str, str, str]:
-        """The decision JSON's ``amounts``, ``criteria`` and ``traces`` as compact text."""
+    def json_text(self, head: str, middle: str, end: str) -> str:
+        """The decision JSON: ``head``, the ``amounts``, ``,"criteria":`` and the
+        ``criteria``, ``middle``, the ``traces``, ``end`` (see Decision.to_json_text)."""
         fragments = self.version.json_fragments(self.lang, self.day)
         env = self.env
         write = fragments.writer(env.app.__class__)
         if write is not None:
-            return write(env, self.outcomes, self.eligible, self.notes, self._text_of)
-        return self._parts_one_by_one(fragments)
+            return write(
+                env, self.outcomes, self.eligible, self.notes, self._text_of, head, middle, end
+            )
+        amounts, criteria, traces = self._parts_one_by_one(fragments)
+        return f'{head}{amounts},"criteria":{criteria}{middle}{traces}{end}'
 
     def _parts_one_by_one(self, fragments: Fragments) -> tuple[str, str, str]:
-        """:meth:`json_parts` criterion by criterion and amount by amount (the route the
-        generated decision writer must agree with)."""
+        """The ``amounts``, ``criteria`` and ``traces`` criterion by criterion and amount by
+        amount (the route the generated decision writer must agree with)."""
         criteria = [self._text_of(index) for index in range(len(self.outcomes))]
         amounts, traces = [], []
         for amount_id, value, members, label, missing in self._amount_texts(fragments):

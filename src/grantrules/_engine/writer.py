@@ -35,11 +35,12 @@ from grantrules.rules import Outcome
 
 __all__ = ["DecisionWriter", "decision_writer"]
 
-#: ``write(env, outcomes, eligible, notes, general) -> (amounts, criteria, traces)``, the
-#: texts of :meth:`Explanation.json_parts`; ``general(index)`` writes one criterion by the
+#: ``write(env, outcomes, eligible, notes, general, head, middle, end) -> text``: the
+#: decision JSON of :meth:`Explanation.json_text`, the amounts, criteria and traces written
+#: between ``head``, ``middle`` and ``end``; ``general(index)`` writes one criterion by the
 #: per-criterion route.
 DecisionWriter = Callable[
-    [Env, Sequence[Any], bool, Mapping[str, Any], Callable[[int], str]], tuple[str, str, str]
+    [Env, Sequence[Any], bool, Mapping[str, Any], Callable[[int], str], str, str, str], str
 ]
 
 
@@ -210,7 +211,7 @@ def decision_writer(
     g = _Gen()
     g.namespace.update(_lang=lang, _tail=_tail, _award_tail=_award_tail)
     head = [
-        "def _write(env, outcomes, eligible, notes, general):",
+        "def _write(env, outcomes, eligible, notes, general, head, middle, end):",
         "    app, A = env.app, env.amounts",
     ]
     reads = _Shared(head, g.bind, lang, model)
@@ -253,14 +254,17 @@ def decision_writer(
             body.append(f"    else: _t{index} = general({index})")
         else:
             body.append(f"    _t{index} = general({index})")
-    texts_of = [("const", "[")]
+    # The whole decision in one f-string: each criterion's text is copied once.
+    whole = [
+        ("code", "head"),
+        *amounts_text,
+        ("const", ',"criteria":['),
+    ]
     for index in range(len(criteria)):
-        texts_of += [("const", "," if index else ""), ("code", f"_t{index}")]
-    texts_of.append(("const", "]"))
+        whole += [("const", "," if index else ""), ("code", f"_t{index}")]
+    whole += [("const", "]"), ("code", "middle"), *traces_text, ("code", "end")]
     body += tails
-    body.append(
-        f"    return ({_fstring(amounts_text)}, {_fstring(texts_of)}, {_fstring(traces_text)})"
-    )
+    body.append(f"    return {_fstring(whole)}")
     exec_source("\n".join(head + body) + "\n", "decision writer", g.namespace)
     function: DecisionWriter = g.namespace["_write"]
     return function
