@@ -194,23 +194,23 @@ def test_paths_through_an_absent_optional_object_are_written_as_the_route_one_by
     decision = evaluate(VENUES, _venue_application(venue, youth_club), lang=lang)
     explanation, fragments = _explanation(decision)
     general = []
+    text_of = Explanation.text_of
 
-    def spy(index: int) -> str:
-        general.append(explanation.criterion_id(index))
-        return explanation._text_of(index)
+    def spy(self: Explanation, index: int) -> str:
+        general.append(self.criterion_id(index))
+        return text_of(self, index)
 
-    write = fragments.writer()
-    assert write is not None
-    env = explanation.env
-    outcomes, eligible, notes = explanation.outcomes, explanation.eligible, explanation.notes
-    written = write(env, outcomes, eligible, notes, spy, "<head>", "<middle>", "<end>")
+    monkeypatch.setattr(Explanation, "text_of", spy)
+    assert fragments.writer(VenueApplication) is not None
+    written = explanation.json_text("<head>", "<middle>", "<end>")
+    by_the_general_route = list(general)
     assert written == _one_by_one(explanation, fragments)
     data = json.loads(decision.to_json_text())
     assert data == decision._objects_json()
     if venue is None and youth_club:
         # The generated code itself wrote the criteria reading the absent venue (passed and
         # not applicable), and the amount whose trace shows its rent.
-        assert general == []
+        assert by_the_general_route == []
         capacity, town = (data["criteria"][i] for i in (-2, -1))
         assert capacity["outcome"] == "passed"
         assert capacity["inputs"]["applicant.venue.capacity"] is None
@@ -245,7 +245,7 @@ def test_a_bug_in_a_criterion_text_function_raises_too(monkeypatch: pytest.Monke
     decision = evaluate(sports.SCHEME.with_parameters(grant_rate="41%"), sports.application())
     explanation, _ = _explanation(decision)
     with pytest.raises(AttributeError, match="a bug"):
-        explanation._text_of(0)
+        explanation.text_of(0)
 
 
 def test_traces_the_writer_cannot_write_leave_it_unbuilt_and_kept(

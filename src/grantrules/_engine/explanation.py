@@ -225,19 +225,18 @@ class Explanation:
         """The decision JSON: ``head``, the ``amounts``, ``,"criteria":`` and the
         ``criteria``, ``middle``, the ``traces``, ``end`` (see Decision.to_json_text)."""
         fragments = self.version.json_fragments(self.lang, self.day)
-        env = self.env
+        env = self._env  # the writer reads the amounts from _pending, if not stored yet
         write = fragments.writer(env.app.__class__)
         if write is not None:
-            return write(
-                env, self.outcomes, self.eligible, self.notes, self._text_of, head, middle, end
-            )
+            outcomes, eligible, notes = self.outcomes, self.eligible, self.notes
+            return write(self, env, self._pending, outcomes, eligible, notes, head, middle, end)
         amounts, criteria, traces = self._parts_one_by_one(fragments)
         return f'{head}{amounts},"criteria":{criteria}{middle}{traces}{end}'
 
     def _parts_one_by_one(self, fragments: Fragments) -> tuple[str, str, str]:
         """The ``amounts``, ``criteria`` and ``traces`` criterion by criterion and amount by
         amount (the route the generated decision writer must agree with)."""
-        criteria = [self._text_of(index) for index in range(len(self.outcomes))]
+        criteria = [self.text_of(index) for index in range(len(self.outcomes))]
         amounts, traces = [], []
         for amount_id, value, members, label, missing in self._amount_texts(fragments):
             key, trace_head = fragments.amounts[amount_id]
@@ -254,7 +253,7 @@ class Explanation:
             "{" + ",".join(traces) + "}",
         )
 
-    def _text_of(self, index: int) -> str:
+    def text_of(self, index: int) -> str:
         """The JSON text of the criterion at ``index``: by its generated text function when
         there is one, else by the general route (:meth:`_explain`)."""
         fragments = self.version.json_fragments(self.lang, self.day)

@@ -154,6 +154,10 @@ class Reads:
             return tuple
         return None
 
+    def detail(self, expression: Expr) -> None:
+        """Before a detail computed from ``expression`` is read (this function's env holds
+        every amount: nothing to do)."""
+
     def text(self, variable: str) -> str:
         """Source of the value's JSON text (``value_text``)."""
         return json_source(variable, self.kinds.get(variable))
@@ -205,7 +209,8 @@ def criterion_pieces(
     reads: Reads,
 ) -> list[tuple[str, str]]:
     """The criterion's JSON text up to its inputs' closing brace (excluded), as parts:
-    ``("const", text)`` or ``("code", source)``; the values are read through ``reads``,
+    ``("const", text)``, ``("shared", text)`` (a constant worth sharing between
+    criteria) or ``("code", source)``; the values are read through ``reads``,
     names bound in ``g`` (whose namespace has ``value_source.INLINE`` and ``_lang``).
     Raises (KeyError, TypeError, ValueError) when a parameter cannot be written: the
     general route then writes that criterion."""
@@ -222,6 +227,7 @@ def criterion_pieces(
             values[name] = ("local", reads.field(name))
     if outcome is not Outcome.NOT_APPLICABLE:
         for name, fn in compiled.details:
+            reads.detail(compiled.criterion.details[name])
             variable = reads.fresh()
             reads.lines.append(f"    {variable} = {g.bind(value_or_none)}({g.bind(fn)}, env)")
             reads.kinds[variable] = reads.detail_kind(compiled.criterion.details[name])
@@ -249,7 +255,9 @@ def criterion_pieces(
         else:
             parts.append(("code", reads.formatted(values[placeholder][1], compiled.codes)))
     parts.append(("const", '"'))
-    parts.append(("const", middle))
+    # A criterion's basis, and a parameter's value, are the same text in each of its
+    # outcomes, and often in other criteria: a writer may share one string for them.
+    parts.append(("shared", middle))
     first = True
     for name, (source, value) in values.items():
         if name == "rule":
@@ -257,7 +265,7 @@ def criterion_pieces(
         parts.append(("const", ("" if first else ",") + key_text(name)))
         first = False
         if name in params_text:
-            parts.append(("const", params_text[name]))
+            parts.append(("shared", params_text[name]))
         elif source == "param":
             parts.append(("const", value_text(value)))
         else:

@@ -20,18 +20,26 @@ import json
 import types
 import typing
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any, Literal
 
 from grantrules._engine.json_text import json_text, value_text
+from grantrules._engine.runtime import _euro
 from grantrules._format import format_value, pick
 from grantrules.dates import _format_date
 from grantrules.money import Euro, currency_pattern
 
-__all__ = ["INLINE", "Kind", "escaped", "formatted_source", "json_source", "kind_of"]
+__all__ = ["INLINE", "RAW", "Kind", "escaped", "formatted_source", "json_source", "kind_of"]
 
 #: What the source knows of a value: its class (``str`` for a code or any text, ``Euro``,
-#: ``datetime.date``, ``bool``, ``int``), ``tuple`` for a tuple of codes, or ``None``.
+#: ``datetime.date``, ``bool``, ``int``), ``tuple`` for a tuple of codes, :data:`RAW` for an
+#: amount as the version function returns it, or ``None``.
 Kind = type | None
+
+#: The kind of an amount as the generated version function returns it, before
+#: :func:`grantrules._engine.runtime.store_amounts` makes a Euro of it: a Decimal (the
+#: Euro's, or ``Euro.ZERO`` for any zero), else what is stored as it is (a Euro, ``None``).
+RAW: type = Decimal
 
 #: ``bind(value) -> name``: a name for ``value`` in the generated function's namespace.
 Bind = Callable[[Any], str]
@@ -73,9 +81,16 @@ def json_source(value: str, kind: Kind) -> str:
         return (
             f"(_encode_str({v}) if {v}.__class__ is _str else 'null' if {v} is None else _vt({v}))"
         )
-    if kind is Euro:
-        return (
+    if kind is Euro or kind is RAW:
+        euro = (
             f"({_euro_json(v)} if {v}.__class__ is _Euro else 'null' if {v} is None else _vt({v}))"
+        )
+        if kind is Euro:
+            return euro
+        # A raw amount's text is its Euro's (store_amounts), without making the Euro.
+        return (
+            f"(({_ZERO_JSON!r} if not {v} else {_decimal_json(v, v)}) "
+            f"if {v}.__class__ is _Decimal else {euro})"
         )
     if kind is datetime.date:
         return (
@@ -129,10 +144,17 @@ def formatted_source(
     none = escaped(format_value(None, lang))
     # What Euro.format writes (digits, marks, spaces, the euro sign) needs no escaping, and
     # dates are escaped once (cached): an amount or a date of unknown kind is tested first.
-    if kind is Euro:
-        return (
+    if kind is Euro or kind is RAW:
+        euro = (
             f"({_euro_format(v, lang)} if {v}.__class__ is _Euro "
             f"else {none!r} if {v} is None else {general})"
+        )
+        if kind is Euro:
+            return euro
+        zero = escaped(Euro.ZERO.format(lang))
+        return (
+            f"(({zero!r} if not {v} else {_decimal_format(v, v, lang)}) "
+            f"if {v}.__class__ is _Decimal else {euro})"
         )
     if kind is datetime.date:
         return f"(_date_text({v}, _lang) if {v}.__class__ is _date else {general})"
@@ -144,29 +166,46 @@ def formatted_source(
 
 
 def _euro_json(euro: str) -> str:
-    """Source of ``'"' + str(euro) + '"'`` for a local holding a Euro: ``Euro.__str__`` is
-    ``str()`` of its Decimal unless that is in scientific notation (see there), read here
-    without the call, as generated code reads money (``Euro._d``, see grantrules.money)."""
+    """Source of ``'"' + str(euro) + '"'`` for a local holding a Euro, without the call,
+    as generated code reads money (``Euro._d``, see grantrules.money)."""
+    return _decimal_json(f"{euro}._d", euro)
+
+
+def _decimal_json(amount: str, euro: str) -> str:
+    """Source of the JSON text of the Euro whose Decimal is ``amount``: ``Euro.__str__`` is
+    ``str()`` of its Decimal unless that is in scientific notation (see there); the Euro
+    itself then writes it (``euro``: its local, or a raw Decimal's, made a Euro as
+    store_amounts makes it)."""
+    made = f"_euro({euro})" if euro == amount else euro
     return (
-        f"(_quote + _t + _quote if 'E' not in (_t := _str({euro}._d)) "
-        f"else _quote + _str({euro}) + _quote)"
+        f"(_quote + _t + _quote if 'E' not in (_t := _str({amount})) "
+        f"else _quote + _str({made}) + _quote)"
     )
 
 
 def _euro_format(euro: str, lang: str) -> str:
-    """Source of ``euro.format(lang)`` for a local holding a Euro, without the call: the
-    same format of its Decimal and the same marks (``money.currency_pattern``).  With no
-    prefix the Decimal's own sign is where Euro.format puts it; with one, a negative amount
-    takes Euro.format itself."""
+    """Source of ``euro.format(lang)`` for a local holding a Euro, without the call."""
+    return _decimal_format(f"{euro}._d", euro, lang)
+
+
+def _decimal_format(amount: str, euro: str, lang: str) -> str:
+    """Source of ``format(lang)`` of the Euro whose Decimal is ``amount``: the same format
+    of the Decimal and the same marks (``money.currency_pattern``).  With no prefix the
+    Decimal's own sign is where Euro.format puts it; with one, a negative amount takes
+    Euro.format itself (``euro`` as in _decimal_json)."""
     group, mark, prefix, suffix = currency_pattern(lang)
-    text = f"_format({euro}._d, ',f')"
+    text = f"_format({amount}, ',f')"
     if group is not None:
         text += f".replace(',', {group!r})"
     if mark is not None:
         text += f".replace('.', {mark!r})"
     if not prefix:
         return f"({text} + {suffix!r})"
-    return f"({prefix!r} + {text} + {suffix!r} if {euro}._d >= 0 else {euro}.format(_lang))"
+    made = f"_euro({euro})" if euro == amount else euro
+    return f"({prefix!r} + {text} + {suffix!r} if {amount} >= 0 else {made}.format(_lang))"
+
+
+_ZERO_JSON = value_text(Euro.ZERO)
 
 
 def _labels(codes: Mapping[str, Mapping[str, str]], lang: str, raw: bool) -> dict[str, str]:
@@ -225,6 +264,8 @@ INLINE: dict[str, Any] = {
     "_encode_str": _encode_str,
     "_quote": '"',
     "_format": format,
+    "_Decimal": Decimal,
+    "_euro": _euro,
     "_date": datetime.date,
     "_date_text": _date_text,
     "_texts_json": _texts_json,

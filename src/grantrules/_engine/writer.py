@@ -28,19 +28,21 @@ from grantrules._engine.compiled_rules import _NOT_APPLICABLE, _CompiledCriterio
 from grantrules._engine.json_text import json_text, key_text
 from grantrules._engine.source import exec_source
 from grantrules._engine.textgen import Reads, criterion_pieces
-from grantrules._engine.value_source import INLINE, Kind
-from grantrules.expressions import Env
+from grantrules._engine.value_source import INLINE, RAW, Kind
+from grantrules.expressions import Env, Expr
 from grantrules.money import Euro
 from grantrules.rules import Outcome
 
 __all__ = ["DecisionWriter", "decision_writer"]
 
-#: ``write(env, outcomes, eligible, notes, general, head, middle, end) -> text``: the
-#: decision JSON of :meth:`Explanation.json_text`, the amounts, criteria and traces written
-#: between ``head``, ``middle`` and ``end``; ``general(index)`` writes one criterion by the
-#: per-criterion route.
+#: ``write(explanation, env, pending, outcomes, eligible, notes, head, middle, end) ->
+#: text``: the decision JSON of :meth:`Explanation.json_text`, the amounts, criteria and
+#: traces written between ``head``, ``middle`` and ``end``; ``pending`` holds the amounts as
+#: the version function returned them (``None`` once stored in ``env``), and
+#: ``explanation.text_of(index)`` writes one criterion by the per-criterion route.
 DecisionWriter = Callable[
-    [Env, Sequence[Any], bool, Mapping[str, Any], Callable[[int], str], str, str, str], str
+    [Any, Env, "tuple[Any, ...] | None", Sequence[Any], bool, Mapping[str, Any], str, str, str],
+    str,
 ]
 
 
@@ -61,6 +63,25 @@ class _Shared(Reads):
         self.lazy: set[str] = set()  # locals whose JSON or formatted text a branch computes
         self.done: set[str] = set()  # texts the current branch has computed already
         self._temps = itertools.count()
+
+    def pending(self, ids: list[str]) -> None:
+        """Read the amounts ``ids`` (every amount, in the version's order) from ``pending``,
+        the version function's values, when they are not stored in ``env`` yet: the JSON
+        text makes no Euro of them (see value_source.RAW)."""
+        if not ids:
+            return
+        names = [f"_a{index}" for index in range(len(ids))]
+        self.head.append("    if pending is None:")
+        for name, amount_id in zip(names, ids, strict=True):
+            source = self.sources[f"A.get({amount_id!r})"] = name
+            self.kinds[source] = RAW
+            self.head.append(f"        {name} = A.get({amount_id!r})")
+        self.head.append(f"    else: {''.join(f'{name}, ' for name in names)}= pending")
+
+    def detail(self, expression: Expr) -> None:
+        # A detail computed from amounts reads them in env: they are stored first.
+        if any(found.kind == "amount" for found in expression.inputs()):
+            self.lines.append("    x.env")
 
     def branch(self) -> None:
         """Start a branch: its lines are new, and texts computed in a branch taken before
@@ -108,7 +129,7 @@ class _Shared(Reads):
     def formatted(self, variable: str, codes: Mapping[str, Mapping[str, str]]) -> str:
         source = super().formatted(variable, codes)
         # An amount's text does not depend on code labels (a Euro, or None: "—").
-        if self.kinds.get(variable) is Euro and variable in self.sources.values():
+        if self.kinds.get(variable) in (Euro, RAW) and variable in self.sources.values():
             return self._lazy(f"f{variable}", source)
         return self._temp(source)
 
@@ -135,24 +156,42 @@ class _Gen:
     def __init__(self) -> None:
         self.namespace: dict[str, Any] = dict(INLINE)
         self._names = itertools.count()
+        self._shared: dict[str, str] = {}
 
     def bind(self, value: Any) -> str:
         name = f"_k{next(self._names)}"
         self.namespace[name] = value
         return name
 
+    def shared(self, text: str) -> str:
+        """The name of one string holding ``text`` for the whole function: a decision copies
+        the same memory for every criterion showing the same basis or parameter, fewer
+        distinct bytes to bring into the CPU's caches each time."""
+        name = self._shared.get(text)
+        if name is None:
+            name = self._shared[text] = self.bind(text)
+        return name
 
-def _fstring(parts: list[tuple[str, str]]) -> str:
-    """The source of the concatenation of ``parts`` (``("const", text)`` or ``("code",
-    local)``) as one f-string: one BUILD_STRING of the pieces, no tuple, no call."""
-    pieces = []
-    for kind, part in parts:
-        if kind == "const":
-            pieces.append("".join(map(_literal, part)))
-        else:
-            assert part.isidentifier(), part
-            pieces.append("{" + part + "}")
-    return "f'" + "".join(pieces) + "'"
+    def fstring(self, parts: list[tuple[str, str]]) -> str:
+        """The source of the concatenation of ``parts`` (``("const", text)``, ``("shared",
+        text)`` or ``("code", local)``) as one f-string: one BUILD_STRING of the pieces, no
+        tuple, no call."""
+        pieces = []
+        for kind, part in parts:
+            if kind == "const":
+                pieces.append("".join(map(_literal, part)))
+            elif kind == "shared" and len(part) > _SHARED:
+                pieces.append("{" + self.shared(part) + "}")
+            elif kind == "shared":
+                pieces.append("".join(map(_literal, part)))
+            else:
+                assert part.isidentifier(), part
+                pieces.append("{" + part + "}")
+        return "f'" + "".join(pieces) + "'"
+
+
+# Shorter constants are copied from the f-string's own literal (a global's load costs more).
+_SHARED = 64
 
 
 def _literal(char: str) -> str:
@@ -211,10 +250,11 @@ def decision_writer(
     g = _Gen()
     g.namespace.update(_lang=lang, _tail=_tail, _award_tail=_award_tail)
     head = [
-        "def _write(env, outcomes, eligible, notes, general, head, middle, end):",
+        "def _write(x, env, pending, outcomes, eligible, notes, head, middle, end):",
         "    app, A = env.app, env.amounts",
     ]
     reads = _Shared(head, g.bind, lang, model)
+    reads.pending([amount_id for amount_id, _ in amounts])
     # The amounts and traces first: the values they show are encoded at the head.
     amounts_text, traces_text, tails = _amounts(amounts, award, params_text, texts, reads)
     body: list[str] = []
@@ -248,12 +288,12 @@ def decision_writer(
             keyword = "if" if branches == 0 else "elif"
             body.append(f"    {keyword} _o{index} is {g.bind(triple)}:")
             body += [f"    {line}" for line in reads.lines]
-            body.append(f"        _t{index} = {_fstring(parts)}")
+            body.append(f"        _t{index} = {g.fstring(parts)}")
             branches += 1
         if branches:
-            body.append(f"    else: _t{index} = general({index})")
+            body.append(f"    else: _t{index} = x.text_of({index})")
         else:
-            body.append(f"    _t{index} = general({index})")
+            body.append(f"    _t{index} = x.text_of({index})")
     # The whole decision in one f-string: each criterion's text is copied once.
     whole = [
         ("code", "head"),
@@ -264,7 +304,7 @@ def decision_writer(
         whole += [("const", "," if index else ""), ("code", f"_t{index}")]
     whole += [("const", "]"), ("code", "middle"), *traces_text, ("code", "end")]
     body += tails
-    body.append(f"    return {_fstring(whole)}")
+    body.append(f"    return {g.fstring(whole)}")
     exec_source("\n".join(head + body) + "\n", "decision writer", g.namespace)
     function: DecisionWriter = g.namespace["_write"]
     return function
