@@ -94,7 +94,7 @@ def json_source(value: str, kind: Kind) -> str:
         )
     if kind is datetime.date:
         return (
-            f"(_quote + {v}.isoformat() + _quote if {v}.__class__ is _date "
+            f"(f'\"{{{v}.isoformat()}}\"' if {v}.__class__ is _date "
             f"else 'null' if {v} is None else _vt({v}))"
         )
     if kind is bool:
@@ -109,7 +109,7 @@ def json_source(value: str, kind: Kind) -> str:
     return (
         f"(_encode_str({v}) if {v}.__class__ is _str "
         f"else {_euro_json(v)} if {v}.__class__ is _Euro "
-        f"else _quote + {v}.isoformat() + _quote if {v}.__class__ is _date "
+        f"else f'\"{{{v}.isoformat()}}\"' if {v}.__class__ is _date "
         f"else 'true' if {v} is True else 'false' if {v} is False "
         f"else 'null' if {v} is None else _vt({v}))"
     )
@@ -177,10 +177,7 @@ def _decimal_json(amount: str, euro: str) -> str:
     itself then writes it (``euro``: its local, or a raw Decimal's, made a Euro as
     store_amounts makes it)."""
     made = f"_euro({euro})" if euro == amount else euro
-    return (
-        f"(_quote + _t + _quote if 'E' not in (_t := _str({amount})) "
-        f"else _quote + _str({made}) + _quote)"
-    )
+    return f"(f'\"{{_t}}\"' if 'E' not in (_t := _str({amount})) else f'\"{{_str({made})}}\"')"
 
 
 def _euro_format(euro: str, lang: str) -> str:

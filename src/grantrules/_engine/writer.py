@@ -354,7 +354,8 @@ def _amounts(
             computed = ("," if shown else "") + key_text("computed")
             tails.append(
                 f"    _end = '}}' + _n{index} if eligible "
-                f"else {computed!r} + {value} + '}}' + _award_tail(notes.get({award!r}))"
+                f"else {computed!r} + {value} + '}}' + "
+                f"(_award_tail(notes.get({award!r})) if notes else {_award_tail(None)!r})"
             )
             traces.append(("code", "_end"))
         else:
