@@ -337,3 +337,20 @@ def test_kinds_read_from_declared_types() -> None:
     assert kind_of(datetime.date) is datetime.date
     assert kind_of(Literal[1, 2]) is None
     assert kind_of(None) is None
+
+
+@given(
+    parts=st.lists(
+        st.tuples(st.sampled_from(["const", "shared", "code"]), st.text(max_size=80)),
+        max_size=6,
+    )
+)
+def test_an_fstring_of_parts_writes_them_as_they_are(parts: list[tuple[str, str]]) -> None:
+    # Literals with braces, quotes, backslashes, controls, line separators, any code point.
+    from grantrules._engine.writer import _Gen
+
+    g = _Gen()
+    values = {f"x{i}": text for i, (kind, text) in enumerate(parts) if kind == "code"}
+    pieces = [(kind, f"x{i}" if kind == "code" else text) for i, (kind, text) in enumerate(parts)]
+    source = g.fstring(pieces)
+    assert eval(source, g.namespace, values) == "".join(text for _, text in parts)
