@@ -1,6 +1,6 @@
 """Generate, per criterion and outcome, one function writing the criterion's JSON text.
 
-The reference is :meth:`Explanation.json_parts`'s general route: read the inputs into a dict,
+The reference is the general route (``Explanation._explain``): read the inputs into a dict,
 fill the message template, encode each input.  For a given criterion, outcome, language and
 set of parameter values, all of that is known in advance except the application's own values:
 which inputs are read and in what order, which placeholders the message has, which of them are

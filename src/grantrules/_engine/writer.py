@@ -1,18 +1,20 @@
-"""The generated writer of a decision's amounts, criteria and traces, as JSON text.
+"""The generated writer of a whole decision's JSON text.
 
-:meth:`Explanation.json_parts` writes them criterion by criterion, each with its own
-generated function (:func:`grantrules._engine.textgen.criterion_text`) or the general route.  For
-one scheme version, language and set of parameter values (one
-:class:`~grantrules._engine.explanation.Fragments`), this module generates a single function doing
-all of it: it reads each value the decision shows once (an amount appears in the amounts,
-in several criteria's inputs and in the traces), encodes and formats it once, and chooses
-each criterion's text by its outcome inline, without a loop, a lookup or a call per
-criterion.
+:meth:`Explanation.json_text` could write the amounts, criteria and traces criterion by
+criterion, each with its own generated function (:func:`grantrules._engine.textgen.criterion_text`)
+or the general route.  For one scheme version, language, set of parameter values (one
+:class:`~grantrules._engine.explanation.Fragments`) and application model, this module generates
+a single function doing all of it, the decision's own members given as three texts around:
+it reads each value the decision shows once (an amount appears in the amounts, in several
+criteria's inputs and in the traces), encodes and formats it once, by source specialised by
+the type the model declares (:mod:`grantrules._engine.value_source`), chooses each criterion's
+text by its outcome inline, without a loop, a lookup or a call per criterion, and returns one
+f-string.
 
 The criterion branches are the same parts as the per-criterion writers (one generator,
 :func:`grantrules._engine.textgen.criterion_pieces`), so both write the same text.  A criterion
 whose outcome is not one of the generated function's shared triples (an exception applied,
-an input is missing, the reference decided it) is written by ``general(index)``, the
+an input is missing, the reference decided it) is written by ``x.text_of(index)``, the
 per-criterion route.  A path through an absent optional object reads ``None`` (each
 intermediate object is read once and tested), as the general route reads it: nothing is
 caught, and an error raised here is a bug that shows.
@@ -128,7 +130,8 @@ class _Shared(Reads):
 
     def formatted(self, variable: str, codes: Mapping[str, Mapping[str, str]]) -> str:
         source = super().formatted(variable, codes)
-        # An amount's text does not depend on code labels (a Euro, or None: "—").
+        # An amount's text does not depend on code labels: the version function makes
+        # Decimals or Euros of them, or None (missing: "—").
         if self.kinds.get(variable) in (Euro, RAW) and variable in self.sources.values():
             return self._lazy(f"f{variable}", source)
         return self._temp(source)
