@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import attrs
@@ -271,6 +271,14 @@ DECISION_KEYS = (
 )
 
 
+def _string(value: Any) -> str:
+    """``json_text(value)`` for a value that is a string but for an odd caller."""
+    return _encode_string(value) if value.__class__ is str else json_text(value)
+
+
+_encode_string: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def _text_of(value: ObligationResult | Provenance) -> str:
     """The JSON text of an obligation or provenance, kept on the object itself: evaluations
     share these objects (see _compiled), so each is encoded once."""
@@ -288,8 +296,10 @@ class Explanation(Protocol):
 
     def amounts(self) -> tuple[AmountResult, ...]: ...
 
-    def json_parts(self) -> tuple[str, str, str]:
-        """The ``amounts``, ``criteria`` and ``traces`` members as compact JSON text."""
+    def json_text(self, head: str, middle: str, end: str) -> str:
+        """The decision JSON as compact text: ``head`` (up to ``"amounts":``), the amounts,
+        ``,"criteria":`` and the criteria, ``middle`` (up to ``"traces":``), the traces,
+        ``end``."""
         ...
 
     # Outcomes before words: what the evaluation decided, without building any message.
@@ -653,49 +663,35 @@ class Decision:
 
         .. versionadded:: 0.1
         """
-        # The state read once (each property is a call), and one join of the parts.
-        (scheme, version, application, on, eligible, award, obligations, provenance, derived) = (
-            self._state[:9]
+        # The state read once (each property is a call); an evaluated decision's text is one
+        # f-string of its generated writer, the parts around its explanations given.
+        (scheme, version, application, on, eligible, award, obligations, provenance) = self._state[
+            :8
+        ]
+        derived, lang, explanation = self._state[8:]
+        head = (
+            f'{{"scheme":{_string(scheme)},"scheme_version":{_string(version)},'
+            f'"application":{_string(application)},"evaluated_on":"{on.isoformat()}",'
+            f'"eligible":{"true" if eligible else "false"},"award":"{award}","amounts":'
         )
-        explanation, lang = self._state[10], self._state[9]
+        # Obligations and provenance are shared by the evaluations of a version and a day:
+        # each keeps its text once written.
+        obligations_text = ",".join([o._text or _text_of(o) for o in obligations])
+        middle = (
+            f',"obligations":[{obligations_text}],'
+            f'"provenance":{provenance._text or _text_of(provenance)},"traces":'
+        )
+        end = f',"lang":{_string(lang)}'
+        if derived:
+            end += "".join([f",{key_text(k)}{json_text(v)}" for k, v in derived.items()])
+        end += "}"
         if explanation is not None:
-            amounts, criteria, traces = explanation.json_parts()
-        else:
-            amounts = json_text(
-                {a.id: None if a.value is None else str(a.value) for a in self.amounts}
-            )
-            criteria = json_text([c.to_json() for c in self.criteria])
-            traces = json_text({a.id: a.trace_json() for a in self.amounts})
-        return "".join(
-            [
-                '{"scheme":',
-                json_text(scheme),
-                ',"scheme_version":',
-                json_text(version),
-                ',"application":',
-                json_text(application),
-                ',"evaluated_on":"',
-                on.isoformat(),
-                '","eligible":',
-                "true" if eligible else "false",
-                ',"award":"',
-                str(award),
-                '","amounts":',
-                amounts,
-                ',"criteria":',
-                criteria,
-                ',"obligations":[',
-                ",".join([_text_of(o) for o in obligations]),
-                '],"provenance":',
-                _text_of(provenance),
-                ',"traces":',
-                traces,
-                ',"lang":',
-                json_text(lang),
-                *[f",{key_text(k)}{json_text(v)}" for k, v in derived.items()],
-                "}",
-            ]
-        )
+            text: str = explanation.json_text(head, middle, end)
+            return text
+        amounts = json_text({a.id: None if a.value is None else str(a.value) for a in self.amounts})
+        criteria = json_text([c.to_json() for c in self.criteria])
+        traces = json_text({a.id: a.trace_json() for a in self.amounts})
+        return f'{head}{amounts},"criteria":{criteria}{middle}{traces}{end}'
 
     @classmethod
     def from_json(cls, data: Mapping[str, Json]) -> Decision:

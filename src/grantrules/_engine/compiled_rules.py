@@ -11,53 +11,48 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from grantrules._engine.codegen import fast, fast_reader
+from grantrules._engine.codegen import fast
 from grantrules._engine.runtime import UNDECIDED, Params
+from grantrules._engine.source import exec_source, path_source
 from grantrules._format import format_value
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
-from grantrules.expressions import Compiled, Env, Expr, Field, Input, MissingInput
+from grantrules.expressions import Compiled, Env, Expr, Input, MissingInput
 from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parsed, _parsed
 
 __all__ = ["CompiledOverride", "Inputs", "_CompiledAmount", "_CompiledCriterion", "_detail"]
 
-Getter = Callable[[Env], Any]
 
-
-def _getter(found: Input) -> Getter:
-    if found.kind == "param":
-        return lambda env: env.params.get(found.name)
-    if found.kind == "amount":
-        return lambda env: env.amounts.get(found.name)
-    read = Field(found.name).compile()
-
-    def field_or_none(env: Env) -> Any:
-        try:
-            return read(env, None)
-        except MissingInput:
-            return None
-
-    return field_or_none
+def _reader(shown: list[tuple[str, str]]) -> Callable[[Env], dict[str, Any]]:
+    """One generated function reading every (kind, name) input into a dict, ``None`` when
+    it is unset or (a field) an intermediate object is ``None``: what the reference reads."""
+    sources = {"param": "P.get({!r})", "amount": "A.get({!r})"}
+    members = [
+        f"{name!r}: "
+        + (sources[kind].format(name) if kind in sources else path_source("app", name))
+        for kind, name in shown
+    ]
+    source = (
+        "def _read(env):\n    app, P, A = env.app, env.params, env.amounts\n"
+        f"    return {{{', '.join(members)}}}\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec_source(source, "inputs", namespace)  # names checked by Field/Param
+    function: Callable[[Env], dict[str, Any]] = namespace["_read"]
+    return function
 
 
 class Inputs:
     """The inputs of a rule worth showing (not item fields nor whole collections), and how
     to read them all at once."""
 
-    __slots__ = ("_fast", "getters", "params", "shown")
+    __slots__ = ("params", "read", "shown")
 
     def __init__(self, inputs: frozenset[Input]) -> None:
         shown = [i for i in sorted(inputs) if i.kind != "collection" and "[]" not in i.name]
         self.shown = tuple((i.kind, i.name) for i in shown)
-        self.getters = tuple((i.name, _getter(i)) for i in shown)
         self.params = frozenset(i.name for i in shown if i.kind == "param")
-        self._fast = fast_reader([(i.kind, i.name) for i in shown])
-
-    def read(self, env: Env) -> dict[str, Any]:
-        """Each input's value, ``None`` when it is missing."""
-        try:
-            return self._fast(env)
-        except AttributeError:  # an intermediate object is None: read one by one
-            return {name: get(env) for name, get in self.getters}
+        #: ``read(env)``: each input's value, ``None`` when it is missing.
+        self.read = _reader(list(self.shown))
 
 
 def _detail(expression: Expr, interpreted: list[str] | None = None) -> Compiled:

@@ -221,21 +221,22 @@ class Explanation:
             for amount_id, value, inputs, label, missing in self._amounts()
         )
 
-    def json_parts(self) -> tuple[str, str, str]:
-        """The decision JSON's ``amounts``, ``criteria`` and ``traces`` as compact text."""
+    def json_text(self, head: str, middle: str, end: str) -> str:
+        """The decision JSON: ``head``, the ``amounts``, ``,"criteria":`` and the
+        ``criteria``, ``middle``, the ``traces``, ``end`` (see Decision.to_json_text)."""
         fragments = self.version.json_fragments(self.lang, self.day)
-        write = fragments.writer()
+        env = self._env  # the writer reads the amounts from _pending, if not stored yet
+        write = fragments.writer(env.app.__class__)
         if write is not None:
-            try:
-                return write(self.env, self.outcomes, self.eligible, self.notes, self._text_of)
-            except AttributeError:  # an intermediate object is None: criterion by criterion
-                pass
-        return self._parts_one_by_one(fragments)
+            outcomes, eligible, notes = self.outcomes, self.eligible, self.notes
+            return write(self, env, self._pending, outcomes, eligible, notes, head, middle, end)
+        amounts, criteria, traces = self._parts_one_by_one(fragments)
+        return f'{head}{amounts},"criteria":{criteria}{middle}{traces}{end}'
 
     def _parts_one_by_one(self, fragments: Fragments) -> tuple[str, str, str]:
-        """:meth:`json_parts` criterion by criterion and amount by amount (the route the
-        generated decision writer must agree with)."""
-        criteria = [self._text_of(index) for index in range(len(self.outcomes))]
+        """The ``amounts``, ``criteria`` and ``traces`` criterion by criterion and amount by
+        amount (the route the generated decision writer must agree with)."""
+        criteria = [self.text_of(index) for index in range(len(self.outcomes))]
         amounts, traces = [], []
         for amount_id, value, members, label, missing in self._amount_texts(fragments):
             key, trace_head = fragments.amounts[amount_id]
@@ -252,7 +253,7 @@ class Explanation:
             "{" + ",".join(traces) + "}",
         )
 
-    def _text_of(self, index: int) -> str:
+    def text_of(self, index: int) -> str:
         """The JSON text of the criterion at ``index``: by its generated text function when
         there is one, else by the general route (:meth:`_explain`)."""
         fragments = self.version.json_fragments(self.lang, self.day)
@@ -265,11 +266,8 @@ class Explanation:
             if write is _UNBUILT:
                 write = fragments.criterion_text(compiled, outcome)
             if write is not None:
-                try:
-                    text: str = write(self.env, None, missing)
-                    return text
-                except AttributeError:  # an intermediate object is None: general route
-                    pass
+                text: str = write(self.env, None, missing)
+                return text
         values, message = self._explain(compiled, result)
         head, middle = fragments.criteria[compiled.criterion.id]
         params = fragments.params
@@ -312,10 +310,7 @@ class Explanation:
         missing input), by the generated function when it can, else by :meth:`_amounts`."""
         env = self.env
         write = fragments.inputs_text
-        try:
-            generated = None if write is None else write(env)
-        except AttributeError:  # an intermediate object is None: the general route
-            generated = None
+        generated = None if write is None else write(env)
         if generated is None:
             params, self_params = fragments.params, self.version.params_json(self.day)
             for amount_id, value, inputs, label, missing in self._amounts():
@@ -380,7 +375,7 @@ class Fragments:
         "_textgen",
         "_texts",
         "_version",
-        "_writer",
+        "_writers",
         "amounts",
         "criteria",
         "inputs_text",
@@ -398,7 +393,7 @@ class Fragments:
     ) -> None:
         self._lang, self._raw, self._texts = lang, params, texts
         self._version = version
-        self._writer: DecisionWriter | None = _UNBUILT
+        self._writers: dict[type | None, DecisionWriter | None] = {}
         self._textgen: dict[tuple[str, str], CriterionText | None] = {}
         self._index = version.criterion_index
         #: Per criterion, in order: its writer (or None) by outcome value, as criterion_text
@@ -442,10 +437,11 @@ class Fragments:
                     [a.inputs.shown for a in version.amounts], self.params
                 )
 
-    def writer(self) -> DecisionWriter | None:
-        """The generated writer of the decisions' amounts, criteria and traces (built on
-        first use); ``None`` when the traces show what only the general route writes."""
-        found = self._writer
+    def writer(self, model: type | None = None) -> DecisionWriter | None:
+        """The generated writer of the decisions' amounts, criteria and traces for
+        applications of the class ``model`` (built on first use); ``None`` when the traces
+        show what only the general route writes."""
+        found: DecisionWriter | None = self._writers.get(model, _UNBUILT)
         if found is _UNBUILT:
             version = self._version
             try:
@@ -459,10 +455,12 @@ class Fragments:
                     self._raw,
                     self.params,
                     self._texts,
+                    model,
                 )
             except (KeyError, ValueError):
                 found = None  # kept, so that generation is not retried for every decision
-            self._writer = found
+            # One entry per application class evaluated: a scheme's model, in practice.
+            self._writers[model] = found
         return found
 
     def criterion_text(

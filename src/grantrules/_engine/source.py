@@ -14,7 +14,7 @@ import itertools
 import linecache
 from typing import Any
 
-__all__ = ["exec_source"]
+__all__ = ["exec_source", "path_source"]
 
 _SOURCES = itertools.count()
 
@@ -49,3 +49,19 @@ def exec_source(source: str, what: str, namespace: dict[str, Any]) -> None:
     # Every function compiled from the source (closures made later included) keeps
     # ``namespace`` as its globals, hence the holder: the source leaves with the last of them.
     namespace[f"__grantrules_source_{filename}__"] = _Source(filename)
+
+
+def path_source(root: str, path: str) -> str:
+    """Source reading the dotted field ``path`` from the local ``root``: ``None`` when an
+    intermediate object is ``None``, as the reference reads a field (its input is then
+    missing), with a test inline rather than a call or a caught ``AttributeError``, so that
+    an ``AttributeError`` from generated code is always a bug that shows.
+
+    >>> path_source("app", "applicant.venue")
+    '(_w.venue if (_w := app.applicant) is not None else None)'
+    """
+    first, *rest = path.split(".")
+    source = f"{root}.{first}"
+    for part in rest:
+        source = f"(_w.{part} if (_w := {source}) is not None else None)"
+    return source

@@ -1,32 +1,47 @@
 """Generate, per criterion and outcome, one function writing the criterion's JSON text.
 
-The reference is :meth:`Explanation.json_parts`'s general route: read the inputs into a dict,
+The reference is the general route (``Explanation._explain``): read the inputs into a dict,
 fill the message template, encode each input.  For a given criterion, outcome, language and
 set of parameter values, all of that is known in advance except the application's own values:
 which inputs are read and in what order, which placeholders the message has, which of them are
 parameters (whose text is then a constant), and every literal.  The generated function reads
-the application's values into locals and returns one concatenation.  Anything unusual (an
-intermediate object that is ``None``, a value that cannot be encoded) raises, and the caller
-then takes the general route, so both always give the same text.
+the application's values into locals and returns one concatenation.  A path through an
+absent optional object reads ``None``, tested inline as the general route reads it; a
+parameter that cannot be written makes generation raise, and the caller then takes the
+general route for that criterion, so both always give the same text.
 """
 
 from __future__ import annotations
 
-import datetime
-import functools
 import itertools
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from grantrules._engine.compiled_rules import _CompiledCriterion
 from grantrules._engine.json_text import json_text, key_text, value_text
-from grantrules._engine.source import exec_source
+from grantrules._engine.source import exec_source, path_source
+from grantrules._engine.value_source import (
+    INLINE,
+    Kind,
+    escaped,
+    formatted_source,
+    json_source,
+    kind_of,
+)
 from grantrules._format import format_value
-from grantrules.dates import _format_date
-from grantrules.expressions import Compiled, Env, MissingInput
+from grantrules.expressions import (
+    Aggregate,
+    AmountRef,
+    Compiled,
+    Env,
+    Expr,
+    Field,
+    Item,
+    MissingInput,
+)
 from grantrules.money import Euro
 from grantrules.rules import Outcome
+from grantrules.scheme import field_type
 
 __all__ = [
     "CriterionText",
@@ -84,34 +99,73 @@ class _Source:
 class Reads:
     """How generated text code reads and encodes the values a criterion shows: each read is
     a local of the function (a criterion's own writer reads its inputs into locals; the
-    decision writer of :mod:`grantrules._engine.writer` shares reads between criteria)."""
+    decision writer of :mod:`grantrules._engine.writer` shares reads between criteria), and
+    its encodings are specialised by the type the application ``model`` declares (see
+    :mod:`grantrules._engine.value_source`; without a model, by none)."""
 
-    def __init__(self, lines: list[str], names: Any) -> None:
-        self.lines, self._names = lines, names
+    def __init__(
+        self,
+        lines: list[str],
+        names: Any,
+        bind: Callable[[Any], str],
+        lang: str,
+        model: type | None = None,
+    ) -> None:
+        self.lines, self._names, self.bind, self.lang, self.model = lines, names, bind, lang, model
+        self.kinds: dict[str, Kind] = {"missing": str}  # local -> what it holds
 
     def fresh(self) -> str:
         return f"v{next(self._names)}"
 
-    def value(self, source: str) -> str:
-        """A local holding the value of ``source`` (``app.x.y``, ``A.get('id')``)."""
+    def value(self, source: str, kind: Kind = None) -> str:
+        """A local holding the value of ``source``, of ``kind`` when it is not ``None``."""
         variable = self.fresh()
         self.lines.append(f"    {variable} = {source}")
+        self.kinds[variable] = kind
         return variable
+
+    def amount(self, amount_id: str) -> str:
+        """A local holding an amount (a Euro, or None when missing)."""
+        return self.value(f"A.get({amount_id!r})", Euro)
+
+    def field(self, path: str) -> str:
+        """A local holding the field at the dotted ``path``, ``None`` when an intermediate
+        object is (explicit tests: the reference reads ``None`` there too)."""
+        return self.value(path_source("app", path), self.kind(path))
+
+    def kind(self, path: str) -> Kind:
+        """What the model declares the field at ``path`` holds."""
+        return None if self.model is None else kind_of(field_type(self.model, path))
+
+    def detail_kind(self, expression: Expr) -> Kind:
+        """What a detail's ``expression`` computes, when its form tells: a field, an amount,
+        a list of an item's text field (the lines a message names)."""
+        if isinstance(expression, Field):
+            return self.kind(expression.path)
+        if isinstance(expression, AmountRef):
+            return Euro
+        if (
+            isinstance(expression, Aggregate)
+            and expression.kind == "list"
+            and isinstance(expression.value, Item)
+            and expression.value.attr is not None
+            and self.kind(expression.value.key) is str
+        ):
+            return tuple
+        return None
+
+    def detail(self, expression: Expr) -> None:
+        """Before a detail computed from ``expression`` is read (this function's env holds
+        every amount: nothing to do)."""
 
     def text(self, variable: str) -> str:
         """Source of the value's JSON text (``value_text``)."""
-        return _value_text(variable)
+        return json_source(variable, self.kinds.get(variable))
 
-    def formatted(self, variable: str, codes: str) -> str:
+    def formatted(self, variable: str, codes: Mapping[str, Mapping[str, str]]) -> str:
         """Source of the value formatted for a message (``format_value``) as the content of a
-        JSON string (escaped, without its quotes), without the calls and type tests of
-        ``format_value`` for an amount or a date: what ``Euro.format`` writes (digits, marks,
-        spaces, the euro sign) needs no escaping, and dates are escaped once (cached)."""
-        return (
-            f"({variable}.format(_lang) if {variable}.__class__ is _Euro "
-            f"else _date_text({variable}, _lang) if {variable}.__class__ is _date "
-            f"else _encode_str(_fmt({variable}, _lang, {codes}))[1:-1])"
-        )
+        JSON string (escaped, without its quotes)."""
+        return formatted_source(variable, self.kinds.get(variable), self.lang, codes, self.bind)
 
 
 def criterion_text(
@@ -130,9 +184,9 @@ def criterion_text(
     ``rule`` the rendered criterion, shown by ``{rule}`` placeholders.
     """
     g = _Source()
-    g.namespace.update(_fmt=format_value, _enc=json_text, _lang=lang, **_INLINE)
+    g.namespace.update(_enc=json_text, _lang=lang, **INLINE)
     lines = ["def _text(env, label, missing):", "    app, A = env.app, env.amounts"]
-    reads = Reads(lines, itertools.count(2))
+    reads = Reads(lines, itertools.count(2), g.bind, lang)
     pieces = criterion_pieces(compiled, outcome, lang, frame, params, params_text, rule, g, reads)
     for kind, part in pieces:
         (g.code if kind == "code" else g.const)(part)
@@ -155,11 +209,11 @@ def criterion_pieces(
     reads: Reads,
 ) -> list[tuple[str, str]]:
     """The criterion's JSON text up to its inputs' closing brace (excluded), as parts:
-    ``("const", text)`` or ``("code", source)``; the values are read through ``reads``,
-    names bound in ``g`` (whose namespace has _INLINE, ``_fmt``, ``_enc`` and ``_lang``).
+    ``("const", text)``, ``("shared", text)`` (a constant worth sharing between
+    criteria) or ``("code", source)``; the values are read through ``reads``,
+    names bound in ``g`` (whose namespace has ``value_source.INLINE`` and ``_lang``).
     Raises (KeyError, TypeError, ValueError) when a parameter cannot be written: the
     general route then writes that criterion."""
-    codes = g.bind(compiled.codes)
     # The values a criterion shows, in the order and with the overwrites of
     # Explanation._criteria: inputs, then details, then the missing input, then the rule.
     values: dict[str, tuple[str, Any]] = {}  # name -> ("param", value) or ("local", variable)
@@ -167,14 +221,16 @@ def criterion_pieces(
         if kind == "param":
             values[name] = ("param", params.get(name))
         elif kind == "amount":
-            values[name] = ("local", reads.value(f"A.get({name!r})"))
+            values[name] = ("local", reads.amount(name))
         else:
             # A dotted path of identifiers (see Field).
-            values[name] = ("local", reads.value(f"app.{name}"))
+            values[name] = ("local", reads.field(name))
     if outcome is not Outcome.NOT_APPLICABLE:
         for name, fn in compiled.details:
+            reads.detail(compiled.criterion.details[name])
             variable = reads.fresh()
             reads.lines.append(f"    {variable} = {g.bind(value_or_none)}({g.bind(fn)}, env)")
+            reads.kinds[variable] = reads.detail_kind(compiled.criterion.details[name])
             values[name] = ("local", variable)
     if outcome is Outcome.MISSING:
         values["missing"] = ("local", "missing")
@@ -188,18 +244,20 @@ def criterion_pieces(
     # characters, so each piece is escaped on its own (literals here, once).
     parts.append(("const", '"'))
     for literal, placeholder in compiled.pieces(outcome, lang):
-        parts.append(("const", _escaped(literal)))
+        parts.append(("const", escaped(literal)))
         if placeholder is None:
             continue
         if placeholder not in values:
-            parts.append(("const", _escaped(f"{{{placeholder}}}")))
+            parts.append(("const", escaped(f"{{{placeholder}}}")))
         elif values[placeholder][0] == "param":
             text = format_value(values[placeholder][1], lang, compiled.codes)
-            parts.append(("const", _escaped(text)))
+            parts.append(("const", escaped(text)))
         else:
-            parts.append(("code", reads.formatted(values[placeholder][1], codes)))
+            parts.append(("code", reads.formatted(values[placeholder][1], compiled.codes)))
     parts.append(("const", '"'))
-    parts.append(("const", middle))
+    # A criterion's basis, and a parameter's value, are the same text in each of its
+    # outcomes, and often in other criteria: a writer may share one string for them.
+    parts.append(("shared", middle))
     first = True
     for name, (source, value) in values.items():
         if name == "rule":
@@ -207,7 +265,7 @@ def criterion_pieces(
         parts.append(("const", ("" if first else ",") + key_text(name)))
         first = False
         if name in params_text:
-            parts.append(("const", params_text[name]))
+            parts.append(("shared", params_text[name]))
         elif source == "param":
             parts.append(("const", value_text(value)))
         else:
@@ -231,7 +289,7 @@ def inputs_text(
     decide.  Fields and amounts are read and encoded by the function.
     """
     lines = ["def _inputs(env):", "    app, A = env.app, env.amounts"]
-    texts = []
+    texts: list[str] = []
     for inputs in shown:
         names = [name for _, name in inputs]
         if len(set(names)) < len(names):  # one dict key for both in the general route
@@ -241,58 +299,18 @@ def inputs_text(
             if kind == "param":
                 members.append(repr(key_text(name) + params_text[name]))
             else:
-                read = f"A.get({name!r})" if kind == "amount" else f"app.{name}"
-                members.append(f"{key_text(name)!r} + {_value_text(f'(_w := {read})', '_w')}")
+                read = f"A.get({name!r})" if kind == "amount" else path_source("app", name)
+                local = f"_v{len(lines)}"
+                lines.append(f"    {local} = {read}")
+                members.append(f"{key_text(name)!r} + {json_source(local, None)}")
         joined = " + ',' + ".join(members) if members else "''"
-        texts.append(joined)
+        lines.append(f"    _i{len(texts)} = {joined}")
+        texts.append(f"_i{len(texts)}")
     lines.append("    return (" + "".join(f"{text}, " for text in texts) + ")")
-    namespace: dict[str, Any] = dict(_INLINE)
+    namespace: dict[str, Any] = dict(INLINE)
     exec_source("\n".join(lines) + "\n", "amount inputs", namespace)  # names from Inputs
     function: InputsText = namespace["_inputs"]
     return function
-
-
-# What generated writers call: value_text, and for its commonest cases (a string, an amount,
-# a date) the same text inline, without its call and type tests.
-_INLINE: dict[str, Any] = {
-    "_join": "".join,
-    "_vt": value_text,
-    "_Euro": Euro,
-    "_str": str,
-    "_encode_str": json.encoder.encode_basestring,
-    "_quote": '"',
-    "_date": datetime.date,
-    # format_date without its check: the generated code has checked the class already.
-    "_format_date": _format_date,
-}
-
-
-def _escaped(text: str) -> str:
-    """``text`` as the content of a JSON string: its ``json_text`` without the quotes."""
-    return json_text(text)[1:-1]
-
-
-@functools.lru_cache(maxsize=4096)
-def _date_text(day: datetime.date, lang: str) -> str:
-    """A date as a message writes it (``format_date``), as JSON string content (cached, as
-    ``format_date`` is: decisions of a call mention the same few dates thousands of times)."""
-    return _escaped(_format_date(day, lang))
-
-
-_INLINE["_date_text"] = _date_text
-
-
-def _value_text(value: str, again: str | None = None) -> str:
-    """Source equal to ``value_text(value)``: ``value`` is the source of the value, read once
-    (a local, or an assignment expression), ``again`` the local naming it afterwards."""
-    name = again or value
-    return (
-        f"(_encode_str({name}) if {value}.__class__ is _str "
-        f"else _quote + _str({name}) + _quote if {name}.__class__ is _Euro "
-        f"else _quote + {name}.isoformat() + _quote if {name}.__class__ is _date "
-        f"else 'true' if {name} is True else 'false' if {name} is False "
-        f"else 'null' if {name} is None else _vt({name}))"
-    )
 
 
 def value_or_none(fn: Compiled, env: Env) -> Any:
