@@ -51,7 +51,7 @@ from grantrules.expressions import (
 from grantrules.money import _MODES, Euro, Rounding
 from grantrules.scheme import field_type
 
-__all__ = ["Fast", "fast", "fast_reader", "has_source"]
+__all__ = ["Fast", "fast", "has_source"]
 
 Fast = Callable[[Env], Any]
 
@@ -544,31 +544,4 @@ def fast(expr: Expr, interpreted: list[str] | None = None) -> Fast:
     function: Fast = g.namespace["_fast"]
     if interpreted is not None:
         interpreted += g.interpreted
-    return function
-
-
-def fast_reader(inputs: list[tuple[str, str]]) -> Callable[[Env], dict[str, Any]]:
-    """One function reading every (kind, name) input into a dict, ``None`` when unset.
-
-    Field paths are read with plain attribute access: it raises ``AttributeError`` where an
-    intermediate object is ``None``, and the caller then reads input by input instead.
-
-    >>> import types
-    >>> read = fast_reader([("field", "applicant.age"), ("param", "minimum_age")])
-    >>> read(Env(types.SimpleNamespace(applicant=types.SimpleNamespace(age=17)),
-    ...          {"minimum_age": 18}, {}, None))
-    {'applicant.age': 17, 'minimum_age': 18}
-    """
-    sources = {"param": "P.get({!r})", "amount": "A.get({!r})"}
-    members = [
-        f"{name!r}: " + (sources[kind].format(name) if kind in sources else f"app.{name}")
-        for kind, name in inputs
-    ]
-    source = (
-        "def _read(env):\n    app, P, A = env.app, env.params, env.amounts\n"
-        f"    return {{{', '.join(members)}}}\n"
-    )
-    namespace: dict[str, Any] = {}
-    exec_source(source, "inputs", namespace)  # names checked by Field/Param
-    function: Callable[[Env], dict[str, Any]] = namespace["_read"]
     return function

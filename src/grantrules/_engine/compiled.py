@@ -479,8 +479,5 @@ class Evaluation(NamedTuple):
 
 def compiled(version: Any) -> CompiledVersion:
     """The compiled form of ``version``, built on first use and kept with the version."""
-    found = version._cache.get("compiled")
-    if found is None:
-        found = version._cache["compiled"] = CompiledVersion(version)
-    assert isinstance(found, CompiledVersion)
+    found: CompiledVersion = version.cached("compiled", CompiledVersion)
     return found
