@@ -326,6 +326,11 @@ class TestEuroText:
         with pytest.raises(InvalidArgument, match=r"unknown language 'de'"):
             Euro(1).format("de")
 
+    def test_currency_pattern(self) -> None:
+        assert grantrules.money.currency_pattern("en") == (None, None, "€", "")
+        with pytest.raises(InvalidArgument, match=r"unknown language 'de'"):
+            grantrules.money.currency_pattern("de")
+
     @pytest.mark.parametrize(
         ("text", "lang", "expected"),
         [

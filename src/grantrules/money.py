@@ -80,10 +80,7 @@ def currency_pattern(lang: str) -> tuple[str | None, str | None, str, str]:
     >>> currency_pattern("fr")
     ('\u202f', ',', '', '\xa0€')
     """
-    pattern = _CURRENCY_FORMATS.get(lang)
-    if pattern is None:
-        _check_lang(lang)
-    return pattern  # type: ignore[return-value]
+    return _CURRENCY_FORMATS[_check_lang(lang)]
 
 
 def _check_lang(lang: object) -> str:
