@@ -1,13 +1,16 @@
 """Sphinx configuration for the grantrules documentation.
 
 Built offline with warnings as errors (``make docs``); the doctest builder runs every example
-of the tutorial and the how-to guides, and the docstring examples of the documented modules.
+of the tutorial and the how-to guides, and the docstring examples of every module.
 Pages generated from the code (the AMI règlement, its JSON Schema, a decision JSON) are written
 into ``_generated/`` by ``_ext/grantrules_docs.py`` when the build starts.
 """
 
+import pkgutil
 import sys
 from pathlib import Path
+
+import grantrules
 
 DOCS = Path(__file__).parent
 sys.path.insert(0, str(DOCS / "_ext"))
@@ -81,19 +84,13 @@ grantrules_api_modules = [
     "grantrules.testing.reference",
     "grantrules.testing.examples",
 ]
-# Modules whose docstring examples the doctest build runs: the public ones and a few internals.
+# Modules whose docstring examples the doctest build runs: every module of the library, private
+# ones included (their examples are the only test of some internals' documentation; an example
+# no build ran once went stale unseen).  __main__ would run the command line on import.
 grantrules_doctest_modules = [
-    *grantrules_api_modules,
-    # The expressions package's modules: doctest finds an object only in its defining module.
-    "grantrules.expressions._context",
-    "grantrules.expressions._nodes",
-    "grantrules.expressions._builders",
-    "grantrules.cli",
-    "grantrules._cli_params",
-    "grantrules.call.allocation",
-    "grantrules.call.ledger",
-    "grantrules.call.portfolio",
-    "grantrules.call.process",
+    module.name
+    for module in pkgutil.walk_packages(grantrules.__path__, "grantrules.")
+    if module.name != "grantrules.__main__"
 ]
 # Every public name must have a docstring with an example: a missing one fails the build.
 grantrules_api_check_strict = True

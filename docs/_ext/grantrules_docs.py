@@ -11,9 +11,9 @@
   and ``python -m grantrules ...`` run in-process through click's ``CliRunner``; other commands
   (``pytest``) run as subprocesses with the interpreter's ``bin/`` first on ``PATH``.
 * the doctest builder also runs the ``>>>`` examples of the docstrings of every module in
-  ``grantrules_doctest_modules`` with :func:`doctest.testmod`, in each module's own namespace
-  (Sphinx's doctest builder would run them without the module's globals); a failure is a
-  warning.
+  ``grantrules_doctest_modules`` (every module of the library) with :func:`doctest.testmod`,
+  in each module's own namespace (Sphinx's doctest builder would run them without the
+  module's globals); a failure is a warning.
 * ``api-check``: lists the public names (``__all__`` of ``grantrules`` and of the public
   modules) whose docstring is missing, or, for classes and functions, has no ``>>>`` example
   (a constant needs only its ``#:`` comment), into

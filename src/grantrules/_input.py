@@ -66,7 +66,9 @@ NOT_JSON = "not-json"
 _BOM = b"\xef\xbb\xbf"
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(r"[\[\]{}]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: The first lone surrogate of a str (a ``re.Match``), or None: Python accepts one in a str,
+#: no UTF-8 output (a file, SQLite) can carry it.  The document readers share it.
+find_lone_surrogate = re.compile("[\ud800-\udfff]").search
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
@@ -78,10 +80,10 @@ _UNPRINTABLE = re.compile(
 
 
 def printable(text: str) -> str:
-    """``text`` with control, invisible and surrogate characters escaped, for a terminal.
+    r"""``text`` with control, invisible and surrogate characters escaped, for a terminal.
 
-    >>> printable("A1\x1b[31m\u200b")
-    'A1\\x1b[31m\\u200b'
+    >>> print(printable("A1\x1b[31m\u200b"))
+    A1\x1b[31m\u200b
     """
     return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
 
@@ -147,6 +149,18 @@ def _key(path: str, key: object) -> str:
     return f"{path}[{json.dumps(key) if isinstance(key, str) else key}]"
 
 
+def lone_surrogate_message(found: re.Match[str]) -> str:
+    """What a reader says of the lone surrogate ``found`` by :data:`find_lone_surrogate`.
+
+    >>> lone_surrogate_message(find_lone_surrogate("ab\\udc00"))
+    'not valid Unicode: a lone surrogate (U+DC00) at character 2'
+    """
+    return (
+        f"not valid Unicode: a lone surrogate (U+{ord(found.group()):04X}) "
+        f"at character {found.start()}"
+    )
+
+
 def has_lone_surrogate(text: str) -> bool:
     """Whether ``text`` holds a lone surrogate, which no UTF-8 output (a file, SQLite) can carry.
 
@@ -156,7 +170,7 @@ def has_lone_surrogate(text: str) -> bool:
     >>> has_lone_surrogate('{"title": "Archives IA"}'), has_lone_surrogate("caf\\u00e9 \\ud800")
     (False, True)
     """
-    return not text.isascii() and _SURROGATE.search(text) is not None
+    return not text.isascii() and find_lone_surrogate(text) is not None
 
 
 def check_strings(value: object, path: str = "$") -> list[Problem]:
@@ -180,19 +194,12 @@ def check_strings(value: object, path: str = "$") -> list[Problem]:
     while stack:
         node, where = stack.pop()
         if isinstance(node, str):
-            found = _SURROGATE.search(node)
+            found = find_lone_surrogate(node)
             if found:
-                problems.append(
-                    Problem(
-                        where,
-                        f"not valid Unicode: a lone surrogate (U+{ord(found.group()):04X}) "
-                        f"at character {found.start()}",
-                        "invalid-value",
-                    )
-                )
+                problems.append(Problem(where, lone_surrogate_message(found), "invalid-value"))
         elif isinstance(node, dict):
             for key, item in node.items():
-                if isinstance(key, str) and _SURROGATE.search(key):
+                if isinstance(key, str) and find_lone_surrogate(key):
                     stack.append((key, f"{where} (a key)"))
                     continue
                 stack.append((item, _key(where, key)))

@@ -48,6 +48,7 @@ from cattrs.gen import make_dict_structure_fn, override
 
 from grantrules._engine.reader import REFUSED, reader
 from grantrules._engine.strict import StrictModeError, strict
+from grantrules._input import find_lone_surrogate, lone_surrogate_message
 from grantrules.dates import parse_date
 from grantrules.decision import Decision
 from grantrules.errors import ApplicationInvalid, GrantRulesError, InvalidArgument, Problem
@@ -111,7 +112,7 @@ def _describe(value: object) -> str:
         return f"the number {value!r}"
     if isinstance(value, str):
         # ASCII escapes when the text holds a lone surrogate, which no output could encode.
-        ascii_only = _LONE_SURROGATE.search(value) is not None
+        ascii_only = find_lone_surrogate(value) is not None
         return f"the string {json.dumps(value, ensure_ascii=ascii_only)}"
     if isinstance(value, list | tuple):
         return "an array"
@@ -165,21 +166,13 @@ def _strict(kind: type, name: str) -> Callable[[object, type], Any]:
     return structure
 
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _structure_str(value: object, _: type) -> str:
     # isinstance: a str subclass (an enum member, a tagged id) is text like any other.
     if not isinstance(value, str):
         raise _Invalid(f"expected a string, got {_describe(value)}")
-    found = _LONE_SURROGATE.search(value)
+    found = find_lone_surrogate(value)
     if found:
-        # Python accepts a lone surrogate in a str; no UTF-8 output could carry it.
-        raise _Invalid(
-            f"not valid Unicode: a lone surrogate (U+{ord(found.group()):04X}) "
-            f"at character {found.start()}",
-            INVALID,
-        )
+        raise _Invalid(lone_surrogate_message(found), INVALID)
     return str(value)
 
 

@@ -37,6 +37,7 @@ from typing import Any, Literal
 import attrs
 
 from grantrules._engine.source import exec_source
+from grantrules._input import find_lone_surrogate
 from grantrules.errors import GrantRulesError
 from grantrules.model import _VALUE_CHECKS, _not_blank, _not_negative
 from grantrules.money import Euro, Rate, _set_cents
@@ -54,8 +55,6 @@ _SHORT_AMOUNT = 16
 # from the end and at least four characters, that is ``[0-9]+\.[0-9]{2}`` (a test checks
 # both agree).  It costs about 60% of a pattern match.
 _DIGITS = "0123456789"
-# serde._LONE_SURROGATE: Python accepts one in a str, no UTF-8 output could carry it.
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]").search
 
 
 class Unsupported(Exception):
@@ -152,7 +151,7 @@ _ACCEPTED_KEPT = 4096
 def _text(value: Any) -> str:
     """The converter's reading of a string (serde._structure_str) where the inline check
     cannot decide: a str subclass is text, a lone surrogate is refused."""
-    if not isinstance(value, str) or _LONE_SURROGATE(value):
+    if not isinstance(value, str) or find_lone_surrogate(value):
         raise _Refused
     return str(value)
 
@@ -172,7 +171,7 @@ class _Gen:
             "_date": _date,
             "_days": _DAYS,
             "_text": _text,
-            "_lone_surrogate": _LONE_SURROGATE,
+            "_lone_surrogate": find_lone_surrogate,
             "_accepted": _accepted,
             "_Euro": Euro,
             "_ZERO": Euro.ZERO,

@@ -79,8 +79,8 @@ def compile_chart(process: Process, start: str) -> dict[str, Any]:
 
     >>> from grantrules.call.process import DEFAULT_PROCESS
     >>> chart = compile_chart(DEFAULT_PROCESS, "submitted")
-    >>> sorted(chart["$entry"]), "submitted" in chart
-    (['hold', 't0', 't1', 't2', 't3'], False)
+    >>> sorted(chart["$entry"]), "submitted" in chart  # an instructor input returns to it
+    (['hold', 't0', 't1', 't25', 't3', 't5', 't6'], True)
     """
 
     def triggers(state: str) -> dict[str, Any]:

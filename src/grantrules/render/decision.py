@@ -265,7 +265,7 @@ def decision_text(decision: Decision, lang: str = "fr", *, scheme: Scheme | None
     >>> from grantrules.testing.examples import example_document, example_scheme
     >>> report = decision_text(evaluate(example_scheme(), example_document()), "fr")
     >>> next(line for line in report.splitlines() if line.startswith("Montant"))
-    "Montant de l'aide : 600,00\\xa0€"
+    "Montant de l'aide\\xa0: 600,00\\xa0€"
 
     .. versionadded:: 0.1
     """
