@@ -35,7 +35,7 @@ from grantrules.expressions import (
     Round,
     const,
 )
-from grantrules.money import Rounding, RoundingRule, _check_rounding_rule
+from grantrules.money import Rounding, RoundingRule, check_rounding_rule
 from grantrules.rules import Override, check_overrides, overrides
 
 __all__ = ["Amount", "order_amounts"]
@@ -92,7 +92,7 @@ class Amount(Expr):
         if self.label and any(not self.label.get(lang) for lang in LANGS):
             raise InvalidArgument(f"amount {self.id}: label needs {' and '.join(LANGS)}")
         if self.rounding is not None:
-            _check_rounding_rule(self.rounding)
+            check_rounding_rule(self.rounding)
         for node in (n for e in self.expressions() for n in e.walk()):
             if isinstance(node, ApplyRate | Round) and self.rounding not in (None, node.rounding):
                 raise SchemeDefinitionError(

@@ -8,6 +8,10 @@ clock time, so every helper takes :class:`datetime.date` and refuses :class:`dat
 >>> add_months(date(2024, 1, 31), 1)
 datetime.date(2024, 2, 29)
 
+``check_date`` (the check of a day argument, with the message it refuses a value with) is
+shared with the parameters and the renderer; it is not part of the public API (outside
+``__all__``).
+
 .. versionadded:: 0.1
 """
 
@@ -38,7 +42,8 @@ _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _check_date(value: object, name: str = "day") -> date:
+def check_date(value: object, name: str = "day") -> date:
+    """``value`` if it is a date and not a datetime, else ``InvalidArgument`` naming ``name``."""
     if not isinstance(value, date) or isinstance(value, datetime.datetime):
         raise InvalidArgument(
             f"{name}: expected a datetime.date, got the {type(value).__name__} {value!r}; "
@@ -98,7 +103,7 @@ def add_years(day: date, n: int) -> date:
 
     .. versionadded:: 0.1
     """
-    _check_date(day)
+    check_date(day)
     year = day.year + _check_int(n, "n")
     if not date.min.year <= year <= date.max.year:
         raise InvalidArgument(f"{day} plus {n} years falls outside the years 1 to 9999")
@@ -124,7 +129,7 @@ def add_months(day: date, n: int) -> date:
 
     .. versionadded:: 0.1
     """
-    _check_date(day)
+    check_date(day)
     year, month = _shift_month(day.year, day.month, _check_int(n, "n"))
     if not date.min.year <= year <= date.max.year:
         raise InvalidArgument(f"{day} plus {n} months falls outside the years 1 to 9999")
@@ -139,7 +144,7 @@ def days_between(a: date, b: date) -> int:
 
     .. versionadded:: 0.1
     """
-    return (_check_date(b, "b") - _check_date(a, "a")).days
+    return (check_date(b, "b") - check_date(a, "a")).days
 
 
 def _whole_months(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
@@ -161,8 +166,8 @@ def months_between(a: date, b: date) -> int:
 
     .. versionadded:: 0.1
     """
-    _check_date(a, "a")
-    _check_date(b, "b")
+    check_date(a, "a")
+    check_date(b, "b")
     if b < a:
         return -months_between(b, a)
     return _whole_months((a.year, a.month, a.day), (b.year, b.month, b.day))
@@ -178,7 +183,7 @@ def format_date(day: date, lang: str = "fr") -> str:
 
     .. versionadded:: 0.1
     """
-    return _format_date(_check_date(day), lang)
+    return _format_date(check_date(day), lang)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -193,7 +198,7 @@ def _format_date(day: date, lang: str) -> str:
 
 
 def _valid_date(_: object, attribute: attrs.Attribute[date], value: object) -> None:
-    _check_date(value, attribute.name)
+    check_date(value, attribute.name)
 
 
 @attrs.frozen
@@ -233,7 +238,7 @@ class DateRange:
         return cls(add_years(reference, -years), reference)
 
     def __contains__(self, day: object) -> bool:
-        return self.start <= _check_date(day) <= self.end
+        return self.start <= check_date(day) <= self.end
 
     def overlaps(self, other: DateRange) -> bool:
         """Whether the two ranges share at least one day.

@@ -37,7 +37,7 @@ from grantrules._format import LANGS, pick
 from grantrules.basis import Basis
 from grantrules.errors import InvalidArgument, SchemeDefinitionError
 from grantrules.expressions import Expr, Input, RenderContext, const
-from grantrules.rules import Texts, _parsed
+from grantrules.rules import Texts, template_pieces
 
 __all__ = ["Invariant", "check_invariant_ids"]
 
@@ -125,7 +125,7 @@ class Invariant:
     def _check_placeholders(self) -> None:
         known = {i.name for i in self.inputs() if i.kind != "collection"}
         for lang, template in self.message.items():
-            for _, name in _parsed(template):
+            for _, name in template_pieces(template):
                 if name is not None and name not in known:
                     readable = ", ".join(sorted(known)) or "none"
                     raise SchemeDefinitionError(

@@ -9,6 +9,12 @@ amount); whatever is a matter of eligibility (dates in order, costs in range) is
 ...           commune_code="59350").siren
 '215903501'
 
+The validators of the generic fields (``validate_siren``, ``validate_application_id``,
+``validate_not_blank``, ``validate_not_negative``) and ``VALUE_CHECKS`` are shared with the
+engine's document reader, the columnar validation of :mod:`grantrules.batch` and
+:mod:`grantrules.schema`, which recognise them by identity; they are not part of the public
+API (outside ``__all__``).
+
 .. versionadded:: 0.1
 """
 
@@ -164,13 +170,13 @@ def luhn_valid(digits: str) -> bool:
 _DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
 
-# Validators of this module that read nothing but the value (a string): whether they accept a
-# value never changes, so the generated document reader (grantrules._engine.reader) remembers the
-# values they accepted and skips them next time (the SIREN's Luhn check, say).
-_VALUE_CHECKS: set[Any] = set()
+#: Validators of this module that read nothing but the value (a string): whether they accept a
+#: value never changes, so the generated document reader (grantrules._engine.reader) remembers the
+#: values they accepted and skips them next time (the SIREN's Luhn check, say).
+VALUE_CHECKS: set[Any] = set()
 
 
-def _siren(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+def validate_siren(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
     if not (len(value) == 9 and value.isascii() and value.isdigit()):
         raise ValueError(f"a SIREN is 9 digits, got {value!r}")
     if value == "000000000":
@@ -187,23 +193,23 @@ def _pattern(regex: str, what: str) -> Any:
         if not compiled.fullmatch(value):
             raise ValueError(f"expected {what}, got {value!r}")
 
-    _VALUE_CHECKS.add(check)
+    VALUE_CHECKS.add(check)
     return check
 
 
-def _application_id(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+def validate_application_id(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
     check_application_id(value)
 
 
-_VALUE_CHECKS.update((_siren, _application_id))
+VALUE_CHECKS.update((validate_siren, validate_application_id))
 
 
-def _not_blank(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+def validate_not_blank(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
     if not value.strip():
         raise ValueError("must not be empty")
 
 
-def _not_negative(_: Any, attribute: attrs.Attribute[Euro], value: Euro) -> None:
+def validate_not_negative(_: Any, attribute: attrs.Attribute[Euro], value: Euro) -> None:
     if value < Euro.ZERO:
         raise ValueError(f"must not be negative, got {value}")
 
@@ -228,8 +234,8 @@ class Applicant:
     .. versionadded:: 0.1
     """
 
-    name: str = attrs.field(validator=_not_blank)
-    siren: str = attrs.field(validator=_siren)
+    name: str = attrs.field(validator=validate_not_blank)
+    siren: str = attrs.field(validator=validate_siren)
     legal_category: str = attrs.field(
         validator=_pattern(r"\d{4}", "an INSEE legal category of 4 digits like '7210'")
     )
@@ -253,7 +259,7 @@ class Project:
     .. versionadded:: 0.1
     """
 
-    title: str = attrs.field(validator=_not_blank)
+    title: str = attrs.field(validator=validate_not_blank)
     description: str = ""
     start_date: datetime.date
     end_date: datetime.date
@@ -277,9 +283,9 @@ class CostLine:
     """
 
     category: str
-    label: str = attrs.field(validator=_not_blank)
-    amount_excl_vat: Euro = attrs.field(validator=_not_negative)
-    vat: Euro = attrs.field(default=Euro.ZERO, validator=_not_negative)
+    label: str = attrs.field(validator=validate_not_blank)
+    amount_excl_vat: Euro = attrs.field(validator=validate_not_negative)
+    vat: Euro = attrs.field(default=Euro.ZERO, validator=validate_not_negative)
     vat_recoverable: bool = False
 
 
@@ -294,7 +300,7 @@ class FinancingLine:
     """
 
     source: str
-    amount: Euro = attrs.field(validator=_not_negative)
+    amount: Euro = attrs.field(validator=validate_not_negative)
     funder: str | None = None
 
 
@@ -324,7 +330,7 @@ class Application:
     .. versionadded:: 0.1
     """
 
-    id: str = attrs.field(validator=_application_id)
+    id: str = attrs.field(validator=validate_application_id)
     submitted_on: datetime.date
     applicant: Applicant
     project: Project

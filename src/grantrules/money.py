@@ -9,6 +9,10 @@ is always named (``DOWN`` for aid amounts unless the call's text says otherwise)
 >>> Rate("60%").apply(Euro("150000.00"), rounding=DOWN)
 Euro('90000.00')
 
+Shared with the engine (:mod:`grantrules._engine`) and the expression nodes, and not part of
+the public API (outside ``__all__``): the exact context ``EXACT``, the quantum ``CENT``,
+``round_decimal``, ``set_cents``, ``check_rounding_rule`` and ``currency_pattern``.
+
 .. versionadded:: 0.1
 """
 
@@ -31,16 +35,18 @@ __all__ = ["DOWN", "HALF_EVEN", "HALF_UP", "UP", "Euro", "Rate", "Rounding", "Ro
 
 _LOCALES = {"fr": "fr_FR", "en": "en"}
 
-# Money arithmetic must not depend on whatever precision or traps the caller's decimal context
-# holds: with an unbounded precision every sum and product of amounts is exact, and only
-# ``quantize`` (with its explicit rounding) ever discards digits.
-_EXACT = decimal.Context(
+#: Money arithmetic must not depend on whatever precision or traps the caller's decimal context
+#: holds: with an unbounded precision every sum and product of amounts is exact, and only
+#: ``quantize`` (with its explicit rounding) ever discards digits.  The engine's generated code
+#: computes in it too.
+EXACT = decimal.Context(
     prec=decimal.MAX_PREC,
     Emax=decimal.MAX_EMAX,
     Emin=decimal.MIN_EMIN,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
-_CENT = Decimal("0.01")
+#: What amounts are quantised to (``Decimal.quantize(CENT, mode, EXACT)`` in generated code).
+CENT = Decimal("0.01")
 # Inputs beyond a quadrillion euros are certainly a unit mistake, and refusing them keeps a
 # hostile Decimal("1E+999999999") from making ``quantize`` allocate a billion digits.
 _MAX_INTEGER_DIGITS = 16
@@ -160,7 +166,7 @@ class Rounding(enum.Enum):
             raise InvalidArgument(
                 f"a rounding quantum must be a positive amount such as Euro('1.00'), got {step!r}"
             )
-        return self if step._d == _CENT else RoundingRule(self, step)
+        return self if step._d == CENT else RoundingRule(self, step)
 
     def to_euro(self) -> RoundingRule:
         """This mode rounding to the whole euro: ``DOWN.to_euro()`` for "à l'euro inférieur".
@@ -298,10 +304,10 @@ def _to_multiple(amount: Decimal, step: Decimal, mode: Rounding) -> Decimal:
     A whole quotient and an exact remainder decide; dividing in decimal could need endless
     digits (a step of 0.03).
     """
-    quotient = _EXACT.divide_int(amount, step)
-    remainder = _EXACT.subtract(amount, _EXACT.multiply(quotient, step))
+    quotient = EXACT.divide_int(amount, step)
+    remainder = EXACT.subtract(amount, EXACT.multiply(quotient, step))
     if remainder:
-        twice = _EXACT.multiply(_EXACT.abs(remainder), 2)
+        twice = EXACT.multiply(EXACT.abs(remainder), 2)
         if mode is Rounding.DOWN:
             away = False
         elif mode is Rounding.UP:
@@ -309,20 +315,24 @@ def _to_multiple(amount: Decimal, step: Decimal, mode: Rounding) -> Decimal:
         elif mode is Rounding.HALF_UP:
             away = twice >= step
         else:  # HALF_EVEN: a tie goes to the even multiple
-            away = twice > step or (twice == step and _EXACT.remainder(quotient, 2) != 0)
+            away = twice > step or (twice == step and EXACT.remainder(quotient, 2) != 0)
         if away:
             quotient += 1 if amount > 0 else -1
-    return _cents(_EXACT.multiply(quotient, step))
+    return _cents(EXACT.multiply(quotient, step))
 
 
-def _check_rounding_rule(rounding: object) -> Rounding | RoundingRule:
+def check_rounding_rule(rounding: object) -> Rounding | RoundingRule:
+    """``rounding`` if it is a :class:`Rounding` or a :class:`RoundingRule`, else
+    :class:`~grantrules.errors.InvalidArgument` saying how to name one (for the arguments of
+    ``Euro.scale``, ``Amount`` and the expression builders)."""
     if isinstance(rounding, RoundingRule):
         return rounding
     return _check_rounding(rounding)
 
 
-def _round(amount: Decimal, rounding: Rounding | RoundingRule) -> Decimal:
-    """``amount`` rounded as ``rounding`` says: to the cent, or to its quantum."""
+def round_decimal(amount: Decimal, rounding: Rounding | RoundingRule) -> Decimal:
+    """``amount`` rounded as ``rounding`` says: to the cent, or to its quantum (what the
+    engine's generated code calls for a rounding, with no Euro built)."""
     if rounding.__class__ is RoundingRule:
         return rounding.round(amount)
     return _cents(amount, rounding)  # type: ignore[arg-type]
@@ -359,7 +369,7 @@ def _check_size(value: Decimal) -> Decimal:
 
 
 def _cents(amount: Decimal, rounding: Rounding = Rounding.HALF_EVEN) -> Decimal:
-    amount = amount.quantize(_CENT, rounding=_MODES[rounding], context=_EXACT)
+    amount = amount.quantize(CENT, rounding=_MODES[rounding], context=EXACT)
     # Normalise -0.00 to 0.00 so that str() and format() never show a negative zero.
     return amount if amount else abs(amount)
 
@@ -385,7 +395,7 @@ def _amount_from(value: object) -> Decimal:
         if not value.is_finite():
             raise InvalidMoney(f"expected a finite amount, got {value!r}")
         _check_size(value)
-        if value.quantize(_CENT, rounding=decimal.ROUND_DOWN, context=_EXACT) != value:
+        if value.quantize(CENT, rounding=decimal.ROUND_DOWN, context=EXACT) != value:
             raise InvalidMoney(
                 f"expected at most 2 decimals (whole cents), got {value!r}: round it first, "
                 "e.g. Euro(Decimal(...).quantize(Decimal('0.01'), ROUND_DOWN)), "
@@ -401,7 +411,7 @@ class _Exact:
     __slots__ = ("_d",)
     #: The Decimal.  Outside this module only the engine's generated code reads it (through
     #: grantrules._engine.runtime and the source _codegen writes: an attribute load is the cheapest
-    #: way to the Decimal of an amount in a hot loop), and writes it with _set_cents below.
+    #: way to the Decimal of an amount in a hot loop), and writes it with set_cents below.
     _d: Decimal
 
     def __setattr__(self, name: str, value: object) -> NoReturn:
@@ -445,11 +455,11 @@ class _Exact:
 
 
 _new_object = object.__new__
-#: ``_set_cents(euro, amount)`` stores the Decimal of a Euro built with ``object.__new__``,
+#: ``set_cents(euro, amount)`` stores the Decimal of a Euro built with ``object.__new__``,
 #: skipping every check: for the engine's generated code only (document readers, version
 #: functions), with a Decimal already exact in cents and within bounds.  Setting the slot
 #: through its descriptor costs a third of ``Euro._exact``'s call.
-_set_cents: Callable[[Any, Decimal], None] = _Exact.__dict__["_d"].__set__
+set_cents: Callable[[Any, Decimal], None] = _Exact.__dict__["_d"].__set__
 
 
 class Euro(_Exact):
@@ -477,14 +487,14 @@ class Euro(_Exact):
     def _of(cls, amount: Decimal, rounding: Rounding | RoundingRule = Rounding.HALF_EVEN) -> Euro:
         """Build from an internal Decimal, skipping input validation."""
         result = object.__new__(cls)
-        object.__setattr__(result, "_d", _round(amount, rounding))
+        object.__setattr__(result, "_d", round_decimal(amount, rounding))
         return result
 
     @classmethod
     def _exact(cls, amount: Decimal) -> Euro:
         """Wrap a Decimal already in cents, such as a sum or difference of amounts."""
         result = _new_object(cls)
-        _set_cents(result, amount)
+        set_cents(result, amount)
         return result
 
     @property
@@ -507,7 +517,7 @@ class Euro(_Exact):
         for amount in amounts:
             if not isinstance(amount, Euro):
                 _refuse("add", amount)
-            total = _EXACT.add(total, amount._d)
+            total = EXACT.add(total, amount._d)
         return cls._of(total) if not total else cls._exact(total)
 
     def times(self, n: int) -> Euro:
@@ -521,7 +531,7 @@ class Euro(_Exact):
                 f"Euro.times expects an int, got {_describe(n)}; "
                 "for a fraction use Rate.apply(amount, rounding=...) or Euro.scale"
             )
-        return Euro._of(_EXACT.multiply(self._d, Decimal(n)))
+        return Euro._of(EXACT.multiply(self._d, Decimal(n)))
 
     def scale(self, factor: Decimal, rounding: Rounding | RoundingRule) -> Euro:
         """Multiply by an exact Decimal ``factor`` and round with ``rounding`` (to the cent, or
@@ -537,7 +547,7 @@ class Euro(_Exact):
                 f"Euro.scale expects a finite Decimal factor, got {_describe(factor)}; "
                 'write it as Decimal("0.6")'
             )
-        return Euro._of(_EXACT.multiply(self._d, factor), _check_rounding_rule(rounding))
+        return Euro._of(EXACT.multiply(self._d, factor), check_rounding_rule(rounding))
 
     def rounded(self, rounding: Rounding | RoundingRule) -> Euro:
         """This amount rounded to a multiple of the rounding's quantum.
@@ -547,7 +557,7 @@ class Euro(_Exact):
 
         .. versionadded:: 0.2
         """
-        return Euro._of(self._d, _check_rounding_rule(rounding))
+        return Euro._of(self._d, check_rounding_rule(rounding))
 
     def is_multiple_of(self, quantum: Euro) -> bool:
         """Whether this amount is a whole number of ``quantum`` (one euro, ten euros...).
@@ -559,12 +569,12 @@ class Euro(_Exact):
         """
         if not isinstance(quantum, Euro) or quantum <= Euro.ZERO:
             raise InvalidArgument(f"expected a positive Euro quantum, got {_describe(quantum)}")
-        return not _EXACT.remainder(self._d, quantum._d)
+        return not EXACT.remainder(self._d, quantum._d)
 
     def __add__(self, other: Euro) -> Euro:
         if isinstance(other, Euro):
             # A sum of cents is in cents: no rounding, and x + y is never -0.00 here.
-            total = _EXACT.add(self._d, other._d)
+            total = EXACT.add(self._d, other._d)
             return Euro._exact(total) if total else Euro._of(total)
         _refuse_numbers("add", other)
         return NotImplemented
@@ -578,7 +588,7 @@ class Euro(_Exact):
 
     def __sub__(self, other: Euro) -> Euro:
         if isinstance(other, Euro):
-            difference = _EXACT.subtract(self._d, other._d)
+            difference = EXACT.subtract(self._d, other._d)
             return Euro._exact(difference) if difference else Euro._of(difference)
         _refuse_numbers("subtract", other)
         return NotImplemented
@@ -728,7 +738,7 @@ class Rate(_Exact):
         >>> Rate("0.125").percent
         Decimal('12.5')
         """
-        return _tidy(self._d.scaleb(2, context=_EXACT))
+        return _tidy(self._d.scaleb(2, context=EXACT))
 
     def apply(self, amount: Euro, rounding: Rounding | RoundingRule = DOWN) -> Euro:
         """Return ``amount`` times this rate, rounded with ``rounding`` (to the cent, or to the
@@ -748,7 +758,7 @@ class Rate(_Exact):
     # is refused like any other rate, and only whole 0 and 1 mix with rates ("1 - rate").
     def __add__(self, other: Rate | int) -> Rate:
         try:
-            return Rate(_EXACT.add(self._d, _rate_operand("add", other)))
+            return Rate(EXACT.add(self._d, _rate_operand("add", other)))
         except _NotARate:
             return NotImplemented
 
@@ -756,13 +766,13 @@ class Rate(_Exact):
 
     def __sub__(self, other: Rate | int) -> Rate:
         try:
-            return Rate(_EXACT.subtract(self._d, _rate_operand("subtract", other)))
+            return Rate(EXACT.subtract(self._d, _rate_operand("subtract", other)))
         except _NotARate:
             return NotImplemented
 
     def __rsub__(self, other: Rate | int) -> Rate:
         try:
-            return Rate(_EXACT.subtract(_rate_operand("subtract", other), self._d))
+            return Rate(EXACT.subtract(_rate_operand("subtract", other), self._d))
         except _NotARate:  # pragma: no cover - Euro.__sub__ refuses a rate before this
             return NotImplemented
 
@@ -774,7 +784,7 @@ class Rate(_Exact):
                 f"a rate multiplies only another rate, got {_describe(other)}; apply a rate to "
                 "an amount with rate.apply(amount, rounding=DOWN)"
             )
-        return Rate(_EXACT.multiply(self._d, other._d))
+        return Rate(EXACT.multiply(self._d, other._d))
 
     def __str__(self) -> str:
         return f"{format(self.percent, 'f')}%"
@@ -818,10 +828,10 @@ def _format_rate(value: Decimal, lang: str) -> str:
 
 def _tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (``60``, not ``6E+1``)."""
-    value = _EXACT.normalize(value) if value else Decimal(0)
+    value = EXACT.normalize(value) if value else Decimal(0)
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)  # finite by construction
-    return value.quantize(Decimal(1), context=_EXACT) if exponent > 0 else value
+    return value.quantize(Decimal(1), context=EXACT) if exponent > 0 else value
 
 
 def _rate_from(value: object) -> Decimal:
@@ -835,7 +845,7 @@ def _rate_from(value: object) -> Decimal:
         )
     if isinstance(value, str):
         if match := _RATE_PERCENT.fullmatch(value):
-            fraction = Decimal(match[1]).scaleb(-2, context=_EXACT)
+            fraction = Decimal(match[1]).scaleb(-2, context=EXACT)
         elif _RATE_FRACTION.fullmatch(value):
             fraction = Decimal(value)
         else:

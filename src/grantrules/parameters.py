@@ -70,7 +70,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 import attrs
 
 from grantrules.basis import Basis
-from grantrules.dates import DateRange, _check_date, parse_date
+from grantrules.dates import DateRange, check_date, parse_date
 from grantrules.errors import (
     GrantRulesError,
     InvalidArgument,
@@ -251,7 +251,7 @@ def _from_toml(unit: str, raw: object) -> ParamValue:
 
 
 def _valid_start(_: object, attribute: attrs.Attribute[date], value: object) -> None:
-    _check_date(value, attribute.name)
+    check_date(value, attribute.name)
 
 
 @attrs.frozen
@@ -404,7 +404,7 @@ class Parameter:
         >>> str(example_parameters()["feder_rate"].dated_at(date(2025, 3, 14)).basis)
         'Délibération n° 2024-112'
         """
-        _check_date(day)
+        check_date(day)
         if self.until is not None and day > self.until:
             raise ParameterNotInForce(
                 f"parameter {self.name!r} is not in force on {day}: it ended on {self.until}"
@@ -531,7 +531,7 @@ class ParameterSet:
         >>> example_parameters().at(date(2025, 3, 14)), example_parameters().at(date(2024, 1, 1))
         ({'feder_rate': Rate('0.6')}, {})
         """
-        _check_date(day)
+        check_date(day)
         snapshot: dict[str, ParamValue] = {}
         for name in self:
             try:

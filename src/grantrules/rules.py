@@ -12,6 +12,10 @@
 >>> rule.render(RenderContext("en"))
 'applicant.age is at least 18'
 
+:func:`fill` in two steps, ``template_pieces`` then ``fill_pieces``, is shared with the
+engine (which splits each message template once) and the renderer; not part of the public API
+(outside ``__all__``).
+
 .. versionadded:: 0.1
 """
 
@@ -92,16 +96,16 @@ def fill(template: str, values: Mapping[str, Any], lang: str) -> str:
     .. versionadded:: 0.1
     """
 
-    return _fill_parsed(_parsed(template), values, lang)
+    return fill_pieces(template_pieces(template), values, lang)
 
 
-def _fill_parsed(
+def fill_pieces(
     pieces: tuple[tuple[str, str | None], ...],
     values: Mapping[str, Any],
     lang: str,
     labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
-    """:func:`fill` for a template already split by :func:`parsed`; codes with a label in
+    """:func:`fill` for a template already split by :func:`template_pieces`; codes with a label in
     ``labels`` (``"code:staff"``) are written as their label."""
     parts = []
     for literal, name in pieces:
@@ -114,10 +118,10 @@ def _fill_parsed(
 
 
 @functools.lru_cache(maxsize=1024)
-def _parsed(template: str) -> tuple[tuple[str, str | None], ...]:
+def template_pieces(template: str) -> tuple[tuple[str, str | None], ...]:
     """``template`` split into (literal text, placeholder name or ``None``) pieces.
 
-    >>> _parsed("Total: {total_cost}.")
+    >>> template_pieces("Total: {total_cost}.")
     (('Total: ', 'total_cost'), ('.', None))
     """
     # Templates are few and filled for every decision: split each one once.
@@ -310,7 +314,7 @@ class Criterion:
                     messages.append((f"{what} message of exception {override.label}", texts, extra))
         for what, texts, extra in messages:
             for lang, template in texts.items():
-                for _, name in _parsed(template):
+                for _, name in template_pieces(template):
                     if name is not None and name not in known and name not in extra:
                         readable = ", ".join(sorted(known | extra)) or "none"
                         raise SchemeDefinitionError(

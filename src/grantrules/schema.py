@@ -15,6 +15,9 @@ A field may state its own schema in its attrs metadata, merged over the generate
 >>> schema["properties"]["costs"]["items"]
 {'$ref': '#/$defs/CostLine'}
 
+``refuses_negative`` is shared with the analyser (:mod:`grantrules.prove`), which bounds an
+amount the same way; it is not part of the public API (outside ``__all__``).
+
 .. versionadded:: 0.1
 """
 
@@ -60,12 +63,12 @@ _SCALARS: dict[Any, dict[str, Any]] = {
 # What the generic model's validators require, in schema words.  Tied to the validators
 # themselves rather than to field names, so that a scheme's subclass keeps them.
 _VALIDATORS: dict[Callable[..., Any], dict[str, Any]] = {
-    model._siren: {"pattern": "^[0-9]{9}$", "not": {"const": "000000000"}},
-    model._application_id: {
+    model.validate_siren: {"pattern": "^[0-9]{9}$", "not": {"const": "000000000"}},
+    model.validate_application_id: {
         "pattern": f"^(?:{model.APPLICATION_ID_PATTERN})$",
         "maxLength": 80,
     },
-    model._not_blank: {"minLength": 1, "pattern": r"\S"},
+    model.validate_not_blank: {"minLength": 1, "pattern": r"\S"},
 }
 
 
@@ -96,8 +99,9 @@ def _regex_of(validator: Any) -> str | None:
     return f"^(?:{pattern})$" if isinstance(pattern, str) else None
 
 
-def _refuses_negative(attribute: attrs.Attribute[Any]) -> bool:
-    """Whether the field's validator refuses a negative amount (tried on -0.01)."""
+def refuses_negative(attribute: attrs.Attribute[Any]) -> bool:
+    """Whether the field's validator refuses a negative amount (tried on -0.01): the schema
+    then requires a non-negative amount, and the analyser looks for none below zero."""
     if attribute.validator is None:
         return False
     try:
@@ -148,7 +152,7 @@ class _Walker:
         return schema
 
     def field_schema(self, attribute: attrs.Attribute[Any], tp: Any) -> dict[str, Any]:
-        schema = self.type_schema(tp, amount_floor=_refuses_negative(attribute))
+        schema = self.type_schema(tp, amount_floor=refuses_negative(attribute))
         extra: dict[str, Any] = {}
         for validator in _validators(attribute):
             extra.update(_VALIDATORS.get(validator, {}))

@@ -96,27 +96,27 @@ def _refuses(check: Any, value: Any) -> bool:
 @example(["a" * 80, "a" * 81, "-a", "a-", "A", ""], False)
 def test_application_ids_are_the_validator(values: list[str], sliced: bool) -> None:
     got = np.asarray(_application_id(column(list(values), sliced))).tolist()
-    assert got == [_refuses(model._application_id, v) for v in values]
+    assert got == [_refuses(model.validate_application_id, v) for v in values]
 
 
 @given(st.lists(st.text(st.sampled_from("0123456789a "), max_size=10), max_size=20), st.booleans())
 @example(["000000000", "215903501", "215903502", "21590350", "2159035011"], False)
 def test_siren_is_the_validator(values: list[str], sliced: bool) -> None:
     got = np.asarray(_siren(column(list(values), sliced))).tolist()
-    assert got == [_refuses(model._siren, v) for v in values]
+    assert got == [_refuses(model.validate_siren, v) for v in values]
 
 
 @given(st.lists(st.text(st.sampled_from(" \t\n\u00a0\u2003\u3000ab\u00e9\x1c"), max_size=6)))
 def test_blank_is_the_validator(values: list[str]) -> None:
     got = np.asarray(_blank(column(list(values), False))).tolist()
-    assert got == [_refuses(model._not_blank, v) for v in values]
+    assert got == [_refuses(model.validate_not_blank, v) for v in values]
 
 
 @given(st.lists(AMOUNTS.filter(lambda v: bool(AMOUNT.fullmatch(v)) and len(v) <= 16)))
 @example(["-0.00", "-00.00", "-0.01", "0.00", "-10.00"])
 def test_negative_amounts_are_the_validator(values: list[str]) -> None:
     got = np.asarray(_negative(column(list(values), False))).tolist()
-    assert got == [_refuses(model._not_negative, Euro(v)) for v in values]
+    assert got == [_refuses(model.validate_not_negative, Euro(v)) for v in values]
 
 
 def test_null_rows_are_left_to_the_caller() -> None:

@@ -48,7 +48,7 @@ from grantrules.expressions import (
     Supplied,
     When,
 )
-from grantrules.money import _MODES, Euro, Rounding
+from grantrules.money import Euro, Rounding
 from grantrules.scheme import field_type
 
 __all__ = ["Fast", "fast", "has_source"]
@@ -497,7 +497,7 @@ def _(node: ApplyRate, g: _Gen) -> str:
     if isinstance(node.rate, Param) and isinstance(node.rounding, Rounding):
         # A rate parameter is checked once per parameter set; the rounding is inline.
         rate = g.param("q", node.rate.name, "_rate({})")
-        mode = g.bind(_MODES[node.rounding])
+        mode = g.bind(node.rounding.value)
         product = f"_mul({amount}, {rate}).quantize(_CENT, {mode}, _EXACT)"
         return f"(_q if (_q := {product}) else _ZERO_CENTS)"  # no -0.00, as _cents
     return f"_apply_raw({_src(node.rate, g)}, {amount}, {g.bind(node.rounding)})"

@@ -17,7 +17,7 @@ from grantrules._engine.source import exec_source, path_source
 from grantrules._format import format_value
 from grantrules.errors import EvaluationError, ExceptionConflict, GrantRulesError
 from grantrules.expressions import Compiled, Env, Expr, Input, MissingInput
-from grantrules.rules import Criterion, Outcome, Override, Severity, _fill_parsed, _parsed
+from grantrules.rules import Criterion, Outcome, Override, Severity, fill_pieces, template_pieces
 
 __all__ = ["CompiledOverride", "Inputs", "_CompiledAmount", "_CompiledCriterion", "_detail"]
 
@@ -140,7 +140,7 @@ class _CompiledCriterion:
         pieces = self._pieces.get(key)
         if pieces is None:
             template = self.criterion.template(key[0], lang, exception)
-            pieces = self._pieces[key] = _parsed(template)
+            pieces = self._pieces[key] = template_pieces(template)
         return pieces
 
     def message(
@@ -162,7 +162,7 @@ class _CompiledCriterion:
             if filled is None:
                 filled = params.memo[key] = self._with_params(pieces, params, lang)
             pieces = filled
-        return _fill_parsed(pieces, values, lang, self.codes)
+        return fill_pieces(pieces, values, lang, self.codes)
 
     def _with_params(
         self, pieces: tuple[tuple[str, str | None], ...], params: Params, lang: str

@@ -39,8 +39,8 @@ import attrs
 from grantrules._engine.source import exec_source
 from grantrules._input import find_lone_surrogate
 from grantrules.errors import GrantRulesError
-from grantrules.model import _VALUE_CHECKS, _not_blank, _not_negative
-from grantrules.money import Euro, Rate, _set_cents
+from grantrules.model import VALUE_CHECKS, validate_not_blank, validate_not_negative
+from grantrules.money import Euro, Rate, set_cents
 
 __all__ = ["REFUSED", "Reader", "reader"]
 
@@ -109,7 +109,7 @@ def _euro_not_negative(value: Any) -> Euro:
 
 
 # Validators of grantrules.model that the generated code checks itself, by field type.
-_KNOWN: dict[type, tuple[Any, ...]] = {str: (_not_blank,), Euro: (_not_negative,)}
+_KNOWN: dict[type, tuple[Any, ...]] = {str: (validate_not_blank,), Euro: (validate_not_negative,)}
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch  # dates.parse_date's pattern
@@ -136,7 +136,7 @@ _DAYS_KEPT = 4096
 
 
 def _accepted(seen: set[str], value: str) -> None:
-    """Remember that a validator of ``model._VALUE_CHECKS`` accepted ``value``."""
+    """Remember that a validator of ``model.VALUE_CHECKS`` accepted ``value``."""
     if len(seen) >= _ACCEPTED_KEPT:
         seen.clear()
     seen.add(value)
@@ -165,7 +165,7 @@ class _Gen:
             "_euro_not_negative": _euro_not_negative,
             "_rate": _rate,
             "_new": object.__new__,
-            "_set_cents": _set_cents,
+            "_set_cents": set_cents,
             "_validators_disabled": attrs.validators.get_disabled,
             "_Decimal": Decimal,
             "_date": _date,
@@ -319,7 +319,7 @@ class _Gen:
             known_check = direct and tp in (str, Euro) and a.validator in _KNOWN[tp]
             if direct and a.validator is not None and not known_check:
                 check = f"{self.bind(a.validator)}(o, {self.bind(a)}, {var})"
-                if tp is str and a.validator in _VALUE_CHECKS:
+                if tp is str and a.validator in VALUE_CHECKS:
                     # The value is a str here (_text converts a subclass): a value the
                     # validator accepted once, it accepts again.
                     seen = self.bind(set[str]())
@@ -348,7 +348,7 @@ class _Gen:
                     lines.append(f"        {var} = {value}")
                 converted = var
             if known_check and tp is str:
-                # model._not_blank; the value is a str here (_text converts a subclass).
+                # model.validate_not_blank; the value is a str here (_text converts a subclass).
                 lines.append(f"    if not {converted}.strip(): _refuse()")
             if direct and converted != var:
                 lines.append(f"    {var} = {converted}")

@@ -19,7 +19,16 @@ from typing import Any
 from grantrules.dates import DateRange, add_years
 from grantrules.errors import EvaluationError
 from grantrules.expressions import MissingInput, sum_counts
-from grantrules.money import _CENT, _EXACT, Euro, Rate, Rounding, RoundingRule, _round, _set_cents
+from grantrules.money import (
+    CENT,
+    EXACT,
+    Euro,
+    Rate,
+    Rounding,
+    RoundingRule,
+    round_decimal,
+    set_cents,
+)
 
 __all__ = ["RUNTIME", "UNDECIDED", "Params", "Undecided", "store_amounts"]
 
@@ -55,7 +64,7 @@ def _missing(name: str) -> Any:
     raise MissingInput(name)
 
 
-_add, _sub, _mul = _EXACT.add, _EXACT.subtract, _EXACT.multiply
+_add, _sub, _mul = EXACT.add, EXACT.subtract, EXACT.multiply
 _ZERO_CENTS = Decimal("0.00")
 
 
@@ -82,7 +91,7 @@ def _several() -> None:
     raise Undecided("several exceptions apply")
 
 
-_new, _set_amount = object.__new__, _set_cents
+_new, _set_amount = object.__new__, set_cents
 
 
 def _euro(amount: Decimal) -> Euro:
@@ -128,7 +137,7 @@ def _dsum(amounts: list[Decimal]) -> Decimal:
 def _apply_raw(rate: Any, amount: Decimal, rounding: Rounding | RoundingRule) -> Decimal:
     if rate.__class__ is not Rate:
         raise EvaluationError(f"expected a rate to apply, got {rate!r}")
-    return _round(_mul(amount, rate._d), rounding)
+    return round_decimal(_mul(amount, rate._d), rounding)
 
 
 def _rounded(value: Any, rounding: Rounding | RoundingRule) -> Euro:
@@ -187,9 +196,9 @@ RUNTIME: dict[str, Any] = {
     "_store": store_amounts,
     "_members": _members,
     "_rate": _rate,
-    "_round": _round,
+    "_round": round_decimal,
     "_rounded": _rounded,
-    "_CENT": _CENT,
-    "_EXACT": _EXACT,
+    "_CENT": CENT,
+    "_EXACT": EXACT,
     "_ZERO_CENTS": _ZERO_CENTS,
 }

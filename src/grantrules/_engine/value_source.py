@@ -26,7 +26,7 @@ from typing import Any, Literal
 from grantrules._engine.json_text import json_text, value_text
 from grantrules._engine.runtime import _euro
 from grantrules._format import format_value, pick
-from grantrules.dates import _format_date
+from grantrules.dates import format_date
 from grantrules.money import Euro, currency_pattern
 
 __all__ = ["INLINE", "RAW", "Kind", "escaped", "formatted_source", "json_source", "kind_of"]
@@ -247,7 +247,7 @@ _encode_str: Callable[[str], str] = json.encoder.encode_basestring
 def _date_text(day: datetime.date, lang: str) -> str:
     """A date as a message writes it (``format_date``), as JSON string content (cached, as
     ``format_date`` is: decisions of a call mention the same few dates thousands of times)."""
-    return escaped(_format_date(day, lang))
+    return escaped(format_date(day, lang))
 
 
 #: What the sources written here call, by the names they use.

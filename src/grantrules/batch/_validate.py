@@ -385,10 +385,10 @@ _ID_BYTES = _byte_set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01234
 
 # By identity: a scheme's own validator of the same name may mean something else.
 _FAST: dict[Any, Any] = {
-    model._not_blank: _blank,
-    model._not_negative: _negative,
-    model._siren: _siren,
-    model._application_id: _application_id,
+    model.validate_not_blank: _blank,
+    model.validate_not_negative: _negative,
+    model.validate_siren: _siren,
+    model.validate_application_id: _application_id,
 }
 _SEEN: dict[tuple[Any, type, Any], bool] = {}
 # Per amount validator: the cents seen, sorted, and whether refused.

@@ -21,7 +21,7 @@ import attrs
 from grantrules._format import format_value, pick
 from grantrules.errors import EvaluationError, InvalidArgument
 from grantrules.expressions._context import Compiled, Env, Input, MissingInput, RenderContext
-from grantrules.money import DOWN, Rounding, RoundingRule, _check_rounding_rule
+from grantrules.money import DOWN, Rounding, RoundingRule, check_rounding_rule
 
 
 class Expr:
@@ -190,7 +190,7 @@ class Expr:
     def of(self, amount: Any, rounding: Rounding | RoundingRule = DOWN) -> Expr:
         """This rate applied to ``amount``, rounded as named: to the cent (DOWN by default),
         or to the quantum of a rule such as ``DOWN.to_euro()``."""
-        return ApplyRate(self, const(amount), _check_rounding_rule(rounding))
+        return ApplyRate(self, const(amount), check_rounding_rule(rounding))
 
     def times(self, other: Any) -> Expr:
         """This rate times another rate, exactly (60 % of 50 % is 30 %).
@@ -219,7 +219,7 @@ class Expr:
 
         .. versionadded:: 0.2
         """
-        return Round(self, _check_rounding_rule(rounding))
+        return Round(self, check_rounding_rule(rounding))
 
     def years_after(self, years: Any) -> Expr:
         """The date ``years`` years after this date."""

@@ -66,9 +66,9 @@ class Slot:
 
 
 def _refuses_negative(attribute: attrs.Attribute[Any] | None) -> bool:
-    from grantrules.schema import _refuses_negative as refuses
+    from grantrules.schema import refuses_negative
 
-    return attribute is not None and bool(refuses(attribute))
+    return attribute is not None and refuses_negative(attribute)
 
 
 class Collection:

@@ -9,7 +9,7 @@ import datetime
 from typing import Any
 
 from grantrules._format import check_lang, format_value, pick
-from grantrules.dates import _check_date, format_date
+from grantrules.dates import check_date, format_date
 from grantrules.errors import InvalidArgument
 from grantrules.expressions import RenderContext
 from grantrules.funding import Invariant
@@ -29,7 +29,7 @@ from grantrules.render._blocks import (
     to_text,
 )
 from grantrules.render._common import basis_inline, field
-from grantrules.rules import Criterion, Override, _parsed
+from grantrules.rules import Criterion, Override, template_pieces
 from grantrules.scheme import Metadata, Scheme, SchemeVersion
 
 __all__ = ["scheme_blocks", "scheme_markdown", "scheme_text"]
@@ -207,7 +207,7 @@ def _statement(invariant: Invariant, ctx: RenderContext) -> str:
     rendered (parameters), else as its label: a règlement has no application to fill it."""
     kinds = {i.name: i.kind for i in invariant.inputs()}
     parts = []
-    for literal, name in _parsed(invariant.text(ctx.lang)):
+    for literal, name in template_pieces(invariant.text(ctx.lang)):
         parts.append(literal)
         if name is None:
             continue
@@ -346,7 +346,7 @@ def scheme_blocks(scheme: Scheme, lang: str = "fr", on: datetime.date | None = N
         for version in scheme.versions:
             blocks += _version(version, lang, None)
     else:
-        blocks += _version(scheme.version_at(_check_date(on, "on")), lang, on)
+        blocks += _version(scheme.version_at(check_date(on, "on")), lang, on)
     if metadata.open_questions:
         items = tuple(((pick(q, lang),), ()) for q in metadata.open_questions)
         blocks += [_heading(2, "scheme.open_questions", lang), Bullets(items)]
