@@ -163,8 +163,9 @@ class Explanation:
         """The ids of the blocking criteria that failed or lacked an input, in order."""
         if self.eligible:  # then no blocking criterion failed or lacked an input
             return ()
-        ids = self.version.criterion_ids  # not_met: the one place that tells, as for failed
-        return tuple([ids[i] for i in self.not_met(Severity.BLOCKING)])
+        # not_met's test in the same pass (a verdict path reads this for every refusal).
+        ids, outcomes = self.version.criterion_ids, self.outcomes
+        return tuple([ids[i] for i in self.version.blocking if outcomes[i][0] in _BLOCKING])
 
     def pending(self) -> tuple[str, ...]:
         """:attr:`Decision.pending` from the outcomes: the criteria ``instruction.<name>``
